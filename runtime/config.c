@@ -1,0 +1,250 @@
+/*
+ * Configuration (see config.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "device/alloc.h"
+#include "error.h"
+#include "json.h"
+
+#define API "aclInit"
+
+void hacl_config_defaults(struct hacl_config *cfg)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t ram = (pages > 0 && psize > 0) ? (size_t)pages * (size_t)psize : ((size_t)8 << 30);
+    size_t mem = ram / 2;
+    if (mem > ((size_t)16 << 30))
+        mem = (size_t)16 << 30;
+    if (ncpu < 1)
+        ncpu = 1;
+    if (ncpu > HACL_MAX_THREADS)
+        ncpu = HACL_MAX_THREADS;
+    cfg->device_count = 1;
+    cfg->device_memory = mem;
+    cfg->compute_threads = (unsigned)ncpu;
+    cfg->worker_threads = (unsigned)ncpu;
+    cfg->err_msg_process = 0;
+}
+
+int hacl_parse_size(const char *s, size_t *out)
+{
+    if (!s || !*s)
+        return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || errno || s[0] == '-')
+        return -1;
+    unsigned shift = 0;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case 't': case 'T': shift = 40; end++; break;
+    default: return -1;
+    }
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end != '\0' || (shift && v > (SIZE_MAX >> shift)))
+        return -1;
+    *out = (size_t)(v << shift);
+    return 0;
+}
+
+/* A JSON number that is a whole number in [lo, hi]. */
+static int json_uint(const struct hacl_json *v, double lo, double hi, unsigned long long *out)
+{
+    if (!v || v->type != HACL_JSON_NUMBER || v->number < lo || v->number > hi ||
+        floor(v->number) != v->number)
+        return -1;
+    *out = (unsigned long long)v->number;
+    return 0;
+}
+
+static aclError apply_json(const struct hacl_json *root, const char *path, struct hacl_config *cfg)
+{
+    if (root->type != HACL_JSON_OBJECT)
+        return hacl_err(ACL_ERROR_PARSE_FILE, API, "config file %s: the top level must be a JSON object", path);
+
+    const struct hacl_json *mode = hacl_json_get(root, "err_msg_mode");
+    if (mode) {
+        if (mode->type == HACL_JSON_STRING && (strcmp(mode->string, "0") == 0 || strcmp(mode->string, "1") == 0))
+            cfg->err_msg_process = mode->string[0] == '1';
+        else if (mode->type == HACL_JSON_NUMBER && (mode->number == 0 || mode->number == 1))
+            cfg->err_msg_process = mode->number == 1;
+        else
+            return hacl_err(ACL_ERROR_FILE_ATTR_INVALID, API, "config file %s: err_msg_mode must be \"0\" or \"1\"",
+                            path);
+    }
+
+    const struct hacl_json *h = hacl_json_get(root, "hostacl");
+    if (!h)
+        return ACL_SUCCESS;
+    if (h->type != HACL_JSON_OBJECT)
+        return hacl_err(ACL_ERROR_FILE_ATTR_INVALID, API, "config file %s: \"hostacl\" must be an object", path);
+
+    unsigned long long u;
+    const struct hacl_json *v;
+    if ((v = hacl_json_get(h, "device_count"))) {
+        if (json_uint(v, 1, HACL_MAX_DEVICES, &u) != 0)
+            return hacl_err(ACL_ERROR_FILE_ATTR_INVALID, API,
+                            "config file %s: hostacl.device_count must be a whole number from 1 to %d", path,
+                            HACL_MAX_DEVICES);
+        cfg->device_count = (uint32_t)u;
+    }
+    if ((v = hacl_json_get(h, "device_memory"))) {
+        size_t sz = 0;
+        int ok = 0;
+        if (v->type == HACL_JSON_STRING)
+            ok = hacl_parse_size(v->string, &sz) == 0;
+        else if (json_uint(v, 0, 9.0e18, &u) == 0)
+            ok = 1, sz = (size_t)u;
+        if (!ok || sz < HACL_MIN_DEVICE_MEMORY)
+            return hacl_err(ACL_ERROR_FILE_ATTR_INVALID, API,
+                            "config file %s: hostacl.device_memory must be a size of at least 1M (bytes, or a "
+                            "string such as \"4G\")",
+                            path);
+        cfg->device_memory = sz;
+    }
+    static const char *const tkeys[2] = {"compute_threads", "worker_threads"};
+    unsigned *tvals[2] = {&cfg->compute_threads, &cfg->worker_threads};
+    for (int i = 0; i < 2; i++) {
+        if ((v = hacl_json_get(h, tkeys[i]))) {
+            if (json_uint(v, 1, HACL_MAX_THREADS, &u) != 0)
+                return hacl_err(ACL_ERROR_FILE_ATTR_INVALID, API,
+                                "config file %s: hostacl.%s must be a whole number from 1 to %d", path, tkeys[i],
+                                HACL_MAX_THREADS);
+            *tvals[i] = (unsigned)u;
+        }
+    }
+    return ACL_SUCCESS;
+}
+
+static aclError load_file(const char *path, struct hacl_config *cfg)
+{
+    aclError rc = ACL_SUCCESS;
+    char *buf = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return hacl_err(ACL_ERROR_INVALID_FILE, API, "cannot open config file %s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = hacl_err(ACL_ERROR_INVALID_FILE, API, "config file %s is not a regular file", path);
+        goto out;
+    }
+    if ((size_t)st.st_size > HACL_MAX_CONFIG_FILE) {
+        rc = hacl_err(ACL_ERROR_INVALID_FILE_SIZE, API, "config file %s is larger than %zu bytes", path,
+                      HACL_MAX_CONFIG_FILE);
+        goto out;
+    }
+    size_t len = (size_t)st.st_size, got = 0;
+    buf = hacl_malloc(len + 1);
+    if (!buf) {
+        rc = hacl_err(ACL_ERROR_BAD_ALLOC, API, "no memory to read config file %s", path);
+        goto out;
+    }
+    while (got < len) {
+        ssize_t r = read(fd, buf + got, len - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    if (got != len) {
+        rc = hacl_err(ACL_ERROR_INVALID_FILE, API, "cannot read config file %s", path);
+        goto out;
+    }
+    size_t i = 0;
+    while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
+        i++;
+    if (i == len) /* an empty file configures nothing */
+        goto out;
+    struct hacl_json *root = NULL;
+    char why[160];
+    int pr = hacl_json_parse(buf, len, &root, why, sizeof why);
+    if (pr == -2) {
+        rc = hacl_err(ACL_ERROR_BAD_ALLOC, API, "no memory to parse config file %s", path);
+        goto out;
+    }
+    if (pr != 0) {
+        rc = hacl_err(ACL_ERROR_PARSE_FILE, API, "config file %s is not valid JSON: %s", path, why);
+        goto out;
+    }
+    rc = apply_json(root, path, cfg);
+    hacl_json_free(root);
+out:
+    hacl_free(buf);
+    close(fd);
+    return rc;
+}
+
+static aclError env_uint(const char *name, unsigned long lo, unsigned long hi, unsigned long *out, int *set)
+{
+    const char *s = getenv(name);
+    *set = 0;
+    if (!s || !*s)
+        return ACL_SUCCESS;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end != '\0' || s[0] == '-' || v < lo || v > hi)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, API, "environment variable %s=\"%s\" must be a whole number from %lu to %lu",
+                        name, s, lo, hi);
+    *out = v;
+    *set = 1;
+    return ACL_SUCCESS;
+}
+
+static aclError load_env(struct hacl_config *cfg)
+{
+    unsigned long v;
+    int set;
+    aclError rc;
+    if ((rc = env_uint("HOSTACL_DEVICE_COUNT", 1, HACL_MAX_DEVICES, &v, &set)) != ACL_SUCCESS)
+        return rc;
+    if (set)
+        cfg->device_count = (uint32_t)v;
+    if ((rc = env_uint("HOSTACL_COMPUTE_THREADS", 1, HACL_MAX_THREADS, &v, &set)) != ACL_SUCCESS)
+        return rc;
+    if (set)
+        cfg->compute_threads = (unsigned)v;
+    if ((rc = env_uint("HOSTACL_WORKER_THREADS", 1, HACL_MAX_THREADS, &v, &set)) != ACL_SUCCESS)
+        return rc;
+    if (set)
+        cfg->worker_threads = (unsigned)v;
+    const char *m = getenv("HOSTACL_DEVICE_MEMORY");
+    if (m && *m) {
+        size_t sz;
+        if (hacl_parse_size(m, &sz) != 0 || sz < HACL_MIN_DEVICE_MEMORY)
+            return hacl_err(ACL_ERROR_INVALID_PARAM, API,
+                            "environment variable HOSTACL_DEVICE_MEMORY=\"%s\" must be a size of at least 1M "
+                            "(such as 512M or 4G)",
+                            m);
+        cfg->device_memory = sz;
+    }
+    return ACL_SUCCESS;
+}
+
+aclError hacl_config_load(const char *path, struct hacl_config *cfg)
+{
+    hacl_config_defaults(cfg);
+    if (path) {
+        aclError rc = load_file(path, cfg);
+        if (rc != ACL_SUCCESS)
+            return rc;
+    }
+    return load_env(cfg);
+}

@@ -1,0 +1,320 @@
+/*
+ * Memory: aclrtMalloc(Cached), aclrtFree, aclrtMallocHost, aclrtFreeHost,
+ * aclrtMemcpy, aclrtMemcpy2d, aclrtMemset, aclrtMemFlush/Invalidate and
+ * aclrtGetMemInfo.
+ *
+ * Every pointer is classified before memory is touched: device memory (found
+ * in some device's registry), runtime host memory (aclrtMallocHost), or
+ * unknown host memory (the application's own). A copy whose kind does not
+ * match its pointers, a range running past an allocation, a double free or a
+ * free of the wrong kind of memory returns an error and touches nothing.
+ * Unknown host memory cannot be checked and is trusted, as on any runtime.
+ *
+ * Thread: any. Locks: only the registries' leaf locks, inside lookups.
+ */
+#include <string.h>
+
+#include "device/alloc.h"
+#include "memory.h"
+#include "runtime.h"
+
+#define HOST_ALIGN 64
+
+void hacl_mem_classify(const void *p, struct hacl_ptrinfo *pi)
+{
+    memset(pi, 0, sizeof *pi);
+    pi->where = HACL_PTR_UNKNOWN_HOST;
+    for (uint32_t i = 0; i < hacl_rt.cfg.device_count; i++) {
+        struct hacl_device *dev = hacl_rt.devices[i];
+        if (dev && dev->ops->mem_lookup(dev, p, &pi->alloc) == 0) {
+            pi->where = HACL_PTR_DEVICE;
+            pi->dev = dev;
+            return;
+        }
+    }
+    if (hacl_memreg_find(&hacl_rt.host_mem, (uintptr_t)p, &pi->alloc) == 0)
+        pi->where = HACL_PTR_RUNTIME_HOST;
+}
+
+/* Checks that [p, p+len) lies inside the usable part of p's allocation. */
+static aclError check_range(const char *api, const char *what, const void *p, size_t len,
+                            const struct hacl_ptrinfo *pi)
+{
+    if (pi->where == HACL_PTR_UNKNOWN_HOST)
+        return ACL_SUCCESS;
+    size_t off = (size_t)((uintptr_t)p - pi->alloc.base);
+    if (off > pi->alloc.size || len > pi->alloc.size - off)
+        return hacl_err(ACL_ERROR_RT_PARAM_INVALID, api,
+                        "%s range [%p, +%zu) runs past its %s allocation of %zu bytes at %#lx (offset %zu)", what, p,
+                        len, pi->where == HACL_PTR_DEVICE ? "device" : "host", pi->alloc.size,
+                        (unsigned long)pi->alloc.base, off);
+    return ACL_SUCCESS;
+}
+
+static const char *where_name(enum hacl_ptr_where w)
+{
+    switch (w) {
+    case HACL_PTR_DEVICE: return "device memory";
+    case HACL_PTR_RUNTIME_HOST: return "host memory from aclrtMallocHost";
+    default: return "host memory";
+    }
+}
+
+aclError hacl_mem_check_copy(const char *api, void *dst, size_t dstLen, const void *src, size_t srcLen,
+                             aclrtMemcpyKind kind, struct hacl_ptrinfo *dpi, struct hacl_ptrinfo *spi)
+{
+    if ((unsigned)kind > ACL_MEMCPY_INTER_DEVICE_TO_DEVICE)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "kind %d is not an aclrtMemcpyKind", (int)kind);
+    hacl_mem_classify(dst, dpi);
+    hacl_mem_classify(src, spi);
+    int dst_dev = dpi->where == HACL_PTR_DEVICE, src_dev = spi->where == HACL_PTR_DEVICE;
+    int want_dst = -1, want_src = -1; /* -1: either */
+    switch (kind) {
+    case ACL_MEMCPY_HOST_TO_HOST: want_dst = 0, want_src = 0; break;
+    case ACL_MEMCPY_HOST_TO_DEVICE:
+    case ACL_MEMCPY_HOST_TO_BUF_TO_DEVICE: want_dst = 1, want_src = 0; break;
+    case ACL_MEMCPY_DEVICE_TO_HOST: want_dst = 0, want_src = 1; break;
+    case ACL_MEMCPY_DEVICE_TO_DEVICE:
+    case ACL_MEMCPY_INNER_DEVICE_TO_DEVICE:
+    case ACL_MEMCPY_INTER_DEVICE_TO_DEVICE: want_dst = 1, want_src = 1; break;
+    default: break;
+    }
+    if ((want_dst >= 0 && want_dst != dst_dev) || (want_src >= 0 && want_src != src_dev))
+        return hacl_err(ACL_ERROR_RT_PARAM_INVALID, api,
+                        "copy kind %d does not match its pointers: destination %p is %s, source %p is %s", (int)kind,
+                        dst, where_name(dpi->where), src, where_name(spi->where));
+    if (kind == ACL_MEMCPY_INNER_DEVICE_TO_DEVICE && dpi->dev != spi->dev)
+        return hacl_err(ACL_ERROR_RT_PARAM_INVALID, api,
+                        "ACL_MEMCPY_INNER_DEVICE_TO_DEVICE needs both pointers on one device (destination on %d, "
+                        "source on %d)",
+                        (int)dpi->dev->id, (int)spi->dev->id);
+    aclError rc = check_range(api, "destination", dst, dstLen, dpi);
+    if (rc == ACL_SUCCESS)
+        rc = check_range(api, "source", src, srcLen, spi);
+    return rc;
+}
+
+static aclError device_malloc(const char *api, void **devPtr, size_t size, aclrtMemMallocPolicy policy)
+{
+    if (!devPtr)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "devPtr must not be NULL");
+    if (size == 0)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "size must be greater than 0");
+    unsigned flags = ACL_MEM_TYPE_LOW_BAND_WIDTH | ACL_MEM_TYPE_HIGH_BAND_WIDTH | ACL_MEM_ACCESS_USER_SPACE_READONLY;
+    if (((unsigned)policy & ~flags) > ACL_MEM_MALLOC_HUGE1G_ONLY_P2P)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "policy %#x is not an aclrtMemMallocPolicy", (unsigned)policy);
+    aclError rc;
+    struct hacl_context *ctx = hacl_context_current(api, &rc);
+    if (!ctx)
+        return rc;
+    struct hacl_device *dev = ctx->dev;
+    rc = dev->ops->mem_alloc(dev, size, devPtr);
+    if (rc == ACL_ERROR_RT_MEMORY_ALLOCATION) {
+        size_t fr, tot;
+        dev->ops->mem_info(dev, &fr, &tot);
+        rc = hacl_err(rc, api, "device %d cannot allocate %zu bytes (%zu reserved with padding): %zu of %zu bytes free",
+                      (int)dev->id, size, hacl_device_real_size(size), fr, tot);
+    } else if (rc != ACL_SUCCESS) {
+        rc = hacl_err(rc, api, "out of host memory recording a device allocation");
+    }
+    hacl_obj_put(&ctx->hdr);
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtMalloc(void **devPtr, size_t size, aclrtMemMallocPolicy policy)
+{
+    return device_malloc(__func__, devPtr, size, policy);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtMallocCached(void **devPtr, size_t size, aclrtMemMallocPolicy policy)
+{
+    return device_malloc(__func__, devPtr, size, policy);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtFree(void *devPtr)
+{
+    if (!devPtr)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    for (uint32_t i = 0; i < hacl_rt.cfg.device_count; i++) {
+        struct hacl_device *dev = hacl_rt.devices[i];
+        if (dev && dev->ops->mem_free(dev, devPtr) == ACL_SUCCESS)
+            return ACL_SUCCESS;
+    }
+    struct hacl_ptrinfo pi;
+    hacl_mem_classify(devPtr, &pi);
+    if (pi.where == HACL_PTR_RUNTIME_HOST)
+        return HACL_ERR(ACL_ERROR_RT_MEMORY_FREE, "%p is host memory from aclrtMallocHost: free it with aclrtFreeHost",
+                        devPtr);
+    if (pi.where == HACL_PTR_DEVICE)
+        return HACL_ERR(ACL_ERROR_RT_MEMORY_FREE, "%p points inside the device allocation at %#lx, not at its start",
+                        devPtr, (unsigned long)pi.alloc.base);
+    return HACL_ERR(ACL_ERROR_RT_MEMORY_FREE,
+                    "%p is not live device memory (already freed, or not from aclrtMalloc)", devPtr);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtMallocHost(void **hostPtr, size_t size)
+{
+    if (!hostPtr)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "hostPtr must not be NULL");
+    if (size == 0)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    void *p = hacl_malloc_aligned(HOST_ALIGN, size);
+    if (!p)
+        return HACL_ERR(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot allocate %zu bytes of host memory", size);
+    if (hacl_memreg_add(&hacl_rt.host_mem, (uintptr_t)p, size, size) != 0) {
+        hacl_free(p);
+        return HACL_ERR(ACL_ERROR_BAD_ALLOC, "out of host memory recording a host allocation");
+    }
+    *hostPtr = p;
+    return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtFreeHost(void *hostPtr)
+{
+    if (!hostPtr)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "hostPtr must not be NULL");
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    struct hacl_memreg_entry e;
+    if (hacl_memreg_remove(&hacl_rt.host_mem, (uintptr_t)hostPtr, &e) == 0) {
+        hacl_free(hostPtr);
+        return ACL_SUCCESS;
+    }
+    struct hacl_ptrinfo pi;
+    hacl_mem_classify(hostPtr, &pi);
+    if (pi.where == HACL_PTR_DEVICE)
+        return HACL_ERR(ACL_ERROR_RT_MEMORY_FREE, "%p is device memory: free it with aclrtFree", hostPtr);
+    if (pi.where == HACL_PTR_RUNTIME_HOST)
+        return HACL_ERR(ACL_ERROR_RT_MEMORY_FREE, "%p points inside the host allocation at %#lx, not at its start",
+                        hostPtr, (unsigned long)pi.alloc.base);
+    return HACL_ERR(ACL_ERROR_RT_MEMORY_FREE,
+                    "%p is not live host memory from aclrtMallocHost (already freed, or from another allocator)",
+                    hostPtr);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, const void *src, size_t count,
+                                         aclrtMemcpyKind kind)
+{
+    if (!dst || !src)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "dst and src must not be NULL");
+    if (count > destMax)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "count %zu is larger than destMax %zu", count, destMax);
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    struct hacl_ptrinfo dpi, spi;
+    rc = hacl_mem_check_copy(__func__, dst, count, src, count, kind, &dpi, &spi);
+    if (rc != ACL_SUCCESS || count == 0)
+        return rc;
+    memmove(dst, src, count);
+    return ACL_SUCCESS;
+}
+
+/* Bytes a 2-D region spans: pitch * (height - 1) + width, or 0 on overflow. */
+static size_t span_2d(size_t pitch, size_t width, size_t height)
+{
+    if (height == 0 || width == 0)
+        return 0;
+    if (pitch != 0 && height - 1 > (SIZE_MAX - width) / pitch)
+        return 0;
+    return pitch * (height - 1) + width;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtMemcpy2d(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width,
+                                           size_t height, aclrtMemcpyKind kind)
+{
+    if (!dst || !src)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "dst and src must not be NULL");
+    if (width == 0 || height == 0)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "width and height must be greater than 0 (width %zu, height %zu)",
+                        width, height);
+    if (width > dpitch || width > spitch)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "width %zu is larger than dpitch %zu or spitch %zu", width, dpitch,
+                        spitch);
+    size_t dlen = span_2d(dpitch, width, height), slen = span_2d(spitch, width, height);
+    if (dlen == 0 || slen == 0)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "the 2-D region overflows the address space");
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    struct hacl_ptrinfo dpi, spi;
+    rc = hacl_mem_check_copy(__func__, dst, dlen, src, slen, kind, &dpi, &spi);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    for (size_t r = 0; r < height; r++)
+        memmove((char *)dst + r * dpitch, (const char *)src + r * spitch, width);
+    return ACL_SUCCESS;
+}
+
+aclError hacl_mem_check_set(const char *api, void *devPtr, size_t maxCount, size_t count)
+{
+    if (!devPtr)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "devPtr must not be NULL");
+    if (count > maxCount)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "count %zu is larger than maxCount %zu", count, maxCount);
+    aclError rc = hacl_rt_require_init(api);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    struct hacl_ptrinfo pi;
+    hacl_mem_classify(devPtr, &pi);
+    if (pi.where == HACL_PTR_UNKNOWN_HOST)
+        return hacl_err(ACL_ERROR_RT_PARAM_INVALID, api,
+                        "%p is not memory from aclrtMalloc or aclrtMallocHost", devPtr);
+    return check_range(api, "target", devPtr, count, &pi);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t value, size_t count)
+{
+    aclError rc = hacl_mem_check_set(__func__, devPtr, maxCount, count);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    memset(devPtr, (unsigned char)value, count);
+    return ACL_SUCCESS;
+}
+
+static aclError check_device_range(const char *api, void *devPtr, size_t size)
+{
+    if (!devPtr || size == 0)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "devPtr must not be NULL and size must be greater than 0");
+    aclError rc = hacl_rt_require_init(api);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    struct hacl_ptrinfo pi;
+    hacl_mem_classify(devPtr, &pi);
+    if (pi.where != HACL_PTR_DEVICE)
+        return hacl_err(ACL_ERROR_RT_PARAM_INVALID, api, "%p is not device memory", devPtr);
+    return check_range(api, "cache", devPtr, size, &pi);
+}
+
+/* Device memory is host memory here: there is no cache to flush. */
+ACL_FUNC_VISIBILITY aclError aclrtMemFlush(void *devPtr, size_t size)
+{
+    return check_device_range(__func__, devPtr, size);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtMemInvalidate(void *devPtr, size_t size)
+{
+    return check_device_range(__func__, devPtr, size);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t *free, size_t *total)
+{
+    if (!free || !total)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "free and total must not be NULL");
+    if ((unsigned)attr > ACL_HBM_MEM_P2P_HUGE1G)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "attr %d is not an aclrtMemAttr", (int)attr);
+    aclError rc;
+    struct hacl_context *ctx = hacl_context_current(__func__, &rc);
+    if (!ctx)
+        return rc;
+    ctx->dev->ops->mem_info(ctx->dev, free, total);
+    hacl_obj_put(&ctx->hdr);
+    return ACL_SUCCESS;
+}

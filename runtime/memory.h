@@ -1,0 +1,30 @@
+/*
+ * hostacl internal: pointer classification and copy validation, shared by
+ * the synchronous memory calls and the stream tasks that copy and set.
+ *
+ * Thread: any.
+ */
+#ifndef HOSTACL_RUNTIME_MEMORY_H
+#define HOSTACL_RUNTIME_MEMORY_H
+
+#include "acl/acl_rt.h"
+#include "device/memreg.h"
+
+struct hacl_device;
+
+enum hacl_ptr_where { HACL_PTR_UNKNOWN_HOST, HACL_PTR_RUNTIME_HOST, HACL_PTR_DEVICE };
+
+struct hacl_ptrinfo {
+    enum hacl_ptr_where where;
+    struct hacl_device *dev; /* HACL_PTR_DEVICE only */
+    struct hacl_memreg_entry alloc;
+};
+
+void hacl_mem_classify(const void *p, struct hacl_ptrinfo *pi);
+/* Validates a copy of dstLen/srcLen bytes with the given kind. */
+aclError hacl_mem_check_copy(const char *api, void *dst, size_t dstLen, const void *src, size_t srcLen,
+                             aclrtMemcpyKind kind, struct hacl_ptrinfo *dpi, struct hacl_ptrinfo *spi);
+/* Validates a memset of count bytes (including init and NULL checks). */
+aclError hacl_mem_check_set(const char *api, void *devPtr, size_t maxCount, size_t count);
+
+#endif

@@ -1,0 +1,728 @@
+/*
+ * Entry points whose issue has not landed yet.
+ *
+ * Each returns ACL_ERROR_FEATURE_UNSUPPORTED (or NULL / 0 / an UNDEFINED enum
+ * where the function returns no aclError) and records a message naming the
+ * function, so an application learns exactly what is missing. README.md lists
+ * these; the list shrinks as issues land.
+ */
+#include "runtime.h"
+
+aclError hacl_unsupported(const char *api)
+{
+    return hacl_err(ACL_ERROR_FEATURE_UNSUPPORTED, api, "not implemented by hostacl yet");
+}
+
+ACL_FUNC_VISIBILITY aclDataBuffer *aclCreateDataBuffer(void *data, size_t size)
+{
+    (void)data;
+    (void)size;
+    (void)hacl_unsupported(__func__);
+    return NULL;
+}
+
+ACL_FUNC_VISIBILITY aclError aclDestroyDataBuffer(const aclDataBuffer *dataBuffer)
+{
+    (void)dataBuffer;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclUpdateDataBuffer(aclDataBuffer *dataBuffer, void *data, size_t size)
+{
+    (void)dataBuffer;
+    (void)data;
+    (void)size;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY void *aclGetDataBufferAddr(const aclDataBuffer *dataBuffer)
+{
+    (void)dataBuffer;
+    (void)hacl_unsupported(__func__);
+    return NULL;
+}
+
+ACL_FUNC_VISIBILITY uint32_t aclGetDataBufferSize(const aclDataBuffer *dataBuffer)
+{
+    (void)dataBuffer;
+    (void)hacl_unsupported(__func__);
+    return 0;
+}
+
+ACL_FUNC_VISIBILITY size_t aclGetDataBufferSizeV2(const aclDataBuffer *dataBuffer)
+{
+    (void)dataBuffer;
+    (void)hacl_unsupported(__func__);
+    return 0;
+}
+
+ACL_FUNC_VISIBILITY size_t aclDataTypeSize(aclDataType dataType)
+{
+    (void)dataType;
+    (void)hacl_unsupported(__func__);
+    return 0;
+}
+
+ACL_FUNC_VISIBILITY float aclFloat16ToFloat(aclFloat16 value)
+{
+    (void)value;
+    (void)hacl_unsupported(__func__);
+    return 0;
+}
+
+ACL_FUNC_VISIBILITY aclFloat16 aclFloatToFloat16(float value)
+{
+    (void)value;
+    (void)hacl_unsupported(__func__);
+    return 0;
+}
+
+ACL_FUNC_VISIBILITY aclTensorDesc *aclCreateTensorDesc(aclDataType dataType, int numDims, const int64_t *dims, aclFormat format)
+{
+    (void)dataType;
+    (void)numDims;
+    (void)dims;
+    (void)format;
+    (void)hacl_unsupported(__func__);
+    return NULL;
+}
+
+ACL_FUNC_VISIBILITY void aclDestroyTensorDesc(const aclTensorDesc *desc)
+{
+    (void)desc;
+    (void)hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclDataType aclGetTensorDescType(const aclTensorDesc *desc)
+{
+    (void)desc;
+    (void)hacl_unsupported(__func__);
+    return ACL_DT_UNDEFINED;
+}
+
+ACL_FUNC_VISIBILITY aclFormat aclGetTensorDescFormat(const aclTensorDesc *desc)
+{
+    (void)desc;
+    (void)hacl_unsupported(__func__);
+    return ACL_FORMAT_UNDEFINED;
+}
+
+ACL_FUNC_VISIBILITY size_t aclGetTensorDescSize(const aclTensorDesc *desc)
+{
+    (void)desc;
+    (void)hacl_unsupported(__func__);
+    return 0;
+}
+
+ACL_FUNC_VISIBILITY size_t aclGetTensorDescElementCount(const aclTensorDesc *desc)
+{
+    (void)desc;
+    (void)hacl_unsupported(__func__);
+    return 0;
+}
+
+ACL_FUNC_VISIBILITY size_t aclGetTensorDescNumDims(const aclTensorDesc *desc)
+{
+    (void)desc;
+    (void)hacl_unsupported(__func__);
+    return 0;
+}
+
+ACL_FUNC_VISIBILITY aclError aclGetTensorDescDimV2(const aclTensorDesc *desc, size_t index, int64_t *dimSize)
+{
+    (void)desc;
+    (void)index;
+    (void)dimSize;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY void aclSetTensorDescName(aclTensorDesc *desc, const char *name)
+{
+    (void)desc;
+    (void)name;
+    (void)hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY const char *aclGetTensorDescName(aclTensorDesc *desc)
+{
+    (void)desc;
+    (void)hacl_unsupported(__func__);
+    return NULL;
+}
+
+ACL_FUNC_VISIBILITY aclError aclSetTensorFormat(aclTensorDesc *desc, aclFormat format)
+{
+    (void)desc;
+    (void)format;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclSetTensorShape(aclTensorDesc *desc, int numDims, const int64_t *dims)
+{
+    (void)desc;
+    (void)numDims;
+    (void)dims;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDevice(void)
+{
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateStream(aclrtStream *stream)
+{
+    (void)stream;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateStreamWithConfig(aclrtStream *stream, uint32_t priority, uint32_t flag)
+{
+    (void)stream;
+    (void)priority;
+    (void)flag;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtDestroyStream(aclrtStream stream)
+{
+    (void)stream;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtDestroyStreamForce(aclrtStream stream)
+{
+    (void)stream;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeStream(aclrtStream stream)
+{
+    (void)stream;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeStreamWithTimeout(aclrtStream stream, int32_t timeout)
+{
+    (void)stream;
+    (void)timeout;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtStreamQuery(aclrtStream stream, aclrtStreamStatus *status)
+{
+    (void)stream;
+    (void)status;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event)
+{
+    (void)stream;
+    (void)event;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSetStreamFailureMode(aclrtStream stream, uint64_t mode)
+{
+    (void)stream;
+    (void)mode;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateEvent(aclrtEvent *event)
+{
+    (void)event;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateEventWithFlag(aclrtEvent *event, uint32_t flag)
+{
+    (void)event;
+    (void)flag;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateEventExWithFlag(aclrtEvent *event, uint32_t flag)
+{
+    (void)event;
+    (void)flag;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event)
+{
+    (void)event;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream)
+{
+    (void)event;
+    (void)stream;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream)
+{
+    (void)event;
+    (void)stream;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtQueryEvent(aclrtEvent event, aclrtEventStatus *status)
+{
+    (void)event;
+    (void)status;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtQueryEventStatus(aclrtEvent event, aclrtEventRecordedStatus *status)
+{
+    (void)event;
+    (void)status;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtQueryEventWaitStatus(aclrtEvent event, aclrtEventWaitStatus *status)
+{
+    (void)event;
+    (void)status;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeEvent(aclrtEvent event)
+{
+    (void)event;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeEventWithTimeout(aclrtEvent event, int32_t timeout)
+{
+    (void)event;
+    (void)timeout;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtEventElapsedTime(float *ms, aclrtEvent startEvent, aclrtEvent endEvent)
+{
+    (void)ms;
+    (void)startEvent;
+    (void)endEvent;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream stream)
+{
+    (void)threadId;
+    (void)stream;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtLaunchCallback(aclrtCallback fn, void *userData, aclrtCallbackBlockType blockType, aclrtStream stream)
+{
+    (void)fn;
+    (void)userData;
+    (void)blockType;
+    (void)stream;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
+{
+    (void)timeout;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStream stream)
+{
+    (void)threadId;
+    (void)stream;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFunc fn, void *args)
+{
+    (void)stream;
+    (void)fn;
+    (void)args;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const void *src, size_t count, aclrtMemcpyKind kind, aclrtStream stream)
+{
+    (void)dst;
+    (void)destMax;
+    (void)src;
+    (void)count;
+    (void)kind;
+    (void)stream;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width, size_t height, aclrtMemcpyKind kind, aclrtStream stream)
+{
+    (void)dst;
+    (void)dpitch;
+    (void)src;
+    (void)spitch;
+    (void)width;
+    (void)height;
+    (void)kind;
+    (void)stream;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtMemsetAsync(void *devPtr, size_t maxCount, int32_t value, size_t count, aclrtStream stream)
+{
+    (void)devPtr;
+    (void)maxCount;
+    (void)value;
+    (void)count;
+    (void)stream;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFile(const char *modelPath, uint32_t *modelId)
+{
+    (void)modelPath;
+    (void)modelId;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMem(const void *model, size_t modelSize, uint32_t *modelId)
+{
+    (void)model;
+    (void)modelSize;
+    (void)modelId;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFileWithMem(const char *modelPath, uint32_t *modelId, void *workPtr, size_t workSize, void *weightPtr, size_t weightSize)
+{
+    (void)modelPath;
+    (void)modelId;
+    (void)workPtr;
+    (void)workSize;
+    (void)weightPtr;
+    (void)weightSize;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMemWithMem(const void *model, size_t modelSize, uint32_t *modelId, void *workPtr, size_t workSize, void *weightPtr, size_t weightSize)
+{
+    (void)model;
+    (void)modelSize;
+    (void)modelId;
+    (void)workPtr;
+    (void)workSize;
+    (void)weightPtr;
+    (void)weightSize;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlQuerySize(const char *fileName, size_t *workSize, size_t *weightSize)
+{
+    (void)fileName;
+    (void)workSize;
+    (void)weightSize;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlQuerySizeFromMem(const void *model, size_t modelSize, size_t *workSize, size_t *weightSize)
+{
+    (void)model;
+    (void)modelSize;
+    (void)workSize;
+    (void)weightSize;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlUnload(uint32_t modelId)
+{
+    (void)modelId;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclmdlConfigHandle *aclmdlCreateConfigHandle(void)
+{
+    (void)hacl_unsupported(__func__);
+    return NULL;
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlDestroyConfigHandle(aclmdlConfigHandle *handle)
+{
+    (void)handle;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlSetConfigOpt(aclmdlConfigHandle *handle, aclmdlConfigAttr attr, const void *attrValue, size_t valueSize)
+{
+    (void)handle;
+    (void)attr;
+    (void)attrValue;
+    (void)valueSize;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlLoadWithConfig(const aclmdlConfigHandle *handle, uint32_t *modelId)
+{
+    (void)handle;
+    (void)modelId;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclmdlDesc *aclmdlCreateDesc(void)
+{
+    (void)hacl_unsupported(__func__);
+    return NULL;
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlDestroyDesc(aclmdlDesc *modelDesc)
+{
+    (void)modelDesc;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlGetDesc(aclmdlDesc *modelDesc, uint32_t modelId)
+{
+    (void)modelDesc;
+    (void)modelId;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY size_t aclmdlGetNumInputs(aclmdlDesc *modelDesc)
+{
+    (void)modelDesc;
+    (void)hacl_unsupported(__func__);
+    return 0;
+}
+
+ACL_FUNC_VISIBILITY size_t aclmdlGetNumOutputs(aclmdlDesc *modelDesc)
+{
+    (void)modelDesc;
+    (void)hacl_unsupported(__func__);
+    return 0;
+}
+
+ACL_FUNC_VISIBILITY size_t aclmdlGetInputSizeByIndex(aclmdlDesc *modelDesc, size_t index)
+{
+    (void)modelDesc;
+    (void)index;
+    (void)hacl_unsupported(__func__);
+    return 0;
+}
+
+ACL_FUNC_VISIBILITY size_t aclmdlGetOutputSizeByIndex(aclmdlDesc *modelDesc, size_t index)
+{
+    (void)modelDesc;
+    (void)index;
+    (void)hacl_unsupported(__func__);
+    return 0;
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlGetInputDims(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims)
+{
+    (void)modelDesc;
+    (void)index;
+    (void)dims;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlGetInputDimsV2(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims)
+{
+    (void)modelDesc;
+    (void)index;
+    (void)dims;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlGetOutputDims(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims)
+{
+    (void)modelDesc;
+    (void)index;
+    (void)dims;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlGetCurOutputDims(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims)
+{
+    (void)modelDesc;
+    (void)index;
+    (void)dims;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY const char *aclmdlGetInputNameByIndex(const aclmdlDesc *modelDesc, size_t index)
+{
+    (void)modelDesc;
+    (void)index;
+    (void)hacl_unsupported(__func__);
+    return NULL;
+}
+
+ACL_FUNC_VISIBILITY const char *aclmdlGetOutputNameByIndex(const aclmdlDesc *modelDesc, size_t index)
+{
+    (void)modelDesc;
+    (void)index;
+    (void)hacl_unsupported(__func__);
+    return NULL;
+}
+
+ACL_FUNC_VISIBILITY aclDataType aclmdlGetInputDataType(const aclmdlDesc *modelDesc, size_t index)
+{
+    (void)modelDesc;
+    (void)index;
+    (void)hacl_unsupported(__func__);
+    return ACL_DT_UNDEFINED;
+}
+
+ACL_FUNC_VISIBILITY aclDataType aclmdlGetOutputDataType(const aclmdlDesc *modelDesc, size_t index)
+{
+    (void)modelDesc;
+    (void)index;
+    (void)hacl_unsupported(__func__);
+    return ACL_DT_UNDEFINED;
+}
+
+ACL_FUNC_VISIBILITY aclFormat aclmdlGetInputFormat(const aclmdlDesc *modelDesc, size_t index)
+{
+    (void)modelDesc;
+    (void)index;
+    (void)hacl_unsupported(__func__);
+    return ACL_FORMAT_UNDEFINED;
+}
+
+ACL_FUNC_VISIBILITY aclFormat aclmdlGetOutputFormat(const aclmdlDesc *modelDesc, size_t index)
+{
+    (void)modelDesc;
+    (void)index;
+    (void)hacl_unsupported(__func__);
+    return ACL_FORMAT_UNDEFINED;
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlGetInputIndexByName(const aclmdlDesc *modelDesc, const char *name, size_t *index)
+{
+    (void)modelDesc;
+    (void)name;
+    (void)index;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlGetOutputIndexByName(const aclmdlDesc *modelDesc, const char *name, size_t *index)
+{
+    (void)modelDesc;
+    (void)name;
+    (void)index;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlGetDynamicBatch(const aclmdlDesc *modelDesc, aclmdlBatch *batch)
+{
+    (void)modelDesc;
+    (void)batch;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlGetDynamicHW(const aclmdlDesc *modelDesc, size_t index, aclmdlHW *hw)
+{
+    (void)modelDesc;
+    (void)index;
+    (void)hw;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlSetDynamicBatchSize(uint32_t modelId, aclmdlDataset *dataset, size_t index, uint64_t batchSize)
+{
+    (void)modelId;
+    (void)dataset;
+    (void)index;
+    (void)batchSize;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlSetDynamicHWSize(uint32_t modelId, aclmdlDataset *dataset, size_t index, uint64_t height, uint64_t width)
+{
+    (void)modelId;
+    (void)dataset;
+    (void)index;
+    (void)height;
+    (void)width;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlSetInputDynamicDims(uint32_t modelId, aclmdlDataset *dataset, size_t index, const aclmdlIODims *dims)
+{
+    (void)modelId;
+    (void)dataset;
+    (void)index;
+    (void)dims;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclmdlDataset *aclmdlCreateDataset(void)
+{
+    (void)hacl_unsupported(__func__);
+    return NULL;
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlDestroyDataset(const aclmdlDataset *dataset)
+{
+    (void)dataset;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlAddDatasetBuffer(aclmdlDataset *dataset, aclDataBuffer *dataBuffer)
+{
+    (void)dataset;
+    (void)dataBuffer;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY size_t aclmdlGetDatasetNumBuffers(const aclmdlDataset *dataset)
+{
+    (void)dataset;
+    (void)hacl_unsupported(__func__);
+    return 0;
+}
+
+ACL_FUNC_VISIBILITY aclDataBuffer *aclmdlGetDatasetBuffer(const aclmdlDataset *dataset, size_t index)
+{
+    (void)dataset;
+    (void)index;
+    (void)hacl_unsupported(__func__);
+    return NULL;
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlSetDatasetTensorDesc(aclmdlDataset *dataset, aclTensorDesc *tensorDesc, size_t index)
+{
+    (void)dataset;
+    (void)tensorDesc;
+    (void)index;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclTensorDesc *aclmdlGetDatasetTensorDesc(const aclmdlDataset *dataset, size_t index)
+{
+    (void)dataset;
+    (void)index;
+    (void)hacl_unsupported(__func__);
+    return NULL;
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output)
+{
+    (void)modelId;
+    (void)input;
+    (void)output;
+    return hacl_unsupported(__func__);
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output, aclrtStream stream)
+{
+    (void)modelId;
+    (void)input;
+    (void)output;
+    (void)stream;
+    return hacl_unsupported(__func__);
+}

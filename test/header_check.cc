@@ -1,0 +1,24 @@
+// Compiles as C++11 with -Wall -Wextra -Werror: every public function is
+// referenced through the extern "C" declarations.
+#include <cstdio>
+
+#include "acl/acl.h"
+
+#define HACL_API(name) reinterpret_cast<void (*)()>(&name),
+static void (*const all_functions[])() = {
+#include "api_list.h"
+};
+#undef HACL_API
+
+static_assert(sizeof(aclmdlIODims) == 1160, "aclmdlIODims layout");
+static_assert(ACL_ERROR_RT_EVENT_SYNC_TIMEOUT == 507047, "error code value");
+
+int main()
+{
+    size_t n = sizeof all_functions / sizeof all_functions[0];
+    for (size_t i = 0; i < n; i++)
+        if (!all_functions[i])
+            return 1;
+    std::printf("%zu functions referenced from C++\n", n);
+    return 0;
+}

@@ -1,0 +1,179 @@
+// Internal pieces through their own interfaces: the allocation fault
+// injector swept over constructors (every step fails cleanly, nothing leaks),
+// the JSON reader, the error table, the handle registry.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "acl/acl.h"
+#include "device/alloc.h"
+#include "runtime/error.h"
+#include "runtime/handle.h"
+#include "runtime/json.h"
+
+// Runs a full session; returns the first failing code (or ACL_SUCCESS).
+static aclError Session()
+{
+    aclError rc;
+    aclrtContext ctx = nullptr;
+    void *d = nullptr, *h = nullptr;
+    if ((rc = aclInit(nullptr)) != ACL_SUCCESS)
+        return rc;
+    if ((rc = aclrtSetDevice(0)) != ACL_SUCCESS)
+        goto out;
+    if ((rc = aclrtCreateContext(&ctx, 0)) != ACL_SUCCESS)
+        goto out;
+    if ((rc = aclrtMalloc(&d, 1000, ACL_MEM_MALLOC_HUGE_FIRST)) != ACL_SUCCESS)
+        goto out;
+    if ((rc = aclrtMallocHost(&h, 1000)) != ACL_SUCCESS)
+        goto out;
+    if ((rc = aclrtFree(d)) != ACL_SUCCESS)
+        goto out;
+    if ((rc = aclrtFreeHost(h)) != ACL_SUCCESS)
+        goto out;
+    if ((rc = aclrtDestroyContext(ctx)) != ACL_SUCCESS)
+        goto out;
+    rc = aclrtResetDevice(0);
+out:
+    aclFinalize();
+    return rc;
+}
+
+TEST(FaultInjection, EveryAllocationFailureIsReportedCleanly)
+{
+    int failures_seen = 0;
+    for (long n = 0; n < 200; n++) {
+        hacl_alloc_fail_after(n);
+        aclError rc = Session();
+        hacl_alloc_fail_after(-1);
+        (void)aclGetRecentErrMsg();
+        ASSERT_EQ(hacl_handle_count(), 0u) << "after failing allocation " << n;
+        if (rc == ACL_SUCCESS) {
+            EXPECT_GT(n, 3);
+            break;
+        }
+        failures_seen++;
+        EXPECT_TRUE(rc == ACL_ERROR_BAD_ALLOC || rc == ACL_ERROR_RT_MEMORY_ALLOCATION) << "n=" << n << " rc=" << rc;
+    }
+    EXPECT_GT(failures_seen, 3);
+    // And the runtime is fine afterwards.
+    EXPECT_EQ(Session(), ACL_SUCCESS);
+}
+
+static int Parse(const std::string &s, hacl_json **out)
+{
+    char err[128];
+    return hacl_json_parse(s.data(), s.size(), out, err, sizeof err);
+}
+
+TEST(Json, ParsesNestedDocuments)
+{
+    hacl_json *v = nullptr;
+    ASSERT_EQ(Parse(R"( {"a": [1, -2.5e1, true, null], "b": {"c": "x\ny\u0041"}, "a": 7} )", &v), 0);
+    ASSERT_EQ(v->type, HACL_JSON_OBJECT);
+    const hacl_json *a = hacl_json_get(v, "a");
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->type, HACL_JSON_NUMBER); // the last duplicate wins
+    EXPECT_EQ(a->number, 7);
+    const hacl_json *c = hacl_json_get(hacl_json_get(v, "b"), "c");
+    ASSERT_NE(c, nullptr);
+    EXPECT_STREQ(c->string, "x\nyA");
+    EXPECT_EQ(hacl_json_get(v, "missing"), nullptr);
+    hacl_json_free(v);
+}
+
+TEST(Json, RejectsMalformedInputWithoutOverrun)
+{
+    const char *bad[] = {"", "{", "}", "[1,]", "{\"a\":1,}", "tru", "-", "1.2.3", "\"\\u12\"", "\"a\x01\"", "{1:2}",
+                         "[1 2]", "01x"};
+    for (const char *b : bad) {
+        hacl_json *v = nullptr;
+        // Parse exactly strlen bytes from a heap copy, so ASan sees any overrun.
+        std::string copy(b);
+        char *heap = static_cast<char *>(malloc(copy.size() + 1));
+        memcpy(heap, copy.data(), copy.size());
+        char err[128];
+        EXPECT_EQ(hacl_json_parse(heap, copy.size(), &v, err, sizeof err), -1) << b;
+        free(heap);
+    }
+}
+
+TEST(Json, SurvivesAllocationFailures)
+{
+    for (long n = 0; n < 50; n++) {
+        hacl_alloc_fail_after(n);
+        hacl_json *v = nullptr;
+        int rc = Parse(R"({"a": [1, 2, {"b": "c"}], "d": "e"})", &v);
+        hacl_alloc_fail_after(-1);
+        if (rc == 0) {
+            hacl_json_free(v);
+            return;
+        }
+        EXPECT_EQ(rc, -2);
+    }
+    FAIL() << "never succeeded";
+}
+
+TEST(ErrorTable, EveryEntryHasANameAndText)
+{
+    for (unsigned i = 0; i < hacl_err_table_size(); i++) {
+        aclError c = hacl_err_table_code(i);
+        EXPECT_STRNE(hacl_err_name(c), "UNKNOWN") << c;
+        EXPECT_NE(std::string(hacl_err_text(c)), "") << c;
+        for (unsigned j = 0; j < i; j++)
+            EXPECT_NE(hacl_err_table_code(j), c) << "duplicate entry " << c;
+    }
+    EXPECT_STREQ(hacl_err_name(ACL_ERROR_RT_REPORT_TIMEOUT), "ACL_ERROR_RT_REPORT_TIMEOUT");
+    EXPECT_STREQ(hacl_err_name(123456789), "UNKNOWN");
+}
+
+TEST(Handles, StaleAndForeignPointersAreRefused)
+{
+    struct Obj {
+        hacl_obj hdr;
+        int payload;
+    };
+    static int released = 0;
+    Obj *o = static_cast<Obj *>(malloc(sizeof(Obj)));
+    hacl_obj_init(&o->hdr, HACL_KIND_STREAM, [](hacl_obj *p) {
+        released++;
+        free(p);
+    });
+    ASSERT_EQ(hacl_handle_register(&o->hdr), ACL_SUCCESS);
+    EXPECT_EQ(hacl_handle_get(o, HACL_KIND_EVENT), nullptr); // wrong kind
+    hacl_obj *got = hacl_handle_get(o, HACL_KIND_STREAM);
+    ASSERT_EQ(got, &o->hdr);
+    EXPECT_EQ(hacl_handle_get_serial(o, HACL_KIND_STREAM, o->hdr.serial + 1), nullptr);
+    EXPECT_EQ(hacl_handle_unregister(&o->hdr), 1);
+    EXPECT_EQ(hacl_handle_unregister(&o->hdr), 0);
+    hacl_obj_put(&o->hdr); // registry's reference
+    EXPECT_EQ(released, 0); // still held by `got`
+    EXPECT_EQ(hacl_handle_get(o, HACL_KIND_STREAM), nullptr);
+    hacl_obj_put(got);
+    EXPECT_EQ(released, 1);
+    int x;
+    EXPECT_EQ(hacl_handle_get(&x, HACL_KIND_STREAM), nullptr);
+    EXPECT_EQ(hacl_handle_get(nullptr, HACL_KIND_STREAM), nullptr);
+}
+
+TEST(Handles, RegistryGrowsAndShrinks)
+{
+    std::vector<hacl_obj *> objs;
+    for (int i = 0; i < 5000; i++) {
+        hacl_obj *o = static_cast<hacl_obj *>(malloc(sizeof(hacl_obj)));
+        hacl_obj_init(o, HACL_KIND_EVENT, [](hacl_obj *p) { free(p); });
+        ASSERT_EQ(hacl_handle_register(o), ACL_SUCCESS);
+        objs.push_back(o);
+    }
+    EXPECT_EQ(hacl_handle_count(), 5000u);
+    for (size_t i = 0; i < objs.size(); i += 2) {
+        hacl_obj *g = hacl_handle_get(objs[i], HACL_KIND_EVENT);
+        ASSERT_EQ(g, objs[i]);
+        hacl_obj_put(g);
+    }
+    for (hacl_obj *o : objs) {
+        ASSERT_EQ(hacl_handle_unregister(o), 1);
+        hacl_obj_put(o);
+    }
+    EXPECT_EQ(hacl_handle_count(), 0u);
+}

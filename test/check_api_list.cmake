@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.25)
 # Every function declared in the public headers appears in test/api_list.h,
 # which the C and C++ header checks reference one by one.
 set(declared "")

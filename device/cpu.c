@@ -65,8 +65,28 @@ static void cpu_mem_info(struct hacl_device *dev, size_t *free_bytes, size_t *to
     *total_bytes = budget;
 }
 
+static struct hacl_sched *cpu_scheduler(struct hacl_device *dev)
+{
+    pthread_mutex_lock(&dev->lock);
+    if (!dev->sched)
+        dev->sched = hacl_sched_create(dev->cfg.worker_threads, dev->id);
+    struct hacl_sched *s = dev->sched;
+    pthread_mutex_unlock(&dev->lock);
+    return s;
+}
+
+static void cpu_stop(struct hacl_device *dev)
+{
+    pthread_mutex_lock(&dev->lock);
+    struct hacl_sched *s = dev->sched;
+    dev->sched = NULL;
+    pthread_mutex_unlock(&dev->lock);
+    hacl_sched_destroy(s);
+}
+
 static void cpu_destroy(struct hacl_device *dev)
 {
+    cpu_stop(dev);
     struct hacl_memreg_entry e;
     while (hacl_memreg_pop(&dev->mem, &e) == 0) {
         hacl_arena_free(dev->arena, (void *)e.base);
@@ -84,6 +104,8 @@ static const struct hacl_device_ops cpu_ops = {
     .mem_free = cpu_mem_free,
     .mem_lookup = cpu_mem_lookup,
     .mem_info = cpu_mem_info,
+    .scheduler = cpu_scheduler,
+    .stop = cpu_stop,
     .destroy = cpu_destroy,
 };
 

@@ -23,6 +23,7 @@
 #include "alloc.h"
 #include "memreg.h"
 #include "queue.h"
+#include "scheduler.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,6 +31,7 @@ extern "C" {
 
 struct hacl_device;
 struct hacl_context;
+struct hacl_reporter;
 
 struct hacl_device_config {
     size_t mem_budget;        /* bytes of device memory */
@@ -49,6 +51,10 @@ struct hacl_device_ops {
     /* 0 and *out when p lies in an allocation of this device, else -1. */
     int (*mem_lookup)(struct hacl_device *dev, const void *p, struct hacl_memreg_entry *out);
     void (*mem_info)(struct hacl_device *dev, size_t *free_bytes, size_t *total_bytes);
+    /* The device's scheduler, started on first use (NULL: no threads). */
+    struct hacl_sched *(*scheduler)(struct hacl_device *dev);
+    /* Stops the scheduler's workers (every queue must be idle). */
+    void (*stop)(struct hacl_device *dev);
     /* Frees every allocation and the device itself. */
     void (*destroy)(struct hacl_device *dev);
 };
@@ -59,12 +65,14 @@ struct hacl_device {
     struct hacl_device_config cfg;
     struct hacl_memreg mem;
     struct hacl_arena *arena;
+    struct hacl_sched *sched; /* created by ops->scheduler under dev->lock */
 
     /* runtime state, guarded by lock */
     pthread_mutex_t lock;
     uint64_t set_refs;               /* aclrtSetDevice count not yet reset */
     struct hacl_context *default_ctx; /* exists while set_refs > 0 */
     struct hacl_qnode contexts;       /* every live context of the device */
+    struct hacl_reporter *hostfn;     /* runs aclrtLaunchHostFunc functions */
 };
 
 /* The real size reserved for a request: rounded up to 32 bytes plus 32, as

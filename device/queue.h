@@ -37,6 +37,14 @@ static inline void hacl_queue_push_tail(struct hacl_qnode *q, struct hacl_qnode 
     q->prev = n;
 }
 
+static inline void hacl_queue_push_head(struct hacl_qnode *q, struct hacl_qnode *n)
+{
+    n->prev = q;
+    n->next = q->next;
+    n->next->prev = n;
+    q->next = n;
+}
+
 static inline void hacl_queue_remove(struct hacl_qnode *n)
 {
     n->prev->next = n->next;

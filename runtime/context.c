@@ -55,6 +55,7 @@ aclError hacl_context_create_locked(struct hacl_device *dev, int is_default, str
     hacl_obj_init(&ctx->hdr, HACL_KIND_CONTEXT, context_release);
     ctx->dev = dev;
     ctx->is_default = is_default;
+    hacl_queue_init(&ctx->streams);
     if (hacl_handle_register(&ctx->hdr) != ACL_SUCCESS) {
         hacl_free(ctx);
         return ACL_ERROR_BAD_ALLOC;
@@ -66,25 +67,35 @@ aclError hacl_context_create_locked(struct hacl_device *dev, int is_default, str
     return ACL_SUCCESS;
 }
 
-int hacl_context_destroy_locked(struct hacl_context *ctx)
+int hacl_context_detach_locked(struct hacl_context *ctx)
 {
     if (!hacl_handle_unregister(&ctx->hdr))
         return 0;
     hacl_queue_remove(&ctx->dev_link);
     if (ctx->dev->default_ctx == ctx)
         ctx->dev->default_ctx = NULL;
-    hacl_obj_put(&ctx->hdr); /* the registry's reference */
     return 1;
+}
+
+void hacl_context_finish(struct hacl_context *ctx, int force)
+{
+    hacl_context_release_streams(ctx, force);
+    hacl_obj_put(&ctx->hdr); /* the registry's reference */
 }
 
 void hacl_device_release_contexts(struct hacl_device *dev)
 {
     pthread_mutex_lock(&dev->lock);
-    struct hacl_qnode *n;
-    while ((n = hacl_queue_head(&dev->contexts)) != NULL)
-        hacl_context_destroy_locked(HACL_QUEUE_DATA(n, struct hacl_context, dev_link));
     dev->default_ctx = NULL;
     dev->set_refs = 0;
+    struct hacl_qnode *n;
+    while ((n = hacl_queue_head(&dev->contexts)) != NULL) {
+        struct hacl_context *ctx = HACL_QUEUE_DATA(n, struct hacl_context, dev_link);
+        hacl_context_detach_locked(ctx);
+        pthread_mutex_unlock(&dev->lock);
+        hacl_context_finish(ctx, 0);
+        pthread_mutex_lock(&dev->lock);
+    }
     pthread_mutex_unlock(&dev->lock);
 }
 
@@ -126,10 +137,12 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyContext(aclrtContext context)
     }
     struct hacl_device *dev = ctx->dev;
     pthread_mutex_lock(&dev->lock);
-    int live = hacl_context_destroy_locked(ctx);
+    int live = hacl_context_detach_locked(ctx);
     pthread_mutex_unlock(&dev->lock);
     if (!live)
         rc = HACL_ERR(ACL_ERROR_INVALID_RESOURCE_HANDLE, "%p was destroyed concurrently", context);
+    else
+        hacl_context_finish(ctx, 0);
     if (tls_current.ptr == context)
         hacl_context_set_current(NULL);
 out:

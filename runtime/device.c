@@ -48,9 +48,15 @@ static aclError reset_device(const char *api, int32_t deviceId, int force)
                         (int)deviceId);
     }
     dev->set_refs = force ? 0 : dev->set_refs - 1;
-    if (dev->set_refs == 0 && dev->default_ctx)
-        hacl_context_destroy_locked(dev->default_ctx);
+    struct hacl_context *gone = NULL;
+    if (dev->set_refs == 0 && dev->default_ctx) {
+        gone = dev->default_ctx;
+        hacl_context_detach_locked(gone);
+    }
     pthread_mutex_unlock(&dev->lock);
+    /* The default context's streams run their queued tasks first. */
+    if (gone)
+        hacl_context_finish(gone, 0);
     return ACL_SUCCESS;
 }
 

@@ -16,7 +16,11 @@
 #include "device/alloc.h"
 #include "runtime.h"
 
-struct hacl_runtime hacl_rt = {.lock = PTHREAD_MUTEX_INITIALIZER};
+struct hacl_runtime hacl_rt = {
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .report_lock = PTHREAD_MUTEX_INITIALIZER,
+    .reporters = {&hacl_rt.reporters, &hacl_rt.reporters},
+};
 
 aclError hacl_rt_require_init(const char *api)
 {
@@ -54,9 +58,11 @@ static void teardown_locked(void)
         if (!dev)
             continue;
         hacl_device_release_contexts(dev);
+        hacl_report_stop_hostfn(dev);
         dev->ops->destroy(dev);
         hacl_rt.devices[i] = NULL;
     }
+    hacl_report_release_all();
     free_host_allocations();
     hacl_memreg_fini(&hacl_rt.host_mem);
     hacl_rt.init_refs = 0;

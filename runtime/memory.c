@@ -318,3 +318,137 @@ ACL_FUNC_VISIBILITY aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t *free, si
     hacl_obj_put(&ctx->hdr);
     return ACL_SUCCESS;
 }
+
+/* ---- stream tasks: copies and memsets ----
+ *
+ * Validated when queued, exactly as the synchronous forms, and checked
+ * again when they run: a buffer freed in between fails the task (reported
+ * by aclrtSynchronizeStream) instead of corrupting memory.
+ *
+ * Task layout: p[0] dst, p[1] src, u[0] width (count), u[1] height,
+ * u[2] dpitch, u[3] spitch; `state` unused; kind in is_work's neighbour u[]
+ * is not needed at run time beyond the check, so it rides in p[2]. */
+
+static enum hacl_task_result copy_run(struct hacl_squeue *q, struct hacl_task *t)
+{
+    void *dst = t->p[0];
+    const void *src = t->p[1];
+    size_t width = (size_t)t->u[0], height = (size_t)t->u[1], dp = (size_t)t->u[2], sp = (size_t)t->u[3];
+    aclrtMemcpyKind kind = (aclrtMemcpyKind)(uintptr_t)t->p[2];
+    size_t dlen = height ? dp * (height - 1) + width : 0, slen = height ? sp * (height - 1) + width : 0;
+    struct hacl_ptrinfo dpi, spi;
+    if (hacl_mem_check_copy("aclrtMemcpyAsync", dst, dlen, src, slen, kind, &dpi, &spi) != ACL_SUCCESS) {
+        const char *why = aclGetRecentErrMsg();
+        hacl_squeue_fail(q, t, ACL_ERROR_RT_PARAM_INVALID, "%s", why ? why : "buffers no longer valid");
+        return HACL_TASK_DONE;
+    }
+    for (size_t r = 0; r < height; r++)
+        memmove((char *)dst + r * dp, (const char *)src + r * sp, width);
+    return HACL_TASK_DONE;
+}
+
+static enum hacl_task_result set_run(struct hacl_squeue *q, struct hacl_task *t)
+{
+    void *dst = t->p[0];
+    size_t count = (size_t)t->u[0];
+    if (hacl_mem_check_set("aclrtMemsetAsync", dst, count, count) != ACL_SUCCESS) {
+        const char *why = aclGetRecentErrMsg();
+        hacl_squeue_fail(q, t, ACL_ERROR_RT_PARAM_INVALID, "%s", why ? why : "buffer no longer valid");
+        return HACL_TASK_DONE;
+    }
+    memset(dst, (unsigned char)t->u[1], count);
+    return HACL_TASK_DONE;
+}
+
+static aclError queue_copy(const char *api, void *dst, const void *src, size_t width, size_t height, size_t dp,
+                           size_t sp, aclrtMemcpyKind kind, aclrtStream stream)
+{
+    if (kind == ACL_MEMCPY_HOST_TO_HOST)
+        return hacl_err(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, api,
+                        "host-to-host copies cannot be queued on a stream; use aclrtMemcpy");
+    size_t dlen = dp * (height - 1) + width, slen = sp * (height - 1) + width;
+    struct hacl_ptrinfo dpi, spi;
+    aclError rc = hacl_mem_check_copy(api, dst, dlen, src, slen, kind, &dpi, &spi);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    struct hacl_stream *s = hacl_stream_get(api, stream, &rc);
+    if (!s)
+        return rc;
+    struct hacl_task *t = hacl_stream_task(api, s, &rc);
+    if (t) {
+        t->run = copy_run;
+        t->what = height > 1 ? "memcpy2d" : "memcpy";
+        t->is_work = 1;
+        t->p[0] = dst;
+        t->p[1] = (void *)src;
+        t->p[2] = (void *)(uintptr_t)kind;
+        t->u[0] = width;
+        t->u[1] = height;
+        t->u[2] = dp;
+        t->u[3] = sp;
+        rc = hacl_stream_submit(api, s, t);
+    }
+    hacl_obj_put(&s->hdr);
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const void *src, size_t count,
+                                              aclrtMemcpyKind kind, aclrtStream stream)
+{
+    if (!dst || !src)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "dst and src must not be NULL");
+    if (count > destMax)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "count %zu is larger than destMax %zu", count, destMax);
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    if ((unsigned)kind > ACL_MEMCPY_INTER_DEVICE_TO_DEVICE)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "kind %d is not an aclrtMemcpyKind", (int)kind);
+    if (count == 0) /* still ordered: an empty task keeps the stream's sequence honest */
+        return queue_copy(__func__, dst, src, 0, 1, 0, 0, kind, stream);
+    return queue_copy(__func__, dst, src, count, 1, count, count, kind, stream);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width,
+                                                size_t height, aclrtMemcpyKind kind, aclrtStream stream)
+{
+    if (!dst || !src)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "dst and src must not be NULL");
+    if (width == 0 || height == 0)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "width and height must be greater than 0 (width %zu, height %zu)",
+                        width, height);
+    if (width > dpitch || width > spitch)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "width %zu is larger than dpitch %zu or spitch %zu", width, dpitch,
+                        spitch);
+    if (span_2d(dpitch, width, height) == 0 || span_2d(spitch, width, height) == 0)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "the 2-D region overflows the address space");
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    if ((unsigned)kind > ACL_MEMCPY_INTER_DEVICE_TO_DEVICE)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "kind %d is not an aclrtMemcpyKind", (int)kind);
+    return queue_copy(__func__, dst, src, width, height, dpitch, spitch, kind, stream);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtMemsetAsync(void *devPtr, size_t maxCount, int32_t value, size_t count,
+                                              aclrtStream stream)
+{
+    aclError rc = hacl_mem_check_set(__func__, devPtr, maxCount, count);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
+    if (!s)
+        return rc;
+    struct hacl_task *t = hacl_stream_task(__func__, s, &rc);
+    if (t) {
+        t->run = set_run;
+        t->what = "memset";
+        t->is_work = 1;
+        t->p[0] = devPtr;
+        t->u[0] = count;
+        t->u[1] = (uint64_t)(unsigned char)value;
+        rc = hacl_stream_submit(__func__, s, t);
+    }
+    hacl_obj_put(&s->hdr);
+    return rc;
+}

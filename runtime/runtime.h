@@ -13,12 +13,14 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "acl/acl.h"
 #include "config.h"
 #include "device/device.h"
 #include "device/memreg.h"
+#include "device/scheduler.h"
 #include "error.h"
 #include "handle.h"
 
@@ -29,6 +31,8 @@ struct hacl_runtime {
     struct hacl_config cfg;
     struct hacl_device *devices[HACL_MAX_DEVICES];
     struct hacl_memreg host_mem; /* aclrtMallocHost allocations */
+    pthread_mutex_t report_lock; /* guards reporters and stream->reporter */
+    struct hacl_qnode reporters; /* every report thread with subscriptions */
 };
 
 extern struct hacl_runtime hacl_rt;
@@ -43,7 +47,9 @@ struct hacl_context {
     struct hacl_obj hdr;
     struct hacl_device *dev;
     int is_default;
-    struct hacl_qnode dev_link; /* in dev->contexts, under dev->lock */
+    struct hacl_qnode dev_link;        /* in dev->contexts, under dev->lock */
+    struct hacl_qnode streams;         /* its streams, under dev->lock */
+    struct hacl_stream *default_stream; /* created on first use, under dev->lock */
 };
 
 /* The calling thread's current context, referenced; NULL with
@@ -53,12 +59,68 @@ struct hacl_context *hacl_context_current(const char *api, aclError *rc);
 void hacl_context_set_current(struct hacl_context *ctx);
 /* Creates a context on dev (dev->lock held by the caller). */
 aclError hacl_context_create_locked(struct hacl_device *dev, int is_default, struct hacl_context **out);
-/* Unregisters and unlinks a context (dev->lock held); the last reference
- * frees it. Returns 0 when it was already destroyed. */
-int hacl_context_destroy_locked(struct hacl_context *ctx);
+/* Unregisters and unlinks a context (dev->lock held). Returns 0 when it was
+ * already destroyed; otherwise the caller must call hacl_context_finish
+ * after dropping dev->lock. */
+int hacl_context_detach_locked(struct hacl_context *ctx);
+/* Destroys the streams of a detached context (draining them, or discarding
+ * when forced) and drops the registry's reference. */
+void hacl_context_finish(struct hacl_context *ctx, int force);
 
 /* Tears down every context of dev (finalize and forced reset). */
 void hacl_device_release_contexts(struct hacl_device *dev);
+
+/* ---- streams (stream.c) ---- */
+struct hacl_stream {
+    struct hacl_obj hdr;
+    struct hacl_context *ctx;
+    struct hacl_device *dev;
+    struct hacl_squeue q;
+    struct hacl_qnode ctx_link; /* in ctx->streams, under dev->lock */
+    int is_default;
+    uint32_t priority, flags;
+    struct hacl_reporter *reporter; /* under hacl_rt.report_lock */
+    _Atomic long cb_pending;        /* launched callbacks and host functions not yet run */
+};
+
+/* Resolves a stream argument: NULL means the current context's default
+ * stream. The stream must belong to the caller's current context (107003).
+ * Referenced; release with hacl_obj_put(&s->hdr). */
+struct hacl_stream *hacl_stream_get(const char *api, aclrtStream h, aclError *rc);
+/* A task node of s to fill, or NULL with ACL_ERROR_BAD_ALLOC recorded. */
+struct hacl_task *hacl_stream_task(const char *api, struct hacl_stream *s, aclError *rc);
+/* Queues a filled task; on refusal (stream being destroyed) drops it. */
+aclError hacl_stream_submit(const char *api, struct hacl_stream *s, struct hacl_task *t);
+/* The stream owning a scheduler queue. */
+static inline struct hacl_stream *hacl_stream_of(struct hacl_squeue *q)
+{
+    return (struct hacl_stream *)((char *)q - offsetof(struct hacl_stream, q));
+}
+/* Destroys every stream of ctx, draining them (forced: discarding). Called
+ * without dev->lock. */
+void hacl_context_release_streams(struct hacl_context *ctx, int force);
+/* Notes that one launched callback of s has run (or was dropped). */
+void hacl_stream_callback_done(struct hacl_stream *s);
+
+/* ---- report threads (report.c) ---- */
+struct hacl_reporter;
+/* The reporter of the calling thread, referenced, or NULL. */
+struct hacl_reporter *hacl_reporter_self(void);
+void hacl_reporter_put(struct hacl_reporter *r);
+/* Runs whatever is due to r now (from its own thread); returns how many. */
+unsigned hacl_reporter_run_due(struct hacl_reporter *r);
+/* Waits until every launched callback of s has run: the caller runs those
+ * its report thread has not picked up when that thread is not processing
+ * reports (so nothing is lost when a report thread has gone away). */
+void hacl_report_drain_stream(struct hacl_stream *s);
+/* Removes s's subscription, if any (after draining). */
+void hacl_report_detach_stream(struct hacl_stream *s);
+/* 1 when the calling thread is running a callback or host function of s. */
+int hacl_report_in_callback_of(const struct hacl_stream *s, int *blocking);
+/* Forgets every report thread (aclFinalize, after all streams are gone). */
+void hacl_report_release_all(void);
+/* Stops the device's host-function thread (device teardown). */
+void hacl_report_stop_hostfn(struct hacl_device *dev);
 
 /* ---- unimplemented entry points (unsupported.c) ---- */
 aclError hacl_unsupported(const char *api);

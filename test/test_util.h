@@ -85,3 +85,84 @@ protected:
 };
 
 #endif
+
+#include <pthread.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+// A report thread as applications write it: set the context, loop on
+// aclrtProcessReport(100) until stopped.
+class ReportThread {
+public:
+    explicit ReportThread(aclrtContext ctx = nullptr)
+    {
+        thread_ = std::thread([this, ctx] {
+            if (ctx)
+                aclrtSetCurrentContext(ctx);
+            id_ = static_cast<uint64_t>(pthread_self());
+            ready_ = true;
+            while (!stop_) {
+                aclError rc = aclrtProcessReport(100);
+                if (rc == ACL_ERROR_RT_THREAD_SUBSCRIBE) // not subscribed (yet, or any more)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                if (rc != ACL_SUCCESS)
+                    (void)aclGetRecentErrMsg();
+            }
+        });
+        while (!ready_)
+            std::this_thread::yield();
+    }
+    ~ReportThread() { Stop(); }
+    uint64_t id() const { return id_; }
+    void Stop()
+    {
+        if (thread_.joinable()) {
+            stop_ = true;
+            thread_.join();
+        }
+    }
+
+private:
+    std::thread thread_;
+    std::atomic<bool> ready_{false}, stop_{false};
+    uint64_t id_ = 0;
+};
+
+// A gate a host function can wait on, opened by the test.
+struct Gate {
+    std::atomic<bool> open{false};
+    std::atomic<bool> entered{false};
+    static void Wait(void *p)
+    {
+        Gate *g = static_cast<Gate *>(p);
+        g->entered = true;
+        while (!g->open)
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    void WaitEntered() const
+    {
+        while (!entered)
+            std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+};
+
+class StreamTest : public DeviceTest {
+protected:
+    void SetUp() override
+    {
+        DeviceTest::SetUp();
+        ASSERT_EQ(aclrtGetCurrentContext(&ctx_), ACL_SUCCESS);
+        ASSERT_EQ(aclrtCreateStream(&stream_), ACL_SUCCESS) << TakeErrMsg();
+    }
+    void TearDown() override
+    {
+        if (stream_) {
+            EXPECT_EQ(aclrtDestroyStream(stream_), ACL_SUCCESS) << TakeErrMsg();
+        }
+        DeviceTest::TearDown();
+    }
+    aclrtContext ctx_ = nullptr;
+    aclrtStream stream_ = nullptr;
+};

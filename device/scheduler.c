@@ -1,0 +1,440 @@
+/*
+ * The device scheduler (see scheduler.h for the model).
+ *
+ * Workers: wait for a queue on the ready list, run its pending tasks as one
+ * batch without locks, then park it, put it back, or leave it idle. An idle
+ * worker spins briefly (hacl_sched_spin_us) before sleeping on the condition
+ * variable, because on virtual machines a cross-core wake-up costs tens of
+ * microseconds while a spinning hand-off costs a fraction of one.
+ *
+ * done_seq is published after every task with a sequentially consistent
+ * store; a synchronising thread announces itself in sync_waiters under the
+ * queue lock before it checks done_seq, so one of the two always sees the
+ * other and no wake-up is lost.
+ */
+#include "scheduler.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alloc.h"
+
+#define MAX_FREE_NODES 4096
+
+struct hacl_sched {
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+    struct hacl_qnode ready;
+    _Atomic unsigned nready;
+    unsigned sleepers;
+    int stopping;
+    int device_id;
+    unsigned nworkers;
+    pthread_t *threads;
+    _Atomic uint64_t tasks_run;
+    _Atomic uint64_t parks;
+};
+
+static _Atomic unsigned spin_us = 20;
+
+void hacl_sched_set_spin_us(unsigned us) { atomic_store(&spin_us, us); }
+unsigned hacl_sched_spin_us(void) { return atomic_load(&spin_us); }
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/* Puts q on the ready list. Caller holds q->lock. */
+static void make_ready(struct hacl_squeue *q)
+{
+    struct hacl_sched *s = q->sched;
+    q->state = HACL_SQ_READY;
+    pthread_mutex_lock(&s->lock);
+    hacl_queue_push_tail(&s->ready, &q->ready_link);
+    atomic_fetch_add(&s->nready, 1);
+    if (s->sleepers)
+        pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->lock);
+}
+
+static void publish_done(struct hacl_squeue *q, uint64_t seq)
+{
+    atomic_store(&q->done_seq, seq);
+    if (atomic_load(&q->sync_waiters) > 0) {
+        pthread_mutex_lock(&q->lock);
+        pthread_cond_broadcast(&q->done_cv);
+        pthread_mutex_unlock(&q->lock);
+    }
+}
+
+/* Caller holds q->lock. */
+static void free_node_locked(struct hacl_squeue *q, struct hacl_task *t)
+{
+    if (q->nfree < MAX_FREE_NODES) {
+        hacl_queue_push_tail(&q->free_nodes, &t->link);
+        q->nfree++;
+    } else {
+        hacl_free(t);
+    }
+}
+
+static void run_queue(struct hacl_sched *s, struct hacl_squeue *q)
+{
+    struct hacl_qnode local, done;
+    hacl_queue_init(&local);
+    hacl_queue_init(&done);
+    pthread_mutex_lock(&q->lock);
+    q->state = HACL_SQ_RUNNING;
+    for (;;) {
+        if (hacl_queue_empty(&q->tasks)) {
+            q->state = HACL_SQ_IDLE;
+            if (atomic_load(&q->sync_waiters) > 0)
+                pthread_cond_broadcast(&q->done_cv);
+            pthread_mutex_unlock(&q->lock);
+            return; /* from here on this worker never touches q */
+        }
+        hacl_queue_move(&q->tasks, &local);
+        pthread_mutex_unlock(&q->lock);
+
+        int parked = 0;
+        struct hacl_qnode *n;
+        while ((n = hacl_queue_head(&local)) != NULL) {
+            struct hacl_task *t = HACL_QUEUE_DATA(n, struct hacl_task, link);
+            /* Unlink and read the seq first: a task that returns KEEP has
+             * handed its node to another thread, which may recycle it at once. */
+            uint64_t seq = t->seq;
+            hacl_queue_remove(n);
+            enum hacl_task_result r;
+            /* Only tasks that never ran are dropped: one that has started
+             * (a delivered callback, a registered wait) decides itself. */
+            if (t->state == 0 && (atomic_load_explicit(&q->discard, memory_order_relaxed) ||
+                                  (t->is_work && atomic_load_explicit(&q->failed, memory_order_relaxed) &&
+                                   atomic_load_explicit(&q->stop_on_failure, memory_order_relaxed)))) {
+                if (t->drop)
+                    t->drop(q, t);
+                atomic_fetch_add(&q->dropped, 1);
+                r = HACL_TASK_DONE;
+            } else {
+                r = t->run(q, t);
+            }
+            if (r == HACL_TASK_PARK) {
+                hacl_queue_push_head(&local, n);
+                parked = 1;
+                atomic_fetch_add_explicit(&s->parks, 1, memory_order_relaxed);
+                break;
+            }
+            if (r == HACL_TASK_DONE)
+                hacl_queue_push_tail(&done, n);
+            atomic_fetch_add_explicit(&s->tasks_run, 1, memory_order_relaxed);
+            publish_done(q, seq);
+        }
+
+        pthread_mutex_lock(&q->lock);
+        while ((n = hacl_queue_head(&done)) != NULL) {
+            hacl_queue_remove(n);
+            free_node_locked(q, HACL_QUEUE_DATA(n, struct hacl_task, link));
+        }
+        if (parked) {
+            /* The parked task and those after it go back in front of
+             * whatever was queued meanwhile. */
+            hacl_queue_move(&q->tasks, &local);
+            hacl_queue_move(&local, &q->tasks);
+            if (q->unpark_pending) {
+                q->unpark_pending = 0;
+                continue;
+            }
+            q->state = HACL_SQ_PARKED;
+            pthread_mutex_unlock(&q->lock);
+            return;
+        }
+        if (!hacl_queue_empty(&q->tasks) && atomic_load(&s->nready) > 0) {
+            /* Others are waiting: take turns. */
+            make_ready(q);
+            pthread_mutex_unlock(&q->lock);
+            return;
+        }
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    struct hacl_sched *s = arg;
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        if (hacl_queue_empty(&s->ready) && !s->stopping) {
+            unsigned us = atomic_load(&spin_us);
+            if (us) {
+                pthread_mutex_unlock(&s->lock);
+                uint64_t until = now_ns() + (uint64_t)us * 1000u;
+                while (atomic_load_explicit(&s->nready, memory_order_relaxed) == 0 && now_ns() < until)
+                    for (int i = 0; i < 32; i++)
+                        cpu_relax();
+                pthread_mutex_lock(&s->lock);
+            }
+            while (hacl_queue_empty(&s->ready) && !s->stopping) {
+                s->sleepers++;
+                pthread_cond_wait(&s->cv, &s->lock);
+                s->sleepers--;
+            }
+        }
+        if (hacl_queue_empty(&s->ready))
+            break; /* stopping */
+        struct hacl_qnode *n = hacl_queue_head(&s->ready);
+        hacl_queue_remove(n);
+        atomic_fetch_sub(&s->nready, 1);
+        pthread_mutex_unlock(&s->lock);
+        run_queue(s, HACL_QUEUE_DATA(n, struct hacl_squeue, ready_link));
+        pthread_mutex_lock(&s->lock);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+struct hacl_sched *hacl_sched_create(unsigned workers, int device_id)
+{
+    struct hacl_sched *s = hacl_calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->threads = hacl_calloc(workers, sizeof *s->threads);
+    if (!s->threads) {
+        hacl_free(s);
+        return NULL;
+    }
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    hacl_queue_init(&s->ready);
+    s->device_id = device_id;
+    for (unsigned i = 0; i < workers; i++) {
+        if (pthread_create(&s->threads[i], NULL, worker_main, s) != 0)
+            break;
+        char name[32]; /* the kernel keeps the first 15 bytes */
+        snprintf(name, sizeof name, "hacl-d%d-w%u", device_id % 100, i % 1000);
+        name[15] = '\0';
+        pthread_setname_np(s->threads[i], name);
+        s->nworkers++;
+    }
+    if (s->nworkers == 0) {
+        hacl_sched_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+void hacl_sched_destroy(struct hacl_sched *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->lock);
+    s->stopping = 1;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->lock);
+    for (unsigned i = 0; i < s->nworkers; i++)
+        pthread_join(s->threads[i], NULL);
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->lock);
+    hacl_free(s->threads);
+    hacl_free(s);
+}
+
+void hacl_sched_stats(struct hacl_sched *s, struct hacl_sched_stats *out)
+{
+    out->workers = s->nworkers;
+    out->tasks_run = atomic_load(&s->tasks_run);
+    out->parks = atomic_load(&s->parks);
+}
+
+void hacl_squeue_init(struct hacl_squeue *q, struct hacl_sched *s)
+{
+    memset(q, 0, sizeof *q);
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&q->done_cv, &ca);
+    pthread_condattr_destroy(&ca);
+    q->sched = s;
+    hacl_queue_init(&q->tasks);
+    hacl_queue_init(&q->free_nodes);
+    hacl_queue_init(&q->ready_link);
+    q->state = HACL_SQ_IDLE;
+}
+
+void hacl_squeue_fini(struct hacl_squeue *q)
+{
+    struct hacl_qnode *n;
+    while ((n = hacl_queue_head(&q->free_nodes)) != NULL) {
+        hacl_queue_remove(n);
+        hacl_free(HACL_QUEUE_DATA(n, struct hacl_task, link));
+    }
+    pthread_cond_destroy(&q->done_cv);
+    pthread_mutex_destroy(&q->lock);
+}
+
+struct hacl_task *hacl_squeue_alloc(struct hacl_squeue *q)
+{
+    struct hacl_task *t = NULL;
+    pthread_mutex_lock(&q->lock);
+    struct hacl_qnode *n = hacl_queue_head(&q->free_nodes);
+    if (n) {
+        hacl_queue_remove(n);
+        q->nfree--;
+        t = HACL_QUEUE_DATA(n, struct hacl_task, link);
+    }
+    pthread_mutex_unlock(&q->lock);
+    if (!t)
+        t = hacl_malloc(sizeof *t);
+    if (t) {
+        memset(t, 0, sizeof *t);
+        hacl_queue_init(&t->link);
+        hacl_queue_init(&t->xlink);
+    }
+    return t;
+}
+
+void hacl_squeue_recycle(struct hacl_squeue *q, struct hacl_task *t)
+{
+    pthread_mutex_lock(&q->lock);
+    free_node_locked(q, t);
+    pthread_mutex_unlock(&q->lock);
+}
+
+uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t)
+{
+    pthread_mutex_lock(&q->lock);
+    if (q->closed) {
+        pthread_mutex_unlock(&q->lock);
+        return 0;
+    }
+    uint64_t seq = t->seq = ++q->submit_seq;
+    hacl_queue_push_tail(&q->tasks, &t->link);
+    if (q->state == HACL_SQ_IDLE)
+        make_ready(q);
+    pthread_mutex_unlock(&q->lock);
+    return seq;
+}
+
+void hacl_squeue_unpark(struct hacl_squeue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    if (q->state == HACL_SQ_PARKED)
+        make_ready(q);
+    else if (q->state == HACL_SQ_RUNNING)
+        q->unpark_pending = 1;
+    pthread_mutex_unlock(&q->lock);
+}
+
+void hacl_squeue_discard(struct hacl_squeue *q)
+{
+    atomic_store(&q->discard, 1);
+    hacl_squeue_unpark(q);
+}
+
+int hacl_squeue_wait(struct hacl_squeue *q, uint64_t seq, int32_t timeout_ms)
+{
+    if (atomic_load(&q->done_seq) >= seq)
+        return 0;
+    struct timespec deadline;
+    if (timeout_ms >= 0) {
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += timeout_ms / 1000;
+        deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+        if (deadline.tv_nsec >= 1000000000L) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000L;
+        }
+    }
+    int rc = 0;
+    pthread_mutex_lock(&q->lock);
+    atomic_fetch_add(&q->sync_waiters, 1);
+    while (atomic_load(&q->done_seq) < seq) {
+        if (timeout_ms < 0) {
+            pthread_cond_wait(&q->done_cv, &q->lock);
+        } else if (pthread_cond_timedwait(&q->done_cv, &q->lock, &deadline) == ETIMEDOUT) {
+            rc = atomic_load(&q->done_seq) >= seq ? 0 : -1;
+            break;
+        }
+    }
+    atomic_fetch_sub(&q->sync_waiters, 1);
+    pthread_mutex_unlock(&q->lock);
+    return rc;
+}
+
+uint64_t hacl_squeue_close(struct hacl_squeue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->closed = 1;
+    uint64_t s = q->submit_seq;
+    pthread_mutex_unlock(&q->lock);
+    return s;
+}
+
+void hacl_squeue_quiesce(struct hacl_squeue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    atomic_fetch_add(&q->sync_waiters, 1);
+    while (q->state == HACL_SQ_RUNNING || q->state == HACL_SQ_READY)
+        pthread_cond_wait(&q->done_cv, &q->lock);
+    atomic_fetch_sub(&q->sync_waiters, 1);
+    pthread_mutex_unlock(&q->lock);
+}
+
+uint64_t hacl_squeue_submitted(struct hacl_squeue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    uint64_t s = q->submit_seq;
+    pthread_mutex_unlock(&q->lock);
+    return s;
+}
+
+int hacl_squeue_is_done(struct hacl_squeue *q, uint64_t seq)
+{
+    return atomic_load(&q->done_seq) >= seq;
+}
+
+void hacl_squeue_fail(struct hacl_squeue *q, struct hacl_task *t, aclError code, const char *fmt, ...)
+{
+    pthread_mutex_lock(&q->lock);
+    if (q->err == ACL_SUCCESS) {
+        q->err = code;
+        q->err_seq = t->seq;
+        int n = snprintf(q->err_msg, sizeof q->err_msg, "task #%llu (%s) failed: ", (unsigned long long)t->seq,
+                         t->what ? t->what : "task");
+        if (n > 0 && (size_t)n < sizeof q->err_msg) {
+            va_list ap;
+            va_start(ap, fmt);
+            vsnprintf(q->err_msg + n, sizeof q->err_msg - (size_t)n, fmt, ap);
+            va_end(ap);
+        }
+    }
+    atomic_store(&q->failed, 1);
+    pthread_mutex_unlock(&q->lock);
+}
+
+aclError hacl_squeue_take_error(struct hacl_squeue *q, char *msg, size_t msglen)
+{
+    pthread_mutex_lock(&q->lock);
+    aclError code = q->err;
+    if (code != ACL_SUCCESS && msg && msglen)
+        snprintf(msg, msglen, "%s", q->err_msg);
+    q->err = ACL_SUCCESS;
+    q->err_msg[0] = '\0';
+    atomic_store(&q->failed, 0);
+    pthread_mutex_unlock(&q->lock);
+    return code;
+}

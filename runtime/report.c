@@ -1,0 +1,626 @@
+/*
+ * Report threads: aclrtSubscribeReport, aclrtLaunchCallback,
+ * aclrtProcessReport, aclrtUnSubscribeReport and aclrtLaunchHostFunc.
+ *
+ * A reporter stands for one application thread (identified by its
+ * pthread_t) that serves the callbacks of the streams subscribed to it. When
+ * a stream reaches a callback task, the worker appends the task to its
+ * reporter's list and wakes the thread if it sleeps in aclrtProcessReport;
+ * that thread runs the callbacks in delivery order (so each stream's
+ * callbacks run in stream order) with no runtime lock held. A BLOCK callback
+ * keeps its stream parked until it has returned; a NO_BLOCK one lets the
+ * stream go on at once.
+ *
+ * Host functions (aclrtLaunchHostFunc) use the same machinery with a
+ * reporter of the device's own, served by an internal thread.
+ *
+ * Nothing is lost: each launched callback runs exactly once. Destroying or
+ * unsubscribing a stream waits for its callbacks; if its report thread is
+ * not processing reports (it may have gone away), the waiting thread runs
+ * the stranded callbacks itself (docs/semantics.md). Callbacks dropped by a
+ * forced destroy are counted and logged as cancelled.
+ *
+ * Locks: hacl_rt.report_lock > r->lock > q->lock (via unpark/recycle after
+ * r->lock is dropped). User callbacks run with none held.
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "device/alloc.h"
+#include "runtime.h"
+
+#define STEAL_AFTER_US 50000 /* a report thread idle this long is presumed gone */
+
+struct hacl_reporter {
+    uint64_t tid;
+    struct hacl_device *dev;
+    _Atomic unsigned refs;
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+    struct hacl_qnode items; /* delivered callback tasks, via t->xlink */
+    _Atomic unsigned nitems;
+    unsigned sleepers;
+    int in_process;          /* threads inside aclrtProcessReport (or the host-function loop) */
+    uint64_t idle_since_us;  /* when in_process last dropped to 0 */
+    _Atomic unsigned nstreams; /* subscribed streams (changed under report_lock) */
+    struct hacl_qnode rt_link;
+    int internal;            /* the device's host-function reporter */
+    int stopping;
+    pthread_t thread;
+};
+
+static _Thread_local struct {
+    const struct hacl_stream *stream;
+    int blocking;
+} tls_cb;
+
+static uint64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+static struct hacl_reporter *reporter_new(uint64_t tid, struct hacl_device *dev, int internal)
+{
+    struct hacl_reporter *r = hacl_calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->tid = tid;
+    r->dev = dev;
+    atomic_init(&r->refs, 1);
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&r->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    hacl_queue_init(&r->items);
+    hacl_queue_init(&r->rt_link);
+    r->internal = internal;
+    r->idle_since_us = mono_us();
+    return r;
+}
+
+static void reporter_ref(struct hacl_reporter *r)
+{
+    atomic_fetch_add(&r->refs, 1);
+}
+
+void hacl_reporter_put(struct hacl_reporter *r)
+{
+    if (r && atomic_fetch_sub(&r->refs, 1) == 1) {
+        pthread_cond_destroy(&r->cv);
+        pthread_mutex_destroy(&r->lock);
+        hacl_free(r);
+    }
+}
+
+/* Caller holds report_lock. */
+static struct hacl_reporter *find_locked(uint64_t tid)
+{
+    struct hacl_qnode *n;
+    HACL_QUEUE_FOREACH(n, &hacl_rt.reporters)
+    {
+        struct hacl_reporter *r = HACL_QUEUE_DATA(n, struct hacl_reporter, rt_link);
+        if (r->tid == tid)
+            return r;
+    }
+    return NULL;
+}
+
+struct hacl_reporter *hacl_reporter_self(void)
+{
+    uint64_t me = (uint64_t)pthread_self();
+    pthread_mutex_lock(&hacl_rt.report_lock);
+    struct hacl_reporter *r = find_locked(me);
+    if (r)
+        reporter_ref(r);
+    pthread_mutex_unlock(&hacl_rt.report_lock);
+    return r;
+}
+
+/* Reporters stay listed until aclFinalize even with no stream left, so a
+ * callback delivered late can always be found (and, if its thread has
+ * gone, run by whoever drains the stream). When the last stream goes, a
+ * thread waiting in aclrtProcessReport is woken to return. Caller holds
+ * report_lock. */
+static void wake_if_unused_locked(struct hacl_reporter *r)
+{
+    if (r->internal || atomic_load(&r->nstreams) > 0)
+        return;
+    pthread_mutex_lock(&r->lock);
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->lock);
+}
+
+void hacl_report_release_all(void)
+{
+    pthread_mutex_lock(&hacl_rt.report_lock);
+    struct hacl_qnode *n;
+    while ((n = hacl_queue_head(&hacl_rt.reporters)) != NULL) {
+        hacl_queue_remove(n);
+        hacl_reporter_put(HACL_QUEUE_DATA(n, struct hacl_reporter, rt_link));
+    }
+    pthread_mutex_unlock(&hacl_rt.report_lock);
+}
+
+/* ---- the callback task ---- */
+
+/* p[0] fn, p[1] user data, p[2] reporter (referenced), p[3] stream
+ * (referenced); u[0] 1 for a blocking callback. */
+
+static void finish_callback(struct hacl_task *t, int ran)
+{
+    struct hacl_stream *s = t->p[3];
+    struct hacl_reporter *r = t->p[2];
+    if (!ran) {
+        hacl_log(ACL_WARNING, "a %s of stream %p was cancelled without running (stream destroyed by force)",
+                 t->what, (void *)s);
+    }
+    hacl_stream_callback_done(s);
+    hacl_obj_put(&s->hdr);
+    hacl_reporter_put(r);
+}
+
+static void callback_drop(struct hacl_squeue *q, struct hacl_task *t)
+{
+    (void)q;
+    finish_callback(t, 0);
+}
+
+static enum hacl_task_result callback_run(struct hacl_squeue *q, struct hacl_task *t)
+{
+    (void)q;
+    if (t->state == 1)
+        return atomic_load(&t->flag) ? HACL_TASK_DONE : HACL_TASK_PARK;
+    int block = (int)t->u[0];
+    struct hacl_reporter *r = t->p[2];
+    t->state = 1;
+    pthread_mutex_lock(&r->lock);
+    hacl_queue_push_tail(&r->items, &t->xlink);
+    atomic_fetch_add(&r->nitems, 1);
+    if (r->sleepers)
+        pthread_cond_signal(&r->cv);
+    pthread_mutex_unlock(&r->lock);
+    /* From here the reporter owns the node of a non-blocking callback. */
+    return block ? HACL_TASK_PARK : HACL_TASK_KEEP;
+}
+
+/* Runs one delivered callback on the calling thread. */
+static void run_item(struct hacl_task *t)
+{
+    aclrtCallback fn = (aclrtCallback)t->p[0];
+    void *data = t->p[1];
+    struct hacl_stream *s = t->p[3];
+    int block = (int)t->u[0];
+    const struct hacl_stream *saved_s = tls_cb.stream;
+    int saved_b = tls_cb.blocking;
+    tls_cb.stream = s;
+    tls_cb.blocking = block;
+    fn(data);
+    tls_cb.stream = saved_s;
+    tls_cb.blocking = saved_b;
+    struct hacl_reporter *r = t->p[2];
+    struct hacl_squeue *q = &s->q;
+    t->p[2] = NULL;
+    if (block) {
+        atomic_store(&t->flag, 1);
+        hacl_squeue_unpark(q); /* the node may be recycled from here on */
+    } else {
+        hacl_squeue_recycle(q, t);
+    }
+    hacl_stream_callback_done(s);
+    hacl_obj_put(&s->hdr);
+    hacl_reporter_put(r);
+}
+
+static unsigned run_list(struct hacl_qnode *list)
+{
+    unsigned n = 0;
+    struct hacl_qnode *node;
+    while ((node = hacl_queue_head(list)) != NULL) {
+        hacl_queue_remove(node);
+        run_item(HACL_QUEUE_DATA(node, struct hacl_task, xlink));
+        n++;
+    }
+    return n;
+}
+
+unsigned hacl_reporter_run_due(struct hacl_reporter *r)
+{
+    struct hacl_qnode local;
+    hacl_queue_init(&local);
+    pthread_mutex_lock(&r->lock);
+    hacl_queue_move(&r->items, &local);
+    atomic_store(&r->nitems, 0);
+    pthread_mutex_unlock(&r->lock);
+    return run_list(&local);
+}
+
+int hacl_report_in_callback_of(const struct hacl_stream *s, int *blocking)
+{
+    if (tls_cb.stream != s)
+        return 0;
+    if (blocking)
+        *blocking = tls_cb.blocking;
+    return 1;
+}
+
+/* Moves the items of stream s out of r when r's thread is not processing
+ * reports and has not for a while. Caller holds no lock. */
+static void steal_from(struct hacl_reporter *r, const struct hacl_stream *s, struct hacl_qnode *out)
+{
+    pthread_mutex_lock(&r->lock);
+    if (r->in_process == 0 && mono_us() - r->idle_since_us >= STEAL_AFTER_US) {
+        struct hacl_qnode *n = r->items.next;
+        while (n != &r->items) {
+            struct hacl_qnode *next = n->next;
+            struct hacl_task *t = HACL_QUEUE_DATA(n, struct hacl_task, xlink);
+            if (t->p[3] == s) {
+                hacl_queue_remove(n);
+                atomic_fetch_sub(&r->nitems, 1);
+                hacl_queue_push_tail(out, n);
+            }
+            n = next;
+        }
+    }
+    pthread_mutex_unlock(&r->lock);
+}
+
+static void steal_stranded(const struct hacl_stream *s)
+{
+    struct hacl_qnode local;
+    hacl_queue_init(&local);
+    pthread_mutex_lock(&hacl_rt.report_lock);
+    struct hacl_qnode *n;
+    HACL_QUEUE_FOREACH(n, &hacl_rt.reporters)
+    {
+        steal_from(HACL_QUEUE_DATA(n, struct hacl_reporter, rt_link), s, &local);
+    }
+    pthread_mutex_unlock(&hacl_rt.report_lock);
+    run_list(&local);
+}
+
+void hacl_report_drain_stream(struct hacl_stream *s)
+{
+    struct hacl_reporter *self = hacl_reporter_self();
+    pthread_mutex_lock(&s->q.lock);
+    while (atomic_load(&s->cb_pending) > 0) {
+        if (self) {
+            pthread_mutex_unlock(&s->q.lock);
+            hacl_reporter_run_due(self);
+            pthread_mutex_lock(&s->q.lock);
+            if (atomic_load(&s->cb_pending) == 0)
+                break;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        long add_ns = self ? 200000L : 20000000L;
+        ts.tv_nsec += add_ns;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        atomic_fetch_add(&s->q.sync_waiters, 1);
+        pthread_cond_timedwait(&s->q.done_cv, &s->q.lock, &ts);
+        atomic_fetch_sub(&s->q.sync_waiters, 1);
+        if (atomic_load(&s->cb_pending) > 0) {
+            pthread_mutex_unlock(&s->q.lock);
+            steal_stranded(s);
+            pthread_mutex_lock(&s->q.lock);
+        }
+    }
+    pthread_mutex_unlock(&s->q.lock);
+    if (self)
+        hacl_reporter_put(self);
+}
+
+void hacl_report_detach_stream(struct hacl_stream *s)
+{
+    pthread_mutex_lock(&hacl_rt.report_lock);
+    struct hacl_reporter *r = s->reporter;
+    if (r) {
+        s->reporter = NULL;
+        atomic_fetch_sub(&r->nstreams, 1);
+        wake_if_unused_locked(r);
+        hacl_reporter_put(r); /* the stream's reference */
+    }
+    pthread_mutex_unlock(&hacl_rt.report_lock);
+}
+
+/* ---- host functions ---- */
+
+static void *hostfn_main(void *arg)
+{
+    struct hacl_reporter *r = arg;
+    pthread_mutex_lock(&hacl_rt.report_lock);
+    r->tid = (uint64_t)pthread_self();
+    pthread_mutex_unlock(&hacl_rt.report_lock);
+    pthread_mutex_lock(&r->lock);
+    r->in_process = 1;
+    for (;;) {
+        while (hacl_queue_empty(&r->items) && !r->stopping) {
+            r->sleepers++;
+            pthread_cond_wait(&r->cv, &r->lock);
+            r->sleepers--;
+        }
+        if (hacl_queue_empty(&r->items))
+            break;
+        struct hacl_qnode local;
+        hacl_queue_init(&local);
+        hacl_queue_move(&r->items, &local);
+        atomic_store(&r->nitems, 0);
+        pthread_mutex_unlock(&r->lock);
+        run_list(&local);
+        pthread_mutex_lock(&r->lock);
+    }
+    r->in_process = 0;
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+/* The device's host-function reporter (started on first use), referenced. */
+static struct hacl_reporter *hostfn_reporter(struct hacl_device *dev)
+{
+    pthread_mutex_lock(&hacl_rt.report_lock);
+    struct hacl_reporter *r = dev->hostfn;
+    if (!r) {
+        r = reporter_new(0, dev, 1);
+        if (r && pthread_create(&r->thread, NULL, hostfn_main, r) != 0) {
+            hacl_reporter_put(r);
+            r = NULL;
+        }
+        if (r) {
+            char name[32]; /* the kernel keeps the first 15 bytes */
+            snprintf(name, sizeof name, "hacl-d%d-hostfn", (int)dev->id % 100);
+            name[15] = '\0';
+            pthread_setname_np(r->thread, name);
+            hacl_queue_push_tail(&hacl_rt.reporters, &r->rt_link); /* the list holds the first reference */
+            dev->hostfn = r;
+        }
+    }
+    if (r)
+        reporter_ref(r);
+    pthread_mutex_unlock(&hacl_rt.report_lock);
+    return r;
+}
+
+void hacl_report_stop_hostfn(struct hacl_device *dev)
+{
+    pthread_mutex_lock(&hacl_rt.report_lock);
+    struct hacl_reporter *r = dev->hostfn;
+    dev->hostfn = NULL;
+    if (r)
+        hacl_queue_remove(&r->rt_link);
+    pthread_mutex_unlock(&hacl_rt.report_lock);
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->lock);
+    r->stopping = 1;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->lock);
+    pthread_join(r->thread, NULL);
+    hacl_reporter_put(r);
+}
+
+/* ---- public entry points ---- */
+
+static aclError launch(const char *api, struct hacl_stream *s, struct hacl_reporter *r, aclrtCallback fn,
+                       void *data, int block, const char *what)
+{
+    aclError rc;
+    struct hacl_task *t = hacl_stream_task(api, s, &rc);
+    if (!t) {
+        hacl_stream_callback_done(s);
+        hacl_reporter_put(r);
+        return rc;
+    }
+    t->run = callback_run;
+    t->drop = callback_drop;
+    t->what = what;
+    t->p[0] = (void *)fn;
+    t->p[1] = data;
+    t->p[2] = r; /* the caller's reference passes to the task */
+    hacl_obj_ref(&s->hdr);
+    t->p[3] = s;
+    t->u[0] = (uint64_t)block;
+    return hacl_stream_submit(api, s, t);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtLaunchCallback(aclrtCallback fn, void *userData, aclrtCallbackBlockType blockType,
+                                                 aclrtStream stream)
+{
+    if (!fn)
+        return HACL_ERR(ACL_ERROR_RT_PARAM_INVALID, "fn must not be NULL");
+    if (blockType != ACL_CALLBACK_NO_BLOCK && blockType != ACL_CALLBACK_BLOCK)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "blockType %d is neither ACL_CALLBACK_NO_BLOCK nor ACL_CALLBACK_BLOCK",
+                        (int)blockType);
+    aclError rc;
+    struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
+    if (!s)
+        return rc;
+    /* Counted as pending under the report lock, so an unsubscribe that
+     * drains the stream cannot miss it. */
+    pthread_mutex_lock(&hacl_rt.report_lock);
+    struct hacl_reporter *r = s->reporter;
+    if (r) {
+        reporter_ref(r);
+        atomic_fetch_add(&s->cb_pending, 1);
+    }
+    pthread_mutex_unlock(&hacl_rt.report_lock);
+    if (!r)
+        rc = HACL_ERR(ACL_ERROR_RT_STREAM_NO_CB_REG,
+                      "stream %p has no report thread: call aclrtSubscribeReport first", (void *)s);
+    else
+        rc = launch(__func__, s, r, fn, userData, blockType == ACL_CALLBACK_BLOCK, "callback");
+    hacl_obj_put(&s->hdr);
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFunc fn, void *args)
+{
+    if (!fn)
+        return HACL_ERR(ACL_ERROR_RT_PARAM_INVALID, "fn must not be NULL");
+    aclError rc;
+    struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
+    if (!s)
+        return rc;
+    struct hacl_reporter *r = hostfn_reporter(s->dev);
+    if (r)
+        atomic_fetch_add(&s->cb_pending, 1);
+    if (!r)
+        rc = HACL_ERR(ACL_ERROR_RT_RESOURCE_ALLOC_FAIL, "cannot start the host-function thread");
+    else
+        rc = launch(__func__, s, r, (aclrtCallback)fn, args, 1, "host function");
+    hacl_obj_put(&s->hdr);
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream stream)
+{
+    aclError rc;
+    struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
+    if (!s)
+        return rc;
+    pthread_mutex_lock(&hacl_rt.report_lock);
+    struct hacl_reporter *r = find_locked(threadId);
+    if (s->reporter) {
+        rc = HACL_ERR(ACL_ERROR_RT_STREAM_SUBSCRIBE, "stream %p is already subscribed to thread %llu", (void *)s,
+                      (unsigned long long)s->reporter->tid);
+    } else if (r && r->internal) {
+        rc = HACL_ERR(ACL_ERROR_RT_THREAD_SUBSCRIBE, "thread %llu is a hostacl thread", (unsigned long long)threadId);
+    } else if (r && r->dev != s->dev && atomic_load(&r->nstreams) > 0) {
+        rc = HACL_ERR(ACL_ERROR_RT_THREAD_SUBSCRIBE, "thread %llu already serves streams of device %d, not %d",
+                      (unsigned long long)threadId, (int)r->dev->id, (int)s->dev->id);
+    } else {
+        if (!r) {
+            r = reporter_new(threadId, s->dev, 0);
+            if (r)
+                hacl_queue_push_tail(&hacl_rt.reporters, &r->rt_link); /* the list's reference */
+        }
+        if (!r) {
+            rc = HACL_ERR(ACL_ERROR_BAD_ALLOC, "out of memory subscribing a report thread");
+        } else {
+            reporter_ref(r); /* the stream's */
+            r->dev = s->dev;
+            atomic_fetch_add(&r->nstreams, 1);
+            s->reporter = r;
+        }
+    }
+    pthread_mutex_unlock(&hacl_rt.report_lock);
+    hacl_obj_put(&s->hdr);
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStream stream)
+{
+    aclError rc;
+    struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
+    if (!s)
+        return rc;
+    pthread_mutex_lock(&hacl_rt.report_lock);
+    struct hacl_reporter *r = s->reporter;
+    if (!r)
+        rc = HACL_ERR(ACL_ERROR_RT_STREAM_SUBSCRIBE, "stream %p is not subscribed to any thread", (void *)s);
+    else if (r->tid != threadId)
+        rc = HACL_ERR(ACL_ERROR_RT_THREAD_SUBSCRIBE, "stream %p is subscribed to thread %llu, not %llu", (void *)s,
+                      (unsigned long long)r->tid, (unsigned long long)threadId);
+    pthread_mutex_unlock(&hacl_rt.report_lock);
+    if (rc == ACL_SUCCESS) {
+        if (hacl_report_in_callback_of(s, NULL)) {
+            /* Waiting for our own callback would never end: detach now;
+             * callbacks already launched still run on this thread. */
+            hacl_report_detach_stream(s);
+        } else {
+            hacl_report_drain_stream(s);
+            hacl_report_detach_stream(s);
+        }
+    }
+    hacl_obj_put(&s->hdr);
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
+{
+    if (timeout == 0 || timeout < -1)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "timeout %d must be -1 (forever) or a positive number of ms",
+                        (int)timeout);
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    struct hacl_reporter *r = hacl_reporter_self();
+    if (!r || r->internal) {
+        hacl_reporter_put(r);
+        return HACL_ERR(ACL_ERROR_RT_THREAD_SUBSCRIBE, "the calling thread is not subscribed to any stream");
+    }
+    struct timespec deadline;
+    if (timeout > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += timeout / 1000;
+        deadline.tv_nsec += (long)(timeout % 1000) * 1000000L;
+        if (deadline.tv_nsec >= 1000000000L) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000L;
+        }
+    }
+    struct hacl_qnode local;
+    hacl_queue_init(&local);
+    pthread_mutex_lock(&r->lock);
+    r->in_process++;
+    int spun = 0;
+    for (;;) {
+        if (!hacl_queue_empty(&r->items)) {
+            hacl_queue_move(&r->items, &local);
+            atomic_store(&r->nitems, 0);
+            break;
+        }
+        if (atomic_load(&r->nstreams) == 0) { /* every stream was unsubscribed */
+            rc = ACL_ERROR_RT_THREAD_SUBSCRIBE;
+            break;
+        }
+        if (!spun) {
+            /* A short spin catches callbacks that are about to arrive
+             * without paying for a sleep and a cross-core wake-up. */
+            spun = 1;
+            unsigned us = hacl_sched_spin_us();
+            if (us) {
+                pthread_mutex_unlock(&r->lock);
+                uint64_t until = mono_us() + us;
+                while (atomic_load_explicit(&r->nitems, memory_order_relaxed) == 0 && mono_us() < until)
+                    for (int i = 0; i < 32; i++)
+                        cpu_relax();
+                pthread_mutex_lock(&r->lock);
+                continue;
+            }
+        }
+        r->sleepers++;
+        int w = timeout < 0 ? pthread_cond_wait(&r->cv, &r->lock) : pthread_cond_timedwait(&r->cv, &r->lock, &deadline);
+        r->sleepers--;
+        if (w != 0 && hacl_queue_empty(&r->items)) {
+            rc = ACL_ERROR_RT_REPORT_TIMEOUT;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&r->lock);
+    run_list(&local);
+    pthread_mutex_lock(&r->lock);
+    if (--r->in_process == 0)
+        r->idle_since_us = mono_us();
+    pthread_mutex_unlock(&r->lock);
+    hacl_reporter_put(r);
+    if (rc == ACL_ERROR_RT_REPORT_TIMEOUT)
+        return HACL_ERR(rc, "no callback arrived within %d ms", (int)timeout);
+    if (rc == ACL_ERROR_RT_THREAD_SUBSCRIBE)
+        return HACL_ERR(rc, "every stream of the calling thread was unsubscribed while it waited");
+    return ACL_SUCCESS;
+}

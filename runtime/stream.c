@@ -1,0 +1,421 @@
+/*
+ * Streams: creation and destruction, synchronisation, queries, failure mode,
+ * and the helpers other modules use to queue tasks.
+ *
+ * A stream belongs to one context and wraps one scheduler queue. Destroying
+ * a stream closes its queue (later pushes are refused), waits for every task
+ * already queued to finish (or, when forced, drops those not started), waits
+ * for its launched callbacks, removes its subscription, waits until no worker
+ * holds its queue, and only then frees it.
+ *
+ * Synchronising never deadlocks a report thread: when the calling thread
+ * serves report callbacks, it keeps running the callbacks due to it while it
+ * waits. Waiting for a stream from inside one of that stream's own blocking
+ * callbacks can never finish and is refused (docs/semantics.md).
+ *
+ * Thread: any.
+ */
+#include <time.h>
+
+#include "device/alloc.h"
+#include "runtime.h"
+
+#define INLINE_SLICE_US 200
+
+static void stream_release(struct hacl_obj *o)
+{
+    struct hacl_stream *s = (struct hacl_stream *)o;
+    hacl_squeue_fini(&s->q);
+    hacl_obj_put(&s->ctx->hdr);
+    hacl_free(s);
+}
+
+/* Creates a stream on ctx (referenced by the caller). For the default stream
+ * an existing one wins a creation race. */
+static aclError stream_create(const char *api, struct hacl_context *ctx, int is_default, uint32_t prio,
+                              uint32_t flags, struct hacl_stream **out)
+{
+    struct hacl_device *dev = ctx->dev;
+    struct hacl_sched *sched = dev->ops->scheduler(dev);
+    if (!sched)
+        return hacl_err(ACL_ERROR_RT_RESOURCE_ALLOC_FAIL, api, "cannot start the worker threads of device %d",
+                        (int)dev->id);
+    struct hacl_stream *s = hacl_calloc(1, sizeof *s);
+    if (!s)
+        return hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory creating a stream");
+    hacl_obj_init(&s->hdr, HACL_KIND_STREAM, stream_release);
+    hacl_squeue_init(&s->q, sched);
+    hacl_queue_init(&s->ctx_link);
+    hacl_obj_ref(&ctx->hdr);
+    s->ctx = ctx;
+    s->dev = dev;
+    s->is_default = is_default;
+    s->priority = prio;
+    s->flags = flags;
+    if (hacl_handle_register(&s->hdr) != ACL_SUCCESS) {
+        hacl_obj_put(&s->hdr);
+        return hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory creating a stream");
+    }
+    pthread_mutex_lock(&dev->lock);
+    if (hacl_queue_empty(&ctx->dev_link)) { /* the context was destroyed meanwhile */
+        pthread_mutex_unlock(&dev->lock);
+        hacl_handle_unregister(&s->hdr);
+        hacl_obj_put(&s->hdr);
+        return hacl_err(ACL_ERROR_RT_CONTEXT_NULL, api, "the current context was destroyed");
+    }
+    if (is_default && ctx->default_stream) {
+        struct hacl_stream *winner = ctx->default_stream;
+        hacl_obj_ref(&winner->hdr);
+        pthread_mutex_unlock(&dev->lock);
+        hacl_handle_unregister(&s->hdr);
+        hacl_obj_put(&s->hdr);
+        *out = winner;
+        return ACL_SUCCESS;
+    }
+    hacl_queue_push_tail(&ctx->streams, &s->ctx_link);
+    if (is_default)
+        ctx->default_stream = s;
+    hacl_obj_ref(&s->hdr); /* the caller's */
+    pthread_mutex_unlock(&dev->lock);
+    *out = s;
+    return ACL_SUCCESS;
+}
+
+struct hacl_stream *hacl_stream_get(const char *api, aclrtStream h, aclError *rc)
+{
+    struct hacl_context *ctx = hacl_context_current(api, rc);
+    if (!ctx)
+        return NULL;
+    struct hacl_stream *s = NULL;
+    if (!h) {
+        pthread_mutex_lock(&ctx->dev->lock);
+        s = ctx->default_stream;
+        if (s)
+            hacl_obj_ref(&s->hdr);
+        pthread_mutex_unlock(&ctx->dev->lock);
+        if (!s && (*rc = stream_create(api, ctx, 1, 0, 0, &s)) != ACL_SUCCESS)
+            s = NULL;
+    } else {
+        s = (struct hacl_stream *)hacl_handle_get(h, HACL_KIND_STREAM);
+        if (!s) {
+            *rc = hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "%p is not a live stream (destroyed, or never created)",
+                           h);
+        } else if (s->ctx != ctx) {
+            *rc = hacl_err(ACL_ERROR_RT_STREAM_CONTEXT, api,
+                           "stream %p belongs to another context than the calling thread's current one", h);
+            hacl_obj_put(&s->hdr);
+            s = NULL;
+        }
+    }
+    hacl_obj_put(&ctx->hdr);
+    if (s)
+        *rc = ACL_SUCCESS;
+    return s;
+}
+
+struct hacl_task *hacl_stream_task(const char *api, struct hacl_stream *s, aclError *rc)
+{
+    struct hacl_task *t = hacl_squeue_alloc(&s->q);
+    *rc = t ? ACL_SUCCESS : hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory queueing a task");
+    return t;
+}
+
+aclError hacl_stream_submit(const char *api, struct hacl_stream *s, struct hacl_task *t)
+{
+    if (hacl_squeue_push(&s->q, t) != 0)
+        return ACL_SUCCESS;
+    if (t->drop)
+        t->drop(&s->q, t);
+    hacl_squeue_recycle(&s->q, t);
+    return hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "the stream is being destroyed");
+}
+
+static uint64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Waits for seq on s: 0, or -1 on timeout. A report thread keeps serving
+ * its callbacks meanwhile, so a stream waiting on them can progress. */
+static int stream_wait(struct hacl_stream *s, uint64_t seq, int32_t timeout_ms)
+{
+    struct hacl_reporter *r = hacl_reporter_self();
+    if (!r)
+        return hacl_squeue_wait(&s->q, seq, timeout_ms);
+    uint64_t deadline = timeout_ms < 0 ? UINT64_MAX : mono_us() + (uint64_t)timeout_ms * 1000u;
+    int rc = 0;
+    for (;;) {
+        hacl_reporter_run_due(r);
+        if (hacl_squeue_is_done(&s->q, seq))
+            break;
+        uint64_t now = mono_us();
+        if (now >= deadline) {
+            rc = -1;
+            break;
+        }
+        uint64_t slice = deadline - now < INLINE_SLICE_US ? deadline - now : INLINE_SLICE_US;
+        if (hacl_squeue_wait(&s->q, seq, (int32_t)((slice + 999) / 1000)) == 0)
+            break;
+    }
+    hacl_reporter_put(r);
+    return rc;
+}
+
+/* Refuses to wait for s from inside one of its own blocking callbacks. */
+static aclError check_not_own_callback(const char *api, struct hacl_stream *s, const char *what)
+{
+    int blocking = 0;
+    if (hacl_report_in_callback_of(s, &blocking) && blocking)
+        return hacl_err(ACL_ERROR_API_NOT_SUPPORT, api,
+                        "cannot %s a stream from inside one of its own blocking callbacks or host functions: the "
+                        "stream waits for that callback to return",
+                        what);
+    return ACL_SUCCESS;
+}
+
+static aclError stream_sync(const char *api, struct hacl_stream *s, int32_t timeout_ms)
+{
+    aclError rc = check_not_own_callback(api, s, "synchronize");
+    if (rc != ACL_SUCCESS)
+        return rc;
+    if (stream_wait(s, hacl_squeue_submitted(&s->q), timeout_ms) != 0)
+        return hacl_err(ACL_ERROR_RT_STREAM_SYNC_TIMEOUT, api, "stream %p did not finish within %d ms", (void *)s,
+                        (int)timeout_ms);
+    char msg[400];
+    rc = hacl_squeue_take_error(&s->q, msg, sizeof msg);
+    if (rc != ACL_SUCCESS)
+        return hacl_err(rc, api, "%s", msg);
+    return ACL_SUCCESS;
+}
+
+/* Destroys s (referenced by the caller, who keeps that reference). */
+static aclError stream_destroy(const char *api, struct hacl_stream *s, int force)
+{
+    if (!hacl_handle_unregister(&s->hdr))
+        return hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "the stream was destroyed concurrently");
+    uint64_t last = hacl_squeue_close(&s->q);
+    if (force)
+        hacl_squeue_discard(&s->q);
+    stream_wait(s, last, -1);
+    hacl_report_drain_stream(s);
+    hacl_report_detach_stream(s);
+    hacl_squeue_quiesce(&s->q);
+    unsigned dropped = atomic_load(&s->q.dropped);
+    if (force && dropped)
+        hacl_log(ACL_WARNING, "%s: %u queued task(s) of stream %p were discarded without running", api, dropped,
+                 (void *)s);
+    (void)hacl_squeue_take_error(&s->q, NULL, 0);
+    struct hacl_device *dev = s->dev;
+    pthread_mutex_lock(&dev->lock);
+    hacl_queue_remove(&s->ctx_link);
+    if (s->ctx->default_stream == s)
+        s->ctx->default_stream = NULL;
+    pthread_mutex_unlock(&dev->lock);
+    hacl_obj_put(&s->hdr); /* the registry's reference */
+    return ACL_SUCCESS;
+}
+
+void hacl_context_release_streams(struct hacl_context *ctx, int force)
+{
+    struct hacl_device *dev = ctx->dev;
+    for (;;) {
+        pthread_mutex_lock(&dev->lock);
+        struct hacl_qnode *n = hacl_queue_head(&ctx->streams);
+        struct hacl_stream *s = n ? HACL_QUEUE_DATA(n, struct hacl_stream, ctx_link) : NULL;
+        if (s) {
+            hacl_queue_remove(n); /* so this loop moves on even if another thread destroys it */
+            hacl_obj_ref(&s->hdr);
+        }
+        ctx->default_stream = NULL;
+        pthread_mutex_unlock(&dev->lock);
+        if (!s)
+            return;
+        /* A concurrent aclrtDestroyStream may have won: then it drains. */
+        if (stream_destroy("aclrtDestroyContext", s, force) != ACL_SUCCESS)
+            (void)aclGetRecentErrMsg();
+        hacl_obj_put(&s->hdr);
+    }
+}
+
+void hacl_stream_callback_done(struct hacl_stream *s)
+{
+    pthread_mutex_lock(&s->q.lock);
+    if (atomic_fetch_sub(&s->cb_pending, 1) == 1)
+        pthread_cond_broadcast(&s->q.done_cv);
+    pthread_mutex_unlock(&s->q.lock);
+}
+
+/* ---- public entry points ---- */
+
+#define KNOWN_STREAM_FLAGS                                                                          \
+    (ACL_STREAM_FAST_LAUNCH | ACL_STREAM_FAST_SYNC | ACL_STREAM_PERSISTENT | ACL_STREAM_HUGE | \
+     ACL_STREAM_CPU_SCHEDULE)
+
+static aclError create_public(const char *api, aclrtStream *stream, uint32_t priority, uint32_t flag)
+{
+    if (!stream)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "stream must not be NULL");
+    if (flag & ~KNOWN_STREAM_FLAGS)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "flag %#x has bits that are not ACL_STREAM_* flags", flag);
+    if (priority > 7)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "priority %u is out of range 0..7", priority);
+    aclError rc;
+    struct hacl_context *ctx = hacl_context_current(api, &rc);
+    if (!ctx)
+        return rc;
+    struct hacl_stream *s;
+    rc = stream_create(api, ctx, 0, priority, flag, &s);
+    hacl_obj_put(&ctx->hdr);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    *stream = s;
+    hacl_obj_put(&s->hdr);
+    return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateStream(aclrtStream *stream)
+{
+    return create_public(__func__, stream, 0, 0);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtCreateStreamWithConfig(aclrtStream *stream, uint32_t priority, uint32_t flag)
+{
+    return create_public(__func__, stream, priority, flag);
+}
+
+static aclError destroy_public(const char *api, aclrtStream stream, int force)
+{
+    if (!stream)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "stream must not be NULL (the default stream is not destroyed)");
+    aclError rc = hacl_rt_require_init(api);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    struct hacl_stream *s = (struct hacl_stream *)hacl_handle_get(stream, HACL_KIND_STREAM);
+    if (!s)
+        return hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "%p is not a live stream (destroyed, or never created)",
+                        stream);
+    if (s->is_default) {
+        rc = hacl_err(ACL_ERROR_INVALID_PARAM, api, "%p is a default stream; it goes with its context", stream);
+    } else if (hacl_report_in_callback_of(s, NULL)) {
+        rc = hacl_err(ACL_ERROR_API_NOT_SUPPORT, api,
+                      "cannot destroy a stream from inside one of its own callbacks or host functions");
+    } else {
+        rc = stream_destroy(api, s, force);
+    }
+    hacl_obj_put(&s->hdr);
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtDestroyStream(aclrtStream stream)
+{
+    return destroy_public(__func__, stream, 0);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtDestroyStreamForce(aclrtStream stream)
+{
+    return destroy_public(__func__, stream, 1);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeStream(aclrtStream stream)
+{
+    aclError rc;
+    struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
+    if (!s)
+        return rc;
+    rc = stream_sync(__func__, s, -1);
+    hacl_obj_put(&s->hdr);
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeStreamWithTimeout(aclrtStream stream, int32_t timeout)
+{
+    if (timeout < -1)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "timeout %d must be -1 (forever), 0 (check) or positive ms",
+                        (int)timeout);
+    aclError rc;
+    struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
+    if (!s)
+        return rc;
+    rc = stream_sync(__func__, s, timeout);
+    hacl_obj_put(&s->hdr);
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtStreamQuery(aclrtStream stream, aclrtStreamStatus *status)
+{
+    if (!status)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
+    aclError rc;
+    struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
+    if (!s)
+        return rc;
+    *status = hacl_squeue_is_done(&s->q, hacl_squeue_submitted(&s->q)) ? ACL_STREAM_STATUS_COMPLETE
+                                                                         : ACL_STREAM_STATUS_NOT_READY;
+    hacl_obj_put(&s->hdr);
+    return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSetStreamFailureMode(aclrtStream stream, uint64_t mode)
+{
+    if (mode != ACL_CONTINUE_ON_FAILURE && mode != ACL_STOP_ON_FAILURE)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "mode %llu is neither ACL_CONTINUE_ON_FAILURE nor ACL_STOP_ON_FAILURE",
+                        (unsigned long long)mode);
+    aclError rc;
+    struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
+    if (!s)
+        return rc;
+    atomic_store(&s->q.stop_on_failure, mode == ACL_STOP_ON_FAILURE);
+    hacl_obj_put(&s->hdr);
+    return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDevice(void)
+{
+    aclError rc;
+    struct hacl_context *ctx = hacl_context_current(__func__, &rc);
+    if (!ctx)
+        return rc;
+    struct hacl_device *dev = ctx->dev;
+    hacl_obj_put(&ctx->hdr);
+    /* Snapshot every stream of every context of the device, then wait for
+     * each without holding the device lock. */
+    size_t n = 0, cap = 0;
+    struct hacl_stream **all = NULL;
+    pthread_mutex_lock(&dev->lock);
+    struct hacl_qnode *cn, *sn;
+    HACL_QUEUE_FOREACH(cn, &dev->contexts)
+    {
+        struct hacl_context *c = HACL_QUEUE_DATA(cn, struct hacl_context, dev_link);
+        HACL_QUEUE_FOREACH(sn, &c->streams)
+        {
+            if (n == cap) {
+                size_t ncap = cap ? cap * 2 : 16;
+                struct hacl_stream **na = hacl_realloc(all, ncap * sizeof *na);
+                if (!na) {
+                    pthread_mutex_unlock(&dev->lock);
+                    for (size_t i = 0; i < n; i++)
+                        hacl_obj_put(&all[i]->hdr);
+                    hacl_free(all);
+                    return HACL_ERR(ACL_ERROR_BAD_ALLOC, "out of memory");
+                }
+                all = na;
+                cap = ncap;
+            }
+            struct hacl_stream *s = HACL_QUEUE_DATA(sn, struct hacl_stream, ctx_link);
+            hacl_obj_ref(&s->hdr);
+            all[n++] = s;
+        }
+    }
+    pthread_mutex_unlock(&dev->lock);
+    rc = ACL_SUCCESS;
+    for (size_t i = 0; i < n; i++) {
+        aclError r = stream_sync(__func__, all[i], -1);
+        if (rc == ACL_SUCCESS)
+            rc = r;
+        hacl_obj_put(&all[i]->hdr);
+    }
+    hacl_free(all);
+    return rc;
+}

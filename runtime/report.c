@@ -207,6 +207,9 @@ static void run_item(struct hacl_task *t)
     int saved_b = tls_cb.blocking;
     tls_cb.stream = s;
     tls_cb.blocking = block;
+    struct hacl_reporter *owner = t->p[2];
+    if (owner->internal) /* host functions run in their stream's context */
+        hacl_context_set_current(s->ctx);
     fn(data);
     tls_cb.stream = saved_s;
     tls_cb.blocking = saved_b;
@@ -236,15 +239,49 @@ static unsigned run_list(struct hacl_qnode *list)
     return n;
 }
 
+/* Runs up to `max` callbacks due to r, taking them one at a time from r's
+ * own list: a callback that waits for its stream (and so runs later
+ * callbacks of this thread itself) must be able to find them there. */
+static unsigned run_due(struct hacl_reporter *r, unsigned max)
+{
+    unsigned n = 0;
+    while (n < max) {
+        pthread_mutex_lock(&r->lock);
+        struct hacl_qnode *node = hacl_queue_head(&r->items);
+        if (node) {
+            hacl_queue_remove(node);
+            atomic_fetch_sub(&r->nitems, 1);
+        }
+        pthread_mutex_unlock(&r->lock);
+        if (!node)
+            break;
+        run_item(HACL_QUEUE_DATA(node, struct hacl_task, xlink));
+        n++;
+    }
+    return n;
+}
+
 unsigned hacl_reporter_run_due(struct hacl_reporter *r)
 {
-    struct hacl_qnode local;
-    hacl_queue_init(&local);
+    return run_due(r, atomic_load(&r->nitems));
+}
+
+void hacl_reporter_wait_items(struct hacl_reporter *r, unsigned us)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_nsec += (long)us * 1000L;
+    while (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
     pthread_mutex_lock(&r->lock);
-    hacl_queue_move(&r->items, &local);
-    atomic_store(&r->nitems, 0);
+    if (hacl_queue_empty(&r->items)) {
+        r->sleepers++;
+        pthread_cond_timedwait(&r->cv, &r->lock, &ts);
+        r->sleepers--;
+    }
     pthread_mutex_unlock(&r->lock);
-    return run_list(&local);
 }
 
 int hacl_report_in_callback_of(const struct hacl_stream *s, int *blocking)
@@ -277,7 +314,7 @@ static void steal_from(struct hacl_reporter *r, const struct hacl_stream *s, str
     pthread_mutex_unlock(&r->lock);
 }
 
-static void steal_stranded(const struct hacl_stream *s)
+void hacl_report_steal_stranded(const struct hacl_stream *s)
 {
     struct hacl_qnode local;
     hacl_queue_init(&local);
@@ -316,7 +353,7 @@ void hacl_report_drain_stream(struct hacl_stream *s)
         atomic_fetch_sub(&s->q.sync_waiters, 1);
         if (atomic_load(&s->cb_pending) > 0) {
             pthread_mutex_unlock(&s->q.lock);
-            steal_stranded(s);
+            hacl_report_steal_stranded(s);
             pthread_mutex_lock(&s->q.lock);
         }
     }
@@ -356,12 +393,9 @@ static void *hostfn_main(void *arg)
         }
         if (hacl_queue_empty(&r->items))
             break;
-        struct hacl_qnode local;
-        hacl_queue_init(&local);
-        hacl_queue_move(&r->items, &local);
-        atomic_store(&r->nitems, 0);
+        unsigned due = atomic_load(&r->nitems);
         pthread_mutex_unlock(&r->lock);
-        run_list(&local);
+        run_due(r, due);
         pthread_mutex_lock(&r->lock);
     }
     r->in_process = 0;
@@ -573,15 +607,13 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
             deadline.tv_nsec -= 1000000000L;
         }
     }
-    struct hacl_qnode local;
-    hacl_queue_init(&local);
+    unsigned due = 0;
     pthread_mutex_lock(&r->lock);
     r->in_process++;
     int spun = 0;
     for (;;) {
         if (!hacl_queue_empty(&r->items)) {
-            hacl_queue_move(&r->items, &local);
-            atomic_store(&r->nitems, 0);
+            due = atomic_load(&r->nitems);
             break;
         }
         if (atomic_load(&r->nstreams) == 0) { /* every stream was unsubscribed */
@@ -612,7 +644,7 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
         }
     }
     pthread_mutex_unlock(&r->lock);
-    run_list(&local);
+    run_due(r, due);
     pthread_mutex_lock(&r->lock);
     if (--r->in_process == 0)
         r->idle_since_us = mono_us();

@@ -109,10 +109,15 @@ struct hacl_reporter *hacl_reporter_self(void);
 void hacl_reporter_put(struct hacl_reporter *r);
 /* Runs whatever is due to r now (from its own thread); returns how many. */
 unsigned hacl_reporter_run_due(struct hacl_reporter *r);
+/* Sleeps until a callback is due to r or `us` microseconds pass. */
+void hacl_reporter_wait_items(struct hacl_reporter *r, unsigned us);
 /* Waits until every launched callback of s has run: the caller runs those
  * its report thread has not picked up when that thread is not processing
  * reports (so nothing is lost when a report thread has gone away). */
 void hacl_report_drain_stream(struct hacl_stream *s);
+/* Runs, on the calling thread, the delivered callbacks of s whose report
+ * thread has not been processing reports for a while (presumed gone). */
+void hacl_report_steal_stranded(const struct hacl_stream *s);
 /* Removes s's subscription, if any (after draining). */
 void hacl_report_detach_stream(struct hacl_stream *s);
 /* 1 when the calling thread is running a callback or host function of s. */

@@ -155,9 +155,10 @@ static int stream_wait(struct hacl_stream *s, uint64_t seq, int32_t timeout_ms)
             rc = -1;
             break;
         }
+        /* Wake when a callback is due to us; the slice bounds the wait for
+         * tasks of other kinds (their completion does not signal us). */
         uint64_t slice = deadline - now < INLINE_SLICE_US ? deadline - now : INLINE_SLICE_US;
-        if (hacl_squeue_wait(&s->q, seq, (int32_t)((slice + 999) / 1000)) == 0)
-            break;
+        hacl_reporter_wait_items(r, (unsigned)slice);
     }
     hacl_reporter_put(r);
     return rc;
@@ -198,7 +199,10 @@ static aclError stream_destroy(const char *api, struct hacl_stream *s, int force
     uint64_t last = hacl_squeue_close(&s->q);
     if (force)
         hacl_squeue_discard(&s->q);
-    stream_wait(s, last, -1);
+    /* Wait for the queue; a blocking callback whose report thread has gone
+     * away would hold it forever, so such callbacks are run here. */
+    while (stream_wait(s, last, 20) != 0)
+        hacl_report_steal_stranded(s);
     hacl_report_drain_stream(s);
     hacl_report_detach_stream(s);
     hacl_squeue_quiesce(&s->q);

@@ -109,26 +109,35 @@ TEST_F(StreamTest, BlockHoldsTheStreamNoBlockDoesNot)
     ASSERT_EQ(aclrtSubscribeReport(rt.id(), stream_), ACL_SUCCESS);
     void *d;
     ASSERT_EQ(aclrtMalloc(&d, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    aclrtEvent after;
+    ASSERT_EQ(aclrtCreateEvent(&after), ACL_SUCCESS);
     for (aclrtCallbackBlockType type : {ACL_CALLBACK_BLOCK, ACL_CALLBACK_NO_BLOCK}) {
         ASSERT_EQ(aclrtMemset(d, 64, 0, 64), ACL_SUCCESS);
         Gate gate;
         ASSERT_EQ(aclrtLaunchCallback(Gate::Wait, &gate, type, stream_), ACL_SUCCESS);
         ASSERT_EQ(aclrtMemsetAsync(d, 64, 0x77, 64, stream_), ACL_SUCCESS);
+        ASSERT_EQ(aclrtRecordEvent(after, stream_), ACL_SUCCESS); // completes once the memset ran
         gate.WaitEntered();
-        std::this_thread::sleep_for(20ms);
-        unsigned char c;
-        ASSERT_EQ(aclrtMemcpy(&c, 1, d, 1, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+        aclError waited = aclrtSynchronizeEventWithTimeout(after, 100);
         if (type == ACL_CALLBACK_BLOCK) {
-            EXPECT_EQ(c, 0) << "the memset must wait for the BLOCK callback";
+            EXPECT_EQ(waited, ACL_ERROR_RT_EVENT_SYNC_TIMEOUT) << "the memset must wait for the BLOCK callback";
             EXPECT_EQ(aclrtSynchronizeStreamWithTimeout(stream_, 20), ACL_ERROR_RT_STREAM_SYNC_TIMEOUT);
         } else {
-            EXPECT_EQ(c, 0x77) << "the memset runs while the NO_BLOCK callback waits";
+            EXPECT_EQ(waited, ACL_SUCCESS) << "the memset runs while the NO_BLOCK callback waits";
         }
         gate.open = true;
         ASSERT_EQ(aclrtSynchronizeStream(stream_), ACL_SUCCESS);
+        unsigned char c;
+        ASSERT_EQ(aclrtMemcpy(&c, 1, d, 1, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+        EXPECT_EQ(c, 0x77);
+        // Let a NO_BLOCK callback finish before its gate goes out of scope.
+        while (!gate.entered)
+            std::this_thread::yield();
+        ASSERT_EQ(aclrtUnSubscribeReport(rt.id(), stream_), ACL_SUCCESS);
+        ASSERT_EQ(aclrtSubscribeReport(rt.id(), stream_), ACL_SUCCESS);
     }
-    // Let the NO_BLOCK callback finish before the gate goes out of scope.
     EXPECT_EQ(aclrtUnSubscribeReport(rt.id(), stream_), ACL_SUCCESS);
+    EXPECT_EQ(aclrtDestroyEvent(after), ACL_SUCCESS);
     EXPECT_EQ(aclrtFree(d), ACL_SUCCESS);
     TakeErrMsg();
 }

@@ -360,12 +360,12 @@ TEST_F(AclTest, FinalizeWithLiveStreamsAndWorkIsClean)
 {
     ASSERT_EQ(aclrtSetDevice(0), ACL_SUCCESS);
     void *d;
-    ASSERT_EQ(aclrtMalloc(&d, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMalloc(&d, 4 * 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
     for (int i = 0; i < 4; i++) {
         aclrtStream s;
         ASSERT_EQ(aclrtCreateStream(&s), ACL_SUCCESS);
         for (int k = 0; k < 100; k++)
-            ASSERT_EQ(aclrtMemsetAsync(d, 64, k, 64, s), ACL_SUCCESS);
+            ASSERT_EQ(aclrtMemsetAsync(static_cast<char *>(d) + 64 * i, 64, k, 64, s), ACL_SUCCESS);
     }
     // TearDown's aclFinalize drains and releases all of it.
 }

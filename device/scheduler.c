@@ -314,6 +314,38 @@ void hacl_squeue_recycle(struct hacl_squeue *q, struct hacl_task *t)
     pthread_mutex_unlock(&q->lock);
 }
 
+/* Runs t, the only task of an idle queue, on the calling thread, then
+ * leaves the queue as a worker would. Caller holds q->lock (released). */
+static void run_inline(struct hacl_squeue *q, struct hacl_task *t)
+{
+    q->state = HACL_SQ_RUNNING;
+    pthread_mutex_unlock(&q->lock);
+    uint64_t seq = t->seq;
+    enum hacl_task_result r = t->run(q, t);
+    pthread_mutex_lock(&q->lock);
+    if (r == HACL_TASK_PARK) {
+        hacl_queue_push_head(&q->tasks, &t->link);
+        if (q->unpark_pending) {
+            q->unpark_pending = 0;
+            make_ready(q);
+        } else {
+            q->state = HACL_SQ_PARKED;
+        }
+        pthread_mutex_unlock(&q->lock);
+        return;
+    }
+    if (r == HACL_TASK_DONE)
+        free_node_locked(q, t);
+    atomic_store(&q->done_seq, seq);
+    if (hacl_queue_empty(&q->tasks))
+        q->state = HACL_SQ_IDLE;
+    else
+        make_ready(q); /* pushed meanwhile */
+    if (atomic_load(&q->sync_waiters) > 0)
+        pthread_cond_broadcast(&q->done_cv);
+    pthread_mutex_unlock(&q->lock);
+}
+
 uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t)
 {
     pthread_mutex_lock(&q->lock);
@@ -322,6 +354,11 @@ uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t)
         return 0;
     }
     uint64_t seq = t->seq = ++q->submit_seq;
+    if (t->inline_ok && q->state == HACL_SQ_IDLE && hacl_queue_empty(&q->tasks) &&
+        !atomic_load_explicit(&q->discard, memory_order_relaxed)) {
+        run_inline(q, t);
+        return seq;
+    }
     hacl_queue_push_tail(&q->tasks, &t->link);
     if (q->state == HACL_SQ_IDLE)
         make_ready(q);
@@ -349,6 +386,16 @@ int hacl_squeue_wait(struct hacl_squeue *q, uint64_t seq, int32_t timeout_ms)
 {
     if (atomic_load(&q->done_seq) >= seq)
         return 0;
+    /* Work that is about to finish is caught without a sleep and wake-up. */
+    unsigned us = atomic_load(&spin_us);
+    if (us && timeout_ms != 0) {
+        uint64_t until = now_ns() + (uint64_t)us * 1000u;
+        while (atomic_load_explicit(&q->done_seq, memory_order_acquire) < seq && now_ns() < until)
+            for (int i = 0; i < 32; i++)
+                cpu_relax();
+        if (atomic_load(&q->done_seq) >= seq)
+            return 0;
+    }
     struct timespec deadline;
     if (timeout_ms >= 0) {
         clock_gettime(CLOCK_MONOTONIC, &deadline);

@@ -57,6 +57,7 @@ struct hacl_task {
     const char *what; /* "memcpy", "callback", ... for error messages */
     uint64_t seq;     /* position in its queue, from 1 */
     int is_work;      /* skipped after a failure in stop-on-failure mode */
+    int inline_ok;    /* cheap: may run on the pushing thread when the queue is idle */
     int state;        /* 0 until the task first runs; then the task's own */
     _Atomic int flag; /* set by another thread to tell a parked task it may finish */
     void *p[4];
@@ -110,7 +111,9 @@ struct hacl_task *hacl_squeue_alloc(struct hacl_squeue *q);
 /* Returns an unused node from hacl_squeue_alloc, or a KEEP node. */
 void hacl_squeue_recycle(struct hacl_squeue *q, struct hacl_task *t);
 /* Queues a filled node; returns its seq, or 0 (node not taken) when the
- * queue is closed. Thread: any. */
+ * queue is closed. A task marked inline_ok that finds its queue idle and
+ * empty runs at once on the calling thread, saving a hand-off to a worker
+ * (callback delivery, event records). Thread: any. */
 uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t);
 /* Makes a parked queue runnable again (its head task runs again). */
 void hacl_squeue_unpark(struct hacl_squeue *q);

@@ -35,6 +35,7 @@ void hacl_config_defaults(struct hacl_config *cfg)
     cfg->compute_threads = (unsigned)ncpu;
     cfg->worker_threads = (unsigned)ncpu;
     cfg->err_msg_process = 0;
+    cfg->spin_us = 20;
 }
 
 int hacl_parse_size(const char *s, size_t *out)
@@ -117,6 +118,12 @@ static aclError apply_json(const struct hacl_json *root, const char *path, struc
                             "string such as \"4G\")",
                             path);
         cfg->device_memory = sz;
+    }
+    if ((v = hacl_json_get(h, "spin_us"))) {
+        if (json_uint(v, 0, 100000, &u) != 0)
+            return hacl_err(ACL_ERROR_FILE_ATTR_INVALID, API,
+                            "config file %s: hostacl.spin_us must be a whole number from 0 to 100000", path);
+        cfg->spin_us = (unsigned)u;
     }
     static const char *const tkeys[2] = {"compute_threads", "worker_threads"};
     unsigned *tvals[2] = {&cfg->compute_threads, &cfg->worker_threads};
@@ -225,6 +232,10 @@ static aclError load_env(struct hacl_config *cfg)
         return rc;
     if (set)
         cfg->worker_threads = (unsigned)v;
+    if ((rc = env_uint("HOSTACL_SPIN_US", 0, 100000, &v, &set)) != ACL_SUCCESS)
+        return rc;
+    if (set)
+        cfg->spin_us = (unsigned)v;
     const char *m = getenv("HOSTACL_DEVICE_MEMORY");
     if (m && *m) {
         size_t sz;

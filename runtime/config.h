@@ -27,6 +27,7 @@ struct hacl_config {
     unsigned compute_threads;
     unsigned worker_threads;
     int err_msg_process; /* err_msg_mode "1": messages kept per process */
+    unsigned spin_us;    /* idle workers and report threads spin this long before sleeping */
 };
 
 void hacl_config_defaults(struct hacl_config *cfg);

@@ -187,13 +187,10 @@ static const char *store_take(struct msg_store *s)
     return s->handed;
 }
 
-aclError hacl_err(aclError code, const char *api, const char *fmt, ...)
+static aclError record(aclError code, aclLogLevel level, const char *api, const char *fmt, va_list ap)
 {
     char detail[1024];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
-    va_end(ap);
 
     char msg[1400];
     snprintf(msg, sizeof msg, "%s: %s (%s %d)", api ? api : "hostacl", detail, hacl_err_name(code), code);
@@ -204,7 +201,25 @@ aclError hacl_err(aclError code, const char *api, const char *fmt, ...)
     } else {
         store_push(&tls_store, msg);
     }
-    hacl_log(ACL_ERROR, "%s", msg);
+    hacl_log(level, "%s", msg);
+    return code;
+}
+
+aclError hacl_err(aclError code, const char *api, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record(code, ACL_ERROR, api, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+aclError hacl_err_quiet(aclError code, const char *api, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record(code, ACL_DEBUG, api, fmt, ap);
+    va_end(ap);
     return code;
 }
 

@@ -28,6 +28,9 @@ extern "C" {
 /* Records "api: message (NAME code)" and returns code. */
 aclError hacl_err(aclError code, const char *api, const char *fmt, ...) HACL_PRINTF(3, 4);
 #define HACL_ERR(code, ...) hacl_err((code), __func__, __VA_ARGS__)
+/* The same for outcomes that are part of normal control flow (timeouts of
+ * polling calls): recorded for aclGetRecentErrMsg, logged only at debug. */
+aclError hacl_err_quiet(aclError code, const char *api, const char *fmt, ...) HACL_PRINTF(3, 4);
 
 /* Name ("ACL_ERROR_INVALID_PARAM") and text of a code; "UNKNOWN" if unlisted. */
 const char *hacl_err_name(aclError code);

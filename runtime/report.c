@@ -462,6 +462,7 @@ static aclError launch(const char *api, struct hacl_stream *s, struct hacl_repor
     t->run = callback_run;
     t->drop = callback_drop;
     t->what = what;
+    t->inline_ok = 1; /* delivery is a list append */
     t->p[0] = (void *)fn;
     t->p[1] = data;
     t->p[2] = r; /* the caller's reference passes to the task */
@@ -595,7 +596,7 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
     struct hacl_reporter *r = hacl_reporter_self();
     if (!r || r->internal) {
         hacl_reporter_put(r);
-        return HACL_ERR(ACL_ERROR_RT_THREAD_SUBSCRIBE, "the calling thread is not subscribed to any stream");
+        return hacl_err_quiet(ACL_ERROR_RT_THREAD_SUBSCRIBE, __func__, "the calling thread is not subscribed to any stream");
     }
     struct timespec deadline;
     if (timeout > 0) {
@@ -651,8 +652,8 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
     pthread_mutex_unlock(&r->lock);
     hacl_reporter_put(r);
     if (rc == ACL_ERROR_RT_REPORT_TIMEOUT)
-        return HACL_ERR(rc, "no callback arrived within %d ms", (int)timeout);
+        return hacl_err_quiet(rc, __func__, "no callback arrived within %d ms", (int)timeout);
     if (rc == ACL_ERROR_RT_THREAD_SUBSCRIBE)
-        return HACL_ERR(rc, "every stream of the calling thread was unsubscribed while it waited");
+        return hacl_err_quiet(rc, __func__, "every stream of the calling thread was unsubscribed while it waited");
     return ACL_SUCCESS;
 }

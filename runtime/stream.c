@@ -182,7 +182,7 @@ static aclError stream_sync(const char *api, struct hacl_stream *s, int32_t time
     if (rc != ACL_SUCCESS)
         return rc;
     if (stream_wait(s, hacl_squeue_submitted(&s->q), timeout_ms) != 0)
-        return hacl_err(ACL_ERROR_RT_STREAM_SYNC_TIMEOUT, api, "stream %p did not finish within %d ms", (void *)s,
+        return hacl_err_quiet(ACL_ERROR_RT_STREAM_SYNC_TIMEOUT, api, "stream %p did not finish within %d ms", (void *)s,
                         (int)timeout_ms);
     char msg[400];
     rc = hacl_squeue_take_error(&s->q, msg, sizeof msg);

@@ -167,7 +167,7 @@ static void *report_main(void *arg)
     while (!atomic_load(&rep.go)) /* until subscribed */
         usleep(100);
     while (!atomic_load(&rep.stop)) {
-        if (aclrtProcessReport(1000) != ACL_SUCCESS)
+        if (aclrtProcessReport(100) != ACL_SUCCESS)
             (void)aclGetRecentErrMsg();
     }
     return NULL;

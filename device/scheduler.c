@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "clock.h"
 
 #define MAX_FREE_NODES 4096
 
@@ -44,21 +45,6 @@ static _Atomic unsigned spin_us = 20;
 void hacl_sched_set_spin_us(unsigned us) { atomic_store(&spin_us, us); }
 unsigned hacl_sched_spin_us(void) { return atomic_load(&spin_us); }
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
 
 /* Puts q on the ready list. Caller holds q->lock. */
 static void make_ready(struct hacl_squeue *q)
@@ -181,10 +167,9 @@ static void *worker_main(void *arg)
             unsigned us = atomic_load(&spin_us);
             if (us) {
                 pthread_mutex_unlock(&s->lock);
-                uint64_t until = now_ns() + (uint64_t)us * 1000u;
-                while (atomic_load_explicit(&s->nready, memory_order_relaxed) == 0 && now_ns() < until)
-                    for (int i = 0; i < 32; i++)
-                        cpu_relax();
+                uint64_t until = hacl_now_ns() + (uint64_t)us * 1000u;
+                while (atomic_load_explicit(&s->nready, memory_order_relaxed) == 0 && hacl_now_ns() < until)
+                    hacl_cpu_relax();
                 pthread_mutex_lock(&s->lock);
             }
             while (hacl_queue_empty(&s->ready) && !s->stopping) {
@@ -263,11 +248,7 @@ void hacl_squeue_init(struct hacl_squeue *q, struct hacl_sched *s)
 {
     memset(q, 0, sizeof *q);
     pthread_mutex_init(&q->lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&q->done_cv, &ca);
-    pthread_condattr_destroy(&ca);
+    hacl_cond_init_monotonic(&q->done_cv);
     q->sched = s;
     hacl_queue_init(&q->tasks);
     hacl_queue_init(&q->free_nodes);
@@ -389,23 +370,13 @@ int hacl_squeue_wait(struct hacl_squeue *q, uint64_t seq, int32_t timeout_ms)
     /* Work that is about to finish is caught without a sleep and wake-up. */
     unsigned us = atomic_load(&spin_us);
     if (us && timeout_ms != 0) {
-        uint64_t until = now_ns() + (uint64_t)us * 1000u;
-        while (atomic_load_explicit(&q->done_seq, memory_order_acquire) < seq && now_ns() < until)
-            for (int i = 0; i < 32; i++)
-                cpu_relax();
+        uint64_t until = hacl_now_ns() + (uint64_t)us * 1000u;
+        while (atomic_load_explicit(&q->done_seq, memory_order_acquire) < seq && hacl_now_ns() < until)
+            hacl_cpu_relax();
         if (atomic_load(&q->done_seq) >= seq)
             return 0;
     }
-    struct timespec deadline;
-    if (timeout_ms >= 0) {
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        deadline.tv_sec += timeout_ms / 1000;
-        deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-        if (deadline.tv_nsec >= 1000000000L) {
-            deadline.tv_sec++;
-            deadline.tv_nsec -= 1000000000L;
-        }
-    }
+    struct timespec deadline = hacl_deadline_us(timeout_ms > 0 ? (uint64_t)timeout_ms * 1000u : 0);
     int rc = 0;
     pthread_mutex_lock(&q->lock);
     atomic_fetch_add(&q->sync_waiters, 1);

@@ -16,10 +16,10 @@
  * Thread: any. Locks: ev->lock is taken alone (stream references are taken
  * under it; queues are unparked after it is released).
  */
-#include <errno.h>
 #include <time.h>
 
 #include "device/alloc.h"
+#include "device/clock.h"
 #include "runtime.h"
 
 #define KNOWN_EVENT_FLAGS \
@@ -38,12 +38,6 @@ struct hacl_event {
     unsigned sync_waiters;
 };
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void event_release(struct hacl_obj *o)
 {
@@ -84,7 +78,7 @@ static enum hacl_task_result record_run(struct hacl_squeue *q, struct hacl_task 
     if (gen > e->done_gen)
         e->done_gen = gen;
     e->recorded = 1;
-    e->stamp_ns = now_ns();
+    e->stamp_ns = hacl_now_ns();
     if (e->sync_waiters)
         pthread_cond_broadcast(&e->cv);
     /* Wake satisfied waiters in rounds: unlink them and reference their
@@ -200,11 +194,7 @@ static aclError create_event(const char *api, aclrtEvent *event, uint32_t flag)
     hacl_obj_init(&e->hdr, HACL_KIND_EVENT, event_release);
     e->flags = flag;
     pthread_mutex_init(&e->lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&e->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    hacl_cond_init_monotonic(&e->cv);
     hacl_queue_init(&e->waiters);
     if (hacl_handle_register(&e->hdr) != ACL_SUCCESS) {
         hacl_obj_put(&e->hdr);
@@ -258,80 +248,77 @@ ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent
     return queue_event_task(__func__, event, stream, wait_run, "event wait", 0, 1);
 }
 
-static int event_complete_locked(const struct hacl_event *e)
+/* One snapshot of an event's state, taken under its lock. */
+struct event_state {
+    int recorded;
+    uint64_t record_gen, done_gen, stamp_ns;
+};
+
+static aclError event_state(const char *api, aclrtEvent event, const void *out, struct event_state *st)
 {
-    return e->recorded && e->done_gen >= e->record_gen;
+    if (!out)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "the status or result pointer must not be NULL");
+    aclError rc;
+    struct hacl_event *e = event_get(api, event, &rc);
+    if (!e)
+        return rc;
+    pthread_mutex_lock(&e->lock);
+    *st = (struct event_state){e->recorded, e->record_gen, e->done_gen, e->stamp_ns};
+    pthread_mutex_unlock(&e->lock);
+    hacl_obj_put(&e->hdr);
+    return ACL_SUCCESS;
+}
+
+/* Recorded, and the latest record has run. */
+static int state_complete(const struct event_state *st)
+{
+    return st->recorded && st->done_gen >= st->record_gen;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtQueryEventStatus(aclrtEvent event, aclrtEventRecordedStatus *status)
 {
-    if (!status)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
-    aclError rc;
-    struct hacl_event *e = event_get(__func__, event, &rc);
-    if (!e)
-        return rc;
-    pthread_mutex_lock(&e->lock);
-    *status = event_complete_locked(e) ? ACL_EVENT_RECORDED_STATUS_COMPLETE : ACL_EVENT_RECORDED_STATUS_NOT_READY;
-    pthread_mutex_unlock(&e->lock);
-    hacl_obj_put(&e->hdr);
-    return ACL_SUCCESS;
+    struct event_state st;
+    aclError rc = event_state(__func__, event, status, &st);
+    if (rc == ACL_SUCCESS)
+        *status = state_complete(&st) ? ACL_EVENT_RECORDED_STATUS_COMPLETE : ACL_EVENT_RECORDED_STATUS_NOT_READY;
+    return rc;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtQueryEvent(aclrtEvent event, aclrtEventStatus *status)
 {
-    if (!status)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
-    aclError rc;
-    struct hacl_event *e = event_get(__func__, event, &rc);
-    if (!e)
-        return rc;
-    pthread_mutex_lock(&e->lock);
-    *status = event_complete_locked(e) ? ACL_EVENT_STATUS_COMPLETE : ACL_EVENT_STATUS_NOT_READY;
-    pthread_mutex_unlock(&e->lock);
-    hacl_obj_put(&e->hdr);
-    return ACL_SUCCESS;
+    struct event_state st;
+    aclError rc = event_state(__func__, event, status, &st);
+    if (rc == ACL_SUCCESS)
+        *status = state_complete(&st) ? ACL_EVENT_STATUS_COMPLETE : ACL_EVENT_STATUS_NOT_READY;
+    return rc;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtQueryEventWaitStatus(aclrtEvent event, aclrtEventWaitStatus *status)
 {
-    if (!status)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
-    aclError rc;
-    struct hacl_event *e = event_get(__func__, event, &rc);
-    if (!e)
-        return rc;
-    pthread_mutex_lock(&e->lock);
-    *status = e->done_gen >= e->record_gen ? ACL_EVENT_WAIT_STATUS_COMPLETE : ACL_EVENT_WAIT_STATUS_NOT_READY;
-    pthread_mutex_unlock(&e->lock);
-    hacl_obj_put(&e->hdr);
-    return ACL_SUCCESS;
+    struct event_state st;
+    aclError rc = event_state(__func__, event, status, &st);
+    if (rc == ACL_SUCCESS)
+        *status = st.done_gen >= st.record_gen ? ACL_EVENT_WAIT_STATUS_COMPLETE : ACL_EVENT_WAIT_STATUS_NOT_READY;
+    return rc;
 }
 
+/* Waits for the latest record at the time of the call. A report thread
+ * keeps serving its callbacks while it waits (in short slices). */
 static aclError sync_event(const char *api, aclrtEvent event, int32_t timeout_ms)
 {
     aclError rc;
     struct hacl_event *e = event_get(api, event, &rc);
     if (!e)
         return rc;
-    struct timespec deadline;
-    if (timeout_ms > 0) {
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        deadline.tv_sec += timeout_ms / 1000;
-        deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-        if (deadline.tv_nsec >= 1000000000L) {
-            deadline.tv_sec++;
-            deadline.tv_nsec -= 1000000000L;
-        }
-    }
-    /* A report thread keeps serving its callbacks while it waits. */
+    struct timespec deadline = hacl_deadline_us(timeout_ms > 0 ? (uint64_t)timeout_ms * 1000u : 0);
     struct hacl_reporter *r = hacl_reporter_self();
+    int timed_out = 0;
     pthread_mutex_lock(&e->lock);
     uint64_t target = e->record_gen;
     e->sync_waiters++;
     while (e->done_gen < target) {
-        if (timeout_ms == 0) {
-            rc = -1;
+        if (timeout_ms == 0 || (timeout_ms > 0 && hacl_deadline_passed(&deadline))) {
+            timed_out = 1;
             break;
         }
         if (r) {
@@ -340,30 +327,12 @@ static aclError sync_event(const char *api, aclrtEvent event, int32_t timeout_ms
             pthread_mutex_lock(&e->lock);
             if (e->done_gen >= target)
                 break;
-            struct timespec slice;
-            clock_gettime(CLOCK_MONOTONIC, &slice);
-            slice.tv_nsec += 200000;
-            if (slice.tv_nsec >= 1000000000L) {
-                slice.tv_sec++;
-                slice.tv_nsec -= 1000000000L;
-            }
-            if (timeout_ms > 0 && (slice.tv_sec > deadline.tv_sec ||
-                                   (slice.tv_sec == deadline.tv_sec && slice.tv_nsec > deadline.tv_nsec)))
-                slice = deadline;
+            struct timespec slice = hacl_deadline_us(200);
             pthread_cond_timedwait(&e->cv, &e->lock, &slice);
         } else if (timeout_ms < 0) {
             pthread_cond_wait(&e->cv, &e->lock);
-            continue;
         } else {
             pthread_cond_timedwait(&e->cv, &e->lock, &deadline);
-        }
-        if (timeout_ms > 0 && e->done_gen < target) {
-            struct timespec now;
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            if (now.tv_sec > deadline.tv_sec || (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec)) {
-                rc = -1;
-                break;
-            }
         }
     }
     e->sync_waiters--;
@@ -371,9 +340,9 @@ static aclError sync_event(const char *api, aclrtEvent event, int32_t timeout_ms
     if (r)
         hacl_reporter_put(r);
     hacl_obj_put(&e->hdr);
-    if (rc == -1)
+    if (timed_out)
         return hacl_err_quiet(ACL_ERROR_RT_EVENT_SYNC_TIMEOUT, api, "event %p did not complete within %d ms", event,
-                        (int)timeout_ms);
+                              (int)timeout_ms);
     return ACL_SUCCESS;
 }
 
@@ -392,37 +361,20 @@ ACL_FUNC_VISIBILITY aclError aclrtSynchronizeEventWithTimeout(aclrtEvent event, 
 
 ACL_FUNC_VISIBILITY aclError aclrtEventElapsedTime(float *ms, aclrtEvent startEvent, aclrtEvent endEvent)
 {
-    if (!ms)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "ms must not be NULL");
-    aclError rc;
-    struct hacl_event *a = event_get(__func__, startEvent, &rc);
-    if (!a)
+    struct event_state a, b;
+    aclError rc = event_state(__func__, startEvent, ms, &a);
+    if (rc == ACL_SUCCESS)
+        rc = event_state(__func__, endEvent, ms, &b);
+    if (rc != ACL_SUCCESS)
         return rc;
-    struct hacl_event *b = event_get(__func__, endEvent, &rc);
-    if (!b) {
-        hacl_obj_put(&a->hdr);
-        return rc;
-    }
-    struct snap {
-        uint64_t record_gen, done_gen, stamp;
-    } sa, sb;
-    pthread_mutex_lock(&a->lock);
-    sa = (struct snap){a->record_gen, a->done_gen, a->stamp_ns};
-    pthread_mutex_unlock(&a->lock);
-    pthread_mutex_lock(&b->lock);
-    sb = (struct snap){b->record_gen, b->done_gen, b->stamp_ns};
-    pthread_mutex_unlock(&b->lock);
-    if (sa.record_gen == 0 || sb.record_gen == 0)
-        rc = HACL_ERR(ACL_ERROR_RT_EVENT_TIMESTAMP_INVALID, "the %s event was never recorded",
-                      sa.record_gen == 0 ? "start" : "end");
-    else if (sa.done_gen < sa.record_gen || sb.done_gen < sb.record_gen)
-        rc = HACL_ERR(ACL_ERROR_RT_EVENT_NOT_COMPLETE, "the %s event has not completed yet",
-                      sa.done_gen < sa.record_gen ? "start" : "end");
-    else if (sb.stamp < sa.stamp)
-        rc = HACL_ERR(ACL_ERROR_RT_EVENT_TIMESTAMP_REVERSAL, "the end event completed before the start event");
-    else
-        *ms = (float)((double)(sb.stamp - sa.stamp) / 1e6);
-    hacl_obj_put(&a->hdr);
-    hacl_obj_put(&b->hdr);
-    return rc;
+    if (a.record_gen == 0 || b.record_gen == 0)
+        return HACL_ERR(ACL_ERROR_RT_EVENT_TIMESTAMP_INVALID, "the %s event was never recorded",
+                        a.record_gen == 0 ? "start" : "end");
+    if (a.done_gen < a.record_gen || b.done_gen < b.record_gen)
+        return HACL_ERR(ACL_ERROR_RT_EVENT_NOT_COMPLETE, "the %s event has not completed yet",
+                        a.done_gen < a.record_gen ? "start" : "end");
+    if (b.stamp_ns < a.stamp_ns)
+        return HACL_ERR(ACL_ERROR_RT_EVENT_TIMESTAMP_REVERSAL, "the end event completed before the start event");
+    *ms = (float)((double)(b.stamp_ns - a.stamp_ns) / 1e6);
+    return ACL_SUCCESS;
 }

@@ -199,14 +199,42 @@ ACL_FUNC_VISIBILITY aclError aclrtFreeHost(void *hostPtr)
                     hostPtr);
 }
 
+/* Checks shared by the copy calls, before any pointer is classified. */
+static aclError copy_args(const char *api, const void *dst, size_t destMax, const void *src, size_t count,
+                          aclrtMemcpyKind kind)
+{
+    if (!dst || !src)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "dst and src must not be NULL");
+    if (count > destMax)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "count %zu is larger than destMax %zu", count, destMax);
+    aclError rc = hacl_rt_require_init(api);
+    if (rc == ACL_SUCCESS && (unsigned)kind > ACL_MEMCPY_INTER_DEVICE_TO_DEVICE)
+        rc = hacl_err(ACL_ERROR_INVALID_PARAM, api, "kind %d is not an aclrtMemcpyKind", (int)kind);
+    return rc;
+}
+
+static size_t span_2d(size_t pitch, size_t width, size_t height);
+
+static aclError copy2d_args(const char *api, const void *dst, size_t dpitch, const void *src, size_t spitch,
+                            size_t width, size_t height, aclrtMemcpyKind kind)
+{
+    if (!dst || !src)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "dst and src must not be NULL");
+    if (width == 0 || height == 0)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api,
+                        "width and height must be greater than 0 (width %zu, height %zu)", width, height);
+    if (width > dpitch || width > spitch)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "width %zu is larger than dpitch %zu or spitch %zu", width,
+                        dpitch, spitch);
+    if (span_2d(dpitch, width, height) == 0 || span_2d(spitch, width, height) == 0)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "the 2-D region overflows the address space");
+    return copy_args(api, dst, SIZE_MAX, src, 0, kind);
+}
+
 ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, const void *src, size_t count,
                                          aclrtMemcpyKind kind)
 {
-    if (!dst || !src)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "dst and src must not be NULL");
-    if (count > destMax)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "count %zu is larger than destMax %zu", count, destMax);
-    aclError rc = hacl_rt_require_init(__func__);
+    aclError rc = copy_args(__func__, dst, destMax, src, count, kind);
     if (rc != ACL_SUCCESS)
         return rc;
     struct hacl_ptrinfo dpi, spi;
@@ -230,20 +258,10 @@ static size_t span_2d(size_t pitch, size_t width, size_t height)
 ACL_FUNC_VISIBILITY aclError aclrtMemcpy2d(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width,
                                            size_t height, aclrtMemcpyKind kind)
 {
-    if (!dst || !src)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "dst and src must not be NULL");
-    if (width == 0 || height == 0)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "width and height must be greater than 0 (width %zu, height %zu)",
-                        width, height);
-    if (width > dpitch || width > spitch)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "width %zu is larger than dpitch %zu or spitch %zu", width, dpitch,
-                        spitch);
-    size_t dlen = span_2d(dpitch, width, height), slen = span_2d(spitch, width, height);
-    if (dlen == 0 || slen == 0)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "the 2-D region overflows the address space");
-    aclError rc = hacl_rt_require_init(__func__);
+    aclError rc = copy2d_args(__func__, dst, dpitch, src, spitch, width, height, kind);
     if (rc != ACL_SUCCESS)
         return rc;
+    size_t dlen = span_2d(dpitch, width, height), slen = span_2d(spitch, width, height);
     struct hacl_ptrinfo dpi, spi;
     rc = hacl_mem_check_copy(__func__, dst, dlen, src, slen, kind, &dpi, &spi);
     if (rc != ACL_SUCCESS)
@@ -325,9 +343,8 @@ ACL_FUNC_VISIBILITY aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t *free, si
  * again when they run: a buffer freed in between fails the task (reported
  * by aclrtSynchronizeStream) instead of corrupting memory.
  *
- * Task layout: p[0] dst, p[1] src, u[0] width (count), u[1] height,
- * u[2] dpitch, u[3] spitch; `state` unused; kind in is_work's neighbour u[]
- * is not needed at run time beyond the check, so it rides in p[2]. */
+ * Task layout: p[0] dst, p[1] src, p[2] the copy kind, u[0] width
+ * (count), u[1] height, u[2] dpitch, u[3] spitch. */
 
 static enum hacl_task_result copy_run(struct hacl_squeue *q, struct hacl_task *t)
 {
@@ -395,15 +412,9 @@ static aclError queue_copy(const char *api, void *dst, const void *src, size_t w
 ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const void *src, size_t count,
                                               aclrtMemcpyKind kind, aclrtStream stream)
 {
-    if (!dst || !src)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "dst and src must not be NULL");
-    if (count > destMax)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "count %zu is larger than destMax %zu", count, destMax);
-    aclError rc = hacl_rt_require_init(__func__);
+    aclError rc = copy_args(__func__, dst, destMax, src, count, kind);
     if (rc != ACL_SUCCESS)
         return rc;
-    if ((unsigned)kind > ACL_MEMCPY_INTER_DEVICE_TO_DEVICE)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "kind %d is not an aclrtMemcpyKind", (int)kind);
     if (count == 0) /* still ordered: an empty task keeps the stream's sequence honest */
         return queue_copy(__func__, dst, src, 0, 1, 0, 0, kind, stream);
     return queue_copy(__func__, dst, src, count, 1, count, count, kind, stream);
@@ -412,21 +423,9 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
 ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width,
                                                 size_t height, aclrtMemcpyKind kind, aclrtStream stream)
 {
-    if (!dst || !src)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "dst and src must not be NULL");
-    if (width == 0 || height == 0)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "width and height must be greater than 0 (width %zu, height %zu)",
-                        width, height);
-    if (width > dpitch || width > spitch)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "width %zu is larger than dpitch %zu or spitch %zu", width, dpitch,
-                        spitch);
-    if (span_2d(dpitch, width, height) == 0 || span_2d(spitch, width, height) == 0)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "the 2-D region overflows the address space");
-    aclError rc = hacl_rt_require_init(__func__);
+    aclError rc = copy2d_args(__func__, dst, dpitch, src, spitch, width, height, kind);
     if (rc != ACL_SUCCESS)
         return rc;
-    if ((unsigned)kind > ACL_MEMCPY_INTER_DEVICE_TO_DEVICE)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "kind %d is not an aclrtMemcpyKind", (int)kind);
     return queue_copy(__func__, dst, src, width, height, dpitch, spitch, kind, stream);
 }
 

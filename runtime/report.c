@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "device/alloc.h"
+#include "device/clock.h"
 #include "runtime.h"
 
 #define STEAL_AFTER_US 50000 /* a report thread idle this long is presumed gone */
@@ -54,21 +55,6 @@ static _Thread_local struct {
     int blocking;
 } tls_cb;
 
-static uint64_t mono_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
 
 static struct hacl_reporter *reporter_new(uint64_t tid, struct hacl_device *dev, int internal)
 {
@@ -79,15 +65,11 @@ static struct hacl_reporter *reporter_new(uint64_t tid, struct hacl_device *dev,
     r->dev = dev;
     atomic_init(&r->refs, 1);
     pthread_mutex_init(&r->lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&r->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    hacl_cond_init_monotonic(&r->cv);
     hacl_queue_init(&r->items);
     hacl_queue_init(&r->rt_link);
     r->internal = internal;
-    r->idle_since_us = mono_us();
+    r->idle_since_us = hacl_now_us();
     return r;
 }
 
@@ -268,13 +250,7 @@ unsigned hacl_reporter_run_due(struct hacl_reporter *r)
 
 void hacl_reporter_wait_items(struct hacl_reporter *r, unsigned us)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_nsec += (long)us * 1000L;
-    while (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    struct timespec ts = hacl_deadline_us(us);
     pthread_mutex_lock(&r->lock);
     if (hacl_queue_empty(&r->items)) {
         r->sleepers++;
@@ -298,7 +274,7 @@ int hacl_report_in_callback_of(const struct hacl_stream *s, int *blocking)
 static void steal_from(struct hacl_reporter *r, const struct hacl_stream *s, struct hacl_qnode *out)
 {
     pthread_mutex_lock(&r->lock);
-    if (r->in_process == 0 && mono_us() - r->idle_since_us >= STEAL_AFTER_US) {
+    if (r->in_process == 0 && hacl_now_us() - r->idle_since_us >= STEAL_AFTER_US) {
         struct hacl_qnode *n = r->items.next;
         while (n != &r->items) {
             struct hacl_qnode *next = n->next;
@@ -340,14 +316,7 @@ void hacl_report_drain_stream(struct hacl_stream *s)
             if (atomic_load(&s->cb_pending) == 0)
                 break;
         }
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        long add_ns = self ? 200000L : 20000000L;
-        ts.tv_nsec += add_ns;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        struct timespec ts = hacl_deadline_us(self ? 200 : 20000);
         atomic_fetch_add(&s->q.sync_waiters, 1);
         pthread_cond_timedwait(&s->q.done_cv, &s->q.lock, &ts);
         atomic_fetch_sub(&s->q.sync_waiters, 1);
@@ -598,16 +567,7 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
         hacl_reporter_put(r);
         return hacl_err_quiet(ACL_ERROR_RT_THREAD_SUBSCRIBE, __func__, "the calling thread is not subscribed to any stream");
     }
-    struct timespec deadline;
-    if (timeout > 0) {
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        deadline.tv_sec += timeout / 1000;
-        deadline.tv_nsec += (long)(timeout % 1000) * 1000000L;
-        if (deadline.tv_nsec >= 1000000000L) {
-            deadline.tv_sec++;
-            deadline.tv_nsec -= 1000000000L;
-        }
-    }
+    struct timespec deadline = hacl_deadline_us(timeout > 0 ? (uint64_t)timeout * 1000u : 0);
     unsigned due = 0;
     pthread_mutex_lock(&r->lock);
     r->in_process++;
@@ -628,10 +588,9 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
             unsigned us = hacl_sched_spin_us();
             if (us) {
                 pthread_mutex_unlock(&r->lock);
-                uint64_t until = mono_us() + us;
-                while (atomic_load_explicit(&r->nitems, memory_order_relaxed) == 0 && mono_us() < until)
-                    for (int i = 0; i < 32; i++)
-                        cpu_relax();
+                uint64_t until = hacl_now_us() + us;
+                while (atomic_load_explicit(&r->nitems, memory_order_relaxed) == 0 && hacl_now_us() < until)
+                    hacl_cpu_relax();
                 pthread_mutex_lock(&r->lock);
                 continue;
             }
@@ -648,7 +607,7 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
     run_due(r, due);
     pthread_mutex_lock(&r->lock);
     if (--r->in_process == 0)
-        r->idle_since_us = mono_us();
+        r->idle_since_us = hacl_now_us();
     pthread_mutex_unlock(&r->lock);
     hacl_reporter_put(r);
     if (rc == ACL_ERROR_RT_REPORT_TIMEOUT)

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "device/alloc.h"
+#include "device/clock.h"
 #include "runtime.h"
 
 #define INLINE_SLICE_US 200
@@ -130,12 +131,6 @@ aclError hacl_stream_submit(const char *api, struct hacl_stream *s, struct hacl_
     return hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "the stream is being destroyed");
 }
 
-static uint64_t mono_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 /* Waits for seq on s: 0, or -1 on timeout. A report thread keeps serving
  * its callbacks meanwhile, so a stream waiting on them can progress. */
@@ -144,13 +139,13 @@ static int stream_wait(struct hacl_stream *s, uint64_t seq, int32_t timeout_ms)
     struct hacl_reporter *r = hacl_reporter_self();
     if (!r)
         return hacl_squeue_wait(&s->q, seq, timeout_ms);
-    uint64_t deadline = timeout_ms < 0 ? UINT64_MAX : mono_us() + (uint64_t)timeout_ms * 1000u;
+    uint64_t deadline = timeout_ms < 0 ? UINT64_MAX : hacl_now_us() + (uint64_t)timeout_ms * 1000u;
     int rc = 0;
     for (;;) {
         hacl_reporter_run_due(r);
         if (hacl_squeue_is_done(&s->q, seq))
             break;
-        uint64_t now = mono_us();
+        uint64_t now = hacl_now_us();
         if (now >= deadline) {
             rc = -1;
             break;

@@ -230,6 +230,55 @@ static void bench_empty_tasks(void *dev)
     printf("],\n");
 }
 
+/* k submitting threads, each with its own stream: does throughput grow
+ * with streams up to the number of workers? */
+struct producer {
+    pthread_t t;
+    aclrtStream s;
+    void *dev;
+    long n;
+};
+
+static void *producer_main(void *arg)
+{
+    struct producer *p = arg;
+    aclrtSetCurrentContext(g_ctx);
+    for (long i = 0; i < p->n; i++)
+        CHECK(aclrtMemsetAsync(p->dev, 64, 0, 0, p->s));
+    CHECK(aclrtSynchronizeStream(p->s));
+    return NULL;
+}
+
+static void bench_parallel_streams(void *dev)
+{
+    long n = quick ? 200000 : 2000000;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    printf("  \"empty_tasks_thread_per_stream\": [");
+    for (int k = 1; k <= cores && k <= 8; k *= 2) {
+        struct producer ps[8];
+        double best = 0;
+        for (int r = 0; r < 3; r++) {
+            for (int i = 0; i < k; i++) {
+                CHECK(aclrtCreateStream(&ps[i].s));
+                ps[i].dev = dev;
+                ps[i].n = n / k;
+            }
+            double t0 = now_us();
+            for (int i = 0; i < k; i++)
+                pthread_create(&ps[i].t, NULL, producer_main, &ps[i]);
+            for (int i = 0; i < k; i++)
+                pthread_join(ps[i].t, NULL);
+            double rate = (double)(n / k * k) / (now_us() - t0) * 1e6;
+            if (rate > best)
+                best = rate;
+            for (int i = 0; i < k; i++)
+                CHECK(aclrtDestroyStream(ps[i].s));
+        }
+        printf("%s{\"streams\": %d, \"completed_per_s\": %.0f}", k > 1 ? ", " : "", k, best);
+    }
+    printf("],\n");
+}
+
 static _Atomic long delivered;
 static void count_cb(void *p)
 {
@@ -390,6 +439,7 @@ int main(int argc, char **argv)
            sysconf(_SC_NPROCESSORS_ONLN), spin ? spin : "default");
     bench_floor();
     bench_empty_tasks(dev);
+    bench_parallel_streams(dev);
     bench_callbacks();
     bench_callback_latency();
     bench_sync_latency(dev);

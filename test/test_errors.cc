@@ -164,6 +164,6 @@ TEST_F(AclTest, UnimplementedCallsSayWhichFunction)
     std::string m = TakeErrMsg();
     EXPECT_NE(m.find("aclmdlLoadFromFile"), std::string::npos) << m;
     EXPECT_NE(m.find("not implemented"), std::string::npos) << m;
-    EXPECT_EQ(aclmdlCreateDataset(), nullptr);
-    EXPECT_NE(TakeErrMsg().find("aclmdlCreateDataset"), std::string::npos);
+    EXPECT_EQ(aclmdlCreateDesc(), nullptr);
+    EXPECT_NE(TakeErrMsg().find("aclmdlCreateDesc"), std::string::npos);
 }

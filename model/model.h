@@ -1,0 +1,43 @@
+/*
+ * hostacl internal: the model module (data buffers, tensor descriptions,
+ * datasets; ONNX loading and execution as they land).
+ *
+ * Every object handed to the application is a checked handle (see
+ * runtime/handle.h), so stale or foreign pointers are refused.
+ *
+ * Thread: any; objects are not locked (as upstream, an application must not
+ * mutate one dataset from two threads at once), but lookups are safe.
+ */
+#ifndef HOSTACL_MODEL_MODEL_H
+#define HOSTACL_MODEL_MODEL_H
+
+#include "acl/acl.h"
+#include "runtime/handle.h"
+
+struct aclDataBuffer {
+    struct hacl_obj hdr;
+    void *data;
+    size_t size;
+};
+
+struct aclTensorDesc {
+    struct hacl_obj hdr;
+    aclDataType dtype;
+    aclFormat format;
+    int num_dims; /* -1: unknown rank */
+    int64_t dims[ACL_MAX_DIM_CNT];
+    char *name;
+};
+
+struct aclmdlDataset {
+    struct hacl_obj hdr;
+    size_t count, cap;
+    aclDataBuffer **buffers; /* not owned */
+    aclTensorDesc **descs;   /* not owned, may be NULL */
+};
+
+/* Referenced lookups; NULL when h is not a live object of that kind. */
+aclDataBuffer *hacl_databuf_get(const void *h);
+aclmdlDataset *hacl_dataset_get(const void *h);
+
+#endif

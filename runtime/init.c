@@ -53,6 +53,7 @@ static void free_host_allocations(void)
 static void teardown_locked(void)
 {
     atomic_store_explicit(&hacl_rt.initialized, 0, memory_order_release);
+    hacl_model_release_all();
     for (uint32_t i = 0; i < HACL_MAX_DEVICES; i++) {
         struct hacl_device *dev = hacl_rt.devices[i];
         if (!dev)

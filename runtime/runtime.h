@@ -127,6 +127,10 @@ void hacl_report_release_all(void);
 /* Stops the device's host-function thread (device teardown). */
 void hacl_report_stop_hostfn(struct hacl_device *dev);
 
+/* ---- models (model/model.c) ---- */
+/* Unloads every model (aclFinalize). */
+void hacl_model_release_all(void);
+
 /* ---- unimplemented entry points (unsupported.c) ---- */
 aclError hacl_unsupported(const char *api);
 

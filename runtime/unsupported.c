@@ -13,21 +13,6 @@ aclError hacl_unsupported(const char *api)
     return hacl_err(ACL_ERROR_FEATURE_UNSUPPORTED, api, "not implemented by hostacl yet");
 }
 
-ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFile(const char *modelPath, uint32_t *modelId)
-{
-    (void)modelPath;
-    (void)modelId;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMem(const void *model, size_t modelSize, uint32_t *modelId)
-{
-    (void)model;
-    (void)modelSize;
-    (void)modelId;
-    return hacl_unsupported(__func__);
-}
-
 ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFileWithMem(const char *modelPath, uint32_t *modelId, void *workPtr, size_t workSize, void *weightPtr, size_t weightSize)
 {
     (void)modelPath;
@@ -68,12 +53,6 @@ ACL_FUNC_VISIBILITY aclError aclmdlQuerySizeFromMem(const void *model, size_t mo
     return hacl_unsupported(__func__);
 }
 
-ACL_FUNC_VISIBILITY aclError aclmdlUnload(uint32_t modelId)
-{
-    (void)modelId;
-    return hacl_unsupported(__func__);
-}
-
 ACL_FUNC_VISIBILITY aclmdlConfigHandle *aclmdlCreateConfigHandle(void)
 {
     (void)hacl_unsupported(__func__);
@@ -99,151 +78,6 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadWithConfig(const aclmdlConfigHandle *hand
 {
     (void)handle;
     (void)modelId;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY aclmdlDesc *aclmdlCreateDesc(void)
-{
-    (void)hacl_unsupported(__func__);
-    return NULL;
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlDestroyDesc(aclmdlDesc *modelDesc)
-{
-    (void)modelDesc;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlGetDesc(aclmdlDesc *modelDesc, uint32_t modelId)
-{
-    (void)modelDesc;
-    (void)modelId;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY size_t aclmdlGetNumInputs(aclmdlDesc *modelDesc)
-{
-    (void)modelDesc;
-    (void)hacl_unsupported(__func__);
-    return 0;
-}
-
-ACL_FUNC_VISIBILITY size_t aclmdlGetNumOutputs(aclmdlDesc *modelDesc)
-{
-    (void)modelDesc;
-    (void)hacl_unsupported(__func__);
-    return 0;
-}
-
-ACL_FUNC_VISIBILITY size_t aclmdlGetInputSizeByIndex(aclmdlDesc *modelDesc, size_t index)
-{
-    (void)modelDesc;
-    (void)index;
-    (void)hacl_unsupported(__func__);
-    return 0;
-}
-
-ACL_FUNC_VISIBILITY size_t aclmdlGetOutputSizeByIndex(aclmdlDesc *modelDesc, size_t index)
-{
-    (void)modelDesc;
-    (void)index;
-    (void)hacl_unsupported(__func__);
-    return 0;
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlGetInputDims(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims)
-{
-    (void)modelDesc;
-    (void)index;
-    (void)dims;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlGetInputDimsV2(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims)
-{
-    (void)modelDesc;
-    (void)index;
-    (void)dims;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlGetOutputDims(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims)
-{
-    (void)modelDesc;
-    (void)index;
-    (void)dims;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlGetCurOutputDims(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims)
-{
-    (void)modelDesc;
-    (void)index;
-    (void)dims;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY const char *aclmdlGetInputNameByIndex(const aclmdlDesc *modelDesc, size_t index)
-{
-    (void)modelDesc;
-    (void)index;
-    (void)hacl_unsupported(__func__);
-    return NULL;
-}
-
-ACL_FUNC_VISIBILITY const char *aclmdlGetOutputNameByIndex(const aclmdlDesc *modelDesc, size_t index)
-{
-    (void)modelDesc;
-    (void)index;
-    (void)hacl_unsupported(__func__);
-    return NULL;
-}
-
-ACL_FUNC_VISIBILITY aclDataType aclmdlGetInputDataType(const aclmdlDesc *modelDesc, size_t index)
-{
-    (void)modelDesc;
-    (void)index;
-    (void)hacl_unsupported(__func__);
-    return ACL_DT_UNDEFINED;
-}
-
-ACL_FUNC_VISIBILITY aclDataType aclmdlGetOutputDataType(const aclmdlDesc *modelDesc, size_t index)
-{
-    (void)modelDesc;
-    (void)index;
-    (void)hacl_unsupported(__func__);
-    return ACL_DT_UNDEFINED;
-}
-
-ACL_FUNC_VISIBILITY aclFormat aclmdlGetInputFormat(const aclmdlDesc *modelDesc, size_t index)
-{
-    (void)modelDesc;
-    (void)index;
-    (void)hacl_unsupported(__func__);
-    return ACL_FORMAT_UNDEFINED;
-}
-
-ACL_FUNC_VISIBILITY aclFormat aclmdlGetOutputFormat(const aclmdlDesc *modelDesc, size_t index)
-{
-    (void)modelDesc;
-    (void)index;
-    (void)hacl_unsupported(__func__);
-    return ACL_FORMAT_UNDEFINED;
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlGetInputIndexByName(const aclmdlDesc *modelDesc, const char *name, size_t *index)
-{
-    (void)modelDesc;
-    (void)name;
-    (void)index;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlGetOutputIndexByName(const aclmdlDesc *modelDesc, const char *name, size_t *index)
-{
-    (void)modelDesc;
-    (void)name;
-    (void)index;
     return hacl_unsupported(__func__);
 }
 

@@ -1,0 +1,69 @@
+/*
+ * hostacl internal: ONNX models parsed into a validated graph.
+ *
+ * The model bytes are decoded with protobuf-c (code generated at build time
+ * from Debian's onnx.proto); the decoded message stays alive with the graph,
+ * whose constant tensors point into it, so weights are read once per model.
+ *
+ * Validation refuses, with a message naming the node or tensor: bytes that
+ * are not a protobuf ModelProto, a model without a graph, tensors whose data
+ * is shorter or longer than their dims say, negative or overflowing dims,
+ * nodes reading names nothing defines, names defined twice, cycles, graph
+ * outputs nothing produces, and tensor types hostacl does not handle.
+ *
+ * Thread: any (no shared state).
+ */
+#ifndef HOSTACL_MODEL_ONNX_H
+#define HOSTACL_MODEL_ONNX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "acl/acl_base.h"
+
+#define HACL_MAX_RANK 8
+
+struct hacl_tensor {
+    const char *name;
+    int onnx_type; /* ONNX TensorProto.DataType */
+    int rank;      /* -1: unknown */
+    int64_t dims[HACL_MAX_RANK];
+    int is_const;          /* an initializer: data holds its bytes */
+    const void *data;
+    size_t bytes;
+    int producer;          /* node index, or -1 */
+};
+
+struct hacl_node {
+    const char *op;
+    const char *name;
+    const void *proto; /* the NodeProto, for attributes */
+    size_t ninputs, noutputs;
+    int *inputs;       /* tensor indices, -1 for an omitted optional input */
+    int *outputs;
+};
+
+struct hacl_graph {
+    void *proto; /* the decoded ModelProto, owning names and weights */
+    size_t ntensors, nnodes, ninputs, noutputs;
+    struct hacl_tensor *tensors;
+    struct hacl_node *nodes; /* in a valid execution order */
+    int *inputs;             /* model inputs (not initializers) */
+    int *outputs;
+    size_t weight_bytes;     /* bytes of every initializer */
+    int64_t ir_version, opset;
+};
+
+/* Decodes and validates: ACL_SUCCESS and *out, or an error code with the
+ * reason in why. */
+aclError hacl_onnx_parse(const void *bytes, size_t len, struct hacl_graph **out, char *why, size_t whylen);
+void hacl_graph_free(struct hacl_graph *g);
+
+/* Size in bytes of one element of an ONNX type (0: unsupported). */
+size_t hacl_onnx_type_size(int onnx_type);
+/* The aclDataType of an ONNX type (ACL_DT_UNDEFINED if none). */
+aclDataType hacl_onnx_to_acl_type(int onnx_type);
+/* Elements of a tensor with known dims, or -1 (unknown, or overflow). */
+int64_t hacl_tensor_elements(const struct hacl_tensor *t);
+
+#endif

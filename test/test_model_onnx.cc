@@ -1,0 +1,262 @@
+// Loading ONNX models through the aclmdl API, the model description calls,
+// and every kind of bad model and bad argument.
+#include <fstream>
+#include <random>
+
+#include "onnx_builder.h"
+#include "test_util.h"
+
+using onnxb::Model;
+
+// X[N,3,4,4] -> Conv(W, B) -> Relu -> Y[N,2,4,4], plus a second output Z = Relu(X).
+static Model SmallModel()
+{
+    Model m;
+    m.inputs = {{"images", onnxb::FLOAT, {-1, 3, 4, 4}}};
+    m.outputs = {{"logits", onnxb::FLOAT, {1, 2, 4, 4}}, {"relu_in", onnxb::FLOAT, {1, 3, 4, 4}}};
+    m.inits = {{"w", onnxb::FLOAT, {2, 3, 1, 1}, onnxb::Floats({1, 2, 3, 4, 5, 6})},
+               {"b", onnxb::FLOAT, {2}, onnxb::Floats({0.5f, -0.5f})}};
+    // Listed out of order on purpose: loading orders the nodes.
+    m.nodes = {{"Relu", {"conv_out"}, {"logits"}, "relu"},
+               {"Conv", {"images", "w", "b"}, {"conv_out"}, "conv"},
+               {"Relu", {"images"}, {"relu_in"}, "relu2"}};
+    return m;
+}
+
+static std::string WriteFile(const std::string &bytes, const char *suffix)
+{
+    char tmpl[] = "/tmp/hostacl-model-XXXXXX";
+    int fd = mkstemp(tmpl);
+    close(fd);
+    std::string path = std::string(tmpl) + suffix;
+    rename(tmpl, path.c_str());
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+}
+
+class ModelTest : public DeviceTest {};
+
+TEST_F(ModelTest, OnnxFileNamedOmLoadsAndDescribesItself)
+{
+    // The upstream sample loads ../model/resnet50.om: the name does not matter.
+    std::string path = WriteFile(onnxb::Serialize(SmallModel()), ".om");
+    uint32_t id = 0;
+    ASSERT_EQ(aclmdlLoadFromFile(path.c_str(), &id), ACL_SUCCESS) << TakeErrMsg();
+    unlink(path.c_str());
+    EXPECT_GT(id, 0u);
+    aclmdlDesc *d = aclmdlCreateDesc();
+    ASSERT_NE(d, nullptr);
+    ASSERT_EQ(aclmdlGetDesc(d, id), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlGetNumInputs(d), 1u);
+    EXPECT_EQ(aclmdlGetNumOutputs(d), 2u);
+    EXPECT_STREQ(aclmdlGetInputNameByIndex(d, 0), "images");
+    EXPECT_STREQ(aclmdlGetOutputNameByIndex(d, 0), "logits");
+    EXPECT_STREQ(aclmdlGetOutputNameByIndex(d, 1), "relu_in");
+    EXPECT_EQ(aclmdlGetInputSizeByIndex(d, 0), 1u * 3 * 4 * 4 * 4); // symbolic batch -> 1
+    EXPECT_EQ(aclmdlGetOutputSizeByIndex(d, 0), 2u * 4 * 4 * 4);
+    EXPECT_EQ(aclmdlGetInputDataType(d, 0), ACL_FLOAT);
+    EXPECT_EQ(aclmdlGetOutputDataType(d, 1), ACL_FLOAT);
+    EXPECT_EQ(aclmdlGetInputFormat(d, 0), ACL_FORMAT_NCHW);
+    aclmdlIODims dims;
+    ASSERT_EQ(aclmdlGetInputDims(d, 0, &dims), ACL_SUCCESS);
+    EXPECT_STREQ(dims.name, "images");
+    ASSERT_EQ(dims.dimCount, 4u);
+    EXPECT_EQ(dims.dims[0], 1);
+    EXPECT_EQ(dims.dims[1], 3);
+    ASSERT_EQ(aclmdlGetInputDimsV2(d, 0, &dims), ACL_SUCCESS);
+    ASSERT_EQ(aclmdlGetOutputDims(d, 0, &dims), ACL_SUCCESS);
+    EXPECT_EQ(dims.dims[1], 2);
+    ASSERT_EQ(aclmdlGetCurOutputDims(d, 1, &dims), ACL_SUCCESS);
+    EXPECT_EQ(dims.dims[1], 3);
+    size_t idx = 99;
+    EXPECT_EQ(aclmdlGetInputIndexByName(d, "images", &idx), ACL_SUCCESS);
+    EXPECT_EQ(idx, 0u);
+    EXPECT_EQ(aclmdlGetOutputIndexByName(d, "relu_in", &idx), ACL_SUCCESS);
+    EXPECT_EQ(idx, 1u);
+    EXPECT_EQ(aclmdlGetOutputIndexByName(d, "nope", &idx), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlGetInputDims(d, 1, &dims), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlGetInputSizeByIndex(d, 5), 0u);
+    EXPECT_EQ(aclmdlGetInputDataType(d, 5), ACL_DT_UNDEFINED);
+    EXPECT_EQ(aclmdlGetInputDims(d, 0, nullptr), ACL_ERROR_INVALID_PARAM);
+    // A description keeps the model readable after unload; the id is gone.
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    EXPECT_STREQ(aclmdlGetInputNameByIndex(d, 0), "images");
+    EXPECT_EQ(aclmdlUnload(id), ACL_ERROR_INVALID_MODEL_ID);
+    aclmdlDesc *d2 = aclmdlCreateDesc();
+    EXPECT_EQ(aclmdlGetDesc(d2, id), ACL_ERROR_INVALID_MODEL_ID);
+    EXPECT_EQ(aclmdlGetNumInputs(d2), 0u); // empty description
+    EXPECT_EQ(aclmdlDestroyDesc(d2), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlDestroyDesc(d), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlDestroyDesc(d), ACL_ERROR_INVALID_RESOURCE_HANDLE);
+    TakeErrMsg();
+}
+
+TEST_F(ModelTest, LoadFromMemoryAndIdsAreNotReused)
+{
+    std::string bytes = onnxb::Serialize(SmallModel());
+    uint32_t a = 0, b = 0;
+    ASSERT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &a), ACL_SUCCESS) << TakeErrMsg();
+    ASSERT_EQ(aclmdlUnload(a), ACL_SUCCESS);
+    ASSERT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &b), ACL_SUCCESS);
+    EXPECT_NE(a, b);
+    EXPECT_EQ(aclmdlUnload(b), ACL_SUCCESS);
+}
+
+TEST_F(ModelTest, LoadArgumentErrors)
+{
+    uint32_t id;
+    std::string bytes = onnxb::Serialize(SmallModel());
+    EXPECT_EQ(aclmdlLoadFromFile(nullptr, &id), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlLoadFromFile("/tmp/x", nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlLoadFromFile("/nonexistent/model.onnx", &id), ACL_ERROR_READ_MODEL_FAILURE);
+    EXPECT_NE(TakeErrMsg().find("/nonexistent/model.onnx"), std::string::npos);
+    EXPECT_EQ(aclmdlLoadFromFile("/tmp", &id), ACL_ERROR_READ_MODEL_FAILURE);
+    std::string empty = WriteFile("", ".onnx");
+    EXPECT_EQ(aclmdlLoadFromFile(empty.c_str(), &id), ACL_ERROR_MODEL_SIZE_INVALID);
+    unlink(empty.c_str());
+    EXPECT_EQ(aclmdlLoadFromMem(nullptr, 10, &id), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlLoadFromMem(bytes.data(), 0, &id), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlUnload(12345), ACL_ERROR_INVALID_MODEL_ID);
+    EXPECT_EQ(aclmdlGetDesc(nullptr, 1), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlDestroyDesc(nullptr), ACL_ERROR_INVALID_PARAM);
+    TakeErrMsg();
+}
+
+TEST_F(AclTest, LoadNeedsACurrentContext)
+{
+    std::string bytes = onnxb::Serialize(SmallModel());
+    uint32_t id;
+    EXPECT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_ERROR_RT_CONTEXT_NULL);
+}
+
+// Each bad model gets a code and a message naming the problem.
+struct BadCase {
+    const char *what;
+    aclError code;
+    const char *message;
+};
+
+static void ExpectRefused(const std::string &bytes, const BadCase &c)
+{
+    uint32_t id = 0;
+    EXPECT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), c.code) << c.what;
+    std::string m = TakeErrMsg();
+    EXPECT_NE(m.find(c.message), std::string::npos) << c.what << ": " << m;
+}
+
+TEST_F(ModelTest, BadModelsAreRefusedWithAReason)
+{
+    std::string good = onnxb::Serialize(SmallModel());
+    ExpectRefused(good.substr(0, good.size() / 2), {"truncated", ACL_ERROR_DESERIALIZE_MODEL, "not an ONNX model"});
+    std::mt19937 rng(7);
+    std::string noise(4096, '\0');
+    for (auto &ch : noise)
+        ch = static_cast<char>(rng());
+    ExpectRefused(noise, {"random bytes", ACL_ERROR_DESERIALIZE_MODEL, "not an ONNX model"});
+    // A valid protobuf of another message: its fields clash with ModelProto's.
+    ExpectRefused(onnxb::SerializeTensorOnly(), {"a tensor, not a model", ACL_ERROR_DESERIALIZE_MODEL, "not an ONNX model"});
+
+    Model m = SmallModel();
+    m.has_graph = false;
+    ExpectRefused(onnxb::Serialize(m), {"a ModelProto without a graph", ACL_ERROR_PARSE_MODEL, "no graph"});
+
+    m = SmallModel();
+    m.has_ir = false;
+    ExpectRefused(onnxb::Serialize(m), {"no ir_version", ACL_ERROR_PARSE_MODEL, "ir_version"});
+
+    m = SmallModel();
+    m.inits.erase(m.inits.begin()); // "w" missing
+    ExpectRefused(onnxb::Serialize(m), {"missing initializer", ACL_ERROR_PARSE_MODEL, "reads 'w'"});
+
+    m = SmallModel();
+    m.inits[1].raw = onnxb::Floats({0.5f}); // b needs 2 floats
+    ExpectRefused(onnxb::Serialize(m), {"short data", ACL_ERROR_PARSE_MODEL, "initializer 'b' holds 4 bytes"});
+
+    m = SmallModel();
+    m.inits[1].dims = {-2};
+    ExpectRefused(onnxb::Serialize(m), {"negative dim", ACL_ERROR_PARSE_MODEL, "negative dim"});
+
+    m = SmallModel();
+    m.inits[1].dims = {INT64_C(1) << 40, INT64_C(1) << 40};
+    ExpectRefused(onnxb::Serialize(m), {"overflowing dims", ACL_ERROR_PARSE_MODEL, "overflows"});
+
+    m = SmallModel();
+    m.inputs[0].dims = {1, 0, 4, 4};
+    ExpectRefused(onnxb::Serialize(m), {"zero input dim", ACL_ERROR_PARSE_MODEL, "zero dim"});
+
+    m = SmallModel();
+    m.inputs[0].no_shape = true;
+    ExpectRefused(onnxb::Serialize(m), {"input without shape", ACL_ERROR_PARSE_MODEL, "no shape"});
+
+    m = SmallModel();
+    m.nodes.push_back({"Relu", {"logits"}, {"conv_out"}, "again"}); // redefines conv_out
+    ExpectRefused(onnxb::Serialize(m), {"defined twice", ACL_ERROR_PARSE_MODEL, "already defined"});
+
+    m = SmallModel();
+    m.nodes = {{"Relu", {"b2"}, {"a2"}, "n1"}, {"Relu", {"a2"}, {"b2"}, "n2"}, {"Relu", {"images"}, {"logits"}, "n3"},
+               {"Relu", {"images"}, {"relu_in"}, "n4"}};
+    ExpectRefused(onnxb::Serialize(m), {"cycle", ACL_ERROR_PARSE_MODEL, "cycle"});
+
+    m = SmallModel();
+    m.outputs.push_back({"ghost", onnxb::FLOAT, {1}});
+    ExpectRefused(onnxb::Serialize(m), {"output nobody makes", ACL_ERROR_PARSE_MODEL, "'ghost' is produced by no node"});
+
+    m = SmallModel();
+    m.outputs.clear();
+    ExpectRefused(onnxb::Serialize(m), {"no outputs", ACL_ERROR_PARSE_MODEL, "no outputs"});
+
+    m = SmallModel();
+    m.inputs[0].type = onnxb::STRING;
+    ExpectRefused(onnxb::Serialize(m), {"string input", ACL_ERROR_UNSUPPORTED_DATA_TYPE, "data type 8"});
+
+    m = SmallModel();
+    m.inits.push_back({"w", onnxb::FLOAT, {1}, onnxb::Floats({1})});
+    ExpectRefused(onnxb::Serialize(m), {"initializer twice", ACL_ERROR_PARSE_MODEL, "defined twice"});
+
+    m = SmallModel();
+    m.nodes[0].op = "";
+    ExpectRefused(onnxb::Serialize(m), {"node without op", ACL_ERROR_PARSE_MODEL, "no op_type"});
+}
+
+TEST_F(ModelTest, RandomCorruptionsNeverCrash)
+{
+    std::string good = onnxb::Serialize(SmallModel());
+    std::mt19937 rng(1234);
+    int loaded = 0;
+    for (int i = 0; i < 2000; i++) {
+        std::string b = good;
+        int flips = 1 + static_cast<int>(rng() % 8);
+        for (int f = 0; f < flips; f++)
+            b[rng() % b.size()] = static_cast<char>(rng());
+        if (rng() % 4 == 0)
+            b.resize(rng() % b.size() + 1);
+        uint32_t id;
+        if (aclmdlLoadFromMem(b.data(), b.size(), &id) == ACL_SUCCESS) {
+            loaded++;
+            aclmdlDesc *d = aclmdlCreateDesc();
+            ASSERT_EQ(aclmdlGetDesc(d, id), ACL_SUCCESS);
+            for (size_t k = 0; k < aclmdlGetNumInputs(d); k++)
+                (void)aclmdlGetInputSizeByIndex(d, k);
+            aclmdlDestroyDesc(d);
+            ASSERT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+        }
+        TakeErrMsg();
+    }
+    RecordProperty("loaded", loaded);
+}
+
+TEST(ModelFinalize, FinalizeUnloadsModels)
+{
+    ASSERT_EQ(aclInit(nullptr), ACL_SUCCESS);
+    ASSERT_EQ(aclrtSetDevice(0), ACL_SUCCESS);
+    std::string bytes = onnxb::Serialize(SmallModel());
+    uint32_t id;
+    ASSERT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_SUCCESS);
+    ASSERT_EQ(aclFinalize(), ACL_SUCCESS); // the model is released (ASan checks for leaks)
+    ASSERT_EQ(aclInit(nullptr), ACL_SUCCESS);
+    ASSERT_EQ(aclrtSetDevice(0), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlUnload(id), ACL_ERROR_INVALID_MODEL_ID);
+    TakeErrMsg();
+    ASSERT_EQ(aclFinalize(), ACL_SUCCESS);
+}

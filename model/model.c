@@ -19,8 +19,11 @@
 #include <unistd.h>
 
 #include "device/alloc.h"
+#include "exec.h"
+#include "kernels.h"
 #include "model.h"
 #include "onnx.h"
+#include "runtime/memory.h"
 #include "runtime/runtime.h"
 
 #define MAX_MODEL_FILE ((size_t)2 << 30) /* protobuf's own limit */
@@ -124,6 +127,10 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
     struct hacl_graph *g = NULL;
     char why[512];
     rc = hacl_onnx_parse(bytes, len, &g, why, sizeof why);
+    if (rc == ACL_SUCCESS && (rc = hacl_infer_shapes(g, why, sizeof why)) != ACL_SUCCESS) {
+        hacl_graph_free(g);
+        g = NULL;
+    }
     if (rc != ACL_SUCCESS)
         rc = hacl_err(rc, api, "%s: %s", origin, why);
     else
@@ -492,4 +499,179 @@ ACL_FUNC_VISIBILITY aclError aclmdlGetInputIndexByName(const aclmdlDesc *modelDe
 ACL_FUNC_VISIBILITY aclError aclmdlGetOutputIndexByName(const aclmdlDesc *modelDesc, const char *name, size_t *index)
 {
     return index_by_name(__func__, modelDesc, 1, name, index);
+}
+
+/* ---- execution ---- */
+
+/* Checks the datasets against the model and collects the buffer addresses
+ * (inputs first, then outputs) into ptrs. */
+static aclError check_datasets(const char *api, const struct hacl_graph *g, const aclmdlDataset *input,
+                               const aclmdlDataset *output, void **ptrs)
+{
+    if (!input || !output)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "input and output datasets must not be NULL");
+    for (int side = 0; side < 2; side++) {
+        const aclmdlDataset *h = side ? output : input;
+        aclmdlDataset *ds = hacl_dataset_get(h);
+        if (!ds)
+            return hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "the %s dataset %p is not a live dataset",
+                            side ? "output" : "input", (const void *)h);
+        size_t want = side ? g->noutputs : g->ninputs;
+        aclError rc = ACL_SUCCESS;
+        if (ds->count != want)
+            rc = hacl_err(side ? ACL_ERROR_MODEL_OUTPUT_NOT_MATCH : ACL_ERROR_MODEL_INPUT_NOT_MATCH, api,
+                          "the %s dataset has %zu buffers; the model has %zu %s", side ? "output" : "input", ds->count,
+                          want, side ? "outputs" : "inputs");
+        for (size_t i = 0; rc == ACL_SUCCESS && i < want; i++) {
+            const struct hacl_tensor *t = &g->tensors[side ? g->outputs[i] : g->inputs[i]];
+            size_t need = hacl_tensor_bytes(t), es = hacl_onnx_type_size(t->onnx_type);
+            aclDataBuffer *b = hacl_databuf_get(ds->buffers[i]);
+            if (!b) {
+                rc = hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "%s buffer %zu is not a live data buffer",
+                              side ? "output" : "input", i);
+                break;
+            }
+            void *data = b->data;
+            size_t size = b->size;
+            hacl_obj_put(&b->hdr);
+            if (!data || (side ? size < need : size != need)) {
+                rc = hacl_err(side ? ACL_ERROR_MODEL_OUTPUT_NOT_MATCH : ACL_ERROR_MODEL_INPUT_NOT_MATCH, api,
+                              "%s %zu '%s' needs %s%zu bytes; its buffer has %zu at %p", side ? "output" : "input", i,
+                              t->name, side ? "at least " : "", need, size, data);
+                break;
+            }
+            if (es > 1 && ((uintptr_t)data % es) != 0) {
+                rc = hacl_err(ACL_ERROR_MEMORY_ADDRESS_UNALIGNED, api, "%s %zu '%s': %p is not aligned to %zu bytes",
+                              side ? "output" : "input", i, t->name, data, es);
+                break;
+            }
+            struct hacl_ptrinfo pi;
+            hacl_mem_classify(data, &pi);
+            if (pi.where != HACL_PTR_UNKNOWN_HOST &&
+                ((uintptr_t)data - pi.alloc.base > pi.alloc.size || need > pi.alloc.size - ((uintptr_t)data - pi.alloc.base))) {
+                rc = hacl_err(ACL_ERROR_RT_PARAM_INVALID, api, "%s %zu '%s': %zu bytes at %p run past their allocation",
+                              side ? "output" : "input", i, t->name, need, data);
+                break;
+            }
+            ptrs[(side ? g->ninputs : 0) + i] = data;
+        }
+        hacl_obj_put(&ds->hdr);
+        if (rc != ACL_SUCCESS)
+            return rc;
+    }
+    return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output)
+{
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    struct hacl_model *m = model_get(modelId);
+    if (!m)
+        return HACL_ERR(ACL_ERROR_INVALID_MODEL_ID, "model id %u is not loaded", modelId);
+    const struct hacl_graph *g = m->graph;
+    void **ptrs = hacl_calloc(g->ninputs + g->noutputs + 1, sizeof *ptrs);
+    if (!ptrs) {
+        model_put(m);
+        return HACL_ERR(ACL_ERROR_BAD_ALLOC, "out of memory");
+    }
+    rc = check_datasets(__func__, g, input, output, ptrs);
+    if (rc == ACL_SUCCESS) {
+        char why[256];
+        rc = hacl_graph_run(g, ptrs, ptrs + g->ninputs, why, sizeof why);
+        if (rc != ACL_SUCCESS)
+            rc = HACL_ERR(rc, "model %u: %s", modelId, why);
+    }
+    hacl_free(ptrs);
+    model_put(m);
+    return rc;
+}
+
+/* Buffers that were runtime memory when the execution was queued must
+ * still be when it runs (an application may free them in between). */
+static aclError recheck_buffers(const struct hacl_graph *g, void **ptrs, char *why, size_t whylen)
+{
+    for (size_t i = 0; i < g->ninputs + g->noutputs; i++) {
+        int was_runtime = (int)(uintptr_t)ptrs[g->ninputs + g->noutputs + 1 + i];
+        if (!was_runtime)
+            continue;
+        const struct hacl_tensor *t = &g->tensors[i < g->ninputs ? g->inputs[i] : g->outputs[i - g->ninputs]];
+        size_t need = hacl_tensor_bytes(t);
+        struct hacl_ptrinfo pi;
+        hacl_mem_classify(ptrs[i], &pi);
+        uintptr_t off = (uintptr_t)ptrs[i] - pi.alloc.base;
+        if (pi.where == HACL_PTR_UNKNOWN_HOST || off > pi.alloc.size || need > pi.alloc.size - off) {
+            snprintf(why, whylen, "the buffer of %s '%s' was freed before the execution ran",
+                     i < g->ninputs ? "input" : "output", t->name);
+            return ACL_ERROR_RT_PARAM_INVALID;
+        }
+    }
+    return ACL_SUCCESS;
+}
+
+/* Task layout: p[0] the model (referenced), p[1] buffer addresses followed,
+ * after a NULL, by one flag per buffer: was it runtime memory when queued. */
+static void exec_drop(struct hacl_squeue *q, struct hacl_task *t)
+{
+    (void)q;
+    hacl_free(t->p[1]);
+    model_put(t->p[0]);
+}
+
+static enum hacl_task_result exec_run(struct hacl_squeue *q, struct hacl_task *t)
+{
+    struct hacl_model *m = t->p[0];
+    void **ptrs = t->p[1];
+    char why[256];
+    aclError rc = recheck_buffers(m->graph, ptrs, why, sizeof why);
+    if (rc == ACL_SUCCESS)
+        rc = hacl_graph_run(m->graph, ptrs, ptrs + m->graph->ninputs, why, sizeof why);
+    if (rc != ACL_SUCCESS)
+        hacl_squeue_fail(q, t, ACL_ERROR_RT_MODEL_EXECUTE, "model %u: %s", m->id, why);
+    exec_drop(q, t);
+    return HACL_TASK_DONE;
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output,
+                                                aclrtStream stream)
+{
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    struct hacl_model *m = model_get(modelId);
+    if (!m)
+        return HACL_ERR(ACL_ERROR_INVALID_MODEL_ID, "model id %u is not loaded", modelId);
+    const struct hacl_graph *g = m->graph;
+    size_t nb = g->ninputs + g->noutputs;
+    void **ptrs = hacl_calloc(2 * nb + 1, sizeof *ptrs);
+    struct hacl_stream *s = NULL;
+    if (!ptrs)
+        rc = HACL_ERR(ACL_ERROR_BAD_ALLOC, "out of memory");
+    if (rc == ACL_SUCCESS)
+        rc = check_datasets(__func__, g, input, output, ptrs);
+    for (size_t i = 0; rc == ACL_SUCCESS && i < nb; i++) {
+        struct hacl_ptrinfo pi;
+        hacl_mem_classify(ptrs[i], &pi);
+        ptrs[nb + 1 + i] = (void *)(uintptr_t)(pi.where != HACL_PTR_UNKNOWN_HOST);
+    }
+    if (rc == ACL_SUCCESS)
+        s = hacl_stream_get(__func__, stream, &rc);
+    struct hacl_task *t = s ? hacl_stream_task(__func__, s, &rc) : NULL;
+    if (t) {
+        t->run = exec_run;
+        t->drop = exec_drop;
+        t->what = "model execute";
+        t->is_work = 1;
+        t->p[0] = m; /* the references pass to the task */
+        t->p[1] = ptrs;
+        m = NULL;
+        ptrs = NULL;
+        rc = hacl_stream_submit(__func__, s, t);
+    }
+    if (s)
+        hacl_obj_put(&s->hdr);
+    hacl_free(ptrs);
+    model_put(m);
+    return rc;
 }

@@ -124,19 +124,3 @@ ACL_FUNC_VISIBILITY aclError aclmdlSetInputDynamicDims(uint32_t modelId, aclmdlD
     return hacl_unsupported(__func__);
 }
 
-ACL_FUNC_VISIBILITY aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output)
-{
-    (void)modelId;
-    (void)input;
-    (void)output;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output, aclrtStream stream)
-{
-    (void)modelId;
-    (void)input;
-    (void)output;
-    (void)stream;
-    return hacl_unsupported(__func__);
-}

@@ -145,6 +145,41 @@ std::string Serialize(const Model &m)
             n->input = Strings(m.nodes[i].inputs);
             n->n_output = m.nodes[i].outputs.size();
             n->output = Strings(m.nodes[i].outputs);
+            const auto &attrs = m.nodes[i].attrs;
+            n->n_attribute = attrs.size();
+            n->attribute = arena->Array<Onnx__AttributeProto *>(attrs.size());
+            for (size_t k = 0; k < attrs.size(); k++) {
+                auto *a = arena->Make<Onnx__AttributeProto>();
+                onnx__attribute_proto__init(a);
+                a->name = Dup(attrs[k].name);
+                a->has_type = 1;
+                switch (attrs[k].kind) {
+                case Attr::INT:
+                    a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT;
+                    a->has_i = 1;
+                    a->i = attrs[k].i;
+                    break;
+                case Attr::INTS:
+                    a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS;
+                    a->n_ints = attrs[k].ints.size();
+                    a->ints = arena->Array<int64_t>(attrs[k].ints.size());
+                    for (size_t j = 0; j < attrs[k].ints.size(); j++)
+                        a->ints[j] = attrs[k].ints[j];
+                    break;
+                case Attr::FLOAT:
+                    a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT;
+                    a->has_f = 1;
+                    a->f = attrs[k].f;
+                    break;
+                case Attr::STRING:
+                    a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING;
+                    a->has_s = 1;
+                    a->s.len = attrs[k].s.size();
+                    a->s.data = reinterpret_cast<uint8_t *>(Dup(attrs[k].s));
+                    break;
+                }
+                n->attribute[k] = a;
+            }
             g->node[i] = n;
         }
         mp.graph = g;

@@ -26,10 +26,24 @@ struct Init {
     std::string raw; // raw_data bytes
 };
 
+struct Attr {
+    std::string name;
+    enum Kind { INT, INTS, FLOAT, STRING } kind = INT;
+    int64_t i = 0;
+    std::vector<int64_t> ints;
+    float f = 0;
+    std::string s;
+    static Attr Int(const std::string &n, int64_t v) { Attr a; a.name = n; a.kind = INT; a.i = v; return a; }
+    static Attr Ints(const std::string &n, std::vector<int64_t> v) { Attr a; a.name = n; a.kind = INTS; a.ints = v; return a; }
+    static Attr Float(const std::string &n, float v) { Attr a; a.name = n; a.kind = FLOAT; a.f = v; return a; }
+    static Attr Str(const std::string &n, const std::string &v) { Attr a; a.name = n; a.kind = STRING; a.s = v; return a; }
+};
+
 struct Node {
     std::string op;
     std::vector<std::string> inputs, outputs;
     std::string name;
+    std::vector<Attr> attrs = {};
 };
 
 struct Model {

@@ -1,6 +1,7 @@
 // Loading ONNX models through the aclmdl API, the model description calls,
 // and every kind of bad model and bad argument.
 #include <fstream>
+#include <memory>
 #include <random>
 
 #include "onnx_builder.h"
@@ -259,4 +260,264 @@ TEST(ModelFinalize, FinalizeUnloadsModels)
     EXPECT_EQ(aclmdlUnload(id), ACL_ERROR_INVALID_MODEL_ID);
     TakeErrMsg();
     ASSERT_EQ(aclFinalize(), ACL_SUCCESS);
+}
+
+// ---- execution ----
+
+// Device buffers for a model's inputs and outputs, wrapped in datasets.
+struct Io {
+    std::vector<void *> dev;
+    aclmdlDataset *in = nullptr, *out = nullptr;
+    std::vector<aclDataBuffer *> bufs;
+    Io(aclmdlDesc *d)
+    {
+        in = aclmdlCreateDataset();
+        out = aclmdlCreateDataset();
+        for (int side = 0; side < 2; side++) {
+            size_t n = side ? aclmdlGetNumOutputs(d) : aclmdlGetNumInputs(d);
+            for (size_t i = 0; i < n; i++) {
+                size_t sz = side ? aclmdlGetOutputSizeByIndex(d, i) : aclmdlGetInputSizeByIndex(d, i);
+                void *p = nullptr;
+                EXPECT_EQ(aclrtMalloc(&p, sz, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+                aclDataBuffer *b = aclCreateDataBuffer(p, sz);
+                EXPECT_EQ(aclmdlAddDatasetBuffer(side ? out : in, b), ACL_SUCCESS);
+                dev.push_back(p);
+                bufs.push_back(b);
+            }
+        }
+    }
+    ~Io()
+    {
+        aclmdlDestroyDataset(in);
+        aclmdlDestroyDataset(out);
+        for (auto *b : bufs)
+            aclDestroyDataBuffer(b);
+        for (void *p : dev)
+            aclrtFree(p);
+    }
+};
+
+static uint32_t LoadModel(const Model &m, aclmdlDesc **desc)
+{
+    std::string bytes = onnxb::Serialize(m);
+    uint32_t id = 0;
+    EXPECT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_SUCCESS) << TakeErrMsg();
+    *desc = aclmdlCreateDesc();
+    EXPECT_EQ(aclmdlGetDesc(*desc, id), ACL_SUCCESS);
+    return id;
+}
+
+static void Put(void *dev, const std::vector<float> &v)
+{
+    ASSERT_EQ(aclrtMemcpy(dev, v.size() * 4, v.data(), v.size() * 4, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
+}
+
+static std::vector<float> Get(void *dev, size_t n)
+{
+    std::vector<float> v(n);
+    EXPECT_EQ(aclrtMemcpy(v.data(), n * 4, dev, n * 4, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+    return v;
+}
+
+// The small model by hand: logits = relu(conv1x1(x) + b), relu_in = relu(x).
+static void Expected(const std::vector<float> &x, std::vector<float> &logits, std::vector<float> &relu)
+{
+    const float w[2][3] = {{1, 2, 3}, {4, 5, 6}}, b[2] = {0.5f, -0.5f};
+    logits.assign(32, 0);
+    relu.assign(48, 0);
+    for (int p = 0; p < 16; p++)
+        for (int m = 0; m < 2; m++) {
+            float acc = b[m];
+            for (int c = 0; c < 3; c++)
+                acc += w[m][c] * x[c * 16 + p];
+            logits[m * 16 + p] = acc > 0 ? acc : 0;
+        }
+    for (int i = 0; i < 48; i++)
+        relu[i] = x[i] > 0 ? x[i] : 0;
+}
+
+static std::vector<float> Sample(int seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> u(-1, 1);
+    std::vector<float> x(48);
+    for (auto &v : x)
+        v = u(rng);
+    return x;
+}
+
+TEST_F(ModelTest, ExecuteComputesTheModel)
+{
+    aclmdlDesc *d;
+    uint32_t id = LoadModel(SmallModel(), &d);
+    Io io(d);
+    std::vector<float> x = Sample(1), want_logits, want_relu;
+    Expected(x, want_logits, want_relu);
+    Put(io.dev[0], x);
+    ASSERT_EQ(aclmdlExecute(id, io.in, io.out), ACL_SUCCESS) << TakeErrMsg();
+    std::vector<float> logits = Get(io.dev[1], 32), relu = Get(io.dev[2], 48);
+    for (int i = 0; i < 32; i++)
+        EXPECT_NEAR(logits[i], want_logits[i], 1e-5) << i;
+    for (int i = 0; i < 48; i++)
+        EXPECT_EQ(relu[i], want_relu[i]) << i;
+    aclmdlDestroyDesc(d);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+}
+
+static void CheckOutputs(const std::vector<float> &x, void *logits_dev)
+{
+    std::vector<float> want_logits, want_relu;
+    Expected(x, want_logits, want_relu);
+    std::vector<float> logits = Get(logits_dev, 32);
+    for (int i = 0; i < 32; i++)
+        ASSERT_NEAR(logits[i], want_logits[i], 1e-5) << i;
+}
+
+TEST_F(ModelTest, ExecuteAsyncIsOrderedWithCallbacksAndRunsOnManyStreams)
+{
+    aclmdlDesc *d;
+    uint32_t id = LoadModel(SmallModel(), &d);
+    aclrtContext ctx;
+    ASSERT_EQ(aclrtGetCurrentContext(&ctx), ACL_SUCCESS);
+    ReportThread rt(ctx);
+    const int nstreams = 4, per = 25;
+    std::vector<aclrtStream> ss(nstreams);
+    std::vector<std::unique_ptr<Io>> ios;
+    std::vector<std::vector<float>> xs;
+    std::atomic<int> checked{0};
+    struct Arg {
+        std::vector<float> *x;
+        void *logits;
+        std::atomic<int> *checked;
+    };
+    std::vector<Arg> args(nstreams * per);
+    for (int s = 0; s < nstreams; s++) {
+        ASSERT_EQ(aclrtCreateStream(&ss[s]), ACL_SUCCESS);
+        ASSERT_EQ(aclrtSubscribeReport(rt.id(), ss[s]), ACL_SUCCESS);
+    }
+    for (int k = 0; k < nstreams * per; k++) {
+        ios.emplace_back(new Io(d));
+        xs.push_back(Sample(100 + k));
+    }
+    for (int k = 0; k < nstreams * per; k++) {
+        aclrtStream s = ss[k % nstreams];
+        // The input is copied on the stream, then the model runs, then a
+        // callback checks the output: all in stream order.
+        ASSERT_EQ(aclrtMemcpyAsync(ios[k]->dev[0], 192, xs[k].data(), 192, ACL_MEMCPY_HOST_TO_DEVICE, s),
+                  ACL_SUCCESS);
+        ASSERT_EQ(aclmdlExecuteAsync(id, ios[k]->in, ios[k]->out, s), ACL_SUCCESS) << TakeErrMsg();
+        args[k] = {&xs[k], ios[k]->dev[1], &checked};
+        ASSERT_EQ(aclrtLaunchCallback(
+                      [](void *p) {
+                          Arg *a = static_cast<Arg *>(p);
+                          CheckOutputs(*a->x, a->logits);
+                          (*a->checked)++;
+                      },
+                      &args[k], ACL_CALLBACK_BLOCK, s),
+                  ACL_SUCCESS);
+    }
+    for (auto s : ss)
+        ASSERT_EQ(aclrtSynchronizeStream(s), ACL_SUCCESS) << TakeErrMsg();
+    EXPECT_EQ(checked.load(), nstreams * per);
+    for (auto s : ss) {
+        EXPECT_EQ(aclrtUnSubscribeReport(rt.id(), s), ACL_SUCCESS);
+        EXPECT_EQ(aclrtDestroyStream(s), ACL_SUCCESS);
+    }
+    ios.clear();
+    aclmdlDestroyDesc(d);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+}
+
+TEST_F(ModelTest, ExecuteRejectsBadDatasets)
+{
+    aclmdlDesc *d;
+    uint32_t id = LoadModel(SmallModel(), &d);
+    Io io(d);
+    EXPECT_EQ(aclmdlExecute(id, nullptr, io.out), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlExecute(id, io.in, nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlExecute(id + 1000, io.in, io.out), ACL_ERROR_INVALID_MODEL_ID);
+    EXPECT_EQ(aclmdlExecute(id, io.out, io.in), ACL_ERROR_MODEL_INPUT_NOT_MATCH); // swapped: wrong counts
+    aclmdlDataset *empty = aclmdlCreateDataset();
+    EXPECT_EQ(aclmdlExecute(id, io.in, empty), ACL_ERROR_MODEL_OUTPUT_NOT_MATCH);
+    // Wrong input size, too small an output.
+    aclDataBuffer *in0 = aclmdlGetDatasetBuffer(io.in, 0);
+    ASSERT_EQ(aclUpdateDataBuffer(in0, io.dev[0], 100), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlExecute(id, io.in, io.out), ACL_ERROR_MODEL_INPUT_NOT_MATCH);
+    EXPECT_NE(TakeErrMsg().find("input 0 'images' needs 192 bytes"), std::string::npos);
+    ASSERT_EQ(aclUpdateDataBuffer(in0, io.dev[0], 192), ACL_SUCCESS);
+    aclDataBuffer *out0 = aclmdlGetDatasetBuffer(io.out, 0);
+    ASSERT_EQ(aclUpdateDataBuffer(out0, io.dev[1], 64), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlExecute(id, io.in, io.out), ACL_ERROR_MODEL_OUTPUT_NOT_MATCH);
+    // A size that lies about the allocation.
+    ASSERT_EQ(aclUpdateDataBuffer(out0, static_cast<char *>(io.dev[1]) + 64, 128), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlExecute(id, io.in, io.out), ACL_ERROR_RT_PARAM_INVALID);
+    ASSERT_EQ(aclUpdateDataBuffer(out0, static_cast<char *>(io.dev[1]) + 2, 128), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlExecute(id, io.in, io.out), ACL_ERROR_MEMORY_ADDRESS_UNALIGNED);
+    ASSERT_EQ(aclUpdateDataBuffer(out0, io.dev[1], 128), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlExecute(id, io.in, io.out), ACL_SUCCESS);
+    // Async validation is the same, at enqueue.
+    EXPECT_EQ(aclmdlExecuteAsync(id, io.in, empty, nullptr), ACL_ERROR_MODEL_OUTPUT_NOT_MATCH);
+    int junk;
+    EXPECT_EQ(aclmdlExecuteAsync(id, io.in, io.out, &junk), ACL_ERROR_INVALID_RESOURCE_HANDLE);
+    aclmdlDestroyDataset(empty);
+    aclmdlDestroyDesc(d);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    TakeErrMsg();
+}
+
+TEST_F(ModelTest, BuffersFreedBeforeAQueuedExecutionFailItAtSynchronize)
+{
+    aclmdlDesc *d;
+    uint32_t id = LoadModel(SmallModel(), &d);
+    aclrtStream s;
+    ASSERT_EQ(aclrtCreateStream(&s), ACL_SUCCESS);
+    Io io(d);
+    Gate gate;
+    ASSERT_EQ(aclrtLaunchHostFunc(s, Gate::Wait, &gate), ACL_SUCCESS);
+    ASSERT_EQ(aclmdlExecuteAsync(id, io.in, io.out, s), ACL_SUCCESS);
+    ASSERT_EQ(aclrtFree(io.dev[1]), ACL_SUCCESS);
+    io.dev[1] = nullptr;
+    gate.open = true;
+    EXPECT_EQ(aclrtSynchronizeStream(s), ACL_ERROR_RT_MODEL_EXECUTE);
+    std::string m = TakeErrMsg();
+    EXPECT_NE(m.find("freed before the execution ran"), std::string::npos) << m;
+    EXPECT_EQ(aclrtDestroyStream(s), ACL_SUCCESS);
+    aclmdlDestroyDesc(d);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+}
+
+TEST_F(ModelTest, UnloadWithQueuedExecutionsLetsThemFinish)
+{
+    aclmdlDesc *d;
+    uint32_t id = LoadModel(SmallModel(), &d);
+    aclrtStream s;
+    ASSERT_EQ(aclrtCreateStream(&s), ACL_SUCCESS);
+    Io io(d);
+    std::vector<float> x = Sample(5);
+    Put(io.dev[0], x);
+    Gate gate;
+    ASSERT_EQ(aclrtLaunchHostFunc(s, Gate::Wait, &gate), ACL_SUCCESS);
+    ASSERT_EQ(aclmdlExecuteAsync(id, io.in, io.out, s), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS); // the queued execution holds the model
+    gate.open = true;
+    ASSERT_EQ(aclrtSynchronizeStream(s), ACL_SUCCESS);
+    CheckOutputs(x, io.dev[1]);
+    EXPECT_EQ(aclmdlExecute(id, io.in, io.out), ACL_ERROR_INVALID_MODEL_ID);
+    EXPECT_EQ(aclrtDestroyStream(s), ACL_SUCCESS);
+    aclmdlDestroyDesc(d);
+    TakeErrMsg();
+}
+
+TEST_F(ModelTest, UnsupportedOperatorsAndShapeMismatchesAreRefusedAtLoad)
+{
+    Model m = SmallModel();
+    m.nodes[2].op = "NonMaxSuppression";
+    ExpectRefused(onnxb::Serialize(m), {"unknown op", ACL_ERROR_OP_NOT_FOUND, "NonMaxSuppression is not supported"});
+    m = SmallModel();
+    m.outputs[0].dims = {1, 5, 4, 4};
+    ExpectRefused(onnxb::Serialize(m), {"declared shape", ACL_ERROR_PARSE_MODEL, "declared with dim 1 = 5"});
+    m = SmallModel();
+    m.inits[0].dims = {2, 4, 1, 1};
+    m.inits[0].raw = onnxb::Floats({1, 2, 3, 4, 5, 6, 7, 8});
+    ExpectRefused(onnxb::Serialize(m), {"conv channels", ACL_ERROR_PARSE_MODEL, "do not fit"});
 }

@@ -1,0 +1,770 @@
+/*
+ * Operators: shape inference and reference C kernels (see kernels.h).
+ */
+#include "kernels.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "acl/acl_base.h"
+#include "onnx/onnx.pb-c.h"
+
+enum { F32 = 1, I64 = 7, F16 = 10 };
+
+/* ---- attributes ---- */
+
+static const Onnx__AttributeProto *attr(const struct hacl_node *n, const char *name)
+{
+    const Onnx__NodeProto *np = n->proto;
+    for (size_t i = 0; i < np->n_attribute; i++)
+        if (np->attribute[i]->name && strcmp(np->attribute[i]->name, name) == 0)
+            return np->attribute[i];
+    return NULL;
+}
+
+static int64_t attr_int(const struct hacl_node *n, const char *name, int64_t dflt)
+{
+    const Onnx__AttributeProto *a = attr(n, name);
+    return a && a->has_i ? a->i : dflt;
+}
+
+static float attr_float(const struct hacl_node *n, const char *name, float dflt)
+{
+    const Onnx__AttributeProto *a = attr(n, name);
+    return a && a->has_f ? a->f : dflt;
+}
+
+/* Copies up to max ints; returns how many there were (or -1 if absent). */
+static int attr_ints(const struct hacl_node *n, const char *name, int64_t *out, int max)
+{
+    const Onnx__AttributeProto *a = attr(n, name);
+    if (!a)
+        return -1;
+    int k = (int)a->n_ints;
+    for (int i = 0; i < k && i < max; i++)
+        out[i] = a->ints[i];
+    return k;
+}
+
+static aclError why_fail(char *why, size_t len, aclError code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, len, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+#define IN(n, i) (&g->tensors[(n)->inputs[i]])
+#define OUT(n, i) (&g->tensors[(n)->outputs[i]])
+#define FAIL(...) why_fail(why, whylen, ACL_ERROR_PARSE_MODEL, __VA_ARGS__)
+
+static int has_input(const struct hacl_node *n, size_t i)
+{
+    return i < n->ninputs && n->inputs[i] >= 0;
+}
+
+static aclError need_inputs(const struct hacl_node *n, size_t lo, size_t hi, char *why, size_t whylen)
+{
+    if (n->ninputs < lo || n->ninputs > hi || !has_input(n, 0) || n->noutputs < 1 || n->outputs[0] < 0)
+        return why_fail(why, whylen, ACL_ERROR_PARSE_MODEL, "node '%s' (%s) has %zu inputs and %zu outputs", n->name,
+                        n->op, n->ninputs, n->noutputs);
+    return ACL_SUCCESS;
+}
+
+static aclError need_known(struct hacl_graph *g, const struct hacl_node *n, size_t i, char *why, size_t whylen)
+{
+    const struct hacl_tensor *t = IN(n, i);
+    if (hacl_tensor_elements(t) < 0)
+        return FAIL("node '%s' (%s): input '%s' has no static shape", n->name, n->op, t->name);
+    return ACL_SUCCESS;
+}
+
+static void set_out(struct hacl_tensor *o, int type, int rank, const int64_t *dims)
+{
+    o->onnx_type = type;
+    o->rank = rank;
+    for (int i = 0; i < rank; i++)
+        o->dims[i] = dims[i];
+}
+
+static size_t numel(const struct hacl_tensor *t)
+{
+    return (size_t)hacl_tensor_elements(t);
+}
+
+/* ---- element-wise unary ---- */
+
+static aclError infer_same(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 1, 3, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 0, why, whylen);
+    if (rc == ACL_SUCCESS)
+        set_out(OUT(n, 0), IN(n, 0)->onnx_type, IN(n, 0)->rank, IN(n, 0)->dims);
+    return rc;
+}
+
+static aclError infer_float_same(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = infer_same(g, n, why, whylen);
+    if (rc == ACL_SUCCESS && IN(n, 0)->onnx_type != F32)
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (%s) computes float32 only", n->name,
+                        n->op);
+    return rc;
+}
+
+#define UNARY(fname, expr)                                                    \
+    static void fname(const struct hacl_kernel_args *a)                       \
+    {                                                                         \
+        const struct hacl_graph *g = a->g;                                    \
+        const struct hacl_node *n = a->node;                                  \
+        const float *x = a->bufs[n->inputs[0]];                               \
+        float *y = a->bufs[n->outputs[0]];                                    \
+        size_t count = numel(IN(n, 0));                                       \
+        for (size_t i = 0; i < count; i++) {                                  \
+            float v = x[i];                                                   \
+            y[i] = (expr);                                                    \
+        }                                                                     \
+    }
+
+UNARY(run_relu, v > 0 ? v : 0)
+UNARY(run_sigmoid, 1.0f / (1.0f + expf(-v)))
+UNARY(run_tanh, tanhf(v))
+
+static void run_copy(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    size_t bytes = numel(IN(n, 0)) * hacl_onnx_type_size(IN(n, 0)->onnx_type);
+    if (a->bufs[n->outputs[0]] != a->bufs[n->inputs[0]])
+        memcpy(a->bufs[n->outputs[0]], a->bufs[n->inputs[0]], bytes);
+}
+
+static void run_clip(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    float lo = attr_float(n, "min", -FLT_MAX), hi = attr_float(n, "max", FLT_MAX);
+    if (has_input(n, 1))
+        lo = *(const float *)a->bufs[n->inputs[1]];
+    if (has_input(n, 2))
+        hi = *(const float *)a->bufs[n->inputs[2]];
+    const float *x = a->bufs[n->inputs[0]];
+    float *y = a->bufs[n->outputs[0]];
+    for (size_t i = 0, c = numel(IN(n, 0)); i < c; i++)
+        y[i] = x[i] < lo ? lo : (x[i] > hi ? hi : x[i]);
+}
+
+/* ---- Cast between float32 and float16 ---- */
+
+static aclError infer_cast(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = infer_same(g, n, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    int to = (int)attr_int(n, "to", 0), from = IN(n, 0)->onnx_type;
+    if (!((from == F32 || from == F16) && (to == F32 || to == F16)))
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE,
+                        "node '%s' (Cast): hostacl casts between float32 and float16 only (%d to %d)", n->name, from,
+                        to);
+    OUT(n, 0)->onnx_type = to;
+    return ACL_SUCCESS;
+}
+
+static void run_cast(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    int from = IN(n, 0)->onnx_type, to = OUT(n, 0)->onnx_type;
+    size_t c = numel(IN(n, 0));
+    void *y = a->bufs[n->outputs[0]];
+    const void *x = a->bufs[n->inputs[0]];
+    if (from == to) {
+        memcpy(y, x, c * hacl_onnx_type_size(from));
+    } else if (from == F16) {
+        for (size_t i = 0; i < c; i++)
+            ((float *)y)[i] = aclFloat16ToFloat(((const aclFloat16 *)x)[i]);
+    } else {
+        for (size_t i = 0; i < c; i++)
+            ((aclFloat16 *)y)[i] = aclFloatToFloat16(((const float *)x)[i]);
+    }
+}
+
+/* ---- binary with numpy broadcasting ---- */
+
+static aclError infer_binary(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 2, 2, why, whylen);
+    if (rc == ACL_SUCCESS && !has_input(n, 1))
+        rc = FAIL("node '%s' (%s) lacks its second input", n->name, n->op);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 0, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 1, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *x = IN(n, 0), *y = IN(n, 1);
+    if (x->onnx_type != F32 || y->onnx_type != F32)
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (%s) computes float32 only", n->name,
+                        n->op);
+    int r = x->rank > y->rank ? x->rank : y->rank;
+    int64_t d[HACL_MAX_RANK];
+    for (int i = 0; i < r; i++) {
+        int ix = i - (r - x->rank), iy = i - (r - y->rank);
+        int64_t a = ix >= 0 ? x->dims[ix] : 1, b = iy >= 0 ? y->dims[iy] : 1;
+        if (a != b && a != 1 && b != 1)
+            return FAIL("node '%s' (%s): shapes of '%s' and '%s' do not broadcast", n->name, n->op, x->name, y->name);
+        d[i] = a == 1 ? b : a;
+    }
+    set_out(OUT(n, 0), F32, r, d);
+    return ACL_SUCCESS;
+}
+
+static void run_binary(const struct hacl_kernel_args *a, int op)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    const struct hacl_tensor *tx = IN(n, 0), *ty = IN(n, 1), *to = OUT(n, 0);
+    const float *x = a->bufs[n->inputs[0]], *y = a->bufs[n->inputs[1]];
+    float *z = a->bufs[n->outputs[0]];
+    int r = to->rank;
+    int64_t sx[HACL_MAX_RANK], sy[HACL_MAX_RANK], idx[HACL_MAX_RANK] = {0};
+    int64_t accx = 1, accy = 1;
+    for (int i = r - 1; i >= 0; i--) {
+        int ix = i - (r - tx->rank), iy = i - (r - ty->rank);
+        int64_t dx = ix >= 0 ? tx->dims[ix] : 1, dy = iy >= 0 ? ty->dims[iy] : 1;
+        sx[i] = dx == 1 ? 0 : accx;
+        sy[i] = dy == 1 ? 0 : accy;
+        accx *= dx;
+        accy *= dy;
+    }
+    size_t c = numel(to);
+    int64_t ox = 0, oy = 0;
+    for (size_t k = 0; k < c; k++) {
+        float u = x[ox], v = y[oy], w;
+        switch (op) {
+        case 0: w = u + v; break;
+        case 1: w = u - v; break;
+        case 2: w = u * v; break;
+        default: w = u / v; break;
+        }
+        z[k] = w;
+        for (int i = r - 1; i >= 0; i--) { /* advance the multi-index */
+            idx[i]++;
+            ox += sx[i];
+            oy += sy[i];
+            if (idx[i] < to->dims[i])
+                break;
+            ox -= sx[i] * idx[i];
+            oy -= sy[i] * idx[i];
+            idx[i] = 0;
+        }
+    }
+}
+
+static void run_add(const struct hacl_kernel_args *a) { run_binary(a, 0); }
+static void run_sub(const struct hacl_kernel_args *a) { run_binary(a, 1); }
+static void run_mul(const struct hacl_kernel_args *a) { run_binary(a, 2); }
+static void run_div(const struct hacl_kernel_args *a) { run_binary(a, 3); }
+
+/* ---- Conv (NCHW, 2-D) ---- */
+
+struct conv_geom {
+    int64_t n, c, h, w, m, kh, kw, oh, ow, group, sh, sw, dh, dw, pt, pl;
+};
+
+static aclError conv_geometry(struct hacl_graph *g, const struct hacl_node *n, struct conv_geom *cg, char *why,
+                              size_t whylen)
+{
+    const struct hacl_tensor *x = IN(n, 0), *w = IN(n, 1);
+    if (x->rank != 4 || w->rank != 4)
+        return FAIL("node '%s' (Conv): hostacl runs 2-D convolutions (rank-4 input and weight)", n->name);
+    int64_t k[2] = {w->dims[2], w->dims[3]}, s[2] = {1, 1}, d[2] = {1, 1}, p[4] = {0, 0, 0, 0};
+    attr_ints(n, "strides", s, 2);
+    attr_ints(n, "dilations", d, 2);
+    attr_ints(n, "pads", p, 4);
+    int64_t ks[2];
+    if (attr_ints(n, "kernel_shape", ks, 2) == 2 && (ks[0] != k[0] || ks[1] != k[1]))
+        return FAIL("node '%s' (Conv): kernel_shape does not match the weight", n->name);
+    cg->group = attr_int(n, "group", 1);
+    cg->n = x->dims[0], cg->c = x->dims[1], cg->h = x->dims[2], cg->w = x->dims[3];
+    cg->m = w->dims[0], cg->kh = k[0], cg->kw = k[1];
+    cg->sh = s[0], cg->sw = s[1], cg->dh = d[0], cg->dw = d[1];
+    if (cg->group < 1 || cg->c % cg->group || cg->m % cg->group || w->dims[1] != cg->c / cg->group)
+        return FAIL("node '%s' (Conv): channels %lld, weight %lldx%lld and group %lld do not fit", n->name,
+                    (long long)cg->c, (long long)w->dims[0], (long long)w->dims[1], (long long)cg->group);
+    if (s[0] < 1 || s[1] < 1 || d[0] < 1 || d[1] < 1 || p[0] < 0 || p[1] < 0 || p[2] < 0 || p[3] < 0)
+        return FAIL("node '%s' (Conv): strides and dilations must be positive, pads not negative", n->name);
+    const Onnx__AttributeProto *ap = attr(n, "auto_pad");
+    const char *autopad = ap && ap->has_s ? (const char *)ap->s.data : NULL;
+    size_t aplen = ap && ap->has_s ? ap->s.len : 0;
+    int64_t eh = (k[0] - 1) * d[0] + 1, ew = (k[1] - 1) * d[1] + 1;
+    if (autopad && aplen >= 8 && strncmp(autopad, "SAME_", 5) == 0) {
+        int64_t oh = (cg->h + s[0] - 1) / s[0], ow = (cg->w + s[1] - 1) / s[1];
+        int64_t ph = (oh - 1) * s[0] + eh - cg->h, pw = (ow - 1) * s[1] + ew - cg->w;
+        ph = ph < 0 ? 0 : ph;
+        pw = pw < 0 ? 0 : pw;
+        int upper = aplen >= 10 && strncmp(autopad, "SAME_UPPER", 10) == 0;
+        p[0] = upper ? ph / 2 : ph - ph / 2;
+        p[1] = upper ? pw / 2 : pw - pw / 2;
+        p[2] = ph - p[0];
+        p[3] = pw - p[1];
+    } else if (autopad && aplen == 5 && strncmp(autopad, "VALID", 5) == 0) {
+        p[0] = p[1] = p[2] = p[3] = 0;
+    }
+    cg->pt = p[0], cg->pl = p[1];
+    cg->oh = (cg->h + p[0] + p[2] - eh) / s[0] + 1;
+    cg->ow = (cg->w + p[1] + p[3] - ew) / s[1] + 1;
+    if (cg->oh < 1 || cg->ow < 1)
+        return FAIL("node '%s' (Conv): the kernel is larger than the padded input", n->name);
+    return ACL_SUCCESS;
+}
+
+static aclError infer_conv(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 2, 3, why, whylen);
+    for (size_t i = 0; rc == ACL_SUCCESS && i < n->ninputs; i++)
+        if (has_input(n, i))
+            rc = need_known(g, n, i, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    if (!has_input(n, 1) || !IN(n, 1)->is_const)
+        return FAIL("node '%s' (Conv): the weight must be an initializer", n->name);
+    struct conv_geom cg;
+    if ((rc = conv_geometry(g, n, &cg, why, whylen)) != ACL_SUCCESS)
+        return rc;
+    if (has_input(n, 2) && (IN(n, 2)->rank != 1 || IN(n, 2)->dims[0] != cg.m))
+        return FAIL("node '%s' (Conv): the bias must have %lld values", n->name, (long long)cg.m);
+    int64_t d[4] = {cg.n, cg.m, cg.oh, cg.ow};
+    set_out(OUT(n, 0), F32, 4, d);
+    return ACL_SUCCESS;
+}
+
+static void run_conv(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    struct conv_geom cg;
+    char why[8];
+    if (conv_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS)
+        return; /* checked at load */
+    const float *x = a->bufs[n->inputs[0]], *w = a->bufs[n->inputs[1]];
+    const float *b = has_input(n, 2) ? a->bufs[n->inputs[2]] : NULL;
+    float *y = a->bufs[n->outputs[0]];
+    int64_t cpg = cg.c / cg.group, mpg = cg.m / cg.group;
+    for (int64_t in = 0; in < cg.n; in++)
+        for (int64_t m = 0; m < cg.m; m++) {
+            int64_t gi = m / mpg;
+            for (int64_t oh = 0; oh < cg.oh; oh++)
+                for (int64_t ow = 0; ow < cg.ow; ow++) {
+                    double acc = b ? b[m] : 0.0;
+                    for (int64_t c = 0; c < cpg; c++) {
+                        const float *xc = x + ((in * cg.c + gi * cpg + c) * cg.h) * cg.w;
+                        const float *wc = w + ((m * cpg + c) * cg.kh) * cg.kw;
+                        for (int64_t kh = 0; kh < cg.kh; kh++) {
+                            int64_t ih = oh * cg.sh - cg.pt + kh * cg.dh;
+                            if (ih < 0 || ih >= cg.h)
+                                continue;
+                            for (int64_t kw = 0; kw < cg.kw; kw++) {
+                                int64_t iw = ow * cg.sw - cg.pl + kw * cg.dw;
+                                if (iw >= 0 && iw < cg.w)
+                                    acc += (double)xc[ih * cg.w + iw] * wc[kh * cg.kw + kw];
+                            }
+                        }
+                    }
+                    y[((in * cg.m + m) * cg.oh + oh) * cg.ow + ow] = (float)acc;
+                }
+        }
+}
+
+/* ---- pooling ---- */
+
+static aclError pool_geometry(struct hacl_graph *g, const struct hacl_node *n, struct conv_geom *cg, char *why,
+                              size_t whylen)
+{
+    const struct hacl_tensor *x = IN(n, 0);
+    if (x->rank != 4)
+        return FAIL("node '%s' (%s): hostacl pools rank-4 inputs", n->name, n->op);
+    int64_t k[2] = {0, 0}, s[2] = {1, 1}, p[4] = {0, 0, 0, 0};
+    if (attr_ints(n, "kernel_shape", k, 2) != 2 || k[0] < 1 || k[1] < 1)
+        return FAIL("node '%s' (%s) needs a 2-D kernel_shape", n->name, n->op);
+    attr_ints(n, "strides", s, 2);
+    attr_ints(n, "pads", p, 4);
+    if (s[0] < 1 || s[1] < 1 || p[0] < 0 || p[1] < 0 || p[2] < 0 || p[3] < 0)
+        return FAIL("node '%s' (%s): strides must be positive, pads not negative", n->name, n->op);
+    int ceil_mode = (int)attr_int(n, "ceil_mode", 0);
+    memset(cg, 0, sizeof *cg);
+    cg->n = x->dims[0], cg->c = x->dims[1], cg->h = x->dims[2], cg->w = x->dims[3];
+    cg->kh = k[0], cg->kw = k[1], cg->sh = s[0], cg->sw = s[1], cg->pt = p[0], cg->pl = p[1];
+    int64_t nh = cg->h + p[0] + p[2] - k[0], nw = cg->w + p[1] + p[3] - k[1];
+    cg->oh = (ceil_mode ? (nh + s[0] - 1) / s[0] : nh / s[0]) + 1;
+    cg->ow = (ceil_mode ? (nw + s[1] - 1) / s[1] : nw / s[1]) + 1;
+    cg->dh = p[2]; /* bottom and right pads, for count_include_pad */
+    cg->dw = p[3];
+    if (nh < 0 || nw < 0 || cg->oh < 1 || cg->ow < 1)
+        return FAIL("node '%s' (%s): the kernel is larger than the padded input", n->name, n->op);
+    return ACL_SUCCESS;
+}
+
+static aclError infer_pool(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 1, 1, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 0, why, whylen);
+    struct conv_geom cg;
+    if (rc == ACL_SUCCESS)
+        rc = pool_geometry(g, n, &cg, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    int64_t d[4] = {cg.n, cg.c, cg.oh, cg.ow};
+    set_out(OUT(n, 0), F32, 4, d);
+    return ACL_SUCCESS;
+}
+
+static void run_pool(const struct hacl_kernel_args *a, int is_max)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    struct conv_geom cg;
+    char why[8];
+    if (pool_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS)
+        return;
+    int include_pad = (int)attr_int(n, "count_include_pad", 0);
+    const float *x = a->bufs[n->inputs[0]];
+    float *y = a->bufs[n->outputs[0]];
+    for (int64_t p = 0; p < cg.n * cg.c; p++) {
+        const float *xp = x + p * cg.h * cg.w;
+        for (int64_t oh = 0; oh < cg.oh; oh++)
+            for (int64_t ow = 0; ow < cg.ow; ow++) {
+                double acc = is_max ? -INFINITY : 0.0;
+                int64_t count = 0, padded = 0;
+                for (int64_t kh = 0; kh < cg.kh; kh++) {
+                    int64_t ih = oh * cg.sh - cg.pt + kh;
+                    for (int64_t kw = 0; kw < cg.kw; kw++) {
+                        int64_t iw = ow * cg.sw - cg.pl + kw;
+                        if (ih >= -cg.pt && ih < cg.h + cg.dh && iw >= -cg.pl && iw < cg.w + cg.dw)
+                            padded++;
+                        if (ih < 0 || ih >= cg.h || iw < 0 || iw >= cg.w)
+                            continue;
+                        float v = xp[ih * cg.w + iw];
+                        if (is_max)
+                            acc = v > acc ? v : acc;
+                        else
+                            acc += v;
+                        count++;
+                    }
+                }
+                int64_t div = include_pad ? padded : count;
+                y[(p * cg.oh + oh) * cg.ow + ow] = is_max ? (float)acc : (float)(div ? acc / (double)div : 0.0);
+            }
+    }
+}
+
+static void run_maxpool(const struct hacl_kernel_args *a) { run_pool(a, 1); }
+static void run_avgpool(const struct hacl_kernel_args *a) { run_pool(a, 0); }
+
+static aclError infer_gap(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = infer_float_same(g, n, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    if (IN(n, 0)->rank < 3)
+        return FAIL("node '%s' (%s) needs an input of rank 3 or more", n->name, n->op);
+    for (int i = 2; i < IN(n, 0)->rank; i++)
+        OUT(n, 0)->dims[i] = 1;
+    return ACL_SUCCESS;
+}
+
+static void run_gap(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    const struct hacl_tensor *t = IN(n, 0);
+    size_t planes = (size_t)(t->dims[0] * t->dims[1]), inner = numel(t) / planes;
+    const float *x = a->bufs[n->inputs[0]];
+    float *y = a->bufs[n->outputs[0]];
+    for (size_t p = 0; p < planes; p++) {
+        double s = 0;
+        for (size_t i = 0; i < inner; i++)
+            s += x[p * inner + i];
+        y[p] = (float)(s / (double)inner);
+    }
+}
+
+/* ---- shapes: Flatten, Reshape ---- */
+
+static aclError infer_flatten(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = infer_same(g, n, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *x = IN(n, 0);
+    int64_t axis = attr_int(n, "axis", 1);
+    if (axis < 0)
+        axis += x->rank;
+    if (axis < 0 || axis > x->rank)
+        return FAIL("node '%s' (Flatten): axis out of range", n->name);
+    int64_t d[2] = {1, 1};
+    for (int i = 0; i < x->rank; i++)
+        d[i < axis ? 0 : 1] *= x->dims[i];
+    set_out(OUT(n, 0), x->onnx_type, 2, d);
+    return ACL_SUCCESS;
+}
+
+static aclError infer_reshape(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 2, 2, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 0, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *x = IN(n, 0), *s = has_input(n, 1) ? IN(n, 1) : NULL;
+    if (!s || !s->is_const || s->onnx_type != I64 || s->rank != 1 || s->dims[0] > HACL_MAX_RANK)
+        return FAIL("node '%s' (Reshape): the shape must be a constant int64 vector of at most %d values", n->name,
+                    HACL_MAX_RANK);
+    int r = (int)s->dims[0], infer_at = -1;
+    int64_t d[HACL_MAX_RANK], known = 1;
+    const int64_t *want = s->data;
+    int allowzero = (int)attr_int(n, "allowzero", 0);
+    for (int i = 0; i < r; i++) {
+        int64_t v = want[i];
+        if (v == 0 && !allowzero) {
+            if (i >= x->rank)
+                return FAIL("node '%s' (Reshape): a 0 at position %d has no input dim to copy", n->name, i);
+            v = x->dims[i];
+        }
+        if (v == -1) {
+            if (infer_at >= 0)
+                return FAIL("node '%s' (Reshape): more than one -1 in the shape", n->name);
+            infer_at = i;
+            d[i] = 1;
+            continue;
+        }
+        if (v < 0)
+            return FAIL("node '%s' (Reshape): invalid extent %lld", n->name, (long long)v);
+        d[i] = v;
+        if (v && known > INT64_MAX / v)
+            return FAIL("node '%s' (Reshape): the shape overflows", n->name);
+        known *= v;
+    }
+    int64_t total = hacl_tensor_elements(x);
+    if (infer_at >= 0) {
+        if (known == 0 || total % known)
+            return FAIL("node '%s' (Reshape): cannot infer the -1 extent", n->name);
+        d[infer_at] = total / known;
+    } else if (known != total) {
+        return FAIL("node '%s' (Reshape): %lld elements cannot take the requested shape", n->name, (long long)total);
+    }
+    set_out(OUT(n, 0), x->onnx_type, r, d);
+    return ACL_SUCCESS;
+}
+
+/* ---- Gemm, MatMul ---- */
+
+static aclError infer_gemm(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 2, 3, why, whylen);
+    for (size_t i = 0; rc == ACL_SUCCESS && i < n->ninputs; i++)
+        if (has_input(n, i))
+            rc = need_known(g, n, i, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *A = IN(n, 0), *B = has_input(n, 1) ? IN(n, 1) : NULL;
+    if (!B || A->rank != 2 || B->rank != 2 || A->onnx_type != F32 || B->onnx_type != F32)
+        return FAIL("node '%s' (Gemm) multiplies two float32 matrices", n->name);
+    int ta = (int)attr_int(n, "transA", 0), tb = (int)attr_int(n, "transB", 0);
+    int64_t M = ta ? A->dims[1] : A->dims[0], K = ta ? A->dims[0] : A->dims[1];
+    int64_t K2 = tb ? B->dims[1] : B->dims[0], N = tb ? B->dims[0] : B->dims[1];
+    if (K != K2)
+        return FAIL("node '%s' (Gemm): inner dims %lld and %lld differ", n->name, (long long)K, (long long)K2);
+    if (has_input(n, 2)) {
+        const struct hacl_tensor *C = IN(n, 2);
+        int64_t cm = C->rank == 2 ? C->dims[0] : 1, cn = C->rank >= 1 ? C->dims[C->rank - 1] : 1;
+        if (C->rank > 2 || (cm != 1 && cm != M) || (cn != 1 && cn != N))
+            return FAIL("node '%s' (Gemm): C does not broadcast to %lldx%lld", n->name, (long long)M, (long long)N);
+    }
+    int64_t d[2] = {M, N};
+    set_out(OUT(n, 0), F32, 2, d);
+    return ACL_SUCCESS;
+}
+
+static void run_gemm(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    const struct hacl_tensor *A = IN(n, 0);
+    int ta = (int)attr_int(n, "transA", 0), tb = (int)attr_int(n, "transB", 0);
+    float alpha = attr_float(n, "alpha", 1.0f), beta = attr_float(n, "beta", 1.0f);
+    int64_t M = OUT(n, 0)->dims[0], N = OUT(n, 0)->dims[1], K = ta ? A->dims[0] : A->dims[1];
+    const float *x = a->bufs[n->inputs[0]], *w = a->bufs[n->inputs[1]];
+    const float *c = has_input(n, 2) ? a->bufs[n->inputs[2]] : NULL;
+    const struct hacl_tensor *C = c ? IN(n, 2) : NULL;
+    float *y = a->bufs[n->outputs[0]];
+    for (int64_t i = 0; i < M; i++)
+        for (int64_t j = 0; j < N; j++) {
+            double acc = 0;
+            for (int64_t k = 0; k < K; k++)
+                acc += (double)x[ta ? k * M + i : i * K + k] * w[tb ? j * K + k : k * N + j];
+            double v = alpha * acc;
+            if (c) {
+                int64_t cm = C->rank == 2 ? C->dims[0] : 1, cn = C->rank >= 1 ? C->dims[C->rank - 1] : 1;
+                v += beta * c[(cm == 1 ? 0 : i) * cn + (cn == 1 ? 0 : j)];
+            }
+            y[i * N + j] = (float)v;
+        }
+}
+
+/* ---- Softmax (opset 13: along one axis) ---- */
+
+static void run_softmax(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    const struct hacl_tensor *t = IN(n, 0);
+    int64_t axis = attr_int(n, "axis", -1);
+    if (axis < 0)
+        axis += t->rank;
+    size_t outer = 1, len = (size_t)t->dims[axis], inner = 1;
+    for (int i = 0; i < axis; i++)
+        outer *= (size_t)t->dims[i];
+    for (int i = (int)axis + 1; i < t->rank; i++)
+        inner *= (size_t)t->dims[i];
+    const float *x = a->bufs[n->inputs[0]];
+    float *y = a->bufs[n->outputs[0]];
+    for (size_t o = 0; o < outer; o++)
+        for (size_t in = 0; in < inner; in++) {
+            const float *xs = x + o * len * inner + in;
+            float *ys = y + o * len * inner + in;
+            float mx = -INFINITY;
+            for (size_t k = 0; k < len; k++)
+                mx = xs[k * inner] > mx ? xs[k * inner] : mx;
+            double sum = 0;
+            for (size_t k = 0; k < len; k++)
+                sum += exp((double)xs[k * inner] - mx);
+            for (size_t k = 0; k < len; k++)
+                ys[k * inner] = (float)(exp((double)xs[k * inner] - mx) / sum);
+        }
+}
+
+static aclError infer_softmax(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = infer_float_same(g, n, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    int64_t axis = attr_int(n, "axis", -1);
+    if (axis < -IN(n, 0)->rank || axis >= IN(n, 0)->rank)
+        return FAIL("node '%s' (Softmax): axis out of range", n->name);
+    return ACL_SUCCESS;
+}
+
+/* ---- BatchNormalization (inference) ---- */
+
+static aclError infer_bn(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 5, 5, why, whylen);
+    for (size_t i = 0; rc == ACL_SUCCESS && i < 5; i++)
+        rc = has_input(n, i) ? need_known(g, n, i, why, whylen) : FAIL("node '%s' lacks input %zu", n->name, i);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *x = IN(n, 0);
+    if (x->rank < 2 || x->onnx_type != F32)
+        return FAIL("node '%s' (BatchNormalization) needs a float32 input of rank 2 or more", n->name);
+    for (size_t i = 1; i < 5; i++)
+        if (IN(n, i)->rank != 1 || IN(n, i)->dims[0] != x->dims[1])
+            return FAIL("node '%s' (BatchNormalization): parameter %zu must have %lld values", n->name, i,
+                        (long long)x->dims[1]);
+    set_out(OUT(n, 0), F32, x->rank, x->dims);
+    return ACL_SUCCESS;
+}
+
+static void run_bn(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    const struct hacl_tensor *t = IN(n, 0);
+    float eps = attr_float(n, "epsilon", 1e-5f);
+    const float *x = a->bufs[n->inputs[0]], *sc = a->bufs[n->inputs[1]], *bi = a->bufs[n->inputs[2]];
+    const float *mean = a->bufs[n->inputs[3]], *var = a->bufs[n->inputs[4]];
+    float *y = a->bufs[n->outputs[0]];
+    size_t C = (size_t)t->dims[1], N = (size_t)t->dims[0], inner = numel(t) / (N * C);
+    for (size_t b = 0; b < N; b++)
+        for (size_t c = 0; c < C; c++) {
+            float k = sc[c] / sqrtf(var[c] + eps), off = bi[c] - mean[c] * k;
+            const float *xp = x + (b * C + c) * inner;
+            float *yp = y + (b * C + c) * inner;
+            for (size_t i = 0; i < inner; i++)
+                yp[i] = xp[i] * k + off;
+        }
+}
+
+static const struct hacl_op ops[] = {
+    {"Identity", infer_same, run_copy},
+    {"Dropout", infer_same, run_copy},
+    {"Relu", infer_float_same, run_relu},
+    {"Sigmoid", infer_float_same, run_sigmoid},
+    {"Tanh", infer_float_same, run_tanh},
+    {"Clip", infer_float_same, run_clip},
+    {"Cast", infer_cast, run_cast},
+    {"Add", infer_binary, run_add},
+    {"Sub", infer_binary, run_sub},
+    {"Mul", infer_binary, run_mul},
+    {"Div", infer_binary, run_div},
+    {"Conv", infer_conv, run_conv},
+    {"MaxPool", infer_pool, run_maxpool},
+    {"AveragePool", infer_pool, run_avgpool},
+    {"GlobalAveragePool", infer_gap, run_gap},
+    {"Flatten", infer_flatten, run_copy},
+    {"Reshape", infer_reshape, run_copy},
+    {"Gemm", infer_gemm, run_gemm},
+    {"Softmax", infer_softmax, run_softmax},
+    {"BatchNormalization", infer_bn, run_bn},
+};
+
+const struct hacl_op *hacl_op_find(const char *op_type)
+{
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strcmp(ops[i].name, op_type) == 0)
+            return &ops[i];
+    return NULL;
+}
+
+aclError hacl_infer_shapes(struct hacl_graph *g, char *why, size_t whylen)
+{
+    for (size_t i = 0; i < g->nnodes; i++) {
+        const struct hacl_node *n = &g->nodes[i];
+        const Onnx__NodeProto *np = n->proto;
+        if (np->domain && *np->domain && strcmp(np->domain, "ai.onnx") != 0)
+            return why_fail(why, whylen, ACL_ERROR_OP_NOT_FOUND, "node '%s': operator %s of domain '%s' is not supported",
+                            n->name, n->op, np->domain);
+        const struct hacl_op *op = hacl_op_find(n->op);
+        if (!op)
+            return why_fail(why, whylen, ACL_ERROR_OP_NOT_FOUND, "node '%s': operator %s is not supported by hostacl yet",
+                            n->name, n->op);
+        /* Declared output shapes are replaced by inferred ones; a declared
+         * model output that disagrees is reported below. */
+        int64_t declared[HACL_MAX_RANK];
+        struct hacl_tensor *o0 = OUT(n, 0);
+        int drank = n->noutputs && n->outputs[0] >= 0 ? o0->rank : -1, dtype = drank >= 0 ? o0->onnx_type : 0;
+        if (drank > 0)
+            memcpy(declared, o0->dims, sizeof(int64_t) * (size_t)drank);
+        aclError rc = op->infer(g, n, why, whylen);
+        if (rc != ACL_SUCCESS)
+            return rc;
+        if (drank >= 0 && dtype && o0->rank == drank) {
+            for (int k = 0; k < drank; k++)
+                if (declared[k] >= 0 && declared[k] != o0->dims[k])
+                    return why_fail(why, whylen, ACL_ERROR_PARSE_MODEL,
+                                    "node '%s' (%s): '%s' is declared with dim %d = %lld but computes to %lld", n->name,
+                                    n->op, o0->name, k, (long long)declared[k], (long long)o0->dims[k]);
+        }
+        for (size_t k = 0; k < n->noutputs; k++)
+            if (n->outputs[k] >= 0 && hacl_tensor_elements(OUT(n, k)) < 0)
+                return why_fail(why, whylen, ACL_ERROR_PARSE_MODEL, "node '%s' (%s): output %zu has no static shape",
+                                n->name, n->op, k);
+    }
+    return ACL_SUCCESS;
+}

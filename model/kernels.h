@@ -1,0 +1,34 @@
+/*
+ * hostacl internal: operators. Each entry infers its outputs' element types
+ * and shapes at load time (static shapes only) and computes them at run time.
+ *
+ * These are plain C loops over float32 (with Cast for float16 edges); they
+ * define the semantics and are the fallback. oneDNN primitives will replace
+ * the heavy ones (Conv, Gemm, pooling) without changing this interface.
+ *
+ * Thread: any; kernels keep no state.
+ */
+#ifndef HOSTACL_MODEL_KERNELS_H
+#define HOSTACL_MODEL_KERNELS_H
+
+#include "onnx.h"
+
+struct hacl_kernel_args {
+    const struct hacl_graph *g;
+    const struct hacl_node *node;
+    void **bufs; /* one per graph tensor: its memory for this execution */
+};
+
+struct hacl_op {
+    const char *name;
+    /* Sets the output tensors' types and shapes; 0, or an aclError with why. */
+    aclError (*infer)(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen);
+    void (*run)(const struct hacl_kernel_args *a);
+};
+
+/* The operator named op_type, or NULL. */
+const struct hacl_op *hacl_op_find(const char *op_type);
+/* Infers every node's outputs in order: 0, or an error naming the node. */
+aclError hacl_infer_shapes(struct hacl_graph *g, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,283 @@
+// Operators, one node at a time, against values worked out by hand.
+#include <math.h>
+
+#include "onnx_builder.h"
+#include "test_util.h"
+
+using onnxb::Model;
+
+class Ops : public DeviceTest {
+protected:
+    // Runs a model on host inputs; returns output `which` as floats.
+    std::vector<float> Run(const Model &m, const std::vector<std::string> &inputs, size_t which = 0)
+    {
+        std::string bytes = onnxb::Serialize(m);
+        uint32_t id = 0;
+        aclError rc = aclmdlLoadFromMem(bytes.data(), bytes.size(), &id);
+        EXPECT_EQ(rc, ACL_SUCCESS) << TakeErrMsg();
+        if (rc != ACL_SUCCESS)
+            return {};
+        aclmdlDesc *d = aclmdlCreateDesc();
+        aclmdlGetDesc(d, id);
+        aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
+        std::vector<void *> mem;
+        std::vector<aclDataBuffer *> bufs;
+        for (size_t i = 0; i < aclmdlGetNumInputs(d); i++) {
+            void *p;
+            EXPECT_EQ(inputs[i].size(), aclmdlGetInputSizeByIndex(d, i));
+            aclrtMallocHost(&p, inputs[i].size());
+            memcpy(p, inputs[i].data(), inputs[i].size());
+            bufs.push_back(aclCreateDataBuffer(p, inputs[i].size()));
+            aclmdlAddDatasetBuffer(in, bufs.back());
+            mem.push_back(p);
+        }
+        for (size_t i = 0; i < aclmdlGetNumOutputs(d); i++) {
+            size_t sz = aclmdlGetOutputSizeByIndex(d, i);
+            void *p;
+            aclrtMallocHost(&p, sz);
+            bufs.push_back(aclCreateDataBuffer(p, sz));
+            aclmdlAddDatasetBuffer(out, bufs.back());
+            mem.push_back(p);
+        }
+        EXPECT_EQ(aclmdlExecute(id, in, out), ACL_SUCCESS) << TakeErrMsg();
+        size_t nin = aclmdlGetNumInputs(d);
+        size_t sz = aclmdlGetOutputSizeByIndex(d, which);
+        std::vector<float> r(sz / 4);
+        memcpy(r.data(), mem[nin + which], sz);
+        aclmdlDestroyDataset(in);
+        aclmdlDestroyDataset(out);
+        for (auto *b : bufs)
+            aclDestroyDataBuffer(b);
+        for (void *p : mem)
+            aclrtFreeHost(p);
+        aclmdlDestroyDesc(d);
+        aclmdlUnload(id);
+        return r;
+    }
+};
+
+static std::string F(const std::vector<float> &v) { return onnxb::Floats(v); }
+
+static onnxb::Node N(const char *op, std::vector<std::string> in, std::vector<std::string> out)
+{
+    return {op, in, out, std::string(op) + "_node"};
+}
+
+using onnxb::Attr;
+
+TEST_F(Ops, Conv3x3ValidPaddedStridedAndGrouped)
+{
+    std::vector<float> x(16);
+    for (int i = 0; i < 16; i++)
+        x[i] = (float)i;
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 1, 4, 4}}};
+    m.outputs = {{"y", onnxb::FLOAT, {1, 1, 2, 2}}};
+    m.inits = {{"w", onnxb::FLOAT, {1, 1, 3, 3}, F(std::vector<float>(9, 1.0f))}};
+    m.nodes = {N("Conv", {"x", "w"}, {"y"})};
+    // Valid 3x3 windows at (0,0),(0,1),(1,0),(1,1).
+    EXPECT_EQ(Run(m, {F(x)}), std::vector<float>({45, 54, 81, 90}));
+    // pad 1, stride 2: windows centred at (0,0),(0,2),(2,0),(2,2).
+    m.nodes[0].attrs = {Attr::Ints("pads", {1, 1, 1, 1}), Attr::Ints("strides", {2, 2})};
+    EXPECT_EQ(Run(m, {F(x)}), std::vector<float>({10, 24, 51, 90}));
+    // SAME_UPPER with stride 2 pads (0,0) at the top-left and 1 at the bottom-right.
+    m.nodes[0].attrs = {Attr::Str("auto_pad", "SAME_UPPER"), Attr::Ints("strides", {2, 2})};
+    EXPECT_EQ(Run(m, {F(x)}), std::vector<float>({45, 39, 66, 50}));
+    // Dilation 2 on a 5x5 input of ones: one 5x5-reaching window of 9 taps.
+    Model d = m;
+    d.inputs = {{"x", onnxb::FLOAT, {1, 1, 5, 5}}};
+    d.outputs = {{"y", onnxb::FLOAT, {1, 1, 1, 1}}};
+    d.nodes[0].attrs = {Attr::Ints("dilations", {2, 2})};
+    EXPECT_EQ(Run(d, {F(std::vector<float>(25, 1.0f))}), std::vector<float>({9}));
+    // Depthwise: 2 channels, group 2, per-channel 1x1 weights 2 and 3, bias.
+    Model g;
+    g.inputs = {{"x", onnxb::FLOAT, {1, 2, 1, 2}}};
+    g.outputs = {{"y", onnxb::FLOAT, {1, 2, 1, 2}}};
+    g.inits = {{"w", onnxb::FLOAT, {2, 1, 1, 1}, F({2, 3})}, {"b", onnxb::FLOAT, {2}, F({1, -1})}};
+    g.nodes = {N("Conv", {"x", "w", "b"}, {"y"})};
+    g.nodes[0].attrs = {Attr::Int("group", 2)};
+    EXPECT_EQ(Run(g, {F({1, 2, 3, 4})}), std::vector<float>({3, 5, 8, 11}));
+}
+
+TEST_F(Ops, MaxAndAveragePooling)
+{
+    std::vector<float> x(16);
+    for (int i = 0; i < 16; i++)
+        x[i] = (float)i;
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 1, 4, 4}}};
+    m.outputs = {{"y", onnxb::FLOAT, {1, 1, 2, 2}}};
+    m.nodes = {N("MaxPool", {"x"}, {"y"})};
+    m.nodes[0].attrs = {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("strides", {2, 2})};
+    EXPECT_EQ(Run(m, {F(x)}), std::vector<float>({5, 7, 13, 15}));
+    m.nodes[0].op = "AveragePool";
+    EXPECT_EQ(Run(m, {F(x)}), std::vector<float>({2.5f, 4.5f, 10.5f, 12.5f}));
+    // 3x3 kernel, pad 1, stride 2: the corner window sees 4 real values.
+    m.nodes[0].attrs = {Attr::Ints("kernel_shape", {3, 3}), Attr::Ints("strides", {2, 2}),
+                        Attr::Ints("pads", {1, 1, 1, 1})};
+    std::vector<float> y = Run(m, {F(x)});
+    EXPECT_FLOAT_EQ(y[0], (0 + 1 + 4 + 5) / 4.0f);
+    m.nodes[0].attrs.push_back(Attr::Int("count_include_pad", 1));
+    y = Run(m, {F(x)});
+    EXPECT_FLOAT_EQ(y[0], (0 + 1 + 4 + 5) / 9.0f);
+    m.nodes[0].op = "MaxPool";
+    m.nodes[0].attrs = {Attr::Ints("kernel_shape", {3, 3}), Attr::Ints("strides", {2, 2}),
+                        Attr::Ints("pads", {1, 1, 1, 1})};
+    EXPECT_EQ(Run(m, {F(x)}), std::vector<float>({5, 7, 13, 15}));
+    // ceil_mode: a 3x3 input, kernel 2, stride 2 gives 2x2 instead of 1x1.
+    Model c;
+    c.inputs = {{"x", onnxb::FLOAT, {1, 1, 3, 3}}};
+    c.outputs = {{"y", onnxb::FLOAT, {1, 1, 2, 2}}};
+    c.nodes = {N("MaxPool", {"x"}, {"y"})};
+    c.nodes[0].attrs = {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("strides", {2, 2}), Attr::Int("ceil_mode", 1)};
+    EXPECT_EQ(Run(c, {F({1, 2, 3, 4, 5, 6, 7, 8, 9})}), std::vector<float>({5, 6, 8, 9}));
+}
+
+TEST_F(Ops, GemmTransposesAndScales)
+{
+    Model m;
+    m.inputs = {{"a", onnxb::FLOAT, {2, 2}}};
+    m.outputs = {{"y", onnxb::FLOAT, {2, 2}}};
+    m.inits = {{"b", onnxb::FLOAT, {2, 2}, F({1, 2, 3, 4})}, {"c", onnxb::FLOAT, {1}, F({10})}};
+    m.nodes = {N("Gemm", {"a", "b", "c"}, {"y"})};
+    m.nodes[0].attrs = {Attr::Int("transB", 1), Attr::Float("alpha", 2.0f), Attr::Float("beta", 0.5f)};
+    // a = [[1,0],[0,1]]: y = 2 * B^T + 5 = [[7, 11], [9, 13]]
+    EXPECT_EQ(Run(m, {F({1, 0, 0, 1})}), std::vector<float>({7, 11, 9, 13}));
+}
+
+TEST_F(Ops, CastFloat16InputToFloat)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT16, {4}}};
+    m.outputs = {{"y", onnxb::FLOAT, {4}}};
+    m.nodes = {{"Cast", {"x"}, {"y"}, "cast", {Attr::Int("to", onnxb::FLOAT)}}};
+    std::vector<aclFloat16> h = {aclFloatToFloat16(1.5f), aclFloatToFloat16(-2.0f), aclFloatToFloat16(0.25f),
+                                 aclFloatToFloat16(1000.0f)};
+    std::string in(reinterpret_cast<char *>(h.data()), 8);
+    EXPECT_EQ(Run(m, {in}), std::vector<float>({1.5f, -2.0f, 0.25f, 1000.0f}));
+    m.nodes[0].attrs = {Attr::Int("to", onnxb::INT64)};
+    std::string bytes = onnxb::Serialize(m);
+    uint32_t id;
+    EXPECT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_ERROR_UNSUPPORTED_DATA_TYPE);
+    TakeErrMsg();
+}
+
+TEST_F(Ops, ClipWithAttributes)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {4}}};
+    m.outputs = {{"y", onnxb::FLOAT, {4}}};
+    m.nodes = {{"Clip", {"x"}, {"y"}, "clip", {Attr::Float("min", 0.0f), Attr::Float("max", 6.0f)}}};
+    EXPECT_EQ(Run(m, {F({-1, 3, 7, 6})}), std::vector<float>({0, 3, 6, 6}));
+}
+
+TEST_F(Ops, AddBroadcastsLikeNumpy)
+{
+    Model m;
+    m.inputs = {{"a", onnxb::FLOAT, {2, 3}}, {"b", onnxb::FLOAT, {3}}};
+    m.outputs = {{"c", onnxb::FLOAT, {2, 3}}};
+    m.nodes = {N("Add", {"a", "b"}, {"c"})};
+    std::vector<float> c = Run(m, {F({1, 2, 3, 4, 5, 6}), F({10, 20, 30})});
+    std::vector<float> want = {11, 22, 33, 14, 25, 36};
+    EXPECT_EQ(c, want);
+    m.nodes = {N("Mul", {"a", "b"}, {"c"})};
+    c = Run(m, {F({1, 2, 3, 4, 5, 6}), F({10, 20, 30})});
+    want = {10, 40, 90, 40, 100, 180};
+    EXPECT_EQ(c, want);
+    m.nodes = {N("Sub", {"a", "b"}, {"c"})};
+    EXPECT_EQ(Run(m, {F({1, 2, 3, 4, 5, 6}), F({1, 1, 1})}), std::vector<float>({0, 1, 2, 3, 4, 5}));
+    m.nodes = {N("Div", {"a", "b"}, {"c"})};
+    EXPECT_EQ(Run(m, {F({2, 4, 6, 8, 10, 12}), F({2, 2, 2})}), std::vector<float>({1, 2, 3, 4, 5, 6}));
+}
+
+TEST_F(Ops, BroadcastBothWays)
+{
+    Model m;
+    m.inputs = {{"a", onnxb::FLOAT, {2, 1}}, {"b", onnxb::FLOAT, {1, 3}}};
+    m.outputs = {{"c", onnxb::FLOAT, {2, 3}}};
+    m.nodes = {N("Add", {"a", "b"}, {"c"})};
+    EXPECT_EQ(Run(m, {F({1, 2}), F({10, 20, 30})}), std::vector<float>({11, 21, 31, 12, 22, 32}));
+}
+
+TEST_F(Ops, ActivationsAndGlobalPooling)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 2, 2, 2}}};
+    m.outputs = {{"y", onnxb::FLOAT, {1, 2, 1, 1}}};
+    m.nodes = {N("GlobalAveragePool", {"x"}, {"y"})};
+    EXPECT_EQ(Run(m, {F({1, 2, 3, 4, -1, -2, -3, -6})}), std::vector<float>({2.5f, -3.0f}));
+    m.outputs = {{"y", onnxb::FLOAT, {1, 2, 2, 2}}};
+    m.nodes = {N("Relu", {"x"}, {"y"})};
+    EXPECT_EQ(Run(m, {F({1, -2, 3, -4, 0, 2, -3, 6})}), std::vector<float>({1, 0, 3, 0, 0, 2, 0, 6}));
+    m.nodes = {N("Sigmoid", {"x"}, {"y"})};
+    std::vector<float> s = Run(m, {F({0, 0, 0, 0, 0, 0, 0, 100})});
+    EXPECT_FLOAT_EQ(s[0], 0.5f);
+    EXPECT_FLOAT_EQ(s[7], 1.0f);
+    m.nodes = {N("Tanh", {"x"}, {"y"})};
+    EXPECT_FLOAT_EQ(Run(m, {F({0, 1, 0, 0, 0, 0, 0, 0})})[1], tanhf(1.0f));
+}
+
+TEST_F(Ops, FlattenGemmSoftmaxHead)
+{
+    // x[1,2,1,2] -> Flatten -> Gemm with w[4,3] and bias -> Softmax.
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 2, 1, 2}}};
+    m.outputs = {{"p", onnxb::FLOAT, {1, 3}}, {"z", onnxb::FLOAT, {1, 3}}};
+    m.inits = {{"w", onnxb::FLOAT, {4, 3}, F({1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1})},
+               {"b", onnxb::FLOAT, {3}, F({0, 0, 1})}};
+    m.nodes = {N("Flatten", {"x"}, {"f"}), N("Gemm", {"f", "w", "b"}, {"z"}), N("Softmax", {"z"}, {"p"})};
+    std::vector<float> z = Run(m, {F({1, 2, 3, 4})}, 1);
+    EXPECT_EQ(z, std::vector<float>({5, 6, 8}));
+    std::vector<float> p = Run(m, {F({1, 2, 3, 4})}, 0);
+    double e5 = exp(5.0), e6 = exp(6.0), e8 = exp(8.0), sum = e5 + e6 + e8;
+    EXPECT_NEAR(p[0], e5 / sum, 1e-6);
+    EXPECT_NEAR(p[2], e8 / sum, 1e-6);
+}
+
+TEST_F(Ops, ReshapeWithMinusOneAndZero)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {2, 3, 4}}};
+    m.outputs = {{"y", onnxb::FLOAT, {2, 12}}};
+    int64_t shape[2] = {0, -1};
+    m.inits = {{"s", onnxb::INT64, {2}, std::string(reinterpret_cast<char *>(shape), 16)}};
+    m.nodes = {N("Reshape", {"x", "s"}, {"y"})};
+    std::vector<float> x(24);
+    for (int i = 0; i < 24; i++)
+        x[i] = (float)i;
+    EXPECT_EQ(Run(m, {F(x)}), x);
+    int64_t bad[2] = {5, -1};
+    m.inits[0].raw = std::string(reinterpret_cast<char *>(bad), 16);
+    std::string bytes = onnxb::Serialize(m);
+    uint32_t id;
+    EXPECT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_ERROR_PARSE_MODEL);
+    EXPECT_NE(TakeErrMsg().find("cannot infer"), std::string::npos);
+}
+
+TEST_F(Ops, BatchNormalizationInference)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 2, 1, 2}}};
+    m.outputs = {{"y", onnxb::FLOAT, {1, 2, 1, 2}}};
+    m.inits = {{"s", onnxb::FLOAT, {2}, F({2, 1})}, {"b", onnxb::FLOAT, {2}, F({1, 0})},
+               {"mean", onnxb::FLOAT, {2}, F({1, 0})}, {"var", onnxb::FLOAT, {2}, F({4, 1})}};
+    m.nodes = {N("BatchNormalization", {"x", "s", "b", "mean", "var"}, {"y"})};
+    std::vector<float> y = Run(m, {F({1, 3, 2, -2})});
+    // channel 0: (x-1)/sqrt(4+eps)*2+1 ; channel 1: x/sqrt(1+eps)
+    EXPECT_NEAR(y[0], 1.0f, 1e-4);
+    EXPECT_NEAR(y[1], 3.0f, 1e-4);
+    EXPECT_NEAR(y[2], 2.0f, 1e-4);
+    EXPECT_NEAR(y[3], -2.0f, 1e-4);
+}
+
+TEST_F(Ops, PoolingWithoutKernelShapeIsRefused)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 1, 2, 2}}};
+    m.outputs = {{"y", onnxb::FLOAT, {1, 1, 1, 1}}};
+    m.nodes = {N("MaxPool", {"x"}, {"y"})};
+    std::string bytes = onnxb::Serialize(m);
+    uint32_t id;
+    EXPECT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_ERROR_PARSE_MODEL);
+    EXPECT_NE(TakeErrMsg().find("kernel_shape"), std::string::npos);
+}

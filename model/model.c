@@ -33,6 +33,10 @@ struct hacl_model {
     _Atomic unsigned refs;
     struct hacl_graph *graph;
     struct hacl_context *ctx;
+    /* Work memory the application supplied (WithMem loads): executions
+     * using it take turns. NULL: each execution has its own. */
+    void *work;
+    pthread_mutex_t work_lock;
 };
 
 struct aclmdlDesc {
@@ -48,6 +52,7 @@ static uint32_t next_id = 1;
 static void model_put(struct hacl_model *m)
 {
     if (m && atomic_fetch_sub(&m->refs, 1) == 1) {
+        pthread_mutex_destroy(&m->work_lock);
         hacl_graph_free(m->graph);
         hacl_obj_put(&m->ctx->hdr);
         hacl_free(m);
@@ -81,7 +86,8 @@ void hacl_model_release_all(void)
     hacl_free(t);
 }
 
-static aclError register_model(const char *api, struct hacl_graph *g, struct hacl_context *ctx, uint32_t *id)
+static aclError register_model(const char *api, struct hacl_graph *g, struct hacl_context *ctx, void *work,
+                               uint32_t *id)
 {
     struct hacl_model *m = hacl_calloc(1, sizeof *m);
     if (!m) {
@@ -89,6 +95,8 @@ static aclError register_model(const char *api, struct hacl_graph *g, struct hac
         return hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory loading a model");
     }
     atomic_init(&m->refs, 1);
+    pthread_mutex_init(&m->work_lock, NULL);
+    m->work = work;
     m->graph = g;
     hacl_obj_ref(&ctx->hdr);
     m->ctx = ctx;
@@ -118,23 +126,76 @@ static aclError register_model(const char *api, struct hacl_graph *g, struct hac
     return ACL_SUCCESS;
 }
 
-static aclError load_bytes(const char *api, const void *bytes, size_t len, uint32_t *modelId, const char *origin)
+/* Decodes, validates, infers shapes and plans memory. */
+static aclError prepare(const char *api, const void *bytes, size_t len, const char *origin, struct hacl_graph **out)
+{
+    struct hacl_graph *g = NULL;
+    char why[512];
+    aclError rc = hacl_onnx_parse(bytes, len, &g, why, sizeof why);
+    if (rc == ACL_SUCCESS)
+        rc = hacl_infer_shapes(g, why, sizeof why);
+    if (rc == ACL_SUCCESS && hacl_plan_memory(g) != ACL_SUCCESS) {
+        rc = ACL_ERROR_BAD_ALLOC;
+        snprintf(why, sizeof why, "out of memory planning the model's memory");
+    }
+    if (rc != ACL_SUCCESS) {
+        hacl_graph_free(g);
+        return hacl_err(rc, api, "%s: %s", origin, why);
+    }
+    *out = g;
+    return ACL_SUCCESS;
+}
+
+/* Caller memory for a WithMem load must be large enough and, when it is
+ * runtime memory, lie inside its allocation. */
+static aclError check_user_mem(const char *api, const char *what, void *p, size_t size, size_t need)
+{
+    if (!p)
+        return ACL_SUCCESS;
+    if (size < need)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "%s memory of %zu bytes is smaller than the %zu the model needs",
+                        what, size, need);
+    if ((uintptr_t)p % 64)
+        return hacl_err(ACL_ERROR_MEMORY_ADDRESS_UNALIGNED, api, "%s memory %p is not 64-byte aligned", what, p);
+    struct hacl_ptrinfo pi;
+    hacl_mem_classify(p, &pi);
+    uintptr_t off = (uintptr_t)p - pi.alloc.base;
+    if (pi.where != HACL_PTR_UNKNOWN_HOST && (off > pi.alloc.size || need > pi.alloc.size - off))
+        return hacl_err(ACL_ERROR_RT_PARAM_INVALID, api, "%s memory [%p, +%zu) runs past its allocation", what, p,
+                        need);
+    return ACL_SUCCESS;
+}
+
+static aclError load_bytes(const char *api, const void *bytes, size_t len, uint32_t *modelId, const char *origin,
+                           void *work, size_t work_size, void *weights, size_t weight_size)
 {
     aclError rc;
     struct hacl_context *ctx = hacl_context_current(api, &rc);
     if (!ctx)
         return rc;
     struct hacl_graph *g = NULL;
-    char why[512];
-    rc = hacl_onnx_parse(bytes, len, &g, why, sizeof why);
-    if (rc == ACL_SUCCESS && (rc = hacl_infer_shapes(g, why, sizeof why)) != ACL_SUCCESS) {
-        hacl_graph_free(g);
-        g = NULL;
+    rc = prepare(api, bytes, len, origin, &g);
+    if (rc == ACL_SUCCESS)
+        rc = check_user_mem(api, "work", work, work_size, g->work_bytes);
+    if (rc == ACL_SUCCESS)
+        rc = check_user_mem(api, "weight", weights, weight_size, g->weight_bytes);
+    if (rc == ACL_SUCCESS && weights) {
+        /* The weights move into the caller's memory, in the layout
+         * aclmdlQuerySize counted: each 64-byte aligned. */
+        size_t off = 0;
+        for (size_t i = 0; i < g->ntensors; i++) {
+            struct hacl_tensor *t = &g->tensors[i];
+            if (!t->is_const)
+                continue;
+            memcpy((char *)weights + off, t->data, t->bytes);
+            t->data = (char *)weights + off;
+            off += (t->bytes + 63) & ~(size_t)63;
+        }
     }
-    if (rc != ACL_SUCCESS)
-        rc = hacl_err(rc, api, "%s: %s", origin, why);
+    if (rc == ACL_SUCCESS)
+        rc = register_model(api, g, ctx, g->work_bytes ? work : NULL, modelId);
     else
-        rc = register_model(api, g, ctx, modelId);
+        hacl_graph_free(g);
     hacl_obj_put(&ctx->hdr);
     return rc;
 }
@@ -196,9 +257,83 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFile(const char *modelPath, uint32_t 
     if ((rc = read_file(__func__, modelPath, &bytes, &len)) != ACL_SUCCESS)
         return rc;
     /* The decoded model copies what it keeps, so the file buffer goes now. */
-    rc = load_bytes(__func__, bytes, len, modelId, modelPath);
+    rc = load_bytes(__func__, bytes, len, modelId, modelPath, NULL, 0, NULL, 0);
     hacl_free(bytes);
     return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFileWithMem(const char *modelPath, uint32_t *modelId, void *workPtr,
+                                                       size_t workSize, void *weightPtr, size_t weightSize)
+{
+    if (!modelPath || !modelId)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "modelPath and modelId must not be NULL");
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    void *bytes = NULL;
+    size_t len = 0;
+    if ((rc = read_file(__func__, modelPath, &bytes, &len)) != ACL_SUCCESS)
+        return rc;
+    rc = load_bytes(__func__, bytes, len, modelId, modelPath, workPtr, workSize, weightPtr, weightSize);
+    hacl_free(bytes);
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMemWithMem(const void *model, size_t modelSize, uint32_t *modelId,
+                                                      void *workPtr, size_t workSize, void *weightPtr,
+                                                      size_t weightSize)
+{
+    if (!model || !modelId)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "model and modelId must not be NULL");
+    if (modelSize == 0)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "modelSize must be greater than 0");
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    return load_bytes(__func__, model, modelSize, modelId, "model in memory", workPtr, workSize, weightPtr,
+                      weightSize);
+}
+
+static aclError query(const char *api, const void *bytes, size_t len, const char *origin, size_t *workSize,
+                      size_t *weightSize)
+{
+    struct hacl_graph *g = NULL;
+    aclError rc = prepare(api, bytes, len, origin, &g);
+    if (rc == ACL_SUCCESS) {
+        *workSize = g->work_bytes;
+        *weightSize = g->weight_bytes;
+        hacl_graph_free(g);
+    }
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlQuerySize(const char *fileName, size_t *workSize, size_t *weightSize)
+{
+    if (!fileName || !workSize || !weightSize)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "fileName, workSize and weightSize must not be NULL");
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    void *bytes = NULL;
+    size_t len = 0;
+    if ((rc = read_file(__func__, fileName, &bytes, &len)) != ACL_SUCCESS)
+        return rc;
+    rc = query(__func__, bytes, len, fileName, workSize, weightSize);
+    hacl_free(bytes);
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclmdlQuerySizeFromMem(const void *model, size_t modelSize, size_t *workSize,
+                                                    size_t *weightSize)
+{
+    if (!model || !workSize || !weightSize)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "model, workSize and weightSize must not be NULL");
+    if (modelSize == 0)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "modelSize must be greater than 0");
+    aclError rc = hacl_rt_require_init(__func__);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    return query(__func__, model, modelSize, "model in memory", workSize, weightSize);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMem(const void *model, size_t modelSize, uint32_t *modelId)
@@ -210,7 +345,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMem(const void *model, size_t modelSi
     aclError rc = hacl_rt_require_init(__func__);
     if (rc != ACL_SUCCESS)
         return rc;
-    return load_bytes(__func__, model, modelSize, modelId, "model in memory");
+    return load_bytes(__func__, model, modelSize, modelId, "model in memory", NULL, 0, NULL, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlUnload(uint32_t modelId)
@@ -562,6 +697,18 @@ static aclError check_datasets(const char *api, const struct hacl_graph *g, cons
     return ACL_SUCCESS;
 }
 
+/* One execution: in the caller's work memory (taking turns) or its own. */
+static aclError run_model(struct hacl_model *m, void **ptrs, char *why, size_t whylen)
+{
+    const struct hacl_graph *g = m->graph;
+    if (!m->work)
+        return hacl_graph_run(g, ptrs, ptrs + g->ninputs, NULL, why, whylen);
+    pthread_mutex_lock(&m->work_lock);
+    aclError rc = hacl_graph_run(g, ptrs, ptrs + g->ninputs, m->work, why, whylen);
+    pthread_mutex_unlock(&m->work_lock);
+    return rc;
+}
+
 ACL_FUNC_VISIBILITY aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output)
 {
     aclError rc = hacl_rt_require_init(__func__);
@@ -579,7 +726,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset
     rc = check_datasets(__func__, g, input, output, ptrs);
     if (rc == ACL_SUCCESS) {
         char why[256];
-        rc = hacl_graph_run(g, ptrs, ptrs + g->ninputs, why, sizeof why);
+        rc = run_model(m, ptrs, why, sizeof why);
         if (rc != ACL_SUCCESS)
             rc = HACL_ERR(rc, "model %u: %s", modelId, why);
     }
@@ -626,7 +773,7 @@ static enum hacl_task_result exec_run(struct hacl_squeue *q, struct hacl_task *t
     char why[256];
     aclError rc = recheck_buffers(m->graph, ptrs, why, sizeof why);
     if (rc == ACL_SUCCESS)
-        rc = hacl_graph_run(m->graph, ptrs, ptrs + m->graph->ninputs, why, sizeof why);
+        rc = run_model(m, ptrs, why, sizeof why);
     if (rc != ACL_SUCCESS)
         hacl_squeue_fail(q, t, ACL_ERROR_RT_MODEL_EXECUTE, "model %u: %s", m->id, why);
     exec_drop(q, t);

@@ -32,6 +32,8 @@ struct hacl_tensor {
     const void *data;
     size_t bytes;
     int producer;          /* node index, or -1 */
+    int planned;           /* lives in the work buffer at `offset` */
+    size_t offset;
 };
 
 struct hacl_node {
@@ -50,7 +52,8 @@ struct hacl_graph {
     struct hacl_node *nodes; /* in a valid execution order */
     int *inputs;             /* model inputs (not initializers) */
     int *outputs;
-    size_t weight_bytes;     /* bytes of every initializer */
+    size_t weight_bytes;     /* bytes of every initializer, each 64-byte aligned */
+    size_t work_bytes;       /* the memory plan's peak: intermediate tensors */
     int64_t ir_version, opset;
 };
 

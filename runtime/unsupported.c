@@ -13,46 +13,6 @@ aclError hacl_unsupported(const char *api)
     return hacl_err(ACL_ERROR_FEATURE_UNSUPPORTED, api, "not implemented by hostacl yet");
 }
 
-ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFileWithMem(const char *modelPath, uint32_t *modelId, void *workPtr, size_t workSize, void *weightPtr, size_t weightSize)
-{
-    (void)modelPath;
-    (void)modelId;
-    (void)workPtr;
-    (void)workSize;
-    (void)weightPtr;
-    (void)weightSize;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMemWithMem(const void *model, size_t modelSize, uint32_t *modelId, void *workPtr, size_t workSize, void *weightPtr, size_t weightSize)
-{
-    (void)model;
-    (void)modelSize;
-    (void)modelId;
-    (void)workPtr;
-    (void)workSize;
-    (void)weightPtr;
-    (void)weightSize;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlQuerySize(const char *fileName, size_t *workSize, size_t *weightSize)
-{
-    (void)fileName;
-    (void)workSize;
-    (void)weightSize;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlQuerySizeFromMem(const void *model, size_t modelSize, size_t *workSize, size_t *weightSize)
-{
-    (void)model;
-    (void)modelSize;
-    (void)workSize;
-    (void)weightSize;
-    return hacl_unsupported(__func__);
-}
-
 ACL_FUNC_VISIBILITY aclmdlConfigHandle *aclmdlCreateConfigHandle(void)
 {
     (void)hacl_unsupported(__func__);

@@ -521,3 +521,120 @@ TEST_F(ModelTest, UnsupportedOperatorsAndShapeMismatchesAreRefusedAtLoad)
     m.inits[0].raw = onnxb::Floats({1, 2, 3, 4, 5, 6, 7, 8});
     ExpectRefused(onnxb::Serialize(m), {"conv channels", ACL_ERROR_PARSE_MODEL, "do not fit"});
 }
+
+// ---- sizes and caller memory ----
+
+static size_t Align64(size_t n) { return (n + 63) / 64 * 64; }
+
+TEST_F(ModelTest, QuerySizeReportsWeightsAndAPlanThatReusesMemory)
+{
+    // SmallModel: weights w (24 bytes) and b (8 bytes), each 64-aligned; one
+    // intermediate (conv_out, 128 bytes); outputs live in the caller's buffers.
+    std::string bytes = onnxb::Serialize(SmallModel());
+    size_t work = 0, weight = 0;
+    ASSERT_EQ(aclmdlQuerySizeFromMem(bytes.data(), bytes.size(), &work, &weight), ACL_SUCCESS) << TakeErrMsg();
+    EXPECT_EQ(weight, Align64(24) + Align64(8));
+    EXPECT_EQ(work, 128u);
+    std::string path = WriteFile(bytes, ".om");
+    size_t work2 = 0, weight2 = 0;
+    ASSERT_EQ(aclmdlQuerySize(path.c_str(), &work2, &weight2), ACL_SUCCESS);
+    unlink(path.c_str());
+    EXPECT_EQ(work2, work);
+    EXPECT_EQ(weight2, weight);
+    // A chain of five Relus over 1000 floats: four intermediates, but only
+    // two are ever alive at once.
+    Model chain;
+    chain.inputs = {{"x", onnxb::FLOAT, {1000}}};
+    chain.outputs = {{"y", onnxb::FLOAT, {1000}}};
+    chain.nodes = {{"Relu", {"x"}, {"a"}, "r1"}, {"Relu", {"a"}, {"b"}, "r2"}, {"Relu", {"b"}, {"c"}, "r3"},
+                   {"Relu", {"c"}, {"d"}, "r4"}, {"Relu", {"d"}, {"y"}, "r5"}};
+    bytes = onnxb::Serialize(chain);
+    ASSERT_EQ(aclmdlQuerySizeFromMem(bytes.data(), bytes.size(), &work, &weight), ACL_SUCCESS);
+    EXPECT_EQ(work, 2 * Align64(4000));
+    EXPECT_EQ(weight, 0u);
+    // And it still computes.
+    aclmdlDesc *d;
+    uint32_t id = LoadModel(chain, &d);
+    Io io(d);
+    std::vector<float> x(1000);
+    for (int i = 0; i < 1000; i++)
+        x[i] = (float)(i % 7) - 3.0f;
+    Put(io.dev[0], x);
+    ASSERT_EQ(aclmdlExecute(id, io.in, io.out), ACL_SUCCESS);
+    std::vector<float> y = Get(io.dev[1], 1000);
+    for (int i = 0; i < 1000; i++)
+        ASSERT_EQ(y[i], x[i] > 0 ? x[i] : 0);
+    aclmdlDestroyDesc(d);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlQuerySize("/nonexistent.onnx", &work, &weight), ACL_ERROR_READ_MODEL_FAILURE);
+    EXPECT_EQ(aclmdlQuerySizeFromMem(bytes.data(), bytes.size(), nullptr, &weight), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlQuerySizeFromMem(bytes.data(), 0, &work, &weight), ACL_ERROR_INVALID_PARAM);
+    TakeErrMsg();
+}
+
+TEST_F(ModelTest, LoadWithMemUsesTheCallersMemory)
+{
+    std::string bytes = onnxb::Serialize(SmallModel());
+    size_t work = 0, weight = 0;
+    ASSERT_EQ(aclmdlQuerySizeFromMem(bytes.data(), bytes.size(), &work, &weight), ACL_SUCCESS);
+    void *wk, *wt;
+    ASSERT_EQ(aclrtMalloc(&wk, work, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMalloc(&wt, weight, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    uint32_t id = 0;
+    EXPECT_EQ(aclmdlLoadFromMemWithMem(bytes.data(), bytes.size(), &id, wk, work - 1, wt, weight),
+              ACL_ERROR_INVALID_PARAM);
+    EXPECT_NE(TakeErrMsg().find("smaller than"), std::string::npos);
+    EXPECT_EQ(aclmdlLoadFromMemWithMem(bytes.data(), bytes.size(), &id, wk, work, wt, weight - 1),
+              ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlLoadFromMemWithMem(bytes.data(), bytes.size(), &id, wk, work, wt, weight + 4096),
+              ACL_SUCCESS); // a size that is too generous is fine (the caller's claim)...
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    ASSERT_EQ(aclmdlLoadFromMemWithMem(bytes.data(), bytes.size(), &id, wk, work, wt, weight), ACL_SUCCESS);
+    // The weights now live in the caller's memory, 64-byte aligned.
+    std::vector<float> w = Get(wt, 6), b = Get(static_cast<char *>(wt) + 64, 2);
+    EXPECT_EQ(w, std::vector<float>({1, 2, 3, 4, 5, 6}));
+    EXPECT_EQ(b, std::vector<float>({0.5f, -0.5f}));
+    // Executions (several streams at once) share the caller's work memory
+    // safely and compute the right thing.
+    aclmdlDesc *d = aclmdlCreateDesc();
+    ASSERT_EQ(aclmdlGetDesc(d, id), ACL_SUCCESS);
+    std::vector<aclrtStream> ss(3);
+    std::vector<std::unique_ptr<Io>> ios;
+    std::vector<std::vector<float>> xs;
+    for (int k = 0; k < 12; k++) {
+        ios.emplace_back(new Io(d));
+        xs.push_back(Sample(300 + k));
+        Put(ios[k]->dev[0], xs[k]);
+    }
+    for (auto &s : ss)
+        ASSERT_EQ(aclrtCreateStream(&s), ACL_SUCCESS);
+    for (int k = 0; k < 12; k++)
+        ASSERT_EQ(aclmdlExecuteAsync(id, ios[k]->in, ios[k]->out, ss[k % 3]), ACL_SUCCESS);
+    for (auto s : ss)
+        ASSERT_EQ(aclrtSynchronizeStream(s), ACL_SUCCESS);
+    for (int k = 0; k < 12; k++)
+        CheckOutputs(xs[k], ios[k]->dev[1]);
+    for (auto s : ss)
+        EXPECT_EQ(aclrtDestroyStream(s), ACL_SUCCESS);
+    ios.clear();
+    aclmdlDestroyDesc(d);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    // Work memory that runs past its allocation, or is not aligned.
+    EXPECT_EQ(aclmdlLoadFromMemWithMem(bytes.data(), bytes.size(), &id, static_cast<char *>(wk) + 64, work, wt,
+                                       weight),
+              ACL_ERROR_RT_PARAM_INVALID);
+    EXPECT_EQ(aclmdlLoadFromMemWithMem(bytes.data(), bytes.size(), &id, static_cast<char *>(wk) + 4, work, wt,
+                                       weight),
+              ACL_ERROR_MEMORY_ADDRESS_UNALIGNED);
+    // NULL work and weight memory: the runtime provides its own.
+    ASSERT_EQ(aclmdlLoadFromMemWithMem(bytes.data(), bytes.size(), &id, nullptr, 0, nullptr, 0), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    // From a file, the way the ResNet-50 sample does it.
+    std::string path = WriteFile(bytes, ".om");
+    ASSERT_EQ(aclmdlLoadFromFileWithMem(path.c_str(), &id, wk, work, wt, weight), ACL_SUCCESS);
+    unlink(path.c_str());
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    EXPECT_EQ(aclrtFree(wk), ACL_SUCCESS);
+    EXPECT_EQ(aclrtFree(wt), ACL_SUCCESS);
+    TakeErrMsg();
+}

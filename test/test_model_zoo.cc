@@ -1,0 +1,170 @@
+// Whole models from tools/hacl-modelgen through the public API: the tiny
+// network end to end (batch consistency, float16 input, caller memory), and
+// ResNet-50 v1.5 loaded, described and sized (its execution with the
+// reference kernels takes seconds: HOSTACL_SLOW_TESTS=1 runs it).
+#include <math.h>
+#include <stdlib.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "test_util.h"
+
+static std::string Generate(const std::string &args)
+{
+    char tmpl[] = "/tmp/hostacl-zoo-XXXXXX";
+    int fd = mkstemp(tmpl);
+    close(fd);
+    std::string path = std::string(tmpl) + ".om";
+    rename(tmpl, path.c_str());
+    // The generator leaves its message tree to process exit on purpose.
+    std::string cmd = "ASAN_OPTIONS=detect_leaks=0 " + std::string(HACL_MODELGEN) + " " + args + " -o " + path +
+                      " 2>/dev/null";
+    EXPECT_EQ(system(cmd.c_str()), 0) << cmd;
+    return path;
+}
+
+static std::string Slurp(const std::string &path)
+{
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// Runs a loaded model on host input; returns the first output.
+static std::vector<float> Execute(uint32_t id, const void *input, size_t in_bytes)
+{
+    aclmdlDesc *d = aclmdlCreateDesc();
+    EXPECT_EQ(aclmdlGetDesc(d, id), ACL_SUCCESS);
+    size_t out_bytes = aclmdlGetOutputSizeByIndex(d, 0);
+    EXPECT_EQ(aclmdlGetInputSizeByIndex(d, 0), in_bytes);
+    void *din, *dout;
+    EXPECT_EQ(aclrtMalloc(&din, in_bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    EXPECT_EQ(aclrtMalloc(&dout, out_bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    EXPECT_EQ(aclrtMemcpy(din, in_bytes, input, in_bytes, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
+    aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
+    aclDataBuffer *bi = aclCreateDataBuffer(din, in_bytes), *bo = aclCreateDataBuffer(dout, out_bytes);
+    aclmdlAddDatasetBuffer(in, bi);
+    aclmdlAddDatasetBuffer(out, bo);
+    EXPECT_EQ(aclmdlExecute(id, in, out), ACL_SUCCESS) << TakeErrMsg();
+    std::vector<float> r(out_bytes / 4);
+    EXPECT_EQ(aclrtMemcpy(r.data(), out_bytes, dout, out_bytes, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+    aclmdlDestroyDataset(in);
+    aclmdlDestroyDataset(out);
+    aclDestroyDataBuffer(bi);
+    aclDestroyDataBuffer(bo);
+    aclrtFree(din);
+    aclrtFree(dout);
+    aclmdlDestroyDesc(d);
+    return r;
+}
+
+static std::vector<float> Image(size_t n, unsigned seed)
+{
+    std::vector<float> v(n);
+    for (size_t i = 0; i < n; i++)
+        v[i] = (float)(((i + seed) * 2654435761u) % 1000) / 500.0f - 1.0f;
+    return v;
+}
+
+TEST(ModelGen, IsDeterministic)
+{
+    std::string a = Generate("tiny"), b = Generate("tiny"), c = Generate("tiny --seed 7");
+    EXPECT_EQ(Slurp(a), Slurp(b));
+    EXPECT_NE(Slurp(a), Slurp(c));
+    unlink(a.c_str());
+    unlink(b.c_str());
+    unlink(c.c_str());
+}
+
+class Zoo : public DeviceTest {};
+
+TEST_F(Zoo, TinyResNetRunsAndBatchesConsistently)
+{
+    std::string p1 = Generate("tiny"), p2 = Generate("tiny -b 2");
+    uint32_t id1, id2;
+    ASSERT_EQ(aclmdlLoadFromFile(p1.c_str(), &id1), ACL_SUCCESS) << TakeErrMsg();
+    ASSERT_EQ(aclmdlLoadFromFile(p2.c_str(), &id2), ACL_SUCCESS) << TakeErrMsg();
+    const size_t img = 3 * 32 * 32;
+    std::vector<float> a = Image(img, 1), b = Image(img, 2), ab(a);
+    ab.insert(ab.end(), b.begin(), b.end());
+    std::vector<float> ya = Execute(id1, a.data(), img * 4), yb = Execute(id1, b.data(), img * 4);
+    std::vector<float> yab = Execute(id2, ab.data(), 2 * img * 4);
+    ASSERT_EQ(ya.size(), 10u);
+    ASSERT_EQ(yab.size(), 20u);
+    bool differ = false;
+    for (int i = 0; i < 10; i++) {
+        EXPECT_TRUE(std::isfinite(ya[i]));
+        EXPECT_NEAR(yab[i], ya[i], 1e-4f * (1 + fabsf(ya[i])));
+        EXPECT_NEAR(yab[10 + i], yb[i], 1e-4f * (1 + fabsf(yb[i])));
+        differ |= ya[i] != yb[i];
+    }
+    EXPECT_TRUE(differ) << "different images must give different logits";
+    EXPECT_EQ(aclmdlUnload(id1), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlUnload(id2), ACL_SUCCESS);
+    unlink(p1.c_str());
+    unlink(p2.c_str());
+}
+
+TEST_F(Zoo, TinyResNetWithFloat16InputMatchesFloat32)
+{
+    std::string p32 = Generate("tiny"), p16 = Generate("tiny --fp16-input");
+    uint32_t i32, i16;
+    ASSERT_EQ(aclmdlLoadFromFile(p32.c_str(), &i32), ACL_SUCCESS);
+    ASSERT_EQ(aclmdlLoadFromFile(p16.c_str(), &i16), ACL_SUCCESS) << TakeErrMsg();
+    aclmdlDesc *d = aclmdlCreateDesc();
+    ASSERT_EQ(aclmdlGetDesc(d, i16), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlGetInputDataType(d, 0), ACL_FLOAT16);
+    aclmdlDestroyDesc(d);
+    const size_t img = 3 * 32 * 32;
+    std::vector<float> x = Image(img, 3);
+    std::vector<aclFloat16> h(img);
+    for (size_t i = 0; i < img; i++) {
+        h[i] = aclFloatToFloat16(x[i]);
+        x[i] = aclFloat16ToFloat(h[i]); // the same values for both models
+    }
+    std::vector<float> y32 = Execute(i32, x.data(), img * 4), y16 = Execute(i16, h.data(), img * 2);
+    for (int i = 0; i < 10; i++)
+        EXPECT_FLOAT_EQ(y16[i], y32[i]);
+    EXPECT_EQ(aclmdlUnload(i32), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlUnload(i16), ACL_SUCCESS);
+    unlink(p32.c_str());
+    unlink(p16.c_str());
+}
+
+TEST_F(Zoo, ResNet50LoadsWithTheSamplesCallsAndDescribesItself)
+{
+    std::string path = Generate("resnet50 --fp16-input");
+    size_t work = 0, weight = 0;
+    ASSERT_EQ(aclmdlQuerySize(path.c_str(), &work, &weight), ACL_SUCCESS) << TakeErrMsg();
+    // 25 557 032 trainable parameters plus the batch norms' running means
+    // and variances (53 120): 25 610 152 floats, each tensor 64-byte aligned.
+    EXPECT_GE(weight, 25610152u * 4);
+    EXPECT_LT(weight, 25610152u * 4 + 267u * 64);
+    EXPECT_GT(work, 3u << 20);     // at least the largest activation (64x112x112 floats)
+    void *wk, *wt;
+    ASSERT_EQ(aclrtMalloc(&wk, work, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMalloc(&wt, weight, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    uint32_t id;
+    ASSERT_EQ(aclmdlLoadFromFileWithMem(path.c_str(), &id, wk, work, wt, weight), ACL_SUCCESS) << TakeErrMsg();
+    aclmdlDesc *d = aclmdlCreateDesc();
+    ASSERT_EQ(aclmdlGetDesc(d, id), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlGetInputSizeByIndex(d, 0), 3u * 224 * 224 * 2);
+    EXPECT_EQ(aclmdlGetOutputSizeByIndex(d, 0), 1000u * 4);
+    EXPECT_STREQ(aclmdlGetOutputNameByIndex(d, 0), "logits");
+    if (getenv("HOSTACL_SLOW_TESTS")) {
+        std::vector<aclFloat16> h(3 * 224 * 224);
+        std::vector<float> x = Image(h.size(), 4);
+        for (size_t i = 0; i < h.size(); i++)
+            h[i] = aclFloatToFloat16(x[i]);
+        std::vector<float> y = Execute(id, h.data(), h.size() * 2);
+        for (float v : y)
+            ASSERT_TRUE(std::isfinite(v));
+    }
+    aclmdlDestroyDesc(d);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    EXPECT_EQ(aclrtFree(wk), ACL_SUCCESS);
+    EXPECT_EQ(aclrtFree(wt), ACL_SUCCESS);
+    unlink(path.c_str());
+}

@@ -33,6 +33,7 @@ enum hacl_kind {
     HACL_KIND_DATASET,
     HACL_KIND_MODEL_DESC,
     HACL_KIND_CONFIG,
+    HACL_KIND_MEMPOOL,
 };
 
 /* C++ test code may include this header but never touches refs directly;

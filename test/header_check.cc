@@ -3,10 +3,16 @@
 #include <cstdio>
 
 #include "acl/acl.h"
+#include "acl/hacl_mempool.h"
 
 #define HACL_API(name) reinterpret_cast<void (*)()>(&name),
 static void (*const all_functions[])() = {
 #include "api_list.h"
+HACL_API(haclMempoolCreate)
+HACL_API(haclMempoolAcquire)
+HACL_API(haclMempoolRelease)
+HACL_API(haclMempoolGetInfo)
+HACL_API(haclMempoolDestroy)
 };
 #undef HACL_API
 

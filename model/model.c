@@ -159,8 +159,7 @@ static aclError check_user_mem(const char *api, const char *what, void *p, size_
         return hacl_err(ACL_ERROR_MEMORY_ADDRESS_UNALIGNED, api, "%s memory %p is not 64-byte aligned", what, p);
     struct hacl_ptrinfo pi;
     hacl_mem_classify(p, &pi);
-    uintptr_t off = (uintptr_t)p - pi.alloc.base;
-    if (pi.where != HACL_PTR_UNKNOWN_HOST && (off > pi.alloc.size || need > pi.alloc.size - off))
+    if (!hacl_mem_range_ok(p, need, &pi))
         return hacl_err(ACL_ERROR_RT_PARAM_INVALID, api, "%s memory [%p, +%zu) runs past its allocation", what, p,
                         need);
     return ACL_SUCCESS;
@@ -682,8 +681,7 @@ static aclError check_datasets(const char *api, const struct hacl_graph *g, cons
             }
             struct hacl_ptrinfo pi;
             hacl_mem_classify(data, &pi);
-            if (pi.where != HACL_PTR_UNKNOWN_HOST &&
-                ((uintptr_t)data - pi.alloc.base > pi.alloc.size || need > pi.alloc.size - ((uintptr_t)data - pi.alloc.base))) {
+            if (!hacl_mem_range_ok(data, need, &pi)) {
                 rc = hacl_err(ACL_ERROR_RT_PARAM_INVALID, api, "%s %zu '%s': %zu bytes at %p run past their allocation",
                               side ? "output" : "input", i, t->name, need, data);
                 break;
@@ -747,8 +745,7 @@ static aclError recheck_buffers(const struct hacl_graph *g, void **ptrs, char *w
         size_t need = hacl_tensor_bytes(t);
         struct hacl_ptrinfo pi;
         hacl_mem_classify(ptrs[i], &pi);
-        uintptr_t off = (uintptr_t)ptrs[i] - pi.alloc.base;
-        if (pi.where == HACL_PTR_UNKNOWN_HOST || off > pi.alloc.size || need > pi.alloc.size - off) {
+        if (pi.where == HACL_PTR_UNKNOWN_HOST || !hacl_mem_range_ok(ptrs[i], need, &pi)) {
             snprintf(why, whylen, "the buffer of %s '%s' was freed before the execution ran",
                      i < g->ninputs ? "input" : "output", t->name);
             return ACL_ERROR_RT_PARAM_INVALID;

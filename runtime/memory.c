@@ -36,14 +36,20 @@ void hacl_mem_classify(const void *p, struct hacl_ptrinfo *pi)
         pi->where = HACL_PTR_RUNTIME_HOST;
 }
 
+int hacl_mem_range_ok(const void *p, size_t len, const struct hacl_ptrinfo *pi)
+{
+    if (pi->where == HACL_PTR_UNKNOWN_HOST)
+        return 1;
+    size_t off = (size_t)((uintptr_t)p - pi->alloc.base);
+    return off <= pi->alloc.size && len <= pi->alloc.size - off;
+}
+
 /* Checks that [p, p+len) lies inside the usable part of p's allocation. */
 static aclError check_range(const char *api, const char *what, const void *p, size_t len,
                             const struct hacl_ptrinfo *pi)
 {
-    if (pi->where == HACL_PTR_UNKNOWN_HOST)
-        return ACL_SUCCESS;
     size_t off = (size_t)((uintptr_t)p - pi->alloc.base);
-    if (off > pi->alloc.size || len > pi->alloc.size - off)
+    if (!hacl_mem_range_ok(p, len, pi))
         return hacl_err(ACL_ERROR_RT_PARAM_INVALID, api,
                         "%s range [%p, +%zu) runs past its %s allocation of %zu bytes at %#lx (offset %zu)", what, p,
                         len, pi->where == HACL_PTR_DEVICE ? "device" : "host", pi->alloc.size,

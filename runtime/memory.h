@@ -21,6 +21,9 @@ struct hacl_ptrinfo {
 };
 
 void hacl_mem_classify(const void *p, struct hacl_ptrinfo *pi);
+/* 1 when [p, p+len) lies inside the usable part of the allocation pi
+ * describes, or pi is unknown host memory (which cannot be checked). */
+int hacl_mem_range_ok(const void *p, size_t len, const struct hacl_ptrinfo *pi);
 /* Validates a copy of dstLen/srcLen bytes with the given kind. */
 aclError hacl_mem_check_copy(const char *api, void *dst, size_t dstLen, const void *src, size_t srcLen,
                              aclrtMemcpyKind kind, struct hacl_ptrinfo *dpi, struct hacl_ptrinfo *spi);

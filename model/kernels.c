@@ -58,6 +58,9 @@ static aclError why_fail(char *why, size_t len, aclError code, const char *fmt, 
     return code;
 }
 
+/* A variant of a known operator that hostacl has no kernel for. */
+#define UNSUPPORTED(...) why_fail(why, whylen, ACL_ERROR_OP_NOT_FOUND, __VA_ARGS__)
+
 #define IN(n, i) (&g->tensors[(n)->inputs[i]])
 #define OUT(n, i) (&g->tensors[(n)->outputs[i]])
 #define FAIL(...) why_fail(why, whylen, ACL_ERROR_PARSE_MODEL, __VA_ARGS__)
@@ -282,7 +285,7 @@ static aclError conv_geometry(struct hacl_graph *g, const struct hacl_node *n, s
 {
     const struct hacl_tensor *x = IN(n, 0), *w = IN(n, 1);
     if (x->rank != 4 || w->rank != 4)
-        return FAIL("node '%s' (Conv): hostacl runs 2-D convolutions (rank-4 input and weight)", n->name);
+        return UNSUPPORTED("node '%s' (Conv): hostacl runs 2-D convolutions only (rank-4 input and weight)", n->name);
     int64_t k[2] = {w->dims[2], w->dims[3]}, s[2] = {1, 1}, d[2] = {1, 1}, p[4] = {0, 0, 0, 0};
     attr_ints(n, "strides", s, 2);
     attr_ints(n, "dilations", d, 2);
@@ -332,8 +335,10 @@ static aclError infer_conv(struct hacl_graph *g, const struct hacl_node *n, char
             rc = need_known(g, n, i, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
-    if (!has_input(n, 1) || !IN(n, 1)->is_const)
-        return FAIL("node '%s' (Conv): the weight must be an initializer", n->name);
+    if (!has_input(n, 1))
+        return FAIL("node '%s' (Conv) has no weight", n->name);
+    if (IN(n, 0)->onnx_type != F32 || IN(n, 1)->onnx_type != F32)
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (Conv) computes float32 only", n->name);
     struct conv_geom cg;
     if ((rc = conv_geometry(g, n, &cg, why, whylen)) != ACL_SUCCESS)
         return rc;
@@ -387,22 +392,54 @@ static aclError pool_geometry(struct hacl_graph *g, const struct hacl_node *n, s
                               size_t whylen)
 {
     const struct hacl_tensor *x = IN(n, 0);
+    if (x->onnx_type != F32)
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (%s) computes float32 only", n->name,
+                        n->op);
     if (x->rank != 4)
-        return FAIL("node '%s' (%s): hostacl pools rank-4 inputs", n->name, n->op);
-    int64_t k[2] = {0, 0}, s[2] = {1, 1}, p[4] = {0, 0, 0, 0};
+        return UNSUPPORTED("node '%s' (%s): hostacl pools rank-4 inputs only", n->name, n->op);
+    if (n->noutputs > 1 && n->outputs[1] >= 0)
+        return UNSUPPORTED("node '%s' (%s): the Indices output is not supported", n->name, n->op);
+    int64_t k[2] = {0, 0}, s[2] = {1, 1}, p[4] = {0, 0, 0, 0}, d[2] = {1, 1};
     if (attr_ints(n, "kernel_shape", k, 2) != 2 || k[0] < 1 || k[1] < 1)
         return FAIL("node '%s' (%s) needs a 2-D kernel_shape", n->name, n->op);
     attr_ints(n, "strides", s, 2);
     attr_ints(n, "pads", p, 4);
-    if (s[0] < 1 || s[1] < 1 || p[0] < 0 || p[1] < 0 || p[2] < 0 || p[3] < 0)
-        return FAIL("node '%s' (%s): strides must be positive, pads not negative", n->name, n->op);
+    attr_ints(n, "dilations", d, 2);
+    if (s[0] < 1 || s[1] < 1 || d[0] < 1 || d[1] < 1 || p[0] < 0 || p[1] < 0 || p[2] < 0 || p[3] < 0)
+        return FAIL("node '%s' (%s): strides and dilations must be positive, pads not negative", n->name, n->op);
+    if (attr_int(n, "storage_order", 0) != 0)
+        return UNSUPPORTED("node '%s' (%s): storage_order 1 is not supported", n->name, n->op);
     int ceil_mode = (int)attr_int(n, "ceil_mode", 0);
     memset(cg, 0, sizeof *cg);
     cg->n = x->dims[0], cg->c = x->dims[1], cg->h = x->dims[2], cg->w = x->dims[3];
+    int64_t eh = (k[0] - 1) * d[0] + 1, ew = (k[1] - 1) * d[1] + 1;
+    const Onnx__AttributeProto *ap = attr(n, "auto_pad");
+    const char *autopad = ap && ap->has_s ? (const char *)ap->s.data : NULL;
+    size_t aplen = ap && ap->has_s ? ap->s.len : 0;
+    if (autopad && aplen >= 8 && strncmp(autopad, "SAME_", 5) == 0) {
+        int64_t oh = (cg->h + s[0] - 1) / s[0], ow = (cg->w + s[1] - 1) / s[1];
+        int64_t ph = (oh - 1) * s[0] + eh - cg->h, pw = (ow - 1) * s[1] + ew - cg->w;
+        ph = ph < 0 ? 0 : ph;
+        pw = pw < 0 ? 0 : pw;
+        int upper = aplen >= 10 && strncmp(autopad, "SAME_UPPER", 10) == 0;
+        p[0] = upper ? ph / 2 : ph - ph / 2;
+        p[1] = upper ? pw / 2 : pw - pw / 2;
+        p[2] = ph - p[0];
+        p[3] = pw - p[1];
+    } else if (autopad && aplen == 5 && strncmp(autopad, "VALID", 5) == 0) {
+        p[0] = p[1] = p[2] = p[3] = 0;
+    }
     cg->kh = k[0], cg->kw = k[1], cg->sh = s[0], cg->sw = s[1], cg->pt = p[0], cg->pl = p[1];
-    int64_t nh = cg->h + p[0] + p[2] - k[0], nw = cg->w + p[1] + p[3] - k[1];
+    cg->group = d[0]; /* pooling dilations ride in the unused fields */
+    cg->m = d[1];
+    int64_t nh = cg->h + p[0] + p[2] - eh, nw = cg->w + p[1] + p[3] - ew;
     cg->oh = (ceil_mode ? (nh + s[0] - 1) / s[0] : nh / s[0]) + 1;
     cg->ow = (ceil_mode ? (nw + s[1] - 1) / s[1] : nw / s[1]) + 1;
+    /* A window must start inside the input or its left/top padding. */
+    if (ceil_mode && (cg->oh - 1) * s[0] >= cg->h + p[0])
+        cg->oh--;
+    if (ceil_mode && (cg->ow - 1) * s[1] >= cg->w + p[1])
+        cg->ow--;
     cg->dh = p[2]; /* bottom and right pads, for count_include_pad */
     cg->dw = p[3];
     if (nh < 0 || nw < 0 || cg->oh < 1 || cg->ow < 1)
@@ -443,9 +480,9 @@ static void run_pool(const struct hacl_kernel_args *a, int is_max)
                 double acc = is_max ? -INFINITY : 0.0;
                 int64_t count = 0, padded = 0;
                 for (int64_t kh = 0; kh < cg.kh; kh++) {
-                    int64_t ih = oh * cg.sh - cg.pt + kh;
+                    int64_t ih = oh * cg.sh - cg.pt + kh * cg.group;
                     for (int64_t kw = 0; kw < cg.kw; kw++) {
-                        int64_t iw = ow * cg.sw - cg.pl + kw;
+                        int64_t iw = ow * cg.sw - cg.pl + kw * cg.m;
                         if (ih >= -cg.pt && ih < cg.h + cg.dh && iw >= -cg.pl && iw < cg.w + cg.dw)
                             padded++;
                         if (ih < 0 || ih >= cg.h || iw < 0 || iw >= cg.w)
@@ -523,7 +560,10 @@ static aclError infer_reshape(struct hacl_graph *g, const struct hacl_node *n, c
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0), *s = has_input(n, 1) ? IN(n, 1) : NULL;
-    if (!s || !s->is_const || s->onnx_type != I64 || s->rank != 1 || s->dims[0] > HACL_MAX_RANK)
+    if (s && !s->is_const)
+        return why_fail(why, whylen, ACL_ERROR_OP_UNSUPPORTED_DYNAMIC,
+                        "node '%s' (Reshape): the shape is computed at run time; hostacl needs static shapes", n->name);
+    if (!s || s->onnx_type != I64 || s->rank != 1 || s->dims[0] > HACL_MAX_RANK)
         return FAIL("node '%s' (Reshape): the shape must be a constant int64 vector of at most %d values", n->name,
                     HACL_MAX_RANK);
     int r = (int)s->dims[0], infer_at = -1;
@@ -671,6 +711,8 @@ static aclError infer_bn(struct hacl_graph *g, const struct hacl_node *n, char *
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0);
+    if (attr_int(n, "training_mode", 0) != 0 || n->noutputs > 1)
+        return UNSUPPORTED("node '%s' (BatchNormalization): training mode is not supported (inference only)", n->name);
     if (x->rank < 2 || x->onnx_type != F32)
         return FAIL("node '%s' (BatchNormalization) needs a float32 input of rank 2 or more", n->name);
     for (size_t i = 1; i < 5; i++)
@@ -701,9 +743,20 @@ static void run_bn(const struct hacl_kernel_args *a)
         }
 }
 
+/* Dropout at inference is the identity; training mode and the mask output
+ * are refused rather than computed wrongly. */
+static aclError infer_dropout(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    if (n->ninputs > 2 && n->inputs[2] >= 0)
+        return UNSUPPORTED("node '%s' (Dropout): the training_mode input is not supported (inference only)", n->name);
+    if (n->noutputs > 1 && n->outputs[1] >= 0)
+        return UNSUPPORTED("node '%s' (Dropout): the mask output is not supported", n->name);
+    return infer_same(g, n, why, whylen);
+}
+
 static const struct hacl_op ops[] = {
     {"Identity", infer_same, run_copy},
-    {"Dropout", infer_same, run_copy},
+    {"Dropout", infer_dropout, run_copy},
     {"Relu", infer_float_same, run_relu},
     {"Sigmoid", infer_float_same, run_sigmoid},
     {"Tanh", infer_float_same, run_tanh},

@@ -211,8 +211,11 @@ static aclError add_initializer(struct builder *b, Onnx__TensorProto *tp)
 static aclError apply_value_info(struct builder *b, struct hacl_tensor *t, const Onnx__ValueInfoProto *vi,
                                  const char *what)
 {
-    if (!vi->type || vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !vi->type->tensor_type)
-        return fail(b, ACL_ERROR_PARSE_MODEL, "%s '%s' is not a tensor", what, t->name);
+    if (!vi->type)
+        return fail(b, ACL_ERROR_PARSE_MODEL, "%s '%s' has no type", what, t->name);
+    if (vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !vi->type->tensor_type)
+        return fail(b, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "%s '%s' is not a tensor (sequences, maps and optionals are not supported)",
+                    what, t->name);
     const Onnx__TypeProto__Tensor *tt = vi->type->tensor_type;
     if (tt->has_elem_type) {
         t->onnx_type = tt->elem_type;

@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config binutils
   libjemalloc-dev libgtest-dev
-  libdnnl-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev
+  libdnnl-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata
 )
 
 missing=()

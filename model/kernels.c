@@ -137,6 +137,41 @@ static aclError infer_float_same(struct hacl_graph *g, const struct hacl_node *n
 UNARY(run_relu, v > 0 ? v : 0)
 UNARY(run_sigmoid, 1.0f / (1.0f + expf(-v)))
 UNARY(run_tanh, tanhf(v))
+UNARY(run_abs, fabsf(v))
+UNARY(run_neg, -v)
+UNARY(run_exp, expf(v))
+UNARY(run_log, logf(v))
+UNARY(run_sqrt, sqrtf(v))
+UNARY(run_reciprocal, 1.0f / v)
+UNARY(run_floor, floorf(v))
+UNARY(run_ceil, ceilf(v))
+UNARY(run_softplus, logf(1.0f + expf(v)))
+UNARY(run_softsign, v / (1.0f + fabsf(v)))
+UNARY(run_hardswish, v * fmaxf(0.0f, fminf(1.0f, v / 6.0f + 0.5f)))
+
+/* Unary operators with attributes: alpha (and beta) read per node. */
+#define UNARY_AB(fname, a_name, a_dflt, b_name, b_dflt, expr)                 \
+    static void fname(const struct hacl_kernel_args *args)                    \
+    {                                                                         \
+        const struct hacl_graph *g = args->g;                                 \
+        const struct hacl_node *n = args->node;                               \
+        float alpha = attr_float(n, a_name, a_dflt);                          \
+        float beta = attr_float(n, b_name, b_dflt);                           \
+        (void)beta;                                                           \
+        const float *x = args->bufs[n->inputs[0]];                            \
+        float *y = args->bufs[n->outputs[0]];                                 \
+        size_t count = numel(IN(n, 0));                                       \
+        for (size_t i = 0; i < count; i++) {                                  \
+            float v = x[i];                                                   \
+            y[i] = (expr);                                                    \
+        }                                                                     \
+    }
+
+UNARY_AB(run_leakyrelu, "alpha", 0.01f, "", 0, v >= 0 ? v : alpha * v)
+UNARY_AB(run_elu, "alpha", 1.0f, "", 0, v >= 0 ? v : alpha * (expf(v) - 1.0f))
+UNARY_AB(run_hardsigmoid, "alpha", 0.2f, "beta", 0.5f, fmaxf(0.0f, fminf(1.0f, alpha * v + beta)))
+UNARY_AB(run_selu, "alpha", 1.67326319217681884765625f, "gamma", 1.05070102214813232421875f,
+         v > 0 ? beta * v : beta * (alpha * expf(v) - alpha))
 
 static void run_copy(const struct hacl_kernel_args *a)
 {
@@ -199,6 +234,16 @@ static void run_cast(const struct hacl_kernel_args *a)
 
 /* ---- binary with numpy broadcasting ---- */
 
+static aclError infer_binary(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen);
+
+static aclError infer_prelu(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = infer_binary(g, n, why, whylen);
+    if (rc == ACL_SUCCESS && hacl_tensor_elements(OUT(n, 0)) != hacl_tensor_elements(IN(n, 0)))
+        return FAIL("node '%s' (PRelu): the slope must broadcast to the input's shape", n->name);
+    return rc;
+}
+
 static aclError infer_binary(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
     aclError rc = need_inputs(n, 2, 2, why, whylen);
@@ -253,7 +298,8 @@ static void run_binary(const struct hacl_kernel_args *a, int op)
         case 0: w = u + v; break;
         case 1: w = u - v; break;
         case 2: w = u * v; break;
-        default: w = u / v; break;
+        case 3: w = u / v; break;
+        default: w = u < 0 ? u * v : u; break;
         }
         z[k] = w;
         for (int i = r - 1; i >= 0; i--) { /* advance the multi-index */
@@ -268,6 +314,9 @@ static void run_binary(const struct hacl_kernel_args *a, int op)
         }
     }
 }
+
+/* PRelu: y = x < 0 ? slope * x : x, slope broadcast to x. */
+static void run_prelu(const struct hacl_kernel_args *a) { run_binary(a, 4); }
 
 static void run_add(const struct hacl_kernel_args *a) { run_binary(a, 0); }
 static void run_sub(const struct hacl_kernel_args *a) { run_binary(a, 1); }
@@ -516,6 +565,22 @@ static aclError infer_gap(struct hacl_graph *g, const struct hacl_node *n, char 
     return ACL_SUCCESS;
 }
 
+static void run_gmp(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    const struct hacl_tensor *t = IN(n, 0);
+    size_t planes = (size_t)(t->dims[0] * t->dims[1]), inner = numel(t) / planes;
+    const float *x = a->bufs[n->inputs[0]];
+    float *y = a->bufs[n->outputs[0]];
+    for (size_t p = 0; p < planes; p++) {
+        float m = -INFINITY;
+        for (size_t i = 0; i < inner; i++)
+            m = x[p * inner + i] > m ? x[p * inner + i] : m;
+        y[p] = m;
+    }
+}
+
 static void run_gap(const struct hacl_kernel_args *a)
 {
     const struct hacl_graph *g = a->g;
@@ -660,7 +725,11 @@ static void run_gemm(const struct hacl_kernel_args *a)
 
 /* ---- Softmax (opset 13: along one axis) ---- */
 
-static void run_softmax(const struct hacl_kernel_args *a)
+static void softmax(const struct hacl_kernel_args *a, int log_form);
+static void run_softmax(const struct hacl_kernel_args *a) { softmax(a, 0); }
+static void run_logsoftmax(const struct hacl_kernel_args *a) { softmax(a, 1); }
+
+static void softmax(const struct hacl_kernel_args *a, int log_form)
 {
     const struct hacl_graph *g = a->g;
     const struct hacl_node *n = a->node;
@@ -686,7 +755,8 @@ static void run_softmax(const struct hacl_kernel_args *a)
             for (size_t k = 0; k < len; k++)
                 sum += exp((double)xs[k * inner] - mx);
             for (size_t k = 0; k < len; k++)
-                ys[k * inner] = (float)(exp((double)xs[k * inner] - mx) / sum);
+                ys[k * inner] = log_form ? (float)((double)xs[k * inner] - mx - log(sum))
+                                         : (float)(exp((double)xs[k * inner] - mx) / sum);
         }
 }
 
@@ -758,6 +828,24 @@ static const struct hacl_op ops[] = {
     {"Identity", infer_same, run_copy},
     {"Dropout", infer_dropout, run_copy},
     {"Relu", infer_float_same, run_relu},
+    {"LeakyRelu", infer_float_same, run_leakyrelu},
+    {"PRelu", infer_prelu, run_prelu},
+    {"Elu", infer_float_same, run_elu},
+    {"Selu", infer_float_same, run_selu},
+    {"HardSigmoid", infer_float_same, run_hardsigmoid},
+    {"HardSwish", infer_float_same, run_hardswish},
+    {"Abs", infer_float_same, run_abs},
+    {"Neg", infer_float_same, run_neg},
+    {"Exp", infer_float_same, run_exp},
+    {"Log", infer_float_same, run_log},
+    {"Sqrt", infer_float_same, run_sqrt},
+    {"Reciprocal", infer_float_same, run_reciprocal},
+    {"Floor", infer_float_same, run_floor},
+    {"Ceil", infer_float_same, run_ceil},
+    {"Softplus", infer_float_same, run_softplus},
+    {"Softsign", infer_float_same, run_softsign},
+    {"GlobalMaxPool", infer_gap, run_gmp},
+    {"LogSoftmax", infer_softmax, run_logsoftmax},
     {"Sigmoid", infer_float_same, run_sigmoid},
     {"Tanh", infer_float_same, run_tanh},
     {"Clip", infer_float_same, run_clip},

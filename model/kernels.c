@@ -723,6 +723,172 @@ static void run_gemm(const struct hacl_kernel_args *a)
         }
 }
 
+/* ---- Concat, Transpose, MatMul ---- */
+
+static aclError infer_concat(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 1, 64, why, whylen);
+    for (size_t i = 0; rc == ACL_SUCCESS && i < n->ninputs; i++)
+        rc = has_input(n, i) ? need_known(g, n, i, why, whylen) : FAIL("node '%s' (Concat) has an empty input", n->name);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *x0 = IN(n, 0);
+    int64_t axis = attr_int(n, "axis", 0);
+    if (axis < 0)
+        axis += x0->rank;
+    if (axis < 0 || axis >= x0->rank)
+        return FAIL("node '%s' (Concat): axis out of range", n->name);
+    int64_t d[HACL_MAX_RANK];
+    memcpy(d, x0->dims, sizeof(int64_t) * (size_t)x0->rank);
+    for (size_t i = 1; i < n->ninputs; i++) {
+        const struct hacl_tensor *x = IN(n, i);
+        if (x->rank != x0->rank || x->onnx_type != x0->onnx_type)
+            return FAIL("node '%s' (Concat): inputs differ in rank or type", n->name);
+        for (int k = 0; k < x->rank; k++)
+            if (k != axis && x->dims[k] != x0->dims[k])
+                return FAIL("node '%s' (Concat): inputs differ outside the axis", n->name);
+        d[axis] += x->dims[axis];
+    }
+    set_out(OUT(n, 0), x0->onnx_type, x0->rank, d);
+    return ACL_SUCCESS;
+}
+
+static void run_concat(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    const struct hacl_tensor *o = OUT(n, 0);
+    int64_t axis = attr_int(n, "axis", 0);
+    if (axis < 0)
+        axis += o->rank;
+    size_t es = hacl_onnx_type_size(o->onnx_type), outer = 1, inner = es;
+    for (int k = 0; k < axis; k++)
+        outer *= (size_t)o->dims[k];
+    for (int k = (int)axis + 1; k < o->rank; k++)
+        inner *= (size_t)o->dims[k];
+    char *y = a->bufs[n->outputs[0]];
+    size_t row = (size_t)o->dims[axis] * inner, off = 0;
+    for (size_t i = 0; i < n->ninputs; i++) {
+        size_t chunk = (size_t)IN(n, i)->dims[axis] * inner;
+        const char *x = a->bufs[n->inputs[i]];
+        for (size_t r = 0; r < outer; r++)
+            memcpy(y + r * row + off, x + r * chunk, chunk);
+        off += chunk;
+    }
+}
+
+static aclError infer_transpose(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = infer_same(g, n, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *x = IN(n, 0);
+    int64_t perm[HACL_MAX_RANK];
+    int np = attr_ints(n, "perm", perm, HACL_MAX_RANK);
+    if (np < 0) {
+        np = x->rank;
+        for (int i = 0; i < np; i++)
+            perm[i] = np - 1 - i;
+    }
+    if (np != x->rank)
+        return FAIL("node '%s' (Transpose): perm has %d entries for rank %d", n->name, np, x->rank);
+    int seen[HACL_MAX_RANK] = {0};
+    int64_t d[HACL_MAX_RANK];
+    for (int i = 0; i < np; i++) {
+        if (perm[i] < 0 || perm[i] >= np || seen[perm[i]]++)
+            return FAIL("node '%s' (Transpose): perm is not a permutation", n->name);
+        d[i] = x->dims[perm[i]];
+    }
+    set_out(OUT(n, 0), x->onnx_type, np, d);
+    return ACL_SUCCESS;
+}
+
+static void run_transpose(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    const struct hacl_tensor *x = IN(n, 0), *o = OUT(n, 0);
+    int r = x->rank;
+    int64_t perm[HACL_MAX_RANK];
+    if (attr_ints(n, "perm", perm, HACL_MAX_RANK) < 0)
+        for (int i = 0; i < r; i++)
+            perm[i] = r - 1 - i;
+    size_t es = hacl_onnx_type_size(x->onnx_type);
+    int64_t xs[HACL_MAX_RANK], step[HACL_MAX_RANK], idx[HACL_MAX_RANK] = {0};
+    int64_t acc = 1;
+    for (int i = r - 1; i >= 0; i--) {
+        xs[i] = acc;
+        acc *= x->dims[i];
+    }
+    for (int i = 0; i < r; i++)
+        step[i] = xs[perm[i]]; /* moving along output dim i moves this far in x */
+    const char *src = a->bufs[n->inputs[0]];
+    char *dst = a->bufs[n->outputs[0]];
+    size_t c = numel(o);
+    int64_t off = 0;
+    for (size_t k = 0; k < c; k++) {
+        memcpy(dst + k * es, src + (size_t)off * es, es);
+        for (int i = r - 1; i >= 0; i--) {
+            idx[i]++;
+            off += step[i];
+            if (idx[i] < o->dims[i])
+                break;
+            off -= step[i] * idx[i];
+            idx[i] = 0;
+        }
+    }
+}
+
+/* MatMul of rank-2 operands, or batched with equal leading dims. */
+static aclError infer_matmul(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 2, 2, why, whylen);
+    if (rc == ACL_SUCCESS && !has_input(n, 1))
+        rc = FAIL("node '%s' (MatMul) lacks its second input", n->name);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 0, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 1, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *A = IN(n, 0), *B = IN(n, 1);
+    if (A->onnx_type != F32 || B->onnx_type != F32)
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (MatMul) computes float32 only", n->name);
+    if (A->rank < 2 || B->rank < 2 || A->rank != B->rank)
+        return UNSUPPORTED("node '%s' (MatMul): hostacl multiplies operands of equal rank 2 or more", n->name);
+    for (int i = 0; i < A->rank - 2; i++)
+        if (A->dims[i] != B->dims[i])
+            return UNSUPPORTED("node '%s' (MatMul): broadcast batch dims are not supported", n->name);
+    if (A->dims[A->rank - 1] != B->dims[B->rank - 2])
+        return FAIL("node '%s' (MatMul): inner dims differ", n->name);
+    int64_t d[HACL_MAX_RANK];
+    memcpy(d, A->dims, sizeof(int64_t) * (size_t)A->rank);
+    d[A->rank - 1] = B->dims[B->rank - 1];
+    set_out(OUT(n, 0), F32, A->rank, d);
+    return ACL_SUCCESS;
+}
+
+static void run_matmul(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    const struct hacl_tensor *A = IN(n, 0), *B = IN(n, 1);
+    int r = A->rank;
+    int64_t M = A->dims[r - 2], K = A->dims[r - 1], N = B->dims[r - 1], batch = 1;
+    for (int i = 0; i < r - 2; i++)
+        batch *= A->dims[i];
+    const float *x = a->bufs[n->inputs[0]], *w = a->bufs[n->inputs[1]];
+    float *y = a->bufs[n->outputs[0]];
+    for (int64_t b = 0; b < batch; b++)
+        for (int64_t i = 0; i < M; i++)
+            for (int64_t j = 0; j < N; j++) {
+                double acc = 0;
+                for (int64_t k = 0; k < K; k++)
+                    acc += (double)x[(b * M + i) * K + k] * w[(b * K + k) * N + j];
+                y[(b * M + i) * N + j] = (float)acc;
+            }
+}
+
 /* ---- Softmax (opset 13: along one axis) ---- */
 
 static void softmax(const struct hacl_kernel_args *a, int log_form);
@@ -859,6 +1025,9 @@ static const struct hacl_op ops[] = {
     {"AveragePool", infer_pool, run_avgpool},
     {"GlobalAveragePool", infer_gap, run_gap},
     {"Flatten", infer_flatten, run_copy},
+    {"Concat", infer_concat, run_concat},
+    {"Transpose", infer_transpose, run_transpose},
+    {"MatMul", infer_matmul, run_matmul},
     {"Reshape", infer_reshape, run_copy},
     {"Gemm", infer_gemm, run_gemm},
     {"Softmax", infer_softmax, run_softmax},

@@ -100,10 +100,7 @@ aclError hacl_graph_run(const struct hacl_graph *g, void *const *inputs, void *c
                         char *why, size_t whylen)
 {
     void **bufs = hacl_calloc(g->ntensors, sizeof *bufs);
-    unsigned char *owned = hacl_calloc(g->ntensors, 1);
-    if (!bufs || !owned) {
-        hacl_free(bufs);
-        hacl_free(owned);
+    if (!bufs) {
         snprintf(why, whylen, "out of host memory for the execution's bookkeeping");
         return ACL_ERROR_BAD_ALLOC;
     }
@@ -128,23 +125,10 @@ aclError hacl_graph_run(const struct hacl_graph *g, void *const *inputs, void *c
             rc = ACL_ERROR_BAD_ALLOC;
         }
     }
-    for (size_t i = 0; i < g->ntensors && rc == ACL_SUCCESS; i++) {
-        if (bufs[i] || g->tensors[i].producer < 0)
-            continue;
-        if (g->tensors[i].planned) {
+    /* Every other node output lives in the planned work buffer. */
+    for (size_t i = 0; i < g->ntensors && rc == ACL_SUCCESS; i++)
+        if (!bufs[i] && g->tensors[i].planned)
             bufs[i] = (char *)work + g->tensors[i].offset;
-            continue;
-        }
-        /* An output listed twice: its second listing is copied at the end;
-         * no other tensor lacks a place. */
-        bufs[i] = hacl_malloc(hacl_tensor_bytes(&g->tensors[i]));
-        owned[i] = 1;
-        if (!bufs[i]) {
-            snprintf(why, whylen, "out of host memory for tensor '%s' (%zu bytes)", g->tensors[i].name,
-                     hacl_tensor_bytes(&g->tensors[i]));
-            rc = ACL_ERROR_BAD_ALLOC;
-        }
-    }
     for (size_t i = 0; i < g->nnodes && rc == ACL_SUCCESS; i++) {
         const struct hacl_node *n = &g->nodes[i];
         struct hacl_kernel_args a = {g, n, bufs};
@@ -156,11 +140,7 @@ aclError hacl_graph_run(const struct hacl_graph *g, void *const *inputs, void *c
             if (bufs[t] != outputs[i]) /* a model input or constant, or listed twice */
                 memmove(outputs[i], bufs[t], hacl_tensor_bytes(&g->tensors[t]));
         }
-    for (size_t i = 0; i < g->ntensors; i++)
-        if (owned[i])
-            hacl_free(bufs[i]);
     hacl_free(own_work);
     hacl_free(bufs);
-    hacl_free(owned);
     return rc;
 }

@@ -326,8 +326,32 @@ static void run_div(const struct hacl_kernel_args *a) { run_binary(a, 3); }
 /* ---- Conv (NCHW, 2-D) ---- */
 
 struct conv_geom {
-    int64_t n, c, h, w, m, kh, kw, oh, ow, group, sh, sw, dh, dw, pt, pl;
+    int64_t n, c, h, w, m, kh, kw, oh, ow, group, sh, sw, dh, dw, pt, pl, pb, pr;
 };
+
+/* Applies the node's auto_pad (SAME_UPPER, SAME_LOWER, VALID) to the pads
+ * p[top, left, bottom, right] of a 2-D window of effective extent eh x ew
+ * sliding with strides s over an h x w input; NOTSET keeps p. */
+static void apply_auto_pad(const struct hacl_node *n, int64_t h, int64_t w, const int64_t *s, int64_t eh,
+                           int64_t ew, int64_t *p)
+{
+    const Onnx__AttributeProto *ap = attr(n, "auto_pad");
+    const char *autopad = ap && ap->has_s ? (const char *)ap->s.data : NULL;
+    size_t aplen = ap && ap->has_s ? ap->s.len : 0;
+    if (autopad && aplen >= 8 && strncmp(autopad, "SAME_", 5) == 0) {
+        int64_t oh = (h + s[0] - 1) / s[0], ow = (w + s[1] - 1) / s[1];
+        int64_t ph = (oh - 1) * s[0] + eh - h, pw = (ow - 1) * s[1] + ew - w;
+        ph = ph < 0 ? 0 : ph;
+        pw = pw < 0 ? 0 : pw;
+        int upper = aplen >= 10 && strncmp(autopad, "SAME_UPPER", 10) == 0;
+        p[0] = upper ? ph / 2 : ph - ph / 2;
+        p[1] = upper ? pw / 2 : pw - pw / 2;
+        p[2] = ph - p[0];
+        p[3] = pw - p[1];
+    } else if (autopad && aplen == 5 && strncmp(autopad, "VALID", 5) == 0) {
+        p[0] = p[1] = p[2] = p[3] = 0;
+    }
+}
 
 static aclError conv_geometry(struct hacl_graph *g, const struct hacl_node *n, struct conv_geom *cg, char *why,
                               size_t whylen)
@@ -351,24 +375,9 @@ static aclError conv_geometry(struct hacl_graph *g, const struct hacl_node *n, s
                     (long long)cg->c, (long long)w->dims[0], (long long)w->dims[1], (long long)cg->group);
     if (s[0] < 1 || s[1] < 1 || d[0] < 1 || d[1] < 1 || p[0] < 0 || p[1] < 0 || p[2] < 0 || p[3] < 0)
         return FAIL("node '%s' (Conv): strides and dilations must be positive, pads not negative", n->name);
-    const Onnx__AttributeProto *ap = attr(n, "auto_pad");
-    const char *autopad = ap && ap->has_s ? (const char *)ap->s.data : NULL;
-    size_t aplen = ap && ap->has_s ? ap->s.len : 0;
     int64_t eh = (k[0] - 1) * d[0] + 1, ew = (k[1] - 1) * d[1] + 1;
-    if (autopad && aplen >= 8 && strncmp(autopad, "SAME_", 5) == 0) {
-        int64_t oh = (cg->h + s[0] - 1) / s[0], ow = (cg->w + s[1] - 1) / s[1];
-        int64_t ph = (oh - 1) * s[0] + eh - cg->h, pw = (ow - 1) * s[1] + ew - cg->w;
-        ph = ph < 0 ? 0 : ph;
-        pw = pw < 0 ? 0 : pw;
-        int upper = aplen >= 10 && strncmp(autopad, "SAME_UPPER", 10) == 0;
-        p[0] = upper ? ph / 2 : ph - ph / 2;
-        p[1] = upper ? pw / 2 : pw - pw / 2;
-        p[2] = ph - p[0];
-        p[3] = pw - p[1];
-    } else if (autopad && aplen == 5 && strncmp(autopad, "VALID", 5) == 0) {
-        p[0] = p[1] = p[2] = p[3] = 0;
-    }
-    cg->pt = p[0], cg->pl = p[1];
+    apply_auto_pad(n, cg->h, cg->w, s, eh, ew, p);
+    cg->pt = p[0], cg->pl = p[1], cg->pb = p[2], cg->pr = p[3];
     cg->oh = (cg->h + p[0] + p[2] - eh) / s[0] + 1;
     cg->ow = (cg->w + p[1] + p[3] - ew) / s[1] + 1;
     if (cg->oh < 1 || cg->ow < 1)
@@ -462,25 +471,9 @@ static aclError pool_geometry(struct hacl_graph *g, const struct hacl_node *n, s
     memset(cg, 0, sizeof *cg);
     cg->n = x->dims[0], cg->c = x->dims[1], cg->h = x->dims[2], cg->w = x->dims[3];
     int64_t eh = (k[0] - 1) * d[0] + 1, ew = (k[1] - 1) * d[1] + 1;
-    const Onnx__AttributeProto *ap = attr(n, "auto_pad");
-    const char *autopad = ap && ap->has_s ? (const char *)ap->s.data : NULL;
-    size_t aplen = ap && ap->has_s ? ap->s.len : 0;
-    if (autopad && aplen >= 8 && strncmp(autopad, "SAME_", 5) == 0) {
-        int64_t oh = (cg->h + s[0] - 1) / s[0], ow = (cg->w + s[1] - 1) / s[1];
-        int64_t ph = (oh - 1) * s[0] + eh - cg->h, pw = (ow - 1) * s[1] + ew - cg->w;
-        ph = ph < 0 ? 0 : ph;
-        pw = pw < 0 ? 0 : pw;
-        int upper = aplen >= 10 && strncmp(autopad, "SAME_UPPER", 10) == 0;
-        p[0] = upper ? ph / 2 : ph - ph / 2;
-        p[1] = upper ? pw / 2 : pw - pw / 2;
-        p[2] = ph - p[0];
-        p[3] = pw - p[1];
-    } else if (autopad && aplen == 5 && strncmp(autopad, "VALID", 5) == 0) {
-        p[0] = p[1] = p[2] = p[3] = 0;
-    }
-    cg->kh = k[0], cg->kw = k[1], cg->sh = s[0], cg->sw = s[1], cg->pt = p[0], cg->pl = p[1];
-    cg->group = d[0]; /* pooling dilations ride in the unused fields */
-    cg->m = d[1];
+    apply_auto_pad(n, cg->h, cg->w, s, eh, ew, p);
+    cg->kh = k[0], cg->kw = k[1], cg->sh = s[0], cg->sw = s[1], cg->dh = d[0], cg->dw = d[1];
+    cg->pt = p[0], cg->pl = p[1], cg->pb = p[2], cg->pr = p[3];
     int64_t nh = cg->h + p[0] + p[2] - eh, nw = cg->w + p[1] + p[3] - ew;
     cg->oh = (ceil_mode ? (nh + s[0] - 1) / s[0] : nh / s[0]) + 1;
     cg->ow = (ceil_mode ? (nw + s[1] - 1) / s[1] : nw / s[1]) + 1;
@@ -489,8 +482,6 @@ static aclError pool_geometry(struct hacl_graph *g, const struct hacl_node *n, s
         cg->oh--;
     if (ceil_mode && (cg->ow - 1) * s[1] >= cg->w + p[1])
         cg->ow--;
-    cg->dh = p[2]; /* bottom and right pads, for count_include_pad */
-    cg->dw = p[3];
     if (nh < 0 || nw < 0 || cg->oh < 1 || cg->ow < 1)
         return FAIL("node '%s' (%s): the kernel is larger than the padded input", n->name, n->op);
     return ACL_SUCCESS;
@@ -529,10 +520,10 @@ static void run_pool(const struct hacl_kernel_args *a, int is_max)
                 double acc = is_max ? -INFINITY : 0.0;
                 int64_t count = 0, padded = 0;
                 for (int64_t kh = 0; kh < cg.kh; kh++) {
-                    int64_t ih = oh * cg.sh - cg.pt + kh * cg.group;
+                    int64_t ih = oh * cg.sh - cg.pt + kh * cg.dh;
                     for (int64_t kw = 0; kw < cg.kw; kw++) {
-                        int64_t iw = ow * cg.sw - cg.pl + kw * cg.m;
-                        if (ih >= -cg.pt && ih < cg.h + cg.dh && iw >= -cg.pl && iw < cg.w + cg.dw)
+                        int64_t iw = ow * cg.sw - cg.pl + kw * cg.dw;
+                        if (ih >= -cg.pt && ih < cg.h + cg.pb && iw >= -cg.pl && iw < cg.w + cg.pr)
                             padded++;
                         if (ih < 0 || ih >= cg.h || iw < 0 || iw >= cg.w)
                             continue;

@@ -25,20 +25,20 @@ static const Onnx__AttributeProto *attr(const struct hacl_node *n, const char *n
     return NULL;
 }
 
-static int64_t attr_int(const struct hacl_node *n, const char *name, int64_t dflt)
+int64_t hacl_attr_int(const struct hacl_node *n, const char *name, int64_t dflt)
 {
     const Onnx__AttributeProto *a = attr(n, name);
     return a && a->has_i ? a->i : dflt;
 }
 
-static float attr_float(const struct hacl_node *n, const char *name, float dflt)
+float hacl_attr_float(const struct hacl_node *n, const char *name, float dflt)
 {
     const Onnx__AttributeProto *a = attr(n, name);
     return a && a->has_f ? a->f : dflt;
 }
 
 /* Copies up to max ints; returns how many there were (or -1 if absent). */
-static int attr_ints(const struct hacl_node *n, const char *name, int64_t *out, int max)
+int hacl_attr_ints(const struct hacl_node *n, const char *name, int64_t *out, int max)
 {
     const Onnx__AttributeProto *a = attr(n, name);
     if (!a)
@@ -155,8 +155,8 @@ UNARY(run_hardswish, v * fmaxf(0.0f, fminf(1.0f, v / 6.0f + 0.5f)))
     {                                                                         \
         const struct hacl_graph *g = args->g;                                 \
         const struct hacl_node *n = args->node;                               \
-        float alpha = attr_float(n, a_name, a_dflt);                          \
-        float beta = attr_float(n, b_name, b_dflt);                           \
+        float alpha = hacl_attr_float(n, a_name, a_dflt);                          \
+        float beta = hacl_attr_float(n, b_name, b_dflt);                           \
         (void)beta;                                                           \
         const float *x = args->bufs[n->inputs[0]];                            \
         float *y = args->bufs[n->outputs[0]];                                 \
@@ -186,7 +186,7 @@ static void run_clip(const struct hacl_kernel_args *a)
 {
     const struct hacl_graph *g = a->g;
     const struct hacl_node *n = a->node;
-    float lo = attr_float(n, "min", -FLT_MAX), hi = attr_float(n, "max", FLT_MAX);
+    float lo = hacl_attr_float(n, "min", -FLT_MAX), hi = hacl_attr_float(n, "max", FLT_MAX);
     if (has_input(n, 1))
         lo = *(const float *)a->bufs[n->inputs[1]];
     if (has_input(n, 2))
@@ -204,7 +204,7 @@ static aclError infer_cast(struct hacl_graph *g, const struct hacl_node *n, char
     aclError rc = infer_same(g, n, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
-    int to = (int)attr_int(n, "to", 0), from = IN(n, 0)->onnx_type;
+    int to = (int)hacl_attr_int(n, "to", 0), from = IN(n, 0)->onnx_type;
     if (!((from == F32 || from == F16) && (to == F32 || to == F16)))
         return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE,
                         "node '%s' (Cast): hostacl casts between float32 and float16 only (%d to %d)", n->name, from,
@@ -325,10 +325,6 @@ static void run_div(const struct hacl_kernel_args *a) { run_binary(a, 3); }
 
 /* ---- Conv (NCHW, 2-D) ---- */
 
-struct conv_geom {
-    int64_t n, c, h, w, m, kh, kw, oh, ow, group, sh, sw, dh, dw, pt, pl, pb, pr;
-};
-
 /* Applies the node's auto_pad (SAME_UPPER, SAME_LOWER, VALID) to the pads
  * p[top, left, bottom, right] of a 2-D window of effective extent eh x ew
  * sliding with strides s over an h x w input; NOTSET keeps p. */
@@ -353,20 +349,20 @@ static void apply_auto_pad(const struct hacl_node *n, int64_t h, int64_t w, cons
     }
 }
 
-static aclError conv_geometry(struct hacl_graph *g, const struct hacl_node *n, struct conv_geom *cg, char *why,
+aclError hacl_conv_geometry(struct hacl_graph *g, const struct hacl_node *n, struct hacl_conv_geom *cg, char *why,
                               size_t whylen)
 {
     const struct hacl_tensor *x = IN(n, 0), *w = IN(n, 1);
     if (x->rank != 4 || w->rank != 4)
         return UNSUPPORTED("node '%s' (Conv): hostacl runs 2-D convolutions only (rank-4 input and weight)", n->name);
     int64_t k[2] = {w->dims[2], w->dims[3]}, s[2] = {1, 1}, d[2] = {1, 1}, p[4] = {0, 0, 0, 0};
-    attr_ints(n, "strides", s, 2);
-    attr_ints(n, "dilations", d, 2);
-    attr_ints(n, "pads", p, 4);
+    hacl_attr_ints(n, "strides", s, 2);
+    hacl_attr_ints(n, "dilations", d, 2);
+    hacl_attr_ints(n, "pads", p, 4);
     int64_t ks[2];
-    if (attr_ints(n, "kernel_shape", ks, 2) == 2 && (ks[0] != k[0] || ks[1] != k[1]))
+    if (hacl_attr_ints(n, "kernel_shape", ks, 2) == 2 && (ks[0] != k[0] || ks[1] != k[1]))
         return FAIL("node '%s' (Conv): kernel_shape does not match the weight", n->name);
-    cg->group = attr_int(n, "group", 1);
+    cg->group = hacl_attr_int(n, "group", 1);
     cg->n = x->dims[0], cg->c = x->dims[1], cg->h = x->dims[2], cg->w = x->dims[3];
     cg->m = w->dims[0], cg->kh = k[0], cg->kw = k[1];
     cg->sh = s[0], cg->sw = s[1], cg->dh = d[0], cg->dw = d[1];
@@ -397,8 +393,8 @@ static aclError infer_conv(struct hacl_graph *g, const struct hacl_node *n, char
         return FAIL("node '%s' (Conv) has no weight", n->name);
     if (IN(n, 0)->onnx_type != F32 || IN(n, 1)->onnx_type != F32)
         return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (Conv) computes float32 only", n->name);
-    struct conv_geom cg;
-    if ((rc = conv_geometry(g, n, &cg, why, whylen)) != ACL_SUCCESS)
+    struct hacl_conv_geom cg;
+    if ((rc = hacl_conv_geometry(g, n, &cg, why, whylen)) != ACL_SUCCESS)
         return rc;
     if (has_input(n, 2) && (IN(n, 2)->rank != 1 || IN(n, 2)->dims[0] != cg.m))
         return FAIL("node '%s' (Conv): the bias must have %lld values", n->name, (long long)cg.m);
@@ -411,9 +407,9 @@ static void run_conv(const struct hacl_kernel_args *a)
 {
     const struct hacl_graph *g = a->g;
     const struct hacl_node *n = a->node;
-    struct conv_geom cg;
+    struct hacl_conv_geom cg;
     char why[8];
-    if (conv_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS)
+    if (hacl_conv_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS)
         return; /* checked at load */
     const float *x = a->bufs[n->inputs[0]], *w = a->bufs[n->inputs[1]];
     const float *b = has_input(n, 2) ? a->bufs[n->inputs[2]] : NULL;
@@ -446,7 +442,7 @@ static void run_conv(const struct hacl_kernel_args *a)
 
 /* ---- pooling ---- */
 
-static aclError pool_geometry(struct hacl_graph *g, const struct hacl_node *n, struct conv_geom *cg, char *why,
+aclError hacl_pool_geometry(struct hacl_graph *g, const struct hacl_node *n, struct hacl_conv_geom *cg, char *why,
                               size_t whylen)
 {
     const struct hacl_tensor *x = IN(n, 0);
@@ -458,16 +454,16 @@ static aclError pool_geometry(struct hacl_graph *g, const struct hacl_node *n, s
     if (n->noutputs > 1 && n->outputs[1] >= 0)
         return UNSUPPORTED("node '%s' (%s): the Indices output is not supported", n->name, n->op);
     int64_t k[2] = {0, 0}, s[2] = {1, 1}, p[4] = {0, 0, 0, 0}, d[2] = {1, 1};
-    if (attr_ints(n, "kernel_shape", k, 2) != 2 || k[0] < 1 || k[1] < 1)
+    if (hacl_attr_ints(n, "kernel_shape", k, 2) != 2 || k[0] < 1 || k[1] < 1)
         return FAIL("node '%s' (%s) needs a 2-D kernel_shape", n->name, n->op);
-    attr_ints(n, "strides", s, 2);
-    attr_ints(n, "pads", p, 4);
-    attr_ints(n, "dilations", d, 2);
+    hacl_attr_ints(n, "strides", s, 2);
+    hacl_attr_ints(n, "pads", p, 4);
+    hacl_attr_ints(n, "dilations", d, 2);
     if (s[0] < 1 || s[1] < 1 || d[0] < 1 || d[1] < 1 || p[0] < 0 || p[1] < 0 || p[2] < 0 || p[3] < 0)
         return FAIL("node '%s' (%s): strides and dilations must be positive, pads not negative", n->name, n->op);
-    if (attr_int(n, "storage_order", 0) != 0)
+    if (hacl_attr_int(n, "storage_order", 0) != 0)
         return UNSUPPORTED("node '%s' (%s): storage_order 1 is not supported", n->name, n->op);
-    int ceil_mode = (int)attr_int(n, "ceil_mode", 0);
+    int ceil_mode = (int)hacl_attr_int(n, "ceil_mode", 0);
     memset(cg, 0, sizeof *cg);
     cg->n = x->dims[0], cg->c = x->dims[1], cg->h = x->dims[2], cg->w = x->dims[3];
     int64_t eh = (k[0] - 1) * d[0] + 1, ew = (k[1] - 1) * d[1] + 1;
@@ -492,9 +488,9 @@ static aclError infer_pool(struct hacl_graph *g, const struct hacl_node *n, char
     aclError rc = need_inputs(n, 1, 1, why, whylen);
     if (rc == ACL_SUCCESS)
         rc = need_known(g, n, 0, why, whylen);
-    struct conv_geom cg;
+    struct hacl_conv_geom cg;
     if (rc == ACL_SUCCESS)
-        rc = pool_geometry(g, n, &cg, why, whylen);
+        rc = hacl_pool_geometry(g, n, &cg, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     int64_t d[4] = {cg.n, cg.c, cg.oh, cg.ow};
@@ -506,11 +502,11 @@ static void run_pool(const struct hacl_kernel_args *a, int is_max)
 {
     const struct hacl_graph *g = a->g;
     const struct hacl_node *n = a->node;
-    struct conv_geom cg;
+    struct hacl_conv_geom cg;
     char why[8];
-    if (pool_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS)
+    if (hacl_pool_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS)
         return;
-    int include_pad = (int)attr_int(n, "count_include_pad", 0);
+    int include_pad = (int)hacl_attr_int(n, "count_include_pad", 0);
     const float *x = a->bufs[n->inputs[0]];
     float *y = a->bufs[n->outputs[0]];
     for (int64_t p = 0; p < cg.n * cg.c; p++) {
@@ -596,7 +592,7 @@ static aclError infer_flatten(struct hacl_graph *g, const struct hacl_node *n, c
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0);
-    int64_t axis = attr_int(n, "axis", 1);
+    int64_t axis = hacl_attr_int(n, "axis", 1);
     if (axis < 0)
         axis += x->rank;
     if (axis < 0 || axis > x->rank)
@@ -625,7 +621,7 @@ static aclError infer_reshape(struct hacl_graph *g, const struct hacl_node *n, c
     int r = (int)s->dims[0], infer_at = -1;
     int64_t d[HACL_MAX_RANK], known = 1;
     const int64_t *want = s->data;
-    int allowzero = (int)attr_int(n, "allowzero", 0);
+    int allowzero = (int)hacl_attr_int(n, "allowzero", 0);
     for (int i = 0; i < r; i++) {
         int64_t v = want[i];
         if (v == 0 && !allowzero) {
@@ -672,7 +668,7 @@ static aclError infer_gemm(struct hacl_graph *g, const struct hacl_node *n, char
     const struct hacl_tensor *A = IN(n, 0), *B = has_input(n, 1) ? IN(n, 1) : NULL;
     if (!B || A->rank != 2 || B->rank != 2 || A->onnx_type != F32 || B->onnx_type != F32)
         return FAIL("node '%s' (Gemm) multiplies two float32 matrices", n->name);
-    int ta = (int)attr_int(n, "transA", 0), tb = (int)attr_int(n, "transB", 0);
+    int ta = (int)hacl_attr_int(n, "transA", 0), tb = (int)hacl_attr_int(n, "transB", 0);
     int64_t M = ta ? A->dims[1] : A->dims[0], K = ta ? A->dims[0] : A->dims[1];
     int64_t K2 = tb ? B->dims[1] : B->dims[0], N = tb ? B->dims[0] : B->dims[1];
     if (K != K2)
@@ -693,8 +689,8 @@ static void run_gemm(const struct hacl_kernel_args *a)
     const struct hacl_graph *g = a->g;
     const struct hacl_node *n = a->node;
     const struct hacl_tensor *A = IN(n, 0);
-    int ta = (int)attr_int(n, "transA", 0), tb = (int)attr_int(n, "transB", 0);
-    float alpha = attr_float(n, "alpha", 1.0f), beta = attr_float(n, "beta", 1.0f);
+    int ta = (int)hacl_attr_int(n, "transA", 0), tb = (int)hacl_attr_int(n, "transB", 0);
+    float alpha = hacl_attr_float(n, "alpha", 1.0f), beta = hacl_attr_float(n, "beta", 1.0f);
     int64_t M = OUT(n, 0)->dims[0], N = OUT(n, 0)->dims[1], K = ta ? A->dims[0] : A->dims[1];
     const float *x = a->bufs[n->inputs[0]], *w = a->bufs[n->inputs[1]];
     const float *c = has_input(n, 2) ? a->bufs[n->inputs[2]] : NULL;
@@ -724,7 +720,7 @@ static aclError infer_concat(struct hacl_graph *g, const struct hacl_node *n, ch
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x0 = IN(n, 0);
-    int64_t axis = attr_int(n, "axis", 0);
+    int64_t axis = hacl_attr_int(n, "axis", 0);
     if (axis < 0)
         axis += x0->rank;
     if (axis < 0 || axis >= x0->rank)
@@ -749,7 +745,7 @@ static void run_concat(const struct hacl_kernel_args *a)
     const struct hacl_graph *g = a->g;
     const struct hacl_node *n = a->node;
     const struct hacl_tensor *o = OUT(n, 0);
-    int64_t axis = attr_int(n, "axis", 0);
+    int64_t axis = hacl_attr_int(n, "axis", 0);
     if (axis < 0)
         axis += o->rank;
     size_t es = hacl_onnx_type_size(o->onnx_type), outer = 1, inner = es;
@@ -775,7 +771,7 @@ static aclError infer_transpose(struct hacl_graph *g, const struct hacl_node *n,
         return rc;
     const struct hacl_tensor *x = IN(n, 0);
     int64_t perm[HACL_MAX_RANK];
-    int np = attr_ints(n, "perm", perm, HACL_MAX_RANK);
+    int np = hacl_attr_ints(n, "perm", perm, HACL_MAX_RANK);
     if (np < 0) {
         np = x->rank;
         for (int i = 0; i < np; i++)
@@ -801,7 +797,7 @@ static void run_transpose(const struct hacl_kernel_args *a)
     const struct hacl_tensor *x = IN(n, 0), *o = OUT(n, 0);
     int r = x->rank;
     int64_t perm[HACL_MAX_RANK];
-    if (attr_ints(n, "perm", perm, HACL_MAX_RANK) < 0)
+    if (hacl_attr_ints(n, "perm", perm, HACL_MAX_RANK) < 0)
         for (int i = 0; i < r; i++)
             perm[i] = r - 1 - i;
     size_t es = hacl_onnx_type_size(x->onnx_type);
@@ -891,7 +887,7 @@ static void softmax(const struct hacl_kernel_args *a, int log_form)
     const struct hacl_graph *g = a->g;
     const struct hacl_node *n = a->node;
     const struct hacl_tensor *t = IN(n, 0);
-    int64_t axis = attr_int(n, "axis", -1);
+    int64_t axis = hacl_attr_int(n, "axis", -1);
     if (axis < 0)
         axis += t->rank;
     size_t outer = 1, len = (size_t)t->dims[axis], inner = 1;
@@ -922,7 +918,7 @@ static aclError infer_softmax(struct hacl_graph *g, const struct hacl_node *n, c
     aclError rc = infer_float_same(g, n, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
-    int64_t axis = attr_int(n, "axis", -1);
+    int64_t axis = hacl_attr_int(n, "axis", -1);
     if (axis < -IN(n, 0)->rank || axis >= IN(n, 0)->rank)
         return FAIL("node '%s' (Softmax): axis out of range", n->name);
     return ACL_SUCCESS;
@@ -938,7 +934,7 @@ static aclError infer_bn(struct hacl_graph *g, const struct hacl_node *n, char *
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0);
-    if (attr_int(n, "training_mode", 0) != 0 || n->noutputs > 1)
+    if (hacl_attr_int(n, "training_mode", 0) != 0 || n->noutputs > 1)
         return UNSUPPORTED("node '%s' (BatchNormalization): training mode is not supported (inference only)", n->name);
     if (x->rank < 2 || x->onnx_type != F32)
         return FAIL("node '%s' (BatchNormalization) needs a float32 input of rank 2 or more", n->name);
@@ -955,7 +951,7 @@ static void run_bn(const struct hacl_kernel_args *a)
     const struct hacl_graph *g = a->g;
     const struct hacl_node *n = a->node;
     const struct hacl_tensor *t = IN(n, 0);
-    float eps = attr_float(n, "epsilon", 1e-5f);
+    float eps = hacl_attr_float(n, "epsilon", 1e-5f);
     const float *x = a->bufs[n->inputs[0]], *sc = a->bufs[n->inputs[1]], *bi = a->bufs[n->inputs[2]];
     const float *mean = a->bufs[n->inputs[3]], *var = a->bufs[n->inputs[4]];
     float *y = a->bufs[n->outputs[0]];

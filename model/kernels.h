@@ -26,6 +26,23 @@ struct hacl_op {
     void (*run)(const struct hacl_kernel_args *a);
 };
 
+/* Attributes of a node (dflt / -1 when absent; hacl_attr_ints copies up to
+ * max values and returns how many the attribute has). */
+int64_t hacl_attr_int(const struct hacl_node *n, const char *name, int64_t dflt);
+float hacl_attr_float(const struct hacl_node *n, const char *name, float dflt);
+int hacl_attr_ints(const struct hacl_node *n, const char *name, int64_t *out, int max);
+
+/* The window of a 2-D Conv or pooling node, pads resolved (auto_pad,
+ * ceil_mode): input n x c x h x w, m output channels (Conv), kernel, output
+ * size, strides, dilations, pads top/left/bottom/right. */
+struct hacl_conv_geom {
+    int64_t n, c, h, w, m, kh, kw, oh, ow, group, sh, sw, dh, dw, pt, pl, pb, pr;
+};
+aclError hacl_conv_geometry(struct hacl_graph *g, const struct hacl_node *n, struct hacl_conv_geom *cg, char *why,
+                            size_t whylen);
+aclError hacl_pool_geometry(struct hacl_graph *g, const struct hacl_node *n, struct hacl_conv_geom *cg, char *why,
+                            size_t whylen);
+
 /* The operator named op_type, or NULL. */
 const struct hacl_op *hacl_op_find(const char *op_type);
 /* Infers every node's outputs in order: 0, or an error naming the node. */

@@ -14,15 +14,18 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "device/alloc.h"
-#include "exec.h"
+#include "device/compute.h"
+#include "plan.h"
 #include "kernels.h"
 #include "model.h"
 #include "onnx.h"
+#include "prog.h"
 #include "runtime/memory.h"
 #include "runtime/runtime.h"
 
@@ -32,11 +35,17 @@ struct hacl_model {
     uint32_t id;
     _Atomic unsigned refs;
     struct hacl_graph *graph;
+    struct hacl_prog *prog;
     struct hacl_context *ctx;
     /* Work memory the application supplied (WithMem loads): executions
-     * using it take turns. NULL: each execution has its own. */
+     * using it take turns on its one context. NULL: executions take an
+     * execution context (own work memory) from the pool, created on
+     * demand: as many as ever ran at once. */
     void *work;
+    struct hacl_exec_ctx *work_ctx;
     pthread_mutex_t work_lock;
+    struct hacl_exec_ctx **pool;
+    size_t npool, cappool;
 };
 
 struct aclmdlDesc {
@@ -53,6 +62,11 @@ static void model_put(struct hacl_model *m)
 {
     if (m && atomic_fetch_sub(&m->refs, 1) == 1) {
         pthread_mutex_destroy(&m->work_lock);
+        hacl_exec_ctx_free(m->work_ctx);
+        for (size_t i = 0; i < m->npool; i++)
+            hacl_exec_ctx_free(m->pool[i]);
+        hacl_free(m->pool);
+        hacl_prog_free(m->prog);
         hacl_graph_free(m->graph);
         hacl_obj_put(&m->ctx->hdr);
         hacl_free(m);
@@ -86,11 +100,12 @@ void hacl_model_release_all(void)
     hacl_free(t);
 }
 
-static aclError register_model(const char *api, struct hacl_graph *g, struct hacl_context *ctx, void *work,
-                               uint32_t *id)
+static aclError register_model(const char *api, struct hacl_graph *g, struct hacl_prog *prog,
+                               struct hacl_context *ctx, void *work, uint32_t *id)
 {
     struct hacl_model *m = hacl_calloc(1, sizeof *m);
     if (!m) {
+        hacl_prog_free(prog);
         hacl_graph_free(g);
         return hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory loading a model");
     }
@@ -98,8 +113,13 @@ static aclError register_model(const char *api, struct hacl_graph *g, struct hac
     pthread_mutex_init(&m->work_lock, NULL);
     m->work = work;
     m->graph = g;
+    m->prog = prog;
     hacl_obj_ref(&ctx->hdr);
     m->ctx = ctx;
+    if (work && hacl_exec_ctx_create(prog, work, &m->work_ctx) != ACL_SUCCESS) {
+        model_put(m);
+        return hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory loading a model");
+    }
     pthread_mutex_lock(&table_lock);
     size_t slot = table_cap;
     for (size_t i = 0; i < table_cap; i++)
@@ -126,18 +146,24 @@ static aclError register_model(const char *api, struct hacl_graph *g, struct hac
     return ACL_SUCCESS;
 }
 
-/* Decodes, validates, infers shapes and plans memory. */
-static aclError prepare(const char *api, const void *bytes, size_t len, const char *origin, struct hacl_graph **out)
+/* HOSTACL_KERNELS=reference runs every operator with the C kernels. */
+static int reference_kernels(void)
+{
+    const char *k = getenv("HOSTACL_KERNELS");
+    return k && strcmp(k, "reference") == 0;
+}
+
+/* Decodes, validates, infers shapes and compiles (memory planned). */
+static aclError prepare(const char *api, const void *bytes, size_t len, const char *origin, struct hacl_graph **out,
+                        struct hacl_prog **prog)
 {
     struct hacl_graph *g = NULL;
     char why[512];
     aclError rc = hacl_onnx_parse(bytes, len, &g, why, sizeof why);
     if (rc == ACL_SUCCESS)
         rc = hacl_infer_shapes(g, why, sizeof why);
-    if (rc == ACL_SUCCESS && hacl_plan_memory(g) != ACL_SUCCESS) {
-        rc = ACL_ERROR_BAD_ALLOC;
-        snprintf(why, sizeof why, "out of memory planning the model's memory");
-    }
+    if (rc == ACL_SUCCESS)
+        rc = hacl_prog_build(g, reference_kernels(), prog, why, sizeof why);
     if (rc != ACL_SUCCESS) {
         hacl_graph_free(g);
         return hacl_err(rc, api, "%s: %s", origin, why);
@@ -173,28 +199,27 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
     if (!ctx)
         return rc;
     struct hacl_graph *g = NULL;
-    rc = prepare(api, bytes, len, origin, &g);
-    if (rc == ACL_SUCCESS)
-        rc = check_user_mem(api, "work", work, work_size, g->work_bytes);
-    if (rc == ACL_SUCCESS)
-        rc = check_user_mem(api, "weight", weights, weight_size, g->weight_bytes);
-    if (rc == ACL_SUCCESS && weights) {
-        /* The weights move into the caller's memory, in the layout
-         * aclmdlQuerySize counted: each 64-byte aligned. */
-        size_t off = 0;
-        for (size_t i = 0; i < g->ntensors; i++) {
-            struct hacl_tensor *t = &g->tensors[i];
-            if (!t->is_const)
-                continue;
-            memcpy((char *)weights + off, t->data, t->bytes);
-            t->data = (char *)weights + off;
-            off += (t->bytes + 63) & ~(size_t)63;
-        }
+    struct hacl_prog *prog = NULL;
+    rc = prepare(api, bytes, len, origin, &g, &prog);
+    if (rc != ACL_SUCCESS) {
+        hacl_obj_put(&ctx->hdr);
+        return rc;
     }
+    size_t work_bytes = hacl_prog_work_bytes(prog);
+    rc = check_user_mem(api, "work", work, work_size, work_bytes);
     if (rc == ACL_SUCCESS)
-        rc = register_model(api, g, ctx, g->work_bytes ? work : NULL, modelId);
-    else
+        rc = check_user_mem(api, "weight", weights, weight_size, hacl_prog_weight_bytes(prog));
+    /* The weights (prepared: reordered, BatchNormalization folded) go to the
+     * caller's memory, or to memory of the model's own. */
+    if (rc == ACL_SUCCESS && hacl_prog_place_weights(prog, weights) != ACL_SUCCESS)
+        rc = hacl_err(ACL_ERROR_BAD_ALLOC, api, "%s: out of memory for %zu bytes of weights", origin,
+                      hacl_prog_weight_bytes(prog));
+    if (rc == ACL_SUCCESS)
+        rc = register_model(api, g, prog, ctx, work_bytes ? work : NULL, modelId);
+    else {
+        hacl_prog_free(prog);
         hacl_graph_free(g);
+    }
     hacl_obj_put(&ctx->hdr);
     return rc;
 }
@@ -297,10 +322,12 @@ static aclError query(const char *api, const void *bytes, size_t len, const char
                       size_t *weightSize)
 {
     struct hacl_graph *g = NULL;
-    aclError rc = prepare(api, bytes, len, origin, &g);
+    struct hacl_prog *prog = NULL;
+    aclError rc = prepare(api, bytes, len, origin, &g, &prog);
     if (rc == ACL_SUCCESS) {
-        *workSize = g->work_bytes;
-        *weightSize = g->weight_bytes;
+        *workSize = hacl_prog_work_bytes(prog);
+        *weightSize = hacl_prog_weight_bytes(prog);
+        hacl_prog_free(prog);
         hacl_graph_free(g);
     }
     return rc;
@@ -695,15 +722,47 @@ static aclError check_datasets(const char *api, const struct hacl_graph *g, cons
     return ACL_SUCCESS;
 }
 
-/* One execution: in the caller's work memory (taking turns) or its own. */
+/* One execution: in the caller's work memory (taking turns) or in a
+ * context from the model's pool; computing in the process's compute turn. */
 static aclError run_model(struct hacl_model *m, void **ptrs, char *why, size_t whylen)
 {
     const struct hacl_graph *g = m->graph;
-    if (!m->work)
-        return hacl_graph_run(g, ptrs, ptrs + g->ninputs, NULL, why, whylen);
+    struct hacl_exec_ctx *c = NULL;
+    aclError rc = ACL_SUCCESS;
     pthread_mutex_lock(&m->work_lock);
-    aclError rc = hacl_graph_run(g, ptrs, ptrs + g->ninputs, m->work, why, whylen);
+    if (m->work_ctx)
+        c = m->work_ctx; /* the lock stays held: one execution at a time */
+    else if (m->npool)
+        c = m->pool[--m->npool];
+    if (!m->work_ctx)
+        pthread_mutex_unlock(&m->work_lock);
+    if (!c && (rc = hacl_exec_ctx_create(m->prog, NULL, &c)) != ACL_SUCCESS) {
+        snprintf(why, whylen, "out of memory for an execution context (%zu bytes of work memory)",
+                 hacl_prog_work_bytes(m->prog));
+        return rc;
+    }
+    hacl_compute_enter();
+    rc = hacl_prog_run(m->prog, c, ptrs, ptrs + g->ninputs, why, whylen);
+    hacl_compute_leave();
+    if (m->work_ctx) {
+        pthread_mutex_unlock(&m->work_lock);
+        return rc;
+    }
+    pthread_mutex_lock(&m->work_lock);
+    if (m->npool == m->cappool) {
+        size_t ncap = m->cappool ? 2 * m->cappool : 4;
+        struct hacl_exec_ctx **np = hacl_realloc(m->pool, ncap * sizeof *np);
+        if (np) {
+            m->pool = np;
+            m->cappool = ncap;
+        }
+    }
+    if (m->npool < m->cappool) {
+        m->pool[m->npool++] = c;
+        c = NULL;
+    }
     pthread_mutex_unlock(&m->work_lock);
+    hacl_exec_ctx_free(c);
     return rc;
 }
 

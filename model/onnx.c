@@ -204,7 +204,6 @@ static aclError add_initializer(struct builder *b, Onnx__TensorProto *tp)
                     want);
     t->data = data;
     t->bytes = want;
-    b->g->weight_bytes += (want + 63) & ~(size_t)63;
     return ACL_SUCCESS;
 }
 

@@ -52,8 +52,6 @@ struct hacl_graph {
     struct hacl_node *nodes; /* in a valid execution order */
     int *inputs;             /* model inputs (not initializers) */
     int *outputs;
-    size_t weight_bytes;     /* bytes of every initializer, each 64-byte aligned */
-    size_t work_bytes;       /* the memory plan's peak: intermediate tensors */
     int64_t ir_version, opset;
 };
 

@@ -1,0 +1,56 @@
+/*
+ * hostacl internal: a graph compiled for execution.
+ *
+ * A program is the list of steps that computes a graph: oneDNN primitives
+ * for the heavy operators (Conv with BatchNormalization folded into its
+ * weights and a residual Add and an activation fused as post-ops, pooling,
+ * Gemm as an inner product) and the reference C kernels of kernels.c for
+ * everything else. Tensors between oneDNN steps keep the blocked layouts the
+ * primitives choose; a reorder step converts where a consumer needs another
+ * layout (the C kernels read and write plain row-major tensors, and so do
+ * the model's inputs and outputs).
+ *
+ * Every intermediate buffer, and every primitive's scratchpad, has a fixed
+ * offset in one work buffer (liveness-based plan), and every weight (the
+ * reordered, folded ones and the constants the C kernels read) has a fixed
+ * offset in one weight buffer: work_bytes and weight_bytes are exactly what
+ * an execution context and the loaded model use.
+ *
+ * With reference = 1 every node runs its C kernel (the executor tests
+ * compare against). With HOSTACL_PROFILE=1 in the environment at load, each
+ * step's time is summed and a table (slowest first) goes to stderr when the
+ * program is freed (at unload).
+ *
+ * Thread: a program is immutable once its weights are placed; any number
+ * of contexts may run it at once, each context by one thread at a time.
+ */
+#ifndef HOSTACL_MODEL_PROG_H
+#define HOSTACL_MODEL_PROG_H
+
+#include "onnx.h"
+
+struct hacl_prog;
+struct hacl_exec_ctx;
+
+/* Compiles g (shape-inferred); g must outlive the program. */
+aclError hacl_prog_build(const struct hacl_graph *g, int reference, struct hacl_prog **out, char *why,
+                         size_t whylen);
+size_t hacl_prog_work_bytes(const struct hacl_prog *p);
+size_t hacl_prog_weight_bytes(const struct hacl_prog *p);
+/* Steps and how many run in oneDNN (for tests and profiles). */
+void hacl_prog_counts(const struct hacl_prog *p, size_t *steps, size_t *dnnl_steps, size_t *reorders);
+/* Copies the weights to `weights` (64-byte aligned, weight_bytes long; the
+ * caller keeps it alive) or, if NULL, to memory the program owns. Once. */
+aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights);
+void hacl_prog_free(struct hacl_prog *p);
+
+/* An execution context: work memory (the caller's, work_bytes long and
+ * 64-byte aligned, or its own when work is NULL) and bound primitives. */
+aclError hacl_exec_ctx_create(const struct hacl_prog *p, void *work, struct hacl_exec_ctx **out);
+void hacl_exec_ctx_free(struct hacl_exec_ctx *c);
+
+/* Runs once: inputs[i] / outputs[i] as for hacl_graph_run. */
+aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const *inputs, void *const *outputs,
+                       char *why, size_t whylen);
+
+#endif

@@ -526,16 +526,11 @@ TEST_F(ModelTest, UnsupportedOperatorsAndShapeMismatchesAreRefusedAtLoad)
 
 static size_t Align64(size_t n) { return (n + 63) / 64 * 64; }
 
-// The reference executor (HOSTACL_KERNELS=reference) keeps every tensor, so
-// the plan's figures can be checked by hand.
-struct ReferenceKernels {
-    ReferenceKernels() { setenv("HOSTACL_KERNELS", "reference", 1); }
-    ~ReferenceKernels() { unsetenv("HOSTACL_KERNELS"); }
-};
-
 TEST_F(ModelTest, QuerySizeReportsWeightsAndAPlanThatReusesMemory)
 {
-    ReferenceKernels ref;
+    // The reference executor (HOSTACL_KERNELS=reference) keeps every tensor
+    // and every weight as it is, so the figures can be worked out by hand.
+    ScopedEnv ref("HOSTACL_KERNELS", "reference");
     // SmallModel: weights w (24 bytes) and b (8 bytes), each 64-aligned; one
     // intermediate (conv_out, 128 bytes); outputs live in the caller's buffers.
     std::string bytes = onnxb::Serialize(SmallModel());
@@ -582,7 +577,9 @@ TEST_F(ModelTest, QuerySizeReportsWeightsAndAPlanThatReusesMemory)
 
 TEST_F(ModelTest, LoadWithMemUsesTheCallersMemory)
 {
-    ReferenceKernels ref;
+    // The reference executor (HOSTACL_KERNELS=reference) keeps every tensor
+    // and every weight as it is, so the figures can be worked out by hand.
+    ScopedEnv ref("HOSTACL_KERNELS", "reference");
     std::string bytes = onnxb::Serialize(SmallModel());
     size_t work = 0, weight = 0;
     ASSERT_EQ(aclmdlQuerySizeFromMem(bytes.data(), bytes.size(), &work, &weight), ACL_SUCCESS);

@@ -1,0 +1,320 @@
+// The compiled (oneDNN) executor against the reference C kernels
+// (HOSTACL_KERNELS=reference), on graphs built to exercise every fusion and
+// layout path: BatchNormalization folded into Conv, residual Adds (in place
+// and copied), activations as post-ops, blocked layouts meeting C kernels,
+// model outputs produced by fused nodes, pooling and Gemm variants.
+#include <math.h>
+
+#include <random>
+
+#include "onnx_builder.h"
+#include "test_util.h"
+
+using onnxb::Attr;
+using onnxb::Model;
+using onnxb::Node;
+
+namespace {
+
+std::string Rand(size_t n, std::mt19937 &rng, float lo = -1, float hi = 1)
+{
+    std::uniform_real_distribution<float> u(lo, hi);
+    std::vector<float> v(n);
+    for (auto &x : v)
+        x = u(rng);
+    return onnxb::Floats(v);
+}
+
+size_t Count(const std::vector<int64_t> &d)
+{
+    size_t n = 1;
+    for (auto v : d)
+        n *= (size_t)v;
+    return n;
+}
+
+class Fusion : public DeviceTest {
+protected:
+    std::mt19937 rng{42};
+
+    // Adds Conv weights (and bias) named after `name`.
+    void ConvWeights(Model &m, const std::string &name, int64_t M, int64_t Cg, int64_t k, bool bias)
+    {
+        m.inits.push_back({name + "_w", onnxb::FLOAT, {M, Cg, k, k}, Rand((size_t)(M * Cg * k * k), rng)});
+        if (bias)
+            m.inits.push_back({name + "_b", onnxb::FLOAT, {M}, Rand((size_t)M, rng)});
+    }
+    void BnParams(Model &m, const std::string &name, int64_t C)
+    {
+        m.inits.push_back({name + "_s", onnxb::FLOAT, {C}, Rand((size_t)C, rng, 0.5f, 1.5f)});
+        m.inits.push_back({name + "_o", onnxb::FLOAT, {C}, Rand((size_t)C, rng)});
+        m.inits.push_back({name + "_m", onnxb::FLOAT, {C}, Rand((size_t)C, rng)});
+        m.inits.push_back({name + "_v", onnxb::FLOAT, {C}, Rand((size_t)C, rng, 0.2f, 2.0f)});
+    }
+    Node Bn(const std::string &name, const std::string &in, const std::string &out)
+    {
+        return {"BatchNormalization", {in, name + "_s", name + "_o", name + "_m", name + "_v"}, {out}, name};
+    }
+
+    std::vector<std::vector<float>> Run(const Model &m, const std::vector<std::string> &inputs)
+    {
+        std::string bytes = onnxb::Serialize(m);
+        uint32_t id = 0;
+        aclError rc = aclmdlLoadFromMem(bytes.data(), bytes.size(), &id);
+        EXPECT_EQ(rc, ACL_SUCCESS) << TakeErrMsg();
+        if (rc != ACL_SUCCESS)
+            return {};
+        aclmdlDesc *d = aclmdlCreateDesc();
+        aclmdlGetDesc(d, id);
+        aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
+        std::vector<void *> mem;
+        std::vector<aclDataBuffer *> bufs;
+        for (size_t i = 0; i < aclmdlGetNumInputs(d); i++) {
+            void *p;
+            EXPECT_EQ(aclrtMalloc(&p, inputs[i].size(), ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+            aclrtMemcpy(p, inputs[i].size(), inputs[i].data(), inputs[i].size(), ACL_MEMCPY_HOST_TO_DEVICE);
+            bufs.push_back(aclCreateDataBuffer(p, inputs[i].size()));
+            aclmdlAddDatasetBuffer(in, bufs.back());
+            mem.push_back(p);
+        }
+        for (size_t i = 0; i < aclmdlGetNumOutputs(d); i++) {
+            size_t sz = aclmdlGetOutputSizeByIndex(d, i);
+            void *p;
+            EXPECT_EQ(aclrtMalloc(&p, sz, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+            aclrtMemset(p, sz, 0xff, sz); // NaN: every output must be written
+            bufs.push_back(aclCreateDataBuffer(p, sz));
+            aclmdlAddDatasetBuffer(out, bufs.back());
+            mem.push_back(p);
+        }
+        std::vector<std::vector<float>> r;
+        // Twice: the second run must not depend on what the first left in
+        // the work memory.
+        for (int round = 0; round < 2; round++)
+            EXPECT_EQ(aclmdlExecute(id, in, out), ACL_SUCCESS) << TakeErrMsg();
+        size_t nin = aclmdlGetNumInputs(d);
+        for (size_t i = 0; i < aclmdlGetNumOutputs(d); i++) {
+            size_t sz = aclmdlGetOutputSizeByIndex(d, i);
+            std::vector<float> v(sz / 4);
+            aclrtMemcpy(v.data(), sz, mem[nin + i], sz, ACL_MEMCPY_DEVICE_TO_HOST);
+            r.push_back(v);
+        }
+        aclmdlDestroyDataset(in);
+        aclmdlDestroyDataset(out);
+        for (auto *b : bufs)
+            aclDestroyDataBuffer(b);
+        for (void *p : mem)
+            aclrtFree(p);
+        aclmdlDestroyDesc(d);
+        EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+        return r;
+    }
+
+    // Runs m both ways on the same random inputs; outputs must agree.
+    void Compare(const Model &m, const char *what)
+    {
+        SCOPED_TRACE(what);
+        std::vector<std::string> inputs;
+        for (const auto &v : m.inputs)
+            inputs.push_back(Rand(Count(v.dims), rng));
+        std::vector<std::vector<float>> fast = Run(m, inputs), ref;
+        {
+            ScopedEnv env("HOSTACL_KERNELS", "reference");
+            ref = Run(m, inputs);
+        }
+        ASSERT_EQ(fast.size(), ref.size());
+        ASSERT_EQ(fast.size(), m.outputs.size());
+        for (size_t o = 0; o < fast.size(); o++) {
+            ASSERT_EQ(fast[o].size(), ref[o].size());
+            for (size_t i = 0; i < fast[o].size(); i++)
+                ASSERT_NEAR(fast[o][i], ref[o][i], 1e-4 + 1e-4 * fabs(ref[o][i]))
+                    << "output " << m.outputs[o].name << " element " << i;
+        }
+    }
+};
+
+// x -> Conv -> BN -> (+ residual) -> act -> y, in many geometries.
+TEST_F(Fusion, ConvVariantsWithFoldedBatchNormAndActivations)
+{
+    struct Case {
+        const char *what;
+        int64_t C, M, H, k, group;
+        std::vector<Attr> attrs;
+        const char *act;
+        bool bias;
+    };
+    const Case cases[] = {
+        {"1x1", 16, 32, 8, 1, 1, {}, "Relu", false},
+        {"3x3 pad 1", 16, 16, 9, 3, 1, {Attr::Ints("pads", {1, 1, 1, 1})}, "Relu", true},
+        {"3x3 stride 2", 8, 16, 10, 3, 1, {Attr::Ints("strides", {2, 2}), Attr::Ints("pads", {1, 1, 1, 1})}, "Relu", false},
+        {"7x7 stride 2 from 3 channels", 3, 16, 20, 7, 1,
+         {Attr::Ints("strides", {2, 2}), Attr::Ints("pads", {3, 3, 3, 3})}, "Relu", false},
+        {"dilated", 8, 8, 12, 3, 1, {Attr::Ints("dilations", {2, 2}), Attr::Ints("pads", {2, 2, 2, 2})}, "LeakyRelu", true},
+        {"grouped", 16, 32, 8, 3, 4, {Attr::Ints("pads", {1, 1, 1, 1})}, "Sigmoid", true},
+        {"depthwise", 32, 32, 8, 3, 32, {Attr::Ints("pads", {1, 1, 1, 1})}, "Tanh", false},
+        {"asymmetric pads", 8, 16, 7, 3, 1, {Attr::Ints("pads", {0, 1, 2, 1})}, "Elu", true},
+        {"SAME_UPPER stride 2", 8, 8, 7, 3, 1, {Attr::Str("auto_pad", "SAME_UPPER"), Attr::Ints("strides", {2, 2})},
+         "Relu", false},
+        {"SAME_LOWER", 8, 8, 6, 2, 1, {Attr::Str("auto_pad", "SAME_LOWER")}, "Relu", false},
+        {"odd channels", 5, 7, 6, 3, 1, {}, "Relu", true},
+        {"no activation", 16, 16, 5, 3, 1, {Attr::Ints("pads", {1, 1, 1, 1})}, nullptr, true},
+    };
+    for (const Case &c : cases) {
+        Model m;
+        m.inputs = {{"x", onnxb::FLOAT, {2, c.C, c.H, c.H}}};
+        ConvWeights(m, "c", c.M, c.C / c.group, c.k, c.bias);
+        BnParams(m, "bn", c.M);
+        Node conv{"Conv", {"x", "c_w"}, {"a"}, "conv", c.attrs};
+        if (c.bias)
+            conv.inputs.push_back("c_b");
+        if (c.group > 1)
+            conv.attrs.push_back(Attr::Int("group", c.group));
+        m.nodes = {conv, Bn("bn", "a", c.act ? "b" : "y")};
+        if (c.act)
+            m.nodes.push_back({c.act, {"b"}, {"y"}, "act"});
+        m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+        Compare(m, c.what);
+    }
+}
+
+// A bottleneck block as in ResNet: three convs, residual from the input
+// (whose buffer is reused in place) and a projection variant.
+TEST_F(Fusion, ResidualBlocksInPlaceAndProjected)
+{
+    for (int projected = 0; projected < 2; projected++) {
+        Model m;
+        int64_t C = 32, H = 8;
+        m.inputs = {{"x", onnxb::FLOAT, {1, C, H, H}}};
+        ConvWeights(m, "c1", 16, C, 1, false);
+        ConvWeights(m, "c2", 16, 16, 3, false);
+        ConvWeights(m, "c3", C, 16, 1, false);
+        BnParams(m, "b1", 16);
+        BnParams(m, "b2", 16);
+        BnParams(m, "b3", C);
+        m.nodes = {{"Relu", {"x"}, {"x0"}, "pre"},
+                   {"Conv", {"x0", "c1_w"}, {"a1"}, "conv1"},
+                   Bn("b1", "a1", "n1"),
+                   {"Relu", {"n1"}, {"r1"}, "relu1"},
+                   {"Conv", {"r1", "c2_w"}, {"a2"}, "conv2", {Attr::Ints("pads", {1, 1, 1, 1})}},
+                   Bn("b2", "a2", "n2"),
+                   {"Relu", {"n2"}, {"r2"}, "relu2"},
+                   {"Conv", {"r2", "c3_w"}, {"a3"}, "conv3"},
+                   Bn("b3", "a3", "n3")};
+        std::string shortcut = "x0";
+        if (projected) {
+            ConvWeights(m, "cp", C, C, 1, true);
+            m.nodes.push_back({"Conv", {"x0", "cp_w", "cp_b"}, {"p"}, "proj"});
+            shortcut = "p";
+        }
+        m.nodes.push_back({"Add", {"n3", shortcut}, {"s"}, "add"});
+        m.nodes.push_back({"Relu", {"s"}, {"y"}, "relu3"});
+        m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+        Compare(m, projected ? "projected" : "identity");
+    }
+}
+
+// The residual is read again after the Add: it must be copied, not
+// overwritten. The Add's output is also a model output, and so is an
+// intermediate that a later conv reads (row-major for the caller).
+TEST_F(Fusion, ResidualStillNeededAndIntermediateOutputs)
+{
+    Model m;
+    int64_t C = 16, H = 6;
+    m.inputs = {{"x", onnxb::FLOAT, {1, C, H, H}}};
+    ConvWeights(m, "c0", C, C, 3, true);
+    ConvWeights(m, "c1", C, C, 3, true);
+    ConvWeights(m, "c2", C, C, 1, true);
+    m.nodes = {{"Conv", {"x", "c0_w", "c0_b"}, {"h"}, "conv0", {Attr::Ints("pads", {1, 1, 1, 1})}},
+               {"Conv", {"h", "c1_w", "c1_b"}, {"a"}, "conv1", {Attr::Ints("pads", {1, 1, 1, 1})}},
+               {"Add", {"a", "h"}, {"s"}, "add"},
+               {"Clip", {"s", "lo", "hi"}, {"c"}, "clip"},
+               {"Conv", {"c", "c2_w", "c2_b"}, {"d"}, "conv2"},
+               {"Add", {"d", "h"}, {"y"}, "add2"},
+               {"Mul", {"h", "h"}, {"sq"}, "square"}};
+    m.inits.push_back({"lo", onnxb::FLOAT, {}, onnxb::Floats({-0.5f})});
+    m.inits.push_back({"hi", onnxb::FLOAT, {}, onnxb::Floats({0.75f})});
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}, {"h", onnxb::FLOAT, {}, true}, {"c", onnxb::FLOAT, {}, true},
+                 {"sq", onnxb::FLOAT, {}, true}};
+    Compare(m, "residual reused");
+}
+
+TEST_F(Fusion, PoolingVariants)
+{
+    struct Case {
+        const char *what, *op;
+        std::vector<Attr> attrs;
+        int64_t H;
+    };
+    const Case cases[] = {
+        {"max 3x3 s2 p1", "MaxPool", {Attr::Ints("kernel_shape", {3, 3}), Attr::Ints("strides", {2, 2}),
+                                      Attr::Ints("pads", {1, 1, 1, 1})}, 11},
+        {"max ceil", "MaxPool", {Attr::Ints("kernel_shape", {3, 3}), Attr::Ints("strides", {2, 2}),
+                                 Attr::Int("ceil_mode", 1)}, 10},
+        {"max dilated", "MaxPool", {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("dilations", {2, 2})}, 7},
+        {"avg exclude pad", "AveragePool", {Attr::Ints("kernel_shape", {3, 3}), Attr::Ints("pads", {1, 1, 1, 1})}, 6},
+        {"avg include pad", "AveragePool", {Attr::Ints("kernel_shape", {3, 3}), Attr::Ints("pads", {1, 1, 1, 1}),
+                                            Attr::Int("count_include_pad", 1)}, 6},
+        {"avg ceil include pad", "AveragePool", {Attr::Ints("kernel_shape", {3, 3}), Attr::Ints("strides", {2, 2}),
+                                                 Attr::Ints("pads", {1, 1, 1, 1}), Attr::Int("ceil_mode", 1),
+                                                 Attr::Int("count_include_pad", 1)}, 8},
+        {"avg SAME_UPPER", "AveragePool", {Attr::Ints("kernel_shape", {2, 2}), Attr::Str("auto_pad", "SAME_UPPER"),
+                                           Attr::Ints("strides", {2, 2})}, 7},
+        {"global average", "GlobalAveragePool", {}, 7},
+        {"global max", "GlobalMaxPool", {}, 5},
+    };
+    for (const Case &c : cases) {
+        // After a conv (blocked layout in) and straight from the input.
+        for (int after_conv = 0; after_conv < 2; after_conv++) {
+            Model m;
+            m.inputs = {{"x", onnxb::FLOAT, {2, 16, c.H, c.H}}};
+            std::string src = "x";
+            if (after_conv) {
+                ConvWeights(m, "c", 16, 16, 1, true);
+                m.nodes.push_back({"Conv", {"x", "c_w", "c_b"}, {"a"}, "conv"});
+                src = "a";
+            }
+            m.nodes.push_back({c.op, {src}, {"p"}, "pool", c.attrs});
+            m.nodes.push_back({"Sigmoid", {"p"}, {"y"}, "sig"});
+            m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+            Compare(m, c.what);
+        }
+    }
+}
+
+// The classifier head: GlobalAveragePool -> Flatten -> Gemm (inner product
+// when B is constant), with and without transB and bias; and a Gemm oneDNN
+// does not take (alpha) staying in C.
+TEST_F(Fusion, ClassifierHeads)
+{
+    struct Case {
+        const char *what;
+        std::vector<Attr> attrs;
+        bool bias, bias_2d;
+    };
+    const Case cases[] = {{"transB with bias", {Attr::Int("transB", 1)}, true, false},
+                          {"plain B with 1xN bias", {}, true, true},
+                          {"no bias", {Attr::Int("transB", 1)}, false, false},
+                          {"alpha", {Attr::Int("transB", 1), Attr::Float("alpha", 0.5f)}, true, false}};
+    for (const Case &c : cases) {
+        Model m;
+        m.inputs = {{"x", onnxb::FLOAT, {3, 32, 4, 4}}};
+        ConvWeights(m, "c", 32, 32, 3, true);
+        bool tb = !c.attrs.empty() && c.attrs[0].name == "transB";
+        m.inits.push_back({"B", onnxb::FLOAT, tb ? std::vector<int64_t>{10, 32} : std::vector<int64_t>{32, 10},
+                           Rand(320, rng)});
+        m.nodes = {{"Conv", {"x", "c_w", "c_b"}, {"a"}, "conv", {Attr::Ints("pads", {1, 1, 1, 1})}},
+                   {"Relu", {"a"}, {"r"}, "relu"},
+                   {"GlobalAveragePool", {"r"}, {"g"}, "gap"},
+                   {"Flatten", {"g"}, {"f"}, "flatten"},
+                   {"Gemm", {"f", "B"}, {"logits"}, "fc", c.attrs},
+                   {"Softmax", {"logits"}, {"y"}, "softmax"}};
+        if (c.bias) {
+            m.inits.push_back({"C", onnxb::FLOAT, c.bias_2d ? std::vector<int64_t>{1, 10} : std::vector<int64_t>{10},
+                               Rand(10, rng)});
+            m.nodes[4].inputs.push_back("C");
+        }
+        m.outputs = {{"y", onnxb::FLOAT, {}, true}, {"logits", onnxb::FLOAT, {}, true}};
+        Compare(m, c.what);
+    }
+}
+
+} // namespace

@@ -154,12 +154,27 @@ static int reference_kernels(void)
 }
 
 /* Decodes, validates, infers shapes and compiles (memory planned). */
-static aclError prepare(const char *api, const void *bytes, size_t len, const char *origin, struct hacl_graph **out,
-                        struct hacl_prog **prog)
+static aclError prepare(const char *api, const void *bytes, size_t len, const char *origin, int from_file,
+                        struct hacl_graph **out, struct hacl_prog **prog)
 {
     struct hacl_graph *g = NULL;
     char why[512];
-    aclError rc = hacl_onnx_parse(bytes, len, &g, why, sizeof why);
+    /* External data is read from the model file's folder. */
+    char *dir = NULL;
+    if (from_file) {
+        dir = hacl_strdup(origin);
+        if (!dir)
+            return hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory");
+        char *slash = strrchr(dir, '/');
+        if (!slash)
+            strcpy(dir, ".");
+        else if (slash == dir)
+            dir[1] = '\0';
+        else
+            *slash = '\0';
+    }
+    aclError rc = hacl_onnx_parse(bytes, len, dir, &g, why, sizeof why);
+    hacl_free(dir);
     if (rc == ACL_SUCCESS)
         rc = hacl_infer_shapes(g, why, sizeof why);
     if (rc == ACL_SUCCESS)
@@ -192,6 +207,7 @@ static aclError check_user_mem(const char *api, const char *what, void *p, size_
 }
 
 static aclError load_bytes(const char *api, const void *bytes, size_t len, uint32_t *modelId, const char *origin,
+                           int from_file,
                            void *work, size_t work_size, void *weights, size_t weight_size)
 {
     aclError rc;
@@ -200,7 +216,7 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
         return rc;
     struct hacl_graph *g = NULL;
     struct hacl_prog *prog = NULL;
-    rc = prepare(api, bytes, len, origin, &g, &prog);
+    rc = prepare(api, bytes, len, origin, from_file, &g, &prog);
     if (rc != ACL_SUCCESS) {
         hacl_obj_put(&ctx->hdr);
         return rc;
@@ -281,7 +297,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFile(const char *modelPath, uint32_t 
     if ((rc = read_file(__func__, modelPath, &bytes, &len)) != ACL_SUCCESS)
         return rc;
     /* The decoded model copies what it keeps, so the file buffer goes now. */
-    rc = load_bytes(__func__, bytes, len, modelId, modelPath, NULL, 0, NULL, 0);
+    rc = load_bytes(__func__, bytes, len, modelId, modelPath, 1, NULL, 0, NULL, 0);
     hacl_free(bytes);
     return rc;
 }
@@ -298,7 +314,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFileWithMem(const char *modelPath, ui
     size_t len = 0;
     if ((rc = read_file(__func__, modelPath, &bytes, &len)) != ACL_SUCCESS)
         return rc;
-    rc = load_bytes(__func__, bytes, len, modelId, modelPath, workPtr, workSize, weightPtr, weightSize);
+    rc = load_bytes(__func__, bytes, len, modelId, modelPath, 1, workPtr, workSize, weightPtr, weightSize);
     hacl_free(bytes);
     return rc;
 }
@@ -314,16 +330,16 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMemWithMem(const void *model, size_t 
     aclError rc = hacl_rt_require_init(__func__);
     if (rc != ACL_SUCCESS)
         return rc;
-    return load_bytes(__func__, model, modelSize, modelId, "model in memory", workPtr, workSize, weightPtr,
+    return load_bytes(__func__, model, modelSize, modelId, "model in memory", 0, workPtr, workSize, weightPtr,
                       weightSize);
 }
 
-static aclError query(const char *api, const void *bytes, size_t len, const char *origin, size_t *workSize,
+static aclError query(const char *api, const void *bytes, size_t len, const char *origin, int from_file, size_t *workSize,
                       size_t *weightSize)
 {
     struct hacl_graph *g = NULL;
     struct hacl_prog *prog = NULL;
-    aclError rc = prepare(api, bytes, len, origin, &g, &prog);
+    aclError rc = prepare(api, bytes, len, origin, from_file, &g, &prog);
     if (rc == ACL_SUCCESS) {
         *workSize = hacl_prog_work_bytes(prog);
         *weightSize = hacl_prog_weight_bytes(prog);
@@ -344,7 +360,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlQuerySize(const char *fileName, size_t *workS
     size_t len = 0;
     if ((rc = read_file(__func__, fileName, &bytes, &len)) != ACL_SUCCESS)
         return rc;
-    rc = query(__func__, bytes, len, fileName, workSize, weightSize);
+    rc = query(__func__, bytes, len, fileName, 1, workSize, weightSize);
     hacl_free(bytes);
     return rc;
 }
@@ -359,7 +375,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlQuerySizeFromMem(const void *model, size_t mo
     aclError rc = hacl_rt_require_init(__func__);
     if (rc != ACL_SUCCESS)
         return rc;
-    return query(__func__, model, modelSize, "model in memory", workSize, weightSize);
+    return query(__func__, model, modelSize, "model in memory", 0, workSize, weightSize);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMem(const void *model, size_t modelSize, uint32_t *modelId)
@@ -371,7 +387,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMem(const void *model, size_t modelSi
     aclError rc = hacl_rt_require_init(__func__);
     if (rc != ACL_SUCCESS)
         return rc;
-    return load_bytes(__func__, model, modelSize, modelId, "model in memory", NULL, 0, NULL, 0);
+    return load_bytes(__func__, model, modelSize, modelId, "model in memory", 0, NULL, 0, NULL, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlUnload(uint32_t modelId)

@@ -3,8 +3,11 @@
  */
 #include "onnx.h"
 
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "device/alloc.h"
@@ -78,6 +81,7 @@ int64_t hacl_tensor_elements(const struct hacl_tensor *t)
 
 struct builder {
     struct hacl_graph *g;
+    const char *base_dir; /* for external data; NULL: none allowed */
     char *why;
     size_t whylen;
     size_t cap;
@@ -135,48 +139,112 @@ static int add_tensor(struct builder *b, const char *name)
     return idx;
 }
 
-/* Dims of an initializer or a value info: checked for sign and overflow. */
-static aclError set_dims(struct builder *b, struct hacl_tensor *t, size_t n, const int64_t *dims, const char *what)
+/* Reads [offset, offset + length) of `location` (relative to base_dir, and
+ * confined to it) into memory of the tensor's own. */
+static aclError read_external(const Onnx__TensorProto *tp, struct hacl_tensor *t, const char *base_dir, size_t want,
+                              char *why, size_t whylen)
 {
-    if (n > HACL_MAX_RANK)
-        return fail(b, ACL_ERROR_PARSE_MODEL, "%s '%s' has rank %zu; hostacl handles up to %d", what, t->name, n,
-                    HACL_MAX_RANK);
-    t->rank = (int)n;
-    for (size_t i = 0; i < n; i++) {
-        if (dims[i] < 0)
-            return fail(b, ACL_ERROR_PARSE_MODEL, "%s '%s' has a negative dim %lld", what, t->name,
-                        (long long)dims[i]);
-        t->dims[i] = dims[i];
+    const char *location = NULL;
+    long long offset = 0, length = -1;
+    for (size_t i = 0; i < tp->n_external_data; i++) {
+        const Onnx__StringStringEntryProto *e = tp->external_data[i];
+        if (!e->key || !e->value)
+            continue;
+        char *end = NULL;
+        if (strcmp(e->key, "location") == 0)
+            location = e->value;
+        else if (strcmp(e->key, "offset") == 0)
+            offset = strtoll(e->value, &end, 10);
+        else if (strcmp(e->key, "length") == 0)
+            length = strtoll(e->value, &end, 10);
+        if (end && (*end || end == e->value)) {
+            snprintf(why, whylen, "initializer '%s': external_data %s '%s' is not a number", t->name, e->key, e->value);
+            return ACL_ERROR_PARSE_MODEL;
+        }
     }
-    if (hacl_tensor_elements(t) < 0)
-        return fail(b, ACL_ERROR_PARSE_MODEL, "%s '%s' has dims whose product overflows", what, t->name);
-    return ACL_SUCCESS;
+    if (!base_dir) {
+        snprintf(why, whylen,
+                 "initializer '%s' keeps its data in an external file; load the model from its file so the file can be "
+                 "found next to it",
+                 t->name);
+        return ACL_ERROR_PARSE_MODEL;
+    }
+    if (!location || !*location || location[0] == '/' || strstr(location, "..") || offset < 0 ||
+        (length >= 0 && (size_t)length != want)) {
+        snprintf(why, whylen,
+                 "initializer '%s': external data location '%s' (offset %lld, length %lld) must be a file inside the "
+                 "model's folder holding its %zu bytes",
+                 t->name, location ? location : "", offset, length, want);
+        return ACL_ERROR_PARSE_MODEL;
+    }
+    size_t plen = strlen(base_dir) + strlen(location) + 2;
+    char *path = hacl_malloc(plen), *real = NULL, *realdir = NULL;
+    aclError rc = ACL_SUCCESS;
+    if (!path)
+        return ACL_ERROR_BAD_ALLOC;
+    snprintf(path, plen, "%s/%s", base_dir, location);
+    real = realpath(path, NULL);
+    realdir = realpath(base_dir, NULL);
+    size_t dl = realdir ? strlen(realdir) : 0;
+    if (!real || !realdir || strncmp(real, realdir, dl) != 0 || real[dl] != '/') {
+        snprintf(why, whylen, "initializer '%s': external data file %s %s", t->name, path,
+                 real ? "lies outside the model's folder" : "cannot be found");
+        rc = ACL_ERROR_READ_MODEL_FAILURE;
+        goto out;
+    }
+    FILE *f = fopen(real, "rb");
+    void *buf = want ? hacl_malloc(want) : NULL;
+    if (f && (!want || buf) && fseeko(f, (off_t)offset, SEEK_SET) == 0 && fread(buf, 1, want, f) == want) {
+        t->owned = buf;
+        t->data = buf;
+    } else {
+        hacl_free(buf);
+        snprintf(why, whylen, "initializer '%s': cannot read %zu bytes at offset %lld of %s", t->name, want, offset,
+                 path);
+        rc = ACL_ERROR_READ_MODEL_FAILURE;
+    }
+    if (f)
+        fclose(f);
+out:
+    free(real);
+    free(realdir);
+    hacl_free(path);
+    return rc;
 }
 
-static aclError add_initializer(struct builder *b, Onnx__TensorProto *tp)
+aclError hacl_onnx_tensor_view(const void *proto, struct hacl_tensor *t, const char *base_dir, char *why,
+                               size_t whylen)
 {
-    if (!tp->name || !*tp->name)
-        return fail(b, ACL_ERROR_PARSE_MODEL, "an initializer has no name");
-    int idx = add_tensor(b, tp->name);
-    if (idx == -2)
-        return fail(b, ACL_ERROR_PARSE_MODEL, "initializer '%s' is defined twice", tp->name);
-    if (idx < 0)
-        return fail(b, ACL_ERROR_BAD_ALLOC, "out of memory");
-    struct hacl_tensor *t = &b->g->tensors[idx];
-    t->is_const = 1;
+    const Onnx__TensorProto *tp = proto;
+    const char *what = t->is_const ? "initializer" : "tensor";
     t->onnx_type = tp->has_data_type ? tp->data_type : 0;
     size_t es = hacl_onnx_type_size(t->onnx_type);
-    if (!es)
-        return fail(b, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "initializer '%s' has ONNX data type %d, which hostacl does not handle",
-                    tp->name, t->onnx_type);
-    aclError rc = set_dims(b, t, tp->n_dims, tp->dims, "initializer");
-    if (rc != ACL_SUCCESS)
-        return rc;
-    if (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
-        return fail(b, ACL_ERROR_PARSE_MODEL,
-                    "initializer '%s' keeps its data in an external file, which hostacl does not load yet", tp->name);
+    if (!es) {
+        snprintf(why, whylen, "%s '%s' has ONNX data type %d, which hostacl does not handle", what, t->name,
+                 t->onnx_type);
+        return ACL_ERROR_UNSUPPORTED_DATA_TYPE;
+    }
+    if (tp->n_dims > HACL_MAX_RANK) {
+        snprintf(why, whylen, "%s '%s' has rank %zu; hostacl handles up to %d", what, t->name, tp->n_dims, HACL_MAX_RANK);
+        return ACL_ERROR_PARSE_MODEL;
+    }
+    t->rank = (int)tp->n_dims;
+    for (size_t i = 0; i < tp->n_dims; i++) {
+        if (tp->dims[i] < 0) {
+            snprintf(why, whylen, "%s '%s' has a negative dim %lld", what, t->name, (long long)tp->dims[i]);
+            return ACL_ERROR_PARSE_MODEL;
+        }
+        t->dims[i] = tp->dims[i];
+    }
     int64_t n = hacl_tensor_elements(t);
+    if (n < 0 || (uint64_t)n > SIZE_MAX / es) {
+        snprintf(why, whylen, "%s '%s' has dims whose product overflows", what, t->name);
+        return ACL_ERROR_PARSE_MODEL;
+    }
     size_t want = (size_t)n * es;
+    t->bytes = want;
+    if (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
+        return read_external(tp, t, base_dir, want, why, whylen);
     const void *data = NULL;
     size_t have = 0;
     if (tp->has_raw_data) {
@@ -195,16 +263,31 @@ static aclError add_initializer(struct builder *b, Onnx__TensorProto *tp)
         data = tp->double_data;
         have = tp->n_double_data * sizeof(double);
     } else if (tp->n_int32_data || tp->n_uint64_data) {
-        return fail(b, ACL_ERROR_PARSE_MODEL,
-                    "initializer '%s' stores ONNX type %d in a typed field hostacl does not read yet; use raw_data",
-                    tp->name, t->onnx_type);
+        snprintf(why, whylen,
+                 "%s '%s' stores ONNX type %d in a typed field hostacl does not read yet; use raw_data", what, t->name,
+                 t->onnx_type);
+        return ACL_ERROR_PARSE_MODEL;
     }
-    if (have != want)
-        return fail(b, ACL_ERROR_PARSE_MODEL, "initializer '%s' holds %zu bytes but its dims need %zu", tp->name, have,
-                    want);
+    if (have != want) {
+        snprintf(why, whylen, "%s '%s' holds %zu bytes but its dims need %zu", what, t->name, have, want);
+        return ACL_ERROR_PARSE_MODEL;
+    }
     t->data = data;
-    t->bytes = want;
     return ACL_SUCCESS;
+}
+
+static aclError add_initializer(struct builder *b, Onnx__TensorProto *tp)
+{
+    if (!tp->name || !*tp->name)
+        return fail(b, ACL_ERROR_PARSE_MODEL, "an initializer has no name");
+    int idx = add_tensor(b, tp->name);
+    if (idx == -2)
+        return fail(b, ACL_ERROR_PARSE_MODEL, "initializer '%s' is defined twice", tp->name);
+    if (idx < 0)
+        return fail(b, ACL_ERROR_BAD_ALLOC, "out of memory");
+    struct hacl_tensor *t = &b->g->tensors[idx];
+    t->is_const = 1;
+    return hacl_onnx_tensor_view(tp, t, b->base_dir, b->why, b->whylen);
 }
 
 static aclError apply_value_info(struct builder *b, struct hacl_tensor *t, const Onnx__ValueInfoProto *vi,
@@ -433,7 +516,8 @@ static aclError build(struct builder *b, Onnx__ModelProto *m)
     return ACL_SUCCESS;
 }
 
-aclError hacl_onnx_parse(const void *bytes, size_t len, struct hacl_graph **out, char *why, size_t whylen)
+aclError hacl_onnx_parse(const void *bytes, size_t len, const char *base_dir, struct hacl_graph **out, char *why,
+                         size_t whylen)
 {
     why[0] = '\0';
     if (!bytes || len == 0) {
@@ -454,7 +538,7 @@ aclError hacl_onnx_parse(const void *bytes, size_t len, struct hacl_graph **out,
         return ACL_ERROR_BAD_ALLOC;
     }
     g->proto = m;
-    struct builder b = {g, why, whylen, 0, NULL, 0};
+    struct builder b = {g, base_dir, why, whylen, 0, NULL, 0};
     aclError rc = build(&b, m);
     hacl_free(b.slots);
     if (rc != ACL_SUCCESS) {
@@ -483,6 +567,8 @@ void hacl_graph_free(struct hacl_graph *g)
             }
     }
     hacl_free(g->nodes);
+    for (size_t i = 0; g->tensors && i < g->ntensors; i++)
+        hacl_free(g->tensors[i].owned);
     hacl_free(g->tensors);
     hacl_free(g->inputs);
     hacl_free(g->outputs);

@@ -30,6 +30,7 @@ struct hacl_tensor {
     int64_t dims[HACL_MAX_RANK];
     int is_const;          /* an initializer: data holds its bytes */
     const void *data;
+    void *owned;           /* data the graph owns (external or folded), or NULL */
     size_t bytes;
     int producer;          /* node index, or -1 */
     int planned;           /* lives in the work buffer at `offset` */
@@ -56,8 +57,15 @@ struct hacl_graph {
 };
 
 /* Decodes and validates: ACL_SUCCESS and *out, or an error code with the
- * reason in why. */
-aclError hacl_onnx_parse(const void *bytes, size_t len, struct hacl_graph **out, char *why, size_t whylen);
+ * reason in why. base_dir: the model file's folder, where initializers
+ * with external data are read from (paths confined to it); NULL refuses
+ * external data. */
+aclError hacl_onnx_parse(const void *bytes, size_t len, const char *base_dir, struct hacl_graph **out, char *why,
+                         size_t whylen);
+/* Fills t's type, dims, bytes and data from a TensorProto (data points
+ * into the proto, or into t->owned for external data). */
+aclError hacl_onnx_tensor_view(const void *tensor_proto, struct hacl_tensor *t, const char *base_dir, char *why,
+                               size_t whylen);
 void hacl_graph_free(struct hacl_graph *g);
 
 /* Size in bytes of one element of an ONNX type (0: unsupported). */

@@ -83,6 +83,25 @@ Onnx__TensorProto *MakeInit(const Init &in)
     t->dims = arena->Array<int64_t>(in.dims.size());
     for (size_t i = 0; i < in.dims.size(); i++)
         t->dims[i] = in.dims[i];
+    if (!in.external.empty()) {
+        // Data in a side file: location, offset and length entries.
+        t->has_data_location = 1;
+        t->data_location = ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
+        std::vector<std::pair<std::string, std::string>> kv = {{"location", in.external},
+                                                               {"offset", std::to_string(in.external_offset)}};
+        if (in.external_length >= 0)
+            kv.push_back({"length", std::to_string(in.external_length)});
+        t->n_external_data = kv.size();
+        t->external_data = arena->Array<Onnx__StringStringEntryProto *>(kv.size());
+        for (size_t i = 0; i < kv.size(); i++) {
+            auto *e = arena->Make<Onnx__StringStringEntryProto>();
+            onnx__string_string_entry_proto__init(e);
+            e->key = Dup(kv[i].first);
+            e->value = Dup(kv[i].second);
+            t->external_data[i] = e;
+        }
+        return t;
+    }
     t->has_raw_data = 1;
     t->raw_data.len = in.raw.size();
     t->raw_data.data = static_cast<uint8_t *>(arena->Alloc(in.raw.size())); // binary: not a C string

@@ -24,6 +24,11 @@ struct Init {
     int type = FLOAT;
     std::vector<int64_t> dims;
     std::string raw; // raw_data bytes
+    // Non-empty: the data lives in this file (relative to the model's
+    // folder) at external_offset, and raw is not stored in the model.
+    std::string external = "";
+    int64_t external_offset = 0;
+    int64_t external_length = -1; // -1: no length entry
 };
 
 struct Attr {

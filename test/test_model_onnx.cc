@@ -644,3 +644,81 @@ TEST_F(ModelTest, LoadWithMemUsesTheCallersMemory)
     EXPECT_EQ(aclrtFree(wt), ACL_SUCCESS);
     TakeErrMsg();
 }
+
+// ---- external data ----
+
+// Weights in a side file next to the model load (and compute the same as
+// inline weights); paths that leave the model's folder, missing files, short
+// files and in-memory loads (no folder to look in) are refused.
+TEST_F(ModelTest, ExternalDataLoadsFromTheModelsFolderOnly)
+{
+    char dir_tmpl[] = "/tmp/hostacl-ext-XXXXXX";
+    ASSERT_NE(mkdtemp(dir_tmpl), nullptr);
+    std::string dir = dir_tmpl;
+    // w (24 bytes) at offset 8 of weights.bin, b (8 bytes) at offset 32.
+    std::string side = std::string(8, 'x') + onnxb::Floats({1, 2, 3, 4, 5, 6}) + onnxb::Floats({0.5f, -0.5f});
+    std::ofstream(dir + "/weights.bin", std::ios::binary) << side;
+    Model m = SmallModel();
+    m.inits[0].external = "weights.bin";
+    m.inits[0].external_offset = 8;
+    m.inits[0].external_length = 24;
+    m.inits[1].external = "weights.bin";
+    m.inits[1].external_offset = 32;
+    std::string path = dir + "/model.onnx";
+    std::ofstream(path, std::ios::binary) << onnxb::Serialize(m);
+    uint32_t id = 0;
+    ASSERT_EQ(aclmdlLoadFromFile(path.c_str(), &id), ACL_SUCCESS) << TakeErrMsg();
+    aclmdlDesc *d = aclmdlCreateDesc();
+    ASSERT_EQ(aclmdlGetDesc(d, id), ACL_SUCCESS);
+    {
+        Io io(d);
+        std::vector<float> x = Sample(3), want_logits, want_relu;
+        Expected(x, want_logits, want_relu);
+        Put(io.dev[0], x);
+        ASSERT_EQ(aclmdlExecute(id, io.in, io.out), ACL_SUCCESS) << TakeErrMsg();
+        std::vector<float> logits = Get(io.dev[1], 32);
+        for (int i = 0; i < 32; i++)
+            EXPECT_NEAR(logits[i], want_logits[i], 1e-5) << i;
+    }
+    aclmdlDestroyDesc(d);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    size_t work = 0, weight = 0;
+    EXPECT_EQ(aclmdlQuerySize(path.c_str(), &work, &weight), ACL_SUCCESS) << TakeErrMsg();
+
+    std::string bytes = onnxb::Serialize(m);
+    EXPECT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_ERROR_PARSE_MODEL);
+    EXPECT_NE(TakeErrMsg().find("load the model from its file"), std::string::npos);
+
+    struct Bad {
+        const char *location;
+        int64_t offset, length;
+        aclError code;
+        const char *message;
+    } bad[] = {{"../etc/passwd", 0, -1, ACL_ERROR_PARSE_MODEL, "inside the model's folder"},
+               {"/etc/passwd", 0, -1, ACL_ERROR_PARSE_MODEL, "inside the model's folder"},
+               {"missing.bin", 0, -1, ACL_ERROR_READ_MODEL_FAILURE, "cannot be found"},
+               {"weights.bin", 30, -1, ACL_ERROR_READ_MODEL_FAILURE, "cannot read 24 bytes"},
+               {"weights.bin", 8, 20, ACL_ERROR_PARSE_MODEL, "holding its 24 bytes"},
+               {"weights.bin", -4, -1, ACL_ERROR_PARSE_MODEL, "inside the model's folder"}};
+    for (const Bad &b : bad) {
+        Model mb = m;
+        mb.inits[0].external = b.location;
+        mb.inits[0].external_offset = b.offset;
+        mb.inits[0].external_length = b.length;
+        std::ofstream(path, std::ios::binary | std::ios::trunc) << onnxb::Serialize(mb);
+        EXPECT_EQ(aclmdlLoadFromFile(path.c_str(), &id), b.code) << b.location;
+        std::string msg = TakeErrMsg();
+        EXPECT_NE(msg.find(b.message), std::string::npos) << b.location << ": " << msg;
+    }
+    // A symbolic link pointing out of the folder is refused too.
+    ASSERT_EQ(symlink("/etc/hostname", (dir + "/link.bin").c_str()), 0);
+    Model ml = m;
+    ml.inits[0].external = "link.bin";
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << onnxb::Serialize(ml);
+    EXPECT_EQ(aclmdlLoadFromFile(path.c_str(), &id), ACL_ERROR_READ_MODEL_FAILURE);
+    EXPECT_NE(TakeErrMsg().find("outside the model's folder"), std::string::npos);
+    unlink((dir + "/link.bin").c_str());
+    unlink((dir + "/weights.bin").c_str());
+    unlink(path.c_str());
+    rmdir(dir.c_str());
+}

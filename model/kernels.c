@@ -10,20 +10,9 @@
 #include <string.h>
 
 #include "acl/acl_base.h"
-#include "onnx/onnx.pb-c.h"
 
-enum { F32 = 1, I64 = 7, F16 = 10 };
-
-/* ---- attributes ---- */
-
-static const Onnx__AttributeProto *attr(const struct hacl_node *n, const char *name)
-{
-    const Onnx__NodeProto *np = n->proto;
-    for (size_t i = 0; i < np->n_attribute; i++)
-        if (np->attribute[i]->name && strcmp(np->attribute[i]->name, name) == 0)
-            return np->attribute[i];
-    return NULL;
-}
+#include "device/alloc.h"
+#include "kernel_impl.h"
 
 int64_t hacl_attr_int(const struct hacl_node *n, const char *name, int64_t dflt)
 {
@@ -37,7 +26,6 @@ float hacl_attr_float(const struct hacl_node *n, const char *name, float dflt)
     return a && a->has_f ? a->f : dflt;
 }
 
-/* Copies up to max ints; returns how many there were (or -1 if absent). */
 int hacl_attr_ints(const struct hacl_node *n, const char *name, int64_t *out, int max)
 {
     const Onnx__AttributeProto *a = attr(n, name);
@@ -47,56 +35,6 @@ int hacl_attr_ints(const struct hacl_node *n, const char *name, int64_t *out, in
     for (int i = 0; i < k && i < max; i++)
         out[i] = a->ints[i];
     return k;
-}
-
-static aclError why_fail(char *why, size_t len, aclError code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, len, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-/* A variant of a known operator that hostacl has no kernel for. */
-#define UNSUPPORTED(...) why_fail(why, whylen, ACL_ERROR_OP_NOT_FOUND, __VA_ARGS__)
-
-#define IN(n, i) (&g->tensors[(n)->inputs[i]])
-#define OUT(n, i) (&g->tensors[(n)->outputs[i]])
-#define FAIL(...) why_fail(why, whylen, ACL_ERROR_PARSE_MODEL, __VA_ARGS__)
-
-static int has_input(const struct hacl_node *n, size_t i)
-{
-    return i < n->ninputs && n->inputs[i] >= 0;
-}
-
-static aclError need_inputs(const struct hacl_node *n, size_t lo, size_t hi, char *why, size_t whylen)
-{
-    if (n->ninputs < lo || n->ninputs > hi || !has_input(n, 0) || n->noutputs < 1 || n->outputs[0] < 0)
-        return why_fail(why, whylen, ACL_ERROR_PARSE_MODEL, "node '%s' (%s) has %zu inputs and %zu outputs", n->name,
-                        n->op, n->ninputs, n->noutputs);
-    return ACL_SUCCESS;
-}
-
-static aclError need_known(struct hacl_graph *g, const struct hacl_node *n, size_t i, char *why, size_t whylen)
-{
-    const struct hacl_tensor *t = IN(n, i);
-    if (hacl_tensor_elements(t) < 0)
-        return FAIL("node '%s' (%s): input '%s' has no static shape", n->name, n->op, t->name);
-    return ACL_SUCCESS;
-}
-
-static void set_out(struct hacl_tensor *o, int type, int rank, const int64_t *dims)
-{
-    o->onnx_type = type;
-    o->rank = rank;
-    for (int i = 0; i < rank; i++)
-        o->dims[i] = dims[i];
-}
-
-static size_t numel(const struct hacl_tensor *t)
-{
-    return (size_t)hacl_tensor_elements(t);
 }
 
 /* ---- element-wise unary ---- */
@@ -1021,18 +959,99 @@ static const struct hacl_op ops[] = {
     {"BatchNormalization", infer_bn, run_bn},
 };
 
+static aclError infer_all(struct hacl_graph *g, void **bufs, char *why, size_t whylen);
+
 const struct hacl_op *hacl_op_find(const char *op_type)
 {
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
         if (strcmp(ops[i].name, op_type) == 0)
             return &ops[i];
+    for (size_t i = 0; i < hacl_tensor_nops; i++)
+        if (strcmp(hacl_tensor_ops[i].name, op_type) == 0)
+            return &hacl_tensor_ops[i];
     return NULL;
+}
+
+int hacl_const_ints(const struct hacl_tensor *t, int64_t *out, int max)
+{
+    if (!t->is_const || t->rank > 1 || (t->onnx_type != I64 && t->onnx_type != 6 /* int32 */))
+        return -1;
+    int64_t k = hacl_tensor_elements(t);
+    if (k < 0 || k > max)
+        return -1;
+    for (int64_t i = 0; i < k; i++)
+        out[i] = t->onnx_type == I64 ? ((const int64_t *)t->data)[i] : ((const int32_t *)t->data)[i];
+    return (int)k;
+}
+
+/* Computes node n now if it can be: every input constant, or a Shape. */
+static aclError fold(struct hacl_graph *g, struct hacl_node *n, void **bufs, char *why, size_t whylen)
+{
+    int can = strcmp(n->op, "Shape") == 0;
+    if (!can) {
+        can = 1;
+        for (size_t j = 0; j < n->ninputs; j++)
+            if (n->inputs[j] >= 0 && !g->tensors[n->inputs[j]].is_const)
+                can = 0;
+    }
+    int made = 1;
+    for (size_t k = 0; k < n->noutputs; k++)
+        if (n->outputs[k] >= 0 && !g->tensors[n->outputs[k]].is_const)
+            made = 0;
+    if (made) { /* Constant: its output is made by shape inference */
+        n->folded = 1;
+        return ACL_SUCCESS;
+    }
+    if (!can)
+        return ACL_SUCCESS;
+    for (size_t j = 0; j < n->ninputs; j++)
+        if (n->inputs[j] >= 0)
+            bufs[n->inputs[j]] = (void *)g->tensors[n->inputs[j]].data;
+    aclError rc = ACL_SUCCESS;
+    for (size_t k = 0; k < n->noutputs && rc == ACL_SUCCESS; k++) {
+        struct hacl_tensor *o = n->outputs[k] >= 0 ? &g->tensors[n->outputs[k]] : NULL;
+        if (!o)
+            continue;
+        size_t bytes = numel(o) * hacl_onnx_type_size(o->onnx_type);
+        o->owned = hacl_calloc(1, bytes ? bytes : 1);
+        if (!o->owned)
+            rc = why_fail(why, whylen, ACL_ERROR_BAD_ALLOC, "out of memory folding node '%s'", n->name);
+        bufs[n->outputs[k]] = o->owned;
+    }
+    const char *err = NULL;
+    if (rc == ACL_SUCCESS) {
+        struct hacl_kernel_args a = {g, n, bufs, &err};
+        hacl_op_find(n->op)->run(&a);
+        if (err)
+            rc = why_fail(why, whylen, ACL_ERROR_PARSE_MODEL, "node '%s' (%s): %s", n->name, n->op, err);
+    }
+    for (size_t k = 0; k < n->noutputs; k++) {
+        struct hacl_tensor *o = n->outputs[k] >= 0 ? &g->tensors[n->outputs[k]] : NULL;
+        if (!o || !o->owned)
+            continue;
+        o->is_const = 1;
+        o->data = o->owned;
+        o->bytes = numel(o) * hacl_onnx_type_size(o->onnx_type);
+    }
+    if (rc == ACL_SUCCESS)
+        n->folded = 1;
+    return rc;
 }
 
 aclError hacl_infer_shapes(struct hacl_graph *g, char *why, size_t whylen)
 {
+    void **bufs = hacl_calloc(g->ntensors ? g->ntensors : 1, sizeof *bufs);
+    if (!bufs)
+        return why_fail(why, whylen, ACL_ERROR_BAD_ALLOC, "out of memory inferring shapes");
+    aclError rc = infer_all(g, bufs, why, whylen);
+    hacl_free(bufs);
+    return rc;
+}
+
+static aclError infer_all(struct hacl_graph *g, void **bufs, char *why, size_t whylen)
+{
     for (size_t i = 0; i < g->nnodes; i++) {
-        const struct hacl_node *n = &g->nodes[i];
+        struct hacl_node *n = &g->nodes[i];
         const Onnx__NodeProto *np = n->proto;
         if (np->domain && *np->domain && strcmp(np->domain, "ai.onnx") != 0)
             return why_fail(why, whylen, ACL_ERROR_OP_NOT_FOUND, "node '%s': operator %s of domain '%s' is not supported",
@@ -1062,6 +1081,8 @@ aclError hacl_infer_shapes(struct hacl_graph *g, char *why, size_t whylen)
             if (n->outputs[k] >= 0 && hacl_tensor_elements(OUT(n, k)) < 0)
                 return why_fail(why, whylen, ACL_ERROR_PARSE_MODEL, "node '%s' (%s): output %zu has no static shape",
                                 n->name, n->op, k);
+        if ((rc = fold(g, n, bufs, why, whylen)) != ACL_SUCCESS)
+            return rc;
     }
     return ACL_SUCCESS;
 }

@@ -17,6 +17,9 @@ struct hacl_kernel_args {
     const struct hacl_graph *g;
     const struct hacl_node *node;
     void **bufs; /* one per graph tensor: its memory for this execution */
+    /* A kernel that meets bad data at run time (an index out of range)
+     * stores a message here; the execution then fails with it. */
+    const char **error;
 };
 
 struct hacl_op {
@@ -43,9 +46,20 @@ aclError hacl_conv_geometry(struct hacl_graph *g, const struct hacl_node *n, str
 aclError hacl_pool_geometry(struct hacl_graph *g, const struct hacl_node *n, struct hacl_conv_geom *cg, char *why,
                             size_t whylen);
 
+/* Data-movement operators (ops_tensor.c). */
+extern const struct hacl_op hacl_tensor_ops[];
+extern const size_t hacl_tensor_nops;
+
+/* Reads a constant int64 or int32 vector of at most max values: the count,
+ * or -1 if t is not one. */
+int hacl_const_ints(const struct hacl_tensor *t, int64_t *out, int max);
+
 /* The operator named op_type, or NULL. */
 const struct hacl_op *hacl_op_find(const char *op_type);
-/* Infers every node's outputs in order: 0, or an error naming the node. */
+/* Infers every node's outputs in order: 0, or an error naming the node.
+ * Nodes whose inputs are all constants (and Shape, whose output depends
+ * only on static shapes) are computed here, once: their outputs become
+ * constants the graph owns and the node is marked folded. */
 aclError hacl_infer_shapes(struct hacl_graph *g, char *why, size_t whylen);
 
 #endif

@@ -44,6 +44,7 @@ struct hacl_node {
     size_t ninputs, noutputs;
     int *inputs;       /* tensor indices, -1 for an omitted optional input */
     int *outputs;
+    int folded;        /* computed at load (constant folding) */
 };
 
 struct hacl_graph {

@@ -905,7 +905,9 @@ aclError hacl_prog_build(const struct hacl_graph *g, int reference, struct hacl_
         p->native[g->inputs[i]] = p->plainb[g->inputs[i]] = b;
     }
     for (size_t i = 0; i < g->nnodes && rc == ACL_SUCCESS; i++) {
-        if (p->absorbed[i])
+        if (g->nodes[i].folded)
+            consumed(p, (int)i);
+        if (p->absorbed[i] || g->nodes[i].folded)
             continue;
         if (node_step(p, (int)i, &rc) < 0)
             break;
@@ -1179,8 +1181,13 @@ aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const
             if (pending)
                 dnnl_stream_wait(c->stream);
             pending = 0;
-            struct hacl_kernel_args a = {g, &g->nodes[st->node], c->tptr};
+            const char *err = NULL;
+            struct hacl_kernel_args a = {g, &g->nodes[st->node], c->tptr, &err};
             hacl_op_find(g->nodes[st->node].op)->run(&a);
+            if (err) {
+                snprintf(why, whylen, "node '%s' (%s): %s", g->nodes[st->node].name, g->nodes[st->node].op, err);
+                return ACL_ERROR_FAILURE;
+            }
         } else {
             dnnl_status_t ds = dnnl_primitive_execute(st->prim, c->stream, st->nargs + st->has_scratch, c->args[s]);
             if (ds != dnnl_success) {

@@ -1,0 +1,811 @@
+/*
+ * Data-movement operators: Constant, Shape, Squeeze, Unsqueeze, Gather,
+ * Slice, Split, Pad, Resize and Upsample (shape inference and reference C
+ * kernels, see kernels.h). Inputs that decide output shapes (axes, starts,
+ * pads, sizes...) must be constants, or computed from constants: hostacl
+ * plans static shapes.
+ */
+#include <math.h>
+#include <stdint.h>
+
+#include "device/alloc.h"
+#include "kernel_impl.h"
+
+enum { I32 = 6 };
+
+#define DYNAMIC(what)                                                                                           \
+    why_fail(why, whylen, ACL_ERROR_OP_UNSUPPORTED_DYNAMIC,                                                     \
+             "node '%s' (%s): %s is computed at run time; hostacl needs it constant (static shapes)", n->name, \
+             n->op, what)
+
+static size_t esize(const struct hacl_tensor *t)
+{
+    return hacl_onnx_type_size(t->onnx_type);
+}
+
+/* Strides in elements of a row-major tensor. */
+static void strides_of(const struct hacl_tensor *t, int64_t *st)
+{
+    int64_t s = 1;
+    for (int i = t->rank - 1; i >= 0; i--) {
+        st[i] = s;
+        s *= t->dims[i];
+    }
+}
+
+/* Reads a constant int vector input, or an ints attribute: count or -1. */
+static int ints_from(struct hacl_graph *g, const struct hacl_node *n, size_t input, const char *attr_name,
+                     int64_t *out, int max)
+{
+    if (input < n->ninputs && n->inputs[input] >= 0)
+        return hacl_const_ints(IN(n, input), out, max);
+    return attr_name ? hacl_attr_ints(n, attr_name, out, max) : -1;
+}
+
+/* ---- Constant ---- */
+
+static aclError infer_constant(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    if (n->noutputs < 1 || n->outputs[0] < 0)
+        return FAIL("node '%s' (Constant) has no output", n->name);
+    const Onnx__NodeProto *np = n->proto;
+    struct hacl_tensor *o = OUT(n, 0);
+    if (np->n_attribute != 1)
+        return FAIL("node '%s' (Constant) needs exactly one value attribute", n->name);
+    const Onnx__AttributeProto *a = np->attribute[0];
+    const char *an = a->name ? a->name : "";
+    int64_t one = 1;
+    if (strcmp(an, "value") == 0 && a->t) {
+        const char *keep = o->name;
+        aclError rc = hacl_onnx_tensor_view(a->t, o, NULL, why, whylen);
+        o->name = keep;
+        if (rc != ACL_SUCCESS)
+            return rc;
+    } else if (strcmp(an, "value_float") == 0 && a->has_f) {
+        set_out(o, F32, 0, NULL);
+        o->data = &a->f;
+    } else if (strcmp(an, "value_floats") == 0) {
+        int64_t k = (int64_t)a->n_floats;
+        set_out(o, F32, 1, &k);
+        o->data = a->floats;
+    } else if (strcmp(an, "value_int") == 0 && a->has_i) {
+        set_out(o, I64, 0, NULL);
+        o->data = &a->i;
+    } else if (strcmp(an, "value_ints") == 0) {
+        int64_t k = (int64_t)a->n_ints;
+        set_out(o, I64, 1, &k);
+        o->data = a->ints;
+    } else {
+        (void)one;
+        return UNSUPPORTED("node '%s' (Constant): attribute '%s' is not supported", n->name, an);
+    }
+    o->is_const = 1;
+    o->bytes = numel(o) * hacl_onnx_type_size(o->onnx_type);
+    return ACL_SUCCESS;
+}
+
+static void run_nothing(const struct hacl_kernel_args *a)
+{
+    (void)a; /* constants are made at load */
+}
+
+/* ---- Shape ---- */
+
+static void shape_range(const struct hacl_node *n, int rank, int64_t *start, int64_t *end)
+{
+    *start = hacl_attr_int(n, "start", 0);
+    *end = hacl_attr_int(n, "end", rank);
+    if (*start < 0)
+        *start += rank;
+    if (*end < 0)
+        *end += rank;
+    *start = *start < 0 ? 0 : *start > rank ? rank : *start;
+    *end = *end < 0 ? 0 : *end > rank ? rank : *end;
+    if (*end < *start)
+        *end = *start;
+}
+
+static aclError infer_shape(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 1, 1, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 0, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    int64_t s, e;
+    shape_range(n, IN(n, 0)->rank, &s, &e);
+    int64_t k = e - s;
+    set_out(OUT(n, 0), I64, 1, &k);
+    return ACL_SUCCESS;
+}
+
+static void run_shape(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    int64_t s, e, *y = a->bufs[n->outputs[0]];
+    shape_range(n, IN(n, 0)->rank, &s, &e);
+    for (int64_t i = s; i < e; i++)
+        y[i - s] = IN(n, 0)->dims[i];
+}
+
+/* ---- Squeeze, Unsqueeze (data is copied as is) ---- */
+
+static void run_copy_bytes(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    size_t bytes = numel(IN(n, 0)) * esize(IN(n, 0));
+    if (a->bufs[n->outputs[0]] != a->bufs[n->inputs[0]] && bytes)
+        memcpy(a->bufs[n->outputs[0]], a->bufs[n->inputs[0]], bytes);
+}
+
+static aclError infer_squeeze(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 1, 2, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 0, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *x = IN(n, 0);
+    int64_t axes[HACL_MAX_RANK];
+    int k = ints_from(g, n, 1, "axes", axes, HACL_MAX_RANK);
+    if (k < 0 && has_input(n, 1))
+        return DYNAMIC("the axes input");
+    int drop[HACL_MAX_RANK] = {0};
+    for (int i = 0; i < k; i++) {
+        int64_t ax = axes[i] < 0 ? axes[i] + x->rank : axes[i];
+        if (ax < 0 || ax >= x->rank || x->dims[ax] != 1)
+            return FAIL("node '%s' (Squeeze): axis %lld is out of range or not of size 1", n->name,
+                        (long long)axes[i]);
+        drop[ax] = 1;
+    }
+    int64_t d[HACL_MAX_RANK];
+    int r = 0;
+    for (int i = 0; i < x->rank; i++)
+        if (!(k >= 0 ? drop[i] : x->dims[i] == 1))
+            d[r++] = x->dims[i];
+    set_out(OUT(n, 0), x->onnx_type, r, d);
+    return ACL_SUCCESS;
+}
+
+static aclError infer_unsqueeze(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 1, 2, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 0, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *x = IN(n, 0);
+    int64_t axes[HACL_MAX_RANK];
+    int k = ints_from(g, n, 1, "axes", axes, HACL_MAX_RANK);
+    if (k < 0)
+        return has_input(n, 1) ? DYNAMIC("the axes input") : FAIL("node '%s' (Unsqueeze) has no axes", n->name);
+    int r = x->rank + k;
+    if (r > HACL_MAX_RANK)
+        return UNSUPPORTED("node '%s' (Unsqueeze): rank %d is more than hostacl handles", n->name, r);
+    int ins[HACL_MAX_RANK] = {0};
+    for (int i = 0; i < k; i++) {
+        int64_t ax = axes[i] < 0 ? axes[i] + r : axes[i];
+        if (ax < 0 || ax >= r || ins[ax]++)
+            return FAIL("node '%s' (Unsqueeze): axis %lld is out of range or repeated", n->name, (long long)axes[i]);
+    }
+    int64_t d[HACL_MAX_RANK];
+    for (int i = 0, j = 0; i < r; i++)
+        d[i] = ins[i] ? 1 : x->dims[j++];
+    set_out(OUT(n, 0), x->onnx_type, r, d);
+    return ACL_SUCCESS;
+}
+
+/* ---- Gather ---- */
+
+static aclError infer_gather(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 2, 2, why, whylen);
+    for (size_t i = 0; rc == ACL_SUCCESS && i < 2; i++)
+        rc = has_input(n, i) ? need_known(g, n, i, why, whylen) : FAIL("node '%s' (Gather) lacks an input", n->name);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *x = IN(n, 0), *idx = IN(n, 1);
+    if (idx->onnx_type != I64 && idx->onnx_type != I32)
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (Gather): indices must be int64 or int32",
+                        n->name);
+    int64_t axis = hacl_attr_int(n, "axis", 0);
+    if (axis < 0)
+        axis += x->rank;
+    if (axis < 0 || axis >= x->rank)
+        return FAIL("node '%s' (Gather): axis out of range", n->name);
+    int r = x->rank - 1 + idx->rank;
+    if (r > HACL_MAX_RANK)
+        return UNSUPPORTED("node '%s' (Gather): output rank %d is more than hostacl handles", n->name, r);
+    int64_t d[HACL_MAX_RANK];
+    int k = 0;
+    for (int i = 0; i < axis; i++)
+        d[k++] = x->dims[i];
+    for (int i = 0; i < idx->rank; i++)
+        d[k++] = idx->dims[i];
+    for (int i = (int)axis + 1; i < x->rank; i++)
+        d[k++] = x->dims[i];
+    set_out(OUT(n, 0), x->onnx_type, r, d);
+    return ACL_SUCCESS;
+}
+
+static void run_gather(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    const struct hacl_tensor *x = IN(n, 0), *idx = IN(n, 1);
+    int64_t axis = hacl_attr_int(n, "axis", 0);
+    if (axis < 0)
+        axis += x->rank;
+    size_t es = esize(x), outer = 1, inner = es, ni = numel(idx);
+    for (int i = 0; i < axis; i++)
+        outer *= (size_t)x->dims[i];
+    for (int i = (int)axis + 1; i < x->rank; i++)
+        inner *= (size_t)x->dims[i];
+    int64_t dim = x->dims[axis];
+    const char *src = a->bufs[n->inputs[0]];
+    char *y = a->bufs[n->outputs[0]];
+    for (size_t j = 0; j < ni; j++) {
+        int64_t v = idx->onnx_type == I64 ? ((const int64_t *)a->bufs[n->inputs[1]])[j]
+                                          : ((const int32_t *)a->bufs[n->inputs[1]])[j];
+        if (v < 0)
+            v += dim;
+        if (v < 0 || v >= dim) {
+            *a->error = "an index is out of range";
+            v = 0;
+            if (!dim)
+                return;
+        }
+        for (size_t o = 0; o < outer; o++)
+            memcpy(y + (o * ni + j) * inner, src + (o * (size_t)dim + (size_t)v) * inner, inner);
+    }
+}
+
+/* ---- Slice ---- */
+
+struct slice {
+    int64_t start[HACL_MAX_RANK], step[HACL_MAX_RANK], len[HACL_MAX_RANK];
+};
+
+static aclError slice_params(struct hacl_graph *g, const struct hacl_node *n, struct slice *sp, char *why,
+                             size_t whylen)
+{
+    const struct hacl_tensor *x = IN(n, 0);
+    int64_t st[HACL_MAX_RANK], en[HACL_MAX_RANK], ax[HACL_MAX_RANK], sd[HACL_MAX_RANK];
+    int opset10 = n->ninputs > 1;
+    int ks = ints_from(g, n, 1, opset10 ? NULL : "starts", st, HACL_MAX_RANK);
+    int ke = ints_from(g, n, 2, opset10 ? NULL : "ends", en, HACL_MAX_RANK);
+    if (ks < 0 || ke < 0)
+        return opset10 ? DYNAMIC("starts or ends") : FAIL("node '%s' (Slice) needs starts and ends", n->name);
+    if (ks != ke)
+        return FAIL("node '%s' (Slice): starts and ends differ in length", n->name);
+    int ka = ints_from(g, n, 3, opset10 ? NULL : "axes", ax, HACL_MAX_RANK);
+    if (ka < 0 && has_input(n, 3))
+        return DYNAMIC("the axes input");
+    int kd = ints_from(g, n, 4, NULL, sd, HACL_MAX_RANK);
+    if (kd < 0 && has_input(n, 4))
+        return DYNAMIC("the steps input");
+    if ((ka >= 0 && ka != ks) || (kd >= 0 && kd != ks))
+        return FAIL("node '%s' (Slice): axes or steps differ in length from starts", n->name);
+    int seen[HACL_MAX_RANK] = {0};
+    for (int i = 0; i < x->rank; i++) {
+        sp->start[i] = 0;
+        sp->step[i] = 1;
+        sp->len[i] = x->dims[i];
+    }
+    for (int i = 0; i < ks; i++) {
+        int64_t a = ka >= 0 ? ax[i] : i;
+        if (a < 0)
+            a += x->rank;
+        if (a < 0 || a >= x->rank || seen[a]++)
+            return FAIL("node '%s' (Slice): axis %lld is out of range or repeated", n->name, (long long)a);
+        int64_t step = kd >= 0 ? sd[i] : 1, dim = x->dims[a], s = st[i], e = en[i];
+        if (step == 0)
+            return FAIL("node '%s' (Slice): a step is 0", n->name);
+        if (s < 0)
+            s += dim;
+        if (e < 0)
+            e += dim;
+        if (step > 0) {
+            s = s < 0 ? 0 : s > dim ? dim : s;
+            e = e < 0 ? 0 : e > dim ? dim : e;
+        } else {
+            s = s < 0 ? 0 : s > dim - 1 ? dim - 1 : s;
+            e = e < -1 ? -1 : e > dim - 1 ? dim - 1 : e;
+        }
+        int64_t len = step > 0 ? (e - s + step - 1) / step : (s - e + (-step) - 1) / (-step);
+        sp->start[a] = s;
+        sp->step[a] = step;
+        sp->len[a] = len > 0 ? len : 0;
+    }
+    return ACL_SUCCESS;
+}
+
+static aclError infer_slice(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 1, 5, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 0, why, whylen);
+    struct slice sp;
+    if (rc == ACL_SUCCESS)
+        rc = slice_params(g, n, &sp, why, whylen);
+    if (rc == ACL_SUCCESS)
+        set_out(OUT(n, 0), IN(n, 0)->onnx_type, IN(n, 0)->rank, sp.len);
+    return rc;
+}
+
+/* Copies an N-d strided view: element i of the output along axis k reads
+ * input index start[k] + i * step[k]. */
+static void copy_view(const struct hacl_tensor *x, const char *src, char *dst, const int64_t *start,
+                      const int64_t *step, const int64_t *len)
+{
+    int r = x->rank;
+    size_t es = esize(x);
+    int64_t st[HACL_MAX_RANK], pos[HACL_MAX_RANK] = {0}, total = 1;
+    strides_of(x, st);
+    for (int k = 0; k < r; k++)
+        total *= len[k];
+    for (int64_t o = 0; o < total; o++) {
+        int64_t off = 0;
+        for (int k = 0; k < r; k++)
+            off += (start[k] + pos[k] * step[k]) * st[k];
+        memcpy(dst + (size_t)o * es, src + (size_t)off * es, es);
+        for (int k = r - 1; k >= 0; k--) {
+            if (++pos[k] < len[k])
+                break;
+            pos[k] = 0;
+        }
+    }
+}
+
+static void run_slice(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    struct slice sp;
+    char why[8];
+    size_t whylen = sizeof why;
+    if (slice_params((struct hacl_graph *)g, n, &sp, why, whylen) != ACL_SUCCESS)
+        return; /* checked at load */
+    copy_view(IN(n, 0), a->bufs[n->inputs[0]], a->bufs[n->outputs[0]], sp.start, sp.step, sp.len);
+}
+
+/* ---- Split ---- */
+
+static aclError split_sizes(struct hacl_graph *g, const struct hacl_node *n, int64_t *axis, int64_t *sizes,
+                            char *why, size_t whylen)
+{
+    const struct hacl_tensor *x = IN(n, 0);
+    *axis = hacl_attr_int(n, "axis", 0);
+    if (*axis < 0)
+        *axis += x->rank;
+    if (*axis < 0 || *axis >= x->rank)
+        return FAIL("node '%s' (Split): axis out of range", n->name);
+    int k = (int)n->noutputs;
+    if (k < 1 || k > 64)
+        return UNSUPPORTED("node '%s' (Split): %d outputs", n->name, k);
+    int64_t dim = x->dims[*axis];
+    int given = ints_from(g, n, 1, "split", sizes, 64);
+    if (given < 0 && has_input(n, 1))
+        return DYNAMIC("the split input");
+    if (given >= 0) {
+        int64_t sum = 0;
+        for (int i = 0; i < given; i++)
+            sum += sizes[i] < 0 ? -1 : sizes[i];
+        if (given != k || sum != dim)
+            return FAIL("node '%s' (Split): the sizes do not add up to %lld over %d outputs", n->name,
+                        (long long)dim, k);
+    } else {
+        if (dim % k)
+            return FAIL("node '%s' (Split): %lld does not split into %d equal parts", n->name, (long long)dim, k);
+        for (int i = 0; i < k; i++)
+            sizes[i] = dim / k;
+    }
+    return ACL_SUCCESS;
+}
+
+static aclError infer_split(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 1, 2, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 0, why, whylen);
+    int64_t axis, sizes[64];
+    if (rc == ACL_SUCCESS)
+        rc = split_sizes(g, n, &axis, sizes, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *x = IN(n, 0);
+    for (size_t i = 0; i < n->noutputs; i++) {
+        if (n->outputs[i] < 0)
+            continue;
+        int64_t d[HACL_MAX_RANK];
+        memcpy(d, x->dims, sizeof(int64_t) * (size_t)x->rank);
+        d[axis] = sizes[i];
+        set_out(OUT(n, i), x->onnx_type, x->rank, d);
+    }
+    return ACL_SUCCESS;
+}
+
+static void run_split(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    int64_t axis, sizes[64];
+    char why[8];
+    size_t whylen = sizeof why;
+    if (split_sizes((struct hacl_graph *)g, n, &axis, sizes, why, whylen) != ACL_SUCCESS)
+        return;
+    const struct hacl_tensor *x = IN(n, 0);
+    int64_t start[HACL_MAX_RANK] = {0}, step[HACL_MAX_RANK], len[HACL_MAX_RANK];
+    for (int k = 0; k < x->rank; k++)
+        step[k] = 1, len[k] = x->dims[k];
+    for (size_t i = 0; i < n->noutputs; i++) {
+        len[axis] = sizes[i];
+        if (n->outputs[i] >= 0)
+            copy_view(x, a->bufs[n->inputs[0]], a->bufs[n->outputs[i]], start, step, len);
+        start[axis] += sizes[i];
+    }
+}
+
+/* ---- Pad ---- */
+
+struct pad {
+    int64_t pads[2 * HACL_MAX_RANK];
+    int mode; /* 0 constant, 1 reflect, 2 edge */
+    double value;
+};
+
+static aclError pad_params(struct hacl_graph *g, const struct hacl_node *n, struct pad *pp, char *why, size_t whylen)
+{
+    const struct hacl_tensor *x = IN(n, 0);
+    int r = x->rank;
+    int k = ints_from(g, n, 1, g->opset >= 11 ? NULL : "pads", pp->pads, 2 * HACL_MAX_RANK);
+    if (k < 0 && g->opset < 11)
+        k = hacl_attr_ints(n, "paddings", pp->pads, 2 * HACL_MAX_RANK);
+    if (k < 0)
+        return has_input(n, 1) ? DYNAMIC("the pads input") : FAIL("node '%s' (Pad) has no pads", n->name);
+    if (k != 2 * r)
+        return FAIL("node '%s' (Pad): %d pads for rank %d", n->name, k, r);
+    const Onnx__AttributeProto *m = attr(n, "mode");
+    const char *mode = m && m->has_s ? (const char *)m->s.data : "constant";
+    size_t ml = m && m->has_s ? m->s.len : 8;
+    pp->mode = ml == 8 && !strncmp(mode, "constant", 8) ? 0 : ml == 7 && !strncmp(mode, "reflect", 7) ? 1
+             : ml == 4 && !strncmp(mode, "edge", 4)     ? 2
+                                                        : -1;
+    if (pp->mode < 0)
+        return UNSUPPORTED("node '%s' (Pad): mode '%.*s' is not supported", n->name, (int)ml, mode);
+    if (x->onnx_type != F32 && x->onnx_type != I64 && x->onnx_type != I32)
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (Pad) pads float32, int32 and int64",
+                        n->name);
+    pp->value = hacl_attr_float(n, "value", 0.0f);
+    if (has_input(n, 2)) {
+        const struct hacl_tensor *v = IN(n, 2);
+        if (!v->is_const)
+            return DYNAMIC("the constant_value input");
+        if (v->onnx_type != x->onnx_type || numel(v) != 1)
+            return FAIL("node '%s' (Pad): constant_value must be one value of the input's type", n->name);
+        pp->value = v->onnx_type == F32 ? *(const float *)v->data
+                  : v->onnx_type == I64 ? (double)*(const int64_t *)v->data
+                                        : *(const int32_t *)v->data;
+    }
+    for (int i = 0; i < r; i++) {
+        int64_t d = x->dims[i] + pp->pads[i] + pp->pads[i + r];
+        if (d < 0)
+            return FAIL("node '%s' (Pad): negative pads remove more than axis %d holds", n->name, i);
+        if (pp->mode == 1 && (pp->pads[i] >= x->dims[i] || pp->pads[i + r] >= x->dims[i]) &&
+            (pp->pads[i] > 0 || pp->pads[i + r] > 0))
+            return UNSUPPORTED("node '%s' (Pad): reflect pads must be shorter than the axis", n->name);
+        if (pp->mode != 0 && x->dims[i] == 0 && d > 0)
+            return FAIL("node '%s' (Pad): cannot %s an empty axis", n->name, pp->mode == 1 ? "reflect" : "extend");
+    }
+    return ACL_SUCCESS;
+}
+
+static aclError infer_pad(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 1, 3, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 0, why, whylen);
+    struct pad pp;
+    if (rc == ACL_SUCCESS)
+        rc = pad_params(g, n, &pp, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *x = IN(n, 0);
+    int64_t d[HACL_MAX_RANK];
+    for (int i = 0; i < x->rank; i++)
+        d[i] = x->dims[i] + pp.pads[i] + pp.pads[i + x->rank];
+    set_out(OUT(n, 0), x->onnx_type, x->rank, d);
+    return ACL_SUCCESS;
+}
+
+static void run_pad(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    struct pad pp;
+    char why[8];
+    size_t whylen = sizeof why;
+    if (pad_params((struct hacl_graph *)g, n, &pp, why, whylen) != ACL_SUCCESS)
+        return;
+    const struct hacl_tensor *x = IN(n, 0), *o = OUT(n, 0);
+    int r = x->rank;
+    size_t es = esize(x);
+    int64_t st[HACL_MAX_RANK], pos[HACL_MAX_RANK] = {0}, total = (int64_t)numel(o);
+    strides_of(x, st);
+    const char *src = a->bufs[n->inputs[0]];
+    char *y = a->bufs[n->outputs[0]];
+    for (int64_t e = 0; e < total; e++) {
+        int64_t off = 0;
+        int outside = 0;
+        for (int k = 0; k < r; k++) {
+            int64_t i = pos[k] - pp.pads[k], d = x->dims[k];
+            if (i < 0 || i >= d) {
+                if (pp.mode == 0)
+                    outside = 1;
+                else if (pp.mode == 2)
+                    i = i < 0 ? 0 : d - 1;
+                else
+                    i = i < 0 ? -i : 2 * (d - 1) - i;
+            }
+            off += i * st[k];
+        }
+        char *dst = y + (size_t)e * es;
+        if (!outside)
+            memcpy(dst, src + (size_t)off * es, es);
+        else if (x->onnx_type == F32)
+            *(float *)dst = (float)pp.value;
+        else if (x->onnx_type == I64)
+            *(int64_t *)dst = (int64_t)pp.value;
+        else
+            *(int32_t *)dst = (int32_t)pp.value;
+        for (int k = r - 1; k >= 0; k--) {
+            if (++pos[k] < o->dims[k])
+                break;
+            pos[k] = 0;
+        }
+    }
+}
+
+/* ---- Resize, Upsample (nearest and linear, any rank) ---- */
+
+enum { CT_HALF_PIXEL, CT_ASYMMETRIC, CT_ALIGN_CORNERS, CT_PYTORCH_HALF_PIXEL, CT_TF_HALF_PIXEL_NN };
+enum { NM_ROUND_PREFER_FLOOR, NM_ROUND_PREFER_CEIL, NM_FLOOR, NM_CEIL };
+
+struct resize {
+    int linear, coord, nearest;
+    double scale[HACL_MAX_RANK];
+    int64_t out[HACL_MAX_RANK];
+};
+
+static int str_is(const Onnx__AttributeProto *a, const char *s)
+{
+    return a && a->has_s && a->s.len == strlen(s) && !strncmp((const char *)a->s.data, s, a->s.len);
+}
+
+static aclError resize_params(struct hacl_graph *g, const struct hacl_node *n, struct resize *rp, char *why,
+                              size_t whylen)
+{
+    const struct hacl_tensor *x = IN(n, 0);
+    int r = x->rank, upsample = strcmp(n->op, "Upsample") == 0;
+    const Onnx__AttributeProto *mode = attr(n, "mode");
+    rp->linear = str_is(mode, "linear") || str_is(mode, "bilinear");
+    if (mode && !rp->linear && !str_is(mode, "nearest"))
+        return UNSUPPORTED("node '%s' (%s): mode '%.*s' is not supported (nearest and linear are)", n->name, n->op,
+                           (int)mode->s.len, (const char *)mode->s.data);
+    /* Resize-10 and Upsample map output x to input x / scale and take the
+     * floor for nearest; Resize-11+ names both choices. */
+    int v11 = !upsample && g->opset >= 11;
+    rp->coord = v11 ? CT_HALF_PIXEL : CT_ASYMMETRIC;
+    rp->nearest = v11 ? NM_ROUND_PREFER_FLOOR : NM_FLOOR;
+    if (v11) {
+        const Onnx__AttributeProto *ct = attr(n, "coordinate_transformation_mode");
+        if (ct) {
+            rp->coord = str_is(ct, "half_pixel")           ? CT_HALF_PIXEL
+                      : str_is(ct, "asymmetric")           ? CT_ASYMMETRIC
+                      : str_is(ct, "align_corners")        ? CT_ALIGN_CORNERS
+                      : str_is(ct, "pytorch_half_pixel")   ? CT_PYTORCH_HALF_PIXEL
+                      : str_is(ct, "tf_half_pixel_for_nn") ? CT_TF_HALF_PIXEL_NN
+                                                           : -1;
+            if (rp->coord < 0)
+                return UNSUPPORTED("node '%s' (Resize): coordinate_transformation_mode '%.*s' is not supported",
+                                   n->name, (int)ct->s.len, (const char *)ct->s.data);
+        }
+        const Onnx__AttributeProto *nm = attr(n, "nearest_mode");
+        if (nm) {
+            rp->nearest = str_is(nm, "round_prefer_floor")  ? NM_ROUND_PREFER_FLOOR
+                        : str_is(nm, "round_prefer_ceil") ? NM_ROUND_PREFER_CEIL
+                        : str_is(nm, "floor")             ? NM_FLOOR
+                        : str_is(nm, "ceil")              ? NM_CEIL
+                                                          : -1;
+            if (rp->nearest < 0)
+                return UNSUPPORTED("node '%s' (Resize): nearest_mode is not supported", n->name);
+        }
+    }
+    /* Scales: an attribute (Upsample-7), input 1 (Resize-10, Upsample-9) or
+     * input 2 (Resize-11+); or sizes, input 3. */
+    const struct hacl_tensor *sc = NULL, *sz = NULL;
+    float attr_scales[HACL_MAX_RANK];
+    int nattr = 0;
+    if (upsample && n->ninputs < 2) {
+        const Onnx__AttributeProto *a = attr(n, "scales");
+        nattr = a ? (int)a->n_floats : 0;
+        for (int i = 0; i < nattr && i < HACL_MAX_RANK; i++)
+            attr_scales[i] = a->floats[i];
+        if (nattr != r)
+            return FAIL("node '%s' (Upsample) needs %d scales", n->name, r);
+    } else {
+        size_t si = v11 ? 2 : 1;
+        sc = has_input(n, si) ? IN(n, si) : NULL;
+        sz = v11 && has_input(n, 3) ? IN(n, 3) : NULL;
+        if (sc && numel(sc) == 0)
+            sc = NULL;
+        if ((sc && !sc->is_const) || (sz && !sz->is_const))
+            return DYNAMIC("scales or sizes");
+        if (!sc && !sz)
+            return FAIL("node '%s' (%s) needs scales or sizes", n->name, n->op);
+        if (sc && (sc->onnx_type != F32 || (int64_t)numel(sc) != r))
+            return FAIL("node '%s' (%s): scales must be %d float32 values", n->name, n->op, r);
+    }
+    if (v11 && attr(n, "exclude_outside") && hacl_attr_int(n, "exclude_outside", 0))
+        return UNSUPPORTED("node '%s' (Resize): exclude_outside is not supported", n->name);
+    int64_t sizes[HACL_MAX_RANK];
+    if (sz && !sc) {
+        if (hacl_const_ints(sz, sizes, HACL_MAX_RANK) != r)
+            return FAIL("node '%s' (Resize): sizes must be %d int64 values", n->name, r);
+    }
+    for (int i = 0; i < r; i++) {
+        if (sc || nattr) {
+            double s = sc ? ((const float *)sc->data)[i] : attr_scales[i];
+            if (!(s > 0))
+                return FAIL("node '%s' (%s): scales must be positive", n->name, n->op);
+            rp->scale[i] = s;
+            rp->out[i] = (int64_t)floor((double)x->dims[i] * s);
+        } else {
+            if (sizes[i] < 0)
+                return FAIL("node '%s' (Resize): sizes must not be negative", n->name);
+            rp->out[i] = sizes[i];
+            rp->scale[i] = x->dims[i] ? (double)sizes[i] / (double)x->dims[i] : 1.0;
+        }
+    }
+    return ACL_SUCCESS;
+}
+
+static aclError infer_resize(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 1, 4, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 0, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    if (IN(n, 0)->onnx_type != F32)
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (%s) resizes float32 only", n->name,
+                        n->op);
+    struct resize rp;
+    if ((rc = resize_params(g, n, &rp, why, whylen)) != ACL_SUCCESS)
+        return rc;
+    set_out(OUT(n, 0), F32, IN(n, 0)->rank, rp.out);
+    return ACL_SUCCESS;
+}
+
+/* Output coordinate i of an axis, in input coordinates. */
+static double source_coord(const struct resize *rp, int axis, int64_t i, int64_t in_len)
+{
+    double s = rp->scale[axis], x = (double)i;
+    int64_t out_len = rp->out[axis];
+    switch (rp->coord) {
+    case CT_HALF_PIXEL: return (x + 0.5) / s - 0.5;
+    case CT_PYTORCH_HALF_PIXEL: return out_len > 1 ? (x + 0.5) / s - 0.5 : 0.0;
+    case CT_ALIGN_CORNERS: {
+        /* The resized length is in_len * scale, before rounding. */
+        double len = (double)in_len * s;
+        return out_len > 1 && len > 1 ? x * (double)(in_len - 1) / (len - 1) : 0.0;
+    }
+    case CT_TF_HALF_PIXEL_NN: return (x + 0.5) / s;
+    default: return x / s;
+    }
+}
+
+static int64_t nearest_index(int mode, double x, int64_t len)
+{
+    double f = floor(x);
+    int64_t i;
+    switch (mode) {
+    case NM_FLOOR: i = (int64_t)f; break;
+    case NM_CEIL: i = (int64_t)ceil(x); break;
+    case NM_ROUND_PREFER_CEIL: i = x - f == 0.5 ? (int64_t)f + 1 : (int64_t)llround(x); break;
+    default: i = x - f == 0.5 ? (int64_t)f : (int64_t)llround(x); break;
+    }
+    return i < 0 ? 0 : i >= len ? len - 1 : i;
+}
+
+static void run_resize(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    struct resize rp;
+    char why[8];
+    size_t whylen = sizeof why;
+    if (resize_params((struct hacl_graph *)g, n, &rp, why, whylen) != ACL_SUCCESS)
+        return;
+    const struct hacl_tensor *x = IN(n, 0);
+    int r = x->rank;
+    int64_t st[HACL_MAX_RANK], total = 1;
+    strides_of(x, st);
+    for (int k = 0; k < r; k++)
+        total *= rp.out[k];
+    /* Per axis and output coordinate: the two input indices and weight. */
+    int64_t *lo[HACL_MAX_RANK], *hi[HACL_MAX_RANK];
+    double *w[HACL_MAX_RANK];
+    int ok = 1;
+    for (int k = 0; k < r; k++) {
+        size_t m = (size_t)(rp.out[k] ? rp.out[k] : 1);
+        lo[k] = hacl_malloc(m * sizeof(int64_t));
+        hi[k] = hacl_malloc(m * sizeof(int64_t));
+        w[k] = hacl_malloc(m * sizeof(double));
+        ok = ok && lo[k] && hi[k] && w[k];
+        for (int64_t i = 0; ok && i < rp.out[k]; i++) {
+            int64_t len = x->dims[k];
+            double c = source_coord(&rp, k, i, len);
+            if (!rp.linear) {
+                lo[k][i] = hi[k][i] = nearest_index(rp.nearest, c, len);
+                w[k][i] = 0;
+            } else {
+                c = c < 0 ? 0 : c > (double)(len - 1) ? (double)(len - 1) : c;
+                int64_t i0 = (int64_t)floor(c);
+                lo[k][i] = i0;
+                hi[k][i] = i0 + 1 < len ? i0 + 1 : i0;
+                w[k][i] = c - (double)i0;
+            }
+        }
+    }
+    if (!ok) {
+        *a->error = "out of memory resizing";
+    } else {
+        const float *src = a->bufs[n->inputs[0]];
+        float *y = a->bufs[n->outputs[0]];
+        int64_t pos[HACL_MAX_RANK] = {0};
+        for (int64_t e = 0; e < total; e++) {
+            /* Sum over the 2^r corners, skipping those of weight 0. */
+            double acc = 0;
+            for (unsigned corner = 0; corner < (1u << r); corner++) {
+                double wt = 1;
+                int64_t off = 0;
+                for (int k = 0; k < r && wt != 0; k++) {
+                    int up = (corner >> k) & 1;
+                    double wk = w[k][pos[k]];
+                    wt *= up ? wk : 1 - wk;
+                    off += (up ? hi[k][pos[k]] : lo[k][pos[k]]) * st[k];
+                }
+                if (wt != 0)
+                    acc += wt * src[off];
+            }
+            y[e] = (float)acc;
+            for (int k = r - 1; k >= 0; k--) {
+                if (++pos[k] < rp.out[k])
+                    break;
+                pos[k] = 0;
+            }
+        }
+    }
+    for (int k = 0; k < r; k++) {
+        hacl_free(lo[k]);
+        hacl_free(hi[k]);
+        hacl_free(w[k]);
+    }
+}
+
+const struct hacl_op hacl_tensor_ops[] = {
+    {"Constant", infer_constant, run_nothing},
+    {"Shape", infer_shape, run_shape},
+    {"Squeeze", infer_squeeze, run_copy_bytes},
+    {"Unsqueeze", infer_unsqueeze, run_copy_bytes},
+    {"Gather", infer_gather, run_gather},
+    {"Slice", infer_slice, run_slice},
+    {"Split", infer_split, run_split},
+    {"Pad", infer_pad, run_pad},
+    {"Resize", infer_resize, run_resize},
+    {"Upsample", infer_resize, run_resize},
+};
+const size_t hacl_tensor_nops = sizeof hacl_tensor_ops / sizeof hacl_tensor_ops[0];

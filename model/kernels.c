@@ -904,6 +904,177 @@ static void run_bn(const struct hacl_kernel_args *a)
         }
 }
 
+/* ---- LRN (across channels) ---- */
+
+static aclError infer_lrn(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = infer_float_same(g, n, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    if (IN(n, 0)->rank < 3)
+        return FAIL("node '%s' (LRN) needs an input of rank 3 or more", n->name);
+    if (hacl_attr_int(n, "size", 0) < 1)
+        return FAIL("node '%s' (LRN) needs a positive size", n->name);
+    return ACL_SUCCESS;
+}
+
+static void run_lrn(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    const struct hacl_tensor *t = IN(n, 0);
+    float alpha = hacl_attr_float(n, "alpha", 1e-4f), beta = hacl_attr_float(n, "beta", 0.75f);
+    float bias = hacl_attr_float(n, "bias", 1.0f);
+    int64_t size = hacl_attr_int(n, "size", 1), lo = (size - 1) / 2, hi = size - 1 - lo;
+    const float *x = a->bufs[n->inputs[0]];
+    float *y = a->bufs[n->outputs[0]];
+    int64_t N = t->dims[0], C = t->dims[1], inner = (int64_t)numel(t) / (N * C);
+    for (int64_t b = 0; b < N; b++)
+        for (int64_t c = 0; c < C; c++)
+            for (int64_t i = 0; i < inner; i++) {
+                double sq = 0;
+                for (int64_t k = c - lo; k <= c + hi; k++)
+                    if (k >= 0 && k < C) {
+                        double v = x[(b * C + k) * inner + i];
+                        sq += v * v;
+                    }
+                int64_t at = (b * C + c) * inner + i;
+                y[at] = (float)(x[at] / pow(bias + alpha / (double)size * sq, beta));
+            }
+}
+
+/* ---- ConvTranspose (1 to 3 spatial dims) ---- */
+
+struct deconv_geom {
+    int sp;                     /* spatial dims */
+    int64_t n, c, m, group;
+    int64_t in[3], k[3], out[3], s[3], d[3], pb[3];
+};
+
+static aclError deconv_geometry(struct hacl_graph *g, const struct hacl_node *n, struct deconv_geom *dg, char *why,
+                                size_t whylen)
+{
+    const struct hacl_tensor *x = IN(n, 0), *w = IN(n, 1);
+    int sp = x->rank - 2;
+    if (sp < 1 || sp > 3 || w->rank != x->rank)
+        return UNSUPPORTED("node '%s' (ConvTranspose): 1 to 3 spatial dims are supported", n->name);
+    memset(dg, 0, sizeof *dg);
+    dg->sp = sp;
+    dg->n = x->dims[0], dg->c = x->dims[1], dg->group = hacl_attr_int(n, "group", 1);
+    if (dg->group < 1 || dg->c % dg->group || w->dims[0] != dg->c)
+        return FAIL("node '%s' (ConvTranspose): channels %lld, weight %lld and group %lld do not fit", n->name,
+                    (long long)dg->c, (long long)w->dims[0], (long long)dg->group);
+    dg->m = w->dims[1] * dg->group;
+    int64_t s[3] = {1, 1, 1}, d[3] = {1, 1, 1}, p[6] = {0}, op[3] = {0}, os[3] = {0}, ks[3];
+    hacl_attr_ints(n, "strides", s, 3);
+    hacl_attr_ints(n, "dilations", d, 3);
+    hacl_attr_ints(n, "pads", p, 6);
+    hacl_attr_ints(n, "output_padding", op, 3);
+    int nos = hacl_attr_ints(n, "output_shape", os, 3);
+    if (hacl_attr_ints(n, "kernel_shape", ks, 3) == sp)
+        for (int i = 0; i < sp; i++)
+            if (ks[i] != w->dims[2 + i])
+                return FAIL("node '%s' (ConvTranspose): kernel_shape does not match the weight", n->name);
+    const Onnx__AttributeProto *ap = attr(n, "auto_pad");
+    int same = ap && ap->has_s && ap->s.len >= 5 && !strncmp((const char *)ap->s.data, "SAME_", 5);
+    int upper = same && ap->s.len == 10 && !strncmp((const char *)ap->s.data, "SAME_UPPER", 10);
+    for (int i = 0; i < sp; i++) {
+        if (s[i] < 1 || d[i] < 1 || op[i] < 0 || p[i] < 0 || p[i + sp] < 0)
+            return FAIL("node '%s' (ConvTranspose): strides and dilations must be positive, pads not negative",
+                        n->name);
+        dg->in[i] = x->dims[2 + i], dg->k[i] = w->dims[2 + i], dg->s[i] = s[i], dg->d[i] = d[i];
+        int64_t ek = (dg->k[i] - 1) * d[i] + 1, full = s[i] * (dg->in[i] - 1) + op[i] + ek;
+        if (nos == sp || same) {
+            int64_t want = nos == sp ? os[i] : dg->in[i] * s[i];
+            /* Padding removed from the full result (negative: zeros added
+             * at the end), split as SAME_UPPER / otherwise SAME_LOWER,
+             * halves rounded towards minus infinity. */
+            int64_t total = full - want, half = total >= 0 ? total / 2 : -((1 - total) / 2);
+            dg->pb[i] = upper ? half : total - half;
+            dg->out[i] = want;
+        } else {
+            dg->pb[i] = p[i];
+            dg->out[i] = full - p[i] - p[i + sp];
+        }
+        if (dg->out[i] < 1)
+            return FAIL("node '%s' (ConvTranspose): the output would be empty", n->name);
+    }
+    for (int i = sp; i < 3; i++)
+        dg->in[i] = dg->k[i] = dg->out[i] = dg->s[i] = dg->d[i] = 1;
+    return ACL_SUCCESS;
+}
+
+static aclError infer_deconv(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 2, 3, why, whylen);
+    for (size_t i = 0; rc == ACL_SUCCESS && i < n->ninputs; i++)
+        if (has_input(n, i))
+            rc = need_known(g, n, i, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    if (!has_input(n, 1) || IN(n, 0)->onnx_type != F32 || IN(n, 1)->onnx_type != F32)
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE,
+                        "node '%s' (ConvTranspose) computes float32 only", n->name);
+    struct deconv_geom dg;
+    if ((rc = deconv_geometry(g, n, &dg, why, whylen)) != ACL_SUCCESS)
+        return rc;
+    if (has_input(n, 2) && (IN(n, 2)->rank != 1 || IN(n, 2)->dims[0] != dg.m))
+        return FAIL("node '%s' (ConvTranspose): the bias must have %lld values", n->name, (long long)dg.m);
+    int64_t d[5] = {dg.n, dg.m, dg.out[0], dg.out[1], dg.out[2]};
+    set_out(OUT(n, 0), F32, 2 + dg.sp, d);
+    return ACL_SUCCESS;
+}
+
+static void run_deconv(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    struct deconv_geom dg;
+    char why[8];
+    if (deconv_geometry((struct hacl_graph *)g, n, &dg, why, sizeof why) != ACL_SUCCESS)
+        return;
+    const float *x = a->bufs[n->inputs[0]], *w = a->bufs[n->inputs[1]];
+    const float *b = has_input(n, 2) ? a->bufs[n->inputs[2]] : NULL;
+    float *y = a->bufs[n->outputs[0]];
+    int64_t cg = dg.c / dg.group, mg = dg.m / dg.group;
+    int64_t isz = dg.in[0] * dg.in[1] * dg.in[2], osz = dg.out[0] * dg.out[1] * dg.out[2];
+    int64_t ksz = dg.k[0] * dg.k[1] * dg.k[2];
+    for (int64_t i = 0; i < dg.n * dg.m; i++)
+        for (int64_t o = 0; o < osz; o++)
+            y[i * osz + o] = b ? b[i % dg.m] : 0.0f;
+    for (int64_t bn = 0; bn < dg.n; bn++)
+        for (int64_t c = 0; c < dg.c; c++) {
+            int64_t gi = c / cg;
+            const float *xc = x + (bn * dg.c + c) * isz;
+            for (int64_t m = 0; m < mg; m++) {
+                const float *wk = w + (c * mg + m) * ksz;
+                float *yo = y + (bn * dg.m + gi * mg + m) * osz;
+                for (int64_t i0 = 0; i0 < dg.in[0]; i0++)
+                    for (int64_t i1 = 0; i1 < dg.in[1]; i1++)
+                        for (int64_t i2 = 0; i2 < dg.in[2]; i2++) {
+                            float v = xc[(i0 * dg.in[1] + i1) * dg.in[2] + i2];
+                            for (int64_t k0 = 0; k0 < dg.k[0]; k0++) {
+                                int64_t o0 = i0 * dg.s[0] - dg.pb[0] + k0 * dg.d[0];
+                                if (o0 < 0 || o0 >= dg.out[0])
+                                    continue;
+                                for (int64_t k1 = 0; k1 < dg.k[1]; k1++) {
+                                    int64_t o1 = i1 * dg.s[1] - dg.pb[1] + k1 * dg.d[1];
+                                    if (o1 < 0 || o1 >= dg.out[1])
+                                        continue;
+                                    for (int64_t k2 = 0; k2 < dg.k[2]; k2++) {
+                                        int64_t o2 = i2 * dg.s[2] - dg.pb[2] + k2 * dg.d[2];
+                                        if (o2 < 0 || o2 >= dg.out[2])
+                                            continue;
+                                        yo[(o0 * dg.out[1] + o1) * dg.out[2] + o2] +=
+                                            v * wk[(k0 * dg.k[1] + k1) * dg.k[2] + k2];
+                                    }
+                                }
+                            }
+                        }
+            }
+        }
+}
+
 /* Dropout at inference is the identity; training mode and the mask output
  * are refused rather than computed wrongly. */
 static aclError infer_dropout(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
@@ -957,6 +1128,8 @@ static const struct hacl_op ops[] = {
     {"Gemm", infer_gemm, run_gemm},
     {"Softmax", infer_softmax, run_softmax},
     {"BatchNormalization", infer_bn, run_bn},
+    {"LRN", infer_lrn, run_lrn},
+    {"ConvTranspose", infer_deconv, run_deconv},
 };
 
 static aclError infer_all(struct hacl_graph *g, void **bufs, char *why, size_t whylen);

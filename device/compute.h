@@ -13,6 +13,9 @@
 #ifndef HOSTACL_DEVICE_COMPUTE_H
 #define HOSTACL_DEVICE_COMPUTE_H
 
+/* Threads one operator may use (the compute_threads setting); taking a
+ * turn applies it to the calling thread's OpenMP team. */
+void hacl_compute_configure(unsigned threads);
 void hacl_compute_enter(void);
 void hacl_compute_leave(void);
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "device/alloc.h"
+#include "device/compute.h"
 #include "runtime.h"
 
 struct hacl_runtime hacl_rt = {
@@ -98,6 +99,7 @@ ACL_FUNC_VISIBILITY aclError aclInit(const char *configPath)
     }
     hacl_err_set_process_mode(cfg.err_msg_process);
     hacl_sched_set_spin_us(cfg.spin_us);
+    hacl_compute_configure(cfg.compute_threads);
     hacl_rt.init_refs = 1;
     atomic_store_explicit(&hacl_rt.initialized, 1, memory_order_release);
     hacl_log(ACL_INFO, "initialised: %u device(s), %zu bytes of memory each (%s arena), %u compute and %u worker threads",

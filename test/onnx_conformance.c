@@ -63,7 +63,9 @@ static void *tensor_bytes(const Onnx__TensorProto *t, size_t *len)
         return NULL;
     *len = count * es;
     void *out = calloc(1, *len ? *len : 1);
-    if (t->has_raw_data && t->raw_data.len == *len) {
+    if (*len == 0) {
+        /* an empty tensor */
+    } else if (t->has_raw_data && t->raw_data.len == *len) {
         memcpy(out, t->raw_data.data, *len);
     } else if (t->n_float_data == count && t->data_type == 1) {
         memcpy(out, t->float_data, *len);

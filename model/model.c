@@ -175,6 +175,10 @@ static aclError prepare(const char *api, const void *bytes, size_t len, const ch
     }
     aclError rc = hacl_onnx_parse(bytes, len, dir, &g, why, sizeof why);
     hacl_free(dir);
+    /* A file's bytes are ours: the decoded model copied what it keeps, so
+     * they go now rather than after compiling (a lower peak). */
+    if (from_file)
+        hacl_free((void *)bytes);
     if (rc == ACL_SUCCESS)
         rc = hacl_infer_shapes(g, why, sizeof why);
     if (rc == ACL_SUCCESS)
@@ -212,8 +216,11 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
 {
     aclError rc;
     struct hacl_context *ctx = hacl_context_current(api, &rc);
-    if (!ctx)
+    if (!ctx) {
+        if (from_file)
+            hacl_free((void *)bytes);
         return rc;
+    }
     struct hacl_graph *g = NULL;
     struct hacl_prog *prog = NULL;
     rc = prepare(api, bytes, len, origin, from_file, &g, &prog);
@@ -230,6 +237,12 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
     if (rc == ACL_SUCCESS && hacl_prog_place_weights(prog, weights) != ACL_SUCCESS)
         rc = hacl_err(ACL_ERROR_BAD_ALLOC, api, "%s: out of memory for %zu bytes of weights", origin,
                       hacl_prog_weight_bytes(prog));
+    /* Every weight now lives in the weight memory: the decoded copies go,
+     * and constants the kernels read point there. */
+    if (rc == ACL_SUCCESS) {
+        hacl_graph_release_weights(g);
+        hacl_prog_bind_constants(prog);
+    }
     if (rc == ACL_SUCCESS)
         rc = register_model(api, g, prog, ctx, work_bytes ? work : NULL, modelId);
     else {
@@ -296,10 +309,8 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFile(const char *modelPath, uint32_t 
     size_t len = 0;
     if ((rc = read_file(__func__, modelPath, &bytes, &len)) != ACL_SUCCESS)
         return rc;
-    /* The decoded model copies what it keeps, so the file buffer goes now. */
-    rc = load_bytes(__func__, bytes, len, modelId, modelPath, 1, NULL, 0, NULL, 0);
-    hacl_free(bytes);
-    return rc;
+    /* load_bytes frees the file's bytes once decoded. */
+    return load_bytes(__func__, bytes, len, modelId, modelPath, 1, NULL, 0, NULL, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFileWithMem(const char *modelPath, uint32_t *modelId, void *workPtr,
@@ -314,9 +325,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFileWithMem(const char *modelPath, ui
     size_t len = 0;
     if ((rc = read_file(__func__, modelPath, &bytes, &len)) != ACL_SUCCESS)
         return rc;
-    rc = load_bytes(__func__, bytes, len, modelId, modelPath, 1, workPtr, workSize, weightPtr, weightSize);
-    hacl_free(bytes);
-    return rc;
+    return load_bytes(__func__, bytes, len, modelId, modelPath, 1, workPtr, workSize, weightPtr, weightSize);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMemWithMem(const void *model, size_t modelSize, uint32_t *modelId,
@@ -360,9 +369,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlQuerySize(const char *fileName, size_t *workS
     size_t len = 0;
     if ((rc = read_file(__func__, fileName, &bytes, &len)) != ACL_SUCCESS)
         return rc;
-    rc = query(__func__, bytes, len, fileName, 1, workSize, weightSize);
-    hacl_free(bytes);
-    return rc;
+    return query(__func__, bytes, len, fileName, 1, workSize, weightSize);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlQuerySizeFromMem(const void *model, size_t modelSize, size_t *workSize,

@@ -549,6 +549,33 @@ aclError hacl_onnx_parse(const void *bytes, size_t len, const char *base_dir, st
     return ACL_SUCCESS;
 }
 
+void hacl_graph_release_weights(struct hacl_graph *g)
+{
+    for (size_t i = 0; i < g->ntensors; i++) {
+        struct hacl_tensor *t = &g->tensors[i];
+        if (!t->is_const)
+            continue;
+        hacl_free(t->owned);
+        t->owned = NULL;
+        t->data = NULL;
+    }
+    Onnx__ModelProto *m = g->proto;
+    Onnx__GraphProto *gp = m ? m->graph : NULL;
+    for (size_t i = 0; gp && i < gp->n_initializer; i++) {
+        Onnx__TensorProto *tp = gp->initializer[i];
+        if (tp->has_raw_data && tp->raw_data.data) {
+            hacl_free(tp->raw_data.data);
+            tp->raw_data.data = NULL;
+            tp->raw_data.len = 0;
+        }
+        if (tp->float_data) {
+            hacl_free(tp->float_data);
+            tp->float_data = NULL;
+            tp->n_float_data = 0;
+        }
+    }
+}
+
 void hacl_graph_free(struct hacl_graph *g)
 {
     if (!g)

@@ -68,6 +68,9 @@ aclError hacl_onnx_parse(const void *bytes, size_t len, const char *base_dir, st
 aclError hacl_onnx_tensor_view(const void *tensor_proto, struct hacl_tensor *t, const char *base_dir, char *why,
                                size_t whylen);
 void hacl_graph_free(struct hacl_graph *g);
+/* Frees the constants' data (initializers, folded and external tensors)
+ * once a compiled program holds its own copies; t->data becomes NULL. */
+void hacl_graph_release_weights(struct hacl_graph *g);
 
 /* Size in bytes of one element of an ONNX type (0: unsupported). */
 size_t hacl_onnx_type_size(int onnx_type);

@@ -974,6 +974,16 @@ aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
     return ACL_SUCCESS;
 }
 
+void hacl_prog_bind_constants(struct hacl_prog *p)
+{
+    struct hacl_graph *g = (struct hacl_graph *)p->g; /* the model's own */
+    for (size_t t = 0; t < g->ntensors; t++) {
+        int b = p->plainb[t];
+        if (g->tensors[t].is_const && b >= 0 && p->bufs[b].kind == B_WEIGHT)
+            g->tensors[t].data = (char *)p->weights + p->bufs[b].offset;
+    }
+}
+
 static int by_time_desc(const void *a, const void *b)
 {
     unsigned long long x = atomic_load(&(*(struct pstep *const *)a)->ns);

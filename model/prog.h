@@ -42,6 +42,9 @@ void hacl_prog_counts(const struct hacl_prog *p, size_t *steps, size_t *dnnl_ste
 /* Copies the weights to `weights` (64-byte aligned, weight_bytes long; the
  * caller keeps it alive) or, if NULL, to memory the program owns. Once. */
 aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights);
+/* After hacl_graph_release_weights: points every constant the program
+ * reads at its copy in the weight memory. */
+void hacl_prog_bind_constants(struct hacl_prog *p);
 void hacl_prog_free(struct hacl_prog *p);
 
 /* An execution context: work memory (the caller's, work_bytes long and

@@ -1,0 +1,52 @@
+// ort_bench: the same measurement as bench_model, with ONNX Runtime (the
+// onnxruntime-node package), printed as one JSON line.
+//   node ort_bench.js MODEL [--iters N] [--warmup W] [--streams S] [--threads T]
+// Streams are concurrent run() loops on one session; threads is ONNX
+// Runtime's intra-op thread count (default: the online cores).
+'use strict';
+const os = require('os');
+const ort = require(process.env.ORT_NODE_PATH || 'onnxruntime-node');
+
+function arg(name, dflt) {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
+async function main() {
+  const model = process.argv[2];
+  const iters = arg('--iters', 50), warmup = arg('--warmup', 3), streams = arg('--streams', 1);
+  const threads = arg('--threads', os.cpus().length);
+  const t0 = process.hrtime.bigint();
+  const sess = await ort.InferenceSession.create(model, {
+    intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential'});
+  const loadS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const meta = sess.inputMetadata ? sess.inputMetadata[0] : null;
+  const shape = meta && meta.shape ? meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1)) : [1, 3, 224, 224];
+  const count = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(count);
+  for (let i = 0; i < count; i++) data[i] = ((i * 7) % 60) / 60 - 0.5;
+  const feeds = {[sess.inputNames[0]]: new ort.Tensor('float32', data, shape)};
+  const lat = [];
+  let start = 0, end = 0;
+  async function loop() {
+    for (let i = 0; i < warmup; i++) await sess.run(feeds);
+    const s = Number(process.hrtime.bigint()) / 1e9;
+    if (!start || s < start) start = s;
+    for (let i = 0; i < iters; i++) {
+      const a = process.hrtime.bigint();
+      await sess.run(feeds);
+      lat.push(Number(process.hrtime.bigint() - a) / 1e6);
+    }
+    const e = Number(process.hrtime.bigint()) / 1e9;
+    if (e > end) end = e;
+  }
+  await Promise.all(Array.from({length: streams}, loop));
+  lat.sort((a, b) => a - b);
+  const n = lat.length;
+  console.log(JSON.stringify({
+    model, runtime: 'onnxruntime ' + (ort.env.versions ? ort.env.versions.common : ''), batch: shape[0], streams,
+    executions: n, load_s: +loadS.toFixed(3), images_per_s: +((n * shape[0]) / (end - start)).toFixed(2),
+    latency_ms: {p50: +lat[n >> 1].toFixed(2), p99: +lat[Math.round(0.99 * (n - 1))].toFixed(2)},
+    peak_rss_mb: +(process.resourceUsage().maxRSS / 1024).toFixed(1)}));
+}
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -155,8 +155,10 @@ static int reference_kernels(void)
 
 /* Decodes, validates, infers shapes and compiles (memory planned). */
 static aclError prepare(const char *api, const void *bytes, size_t len, const char *origin, int from_file,
-                        struct hacl_graph **out, struct hacl_prog **prog)
+                        int precision, struct hacl_graph **out, struct hacl_prog **prog)
 {
+    if (precision < 0)
+        precision = hacl_rt.cfg.precision;
     struct hacl_graph *g = NULL;
     char why[512];
     /* External data is read from the model file's folder. */
@@ -182,7 +184,7 @@ static aclError prepare(const char *api, const void *bytes, size_t len, const ch
     if (rc == ACL_SUCCESS)
         rc = hacl_infer_shapes(g, why, sizeof why);
     if (rc == ACL_SUCCESS)
-        rc = hacl_prog_build(g, reference_kernels(), prog, why, sizeof why);
+        rc = hacl_prog_build(g, reference_kernels(), precision, prog, why, sizeof why);
     if (rc != ACL_SUCCESS) {
         hacl_graph_free(g);
         return hacl_err(rc, api, "%s: %s", origin, why);
@@ -211,7 +213,7 @@ static aclError check_user_mem(const char *api, const char *what, void *p, size_
 }
 
 static aclError load_bytes(const char *api, const void *bytes, size_t len, uint32_t *modelId, const char *origin,
-                           int from_file,
+                           int from_file, int precision,
                            void *work, size_t work_size, void *weights, size_t weight_size)
 {
     aclError rc;
@@ -223,7 +225,7 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
     }
     struct hacl_graph *g = NULL;
     struct hacl_prog *prog = NULL;
-    rc = prepare(api, bytes, len, origin, from_file, &g, &prog);
+    rc = prepare(api, bytes, len, origin, from_file, precision, &g, &prog);
     if (rc != ACL_SUCCESS) {
         hacl_obj_put(&ctx->hdr);
         return rc;
@@ -298,6 +300,23 @@ out:
     return rc;
 }
 
+aclError hacl_model_load_file(const char *api, const char *path, int precision, void *work, size_t work_size,
+                              void *weights, size_t weight_size, uint32_t *id)
+{
+    void *bytes = NULL;
+    size_t len = 0;
+    aclError rc = read_file(api, path, &bytes, &len);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    return load_bytes(api, bytes, len, id, path, 1, precision, work, work_size, weights, weight_size);
+}
+
+aclError hacl_model_load_mem(const char *api, const void *model, size_t size, int precision, void *work,
+                             size_t work_size, void *weights, size_t weight_size, uint32_t *id)
+{
+    return load_bytes(api, model, size, id, "model in memory", 0, precision, work, work_size, weights, weight_size);
+}
+
 ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFile(const char *modelPath, uint32_t *modelId)
 {
     if (!modelPath || !modelId)
@@ -310,7 +329,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFile(const char *modelPath, uint32_t 
     if ((rc = read_file(__func__, modelPath, &bytes, &len)) != ACL_SUCCESS)
         return rc;
     /* load_bytes frees the file's bytes once decoded. */
-    return load_bytes(__func__, bytes, len, modelId, modelPath, 1, NULL, 0, NULL, 0);
+    return load_bytes(__func__, bytes, len, modelId, modelPath, 1, -1, NULL, 0, NULL, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFileWithMem(const char *modelPath, uint32_t *modelId, void *workPtr,
@@ -325,7 +344,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFileWithMem(const char *modelPath, ui
     size_t len = 0;
     if ((rc = read_file(__func__, modelPath, &bytes, &len)) != ACL_SUCCESS)
         return rc;
-    return load_bytes(__func__, bytes, len, modelId, modelPath, 1, workPtr, workSize, weightPtr, weightSize);
+    return load_bytes(__func__, bytes, len, modelId, modelPath, 1, -1, workPtr, workSize, weightPtr, weightSize);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMemWithMem(const void *model, size_t modelSize, uint32_t *modelId,
@@ -339,7 +358,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMemWithMem(const void *model, size_t 
     aclError rc = hacl_rt_require_init(__func__);
     if (rc != ACL_SUCCESS)
         return rc;
-    return load_bytes(__func__, model, modelSize, modelId, "model in memory", 0, workPtr, workSize, weightPtr,
+    return load_bytes(__func__, model, modelSize, modelId, "model in memory", 0, -1, workPtr, workSize, weightPtr,
                       weightSize);
 }
 
@@ -348,7 +367,7 @@ static aclError query(const char *api, const void *bytes, size_t len, const char
 {
     struct hacl_graph *g = NULL;
     struct hacl_prog *prog = NULL;
-    aclError rc = prepare(api, bytes, len, origin, from_file, &g, &prog);
+    aclError rc = prepare(api, bytes, len, origin, from_file, -1, &g, &prog);
     if (rc == ACL_SUCCESS) {
         *workSize = hacl_prog_work_bytes(prog);
         *weightSize = hacl_prog_weight_bytes(prog);
@@ -394,7 +413,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMem(const void *model, size_t modelSi
     aclError rc = hacl_rt_require_init(__func__);
     if (rc != ACL_SUCCESS)
         return rc;
-    return load_bytes(__func__, model, modelSize, modelId, "model in memory", 0, NULL, 0, NULL, 0);
+    return load_bytes(__func__, model, modelSize, modelId, "model in memory", 0, -1, NULL, 0, NULL, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlUnload(uint32_t modelId)

@@ -36,6 +36,14 @@ struct aclmdlDataset {
     aclTensorDesc **descs;   /* not owned, may be NULL */
 };
 
+/* Loads for the aclmdlLoad* calls and aclmdlLoadWithConfig (api names the
+ * caller in messages; precision -1: the aclInit default; work / weights may
+ * be NULL). The caller has checked the arguments and initialisation. */
+aclError hacl_model_load_file(const char *api, const char *path, int precision, void *work, size_t work_size,
+                              void *weights, size_t weight_size, uint32_t *id);
+aclError hacl_model_load_mem(const char *api, const void *model, size_t size, int precision, void *work,
+                             size_t work_size, void *weights, size_t weight_size, uint32_t *id);
+
 /* Referenced lookups; NULL when h is not a live object of that kind. */
 aclDataBuffer *hacl_databuf_get(const void *h);
 aclmdlDataset *hacl_dataset_get(const void *h);

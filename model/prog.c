@@ -14,6 +14,8 @@
 
 #include "device/alloc.h"
 #include "plan.h"
+#include "runtime/config.h"
+#include "runtime/error.h"
 #include "kernels.h"
 
 enum { F32 = 1 };
@@ -66,6 +68,7 @@ struct hacl_prog {
     void *weights;
     int own_weights, placed;
     int profile;
+    int bf16;     /* heavy operators in bfloat16 */
     int cur_node; /* the node being compiled */
     dnnl_stream_t build_stream;
     char *why;
@@ -602,11 +605,13 @@ static int conv_step(struct hacl_prog *p, int node, aclError *rc)
     dnnl_dims_t sd = {cg.n, cg.c, cg.h, cg.w}, dd = {cg.n, cg.m, cg.oh, cg.ow}, bd = {cg.m};
     dnnl_dims_t wd5 = {cg.group, cg.m / cg.group, cg.c / cg.group, cg.kh, cg.kw}, wd4 = {cg.m, cg.c, cg.kh, cg.kw};
     int grouped = cg.group > 1, wnd = grouped ? 5 : 4;
-    dnnl_memory_desc_init_by_tag(&src_any, 4, sd, dnnl_f32, dnnl_format_tag_any);
-    dnnl_memory_desc_init_by_tag(&w_any, wnd, grouped ? wd5 : wd4, dnnl_f32, dnnl_format_tag_any);
+    dnnl_data_type_t dt = p->bf16 ? dnnl_bf16 : dnnl_f32;
+    dnnl_memory_desc_init_by_tag(&src_any, 4, sd, dt, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&w_any, wnd, grouped ? wd5 : wd4, dt, dnnl_format_tag_any);
     dnnl_memory_desc_init_by_tag(&w_plain, wnd, grouped ? wd5 : wd4, dnnl_f32, grouped ? dnnl_abcde : dnnl_abcd);
     dnnl_memory_desc_init_by_tag(&b_md, 1, bd, dnnl_f32, dnnl_a);
-    dnnl_memory_desc_init_by_tag(&dst_md, 4, dd, dnnl_f32, p->is_out[out] ? dnnl_abcd : dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&dst_md, 4, dd, p->is_out[out] ? dnnl_f32 : dt,
+                                 p->is_out[out] ? dnnl_abcd : dnnl_format_tag_any);
     dnnl_dims_t st = {cg.sh, cg.sw}, dl = {cg.dh - 1, cg.dw - 1}, pl = {cg.pt, cg.pl}, pr = {cg.pb, cg.pr};
     dnnl_primitive_desc_t pd = NULL;
     int result = 0;
@@ -725,7 +730,9 @@ static int pool_step(struct hacl_prog *p, int node, aclError *rc)
         return 0;
     dnnl_memory_desc_t src_md = p->bufs[xb0].md, dst_md;
     dnnl_dims_t dd = {y->dims[0], y->dims[1], y->dims[2], y->dims[3]};
-    dnnl_memory_desc_init_by_tag(&dst_md, 4, dd, dnnl_f32, p->is_out[n->outputs[0]] ? dnnl_abcd : dnnl_format_tag_any);
+    int to_out = p->is_out[n->outputs[0]];
+    dnnl_memory_desc_init_by_tag(&dst_md, 4, dd, to_out ? dnnl_f32 : src_md.data_type,
+                                 to_out ? dnnl_abcd : dnnl_format_tag_any);
     dnnl_dims_t st = {cg.sh, cg.sw}, k = {cg.kh, cg.kw}, dl = {cg.dh - 1, cg.dw - 1}, pl = {cg.pt, cg.pl},
                 pr = {prh, prw};
     dnnl_pooling_v2_desc_t pdsc;
@@ -773,8 +780,9 @@ static int gemm_step(struct hacl_prog *p, int node, aclError *rc)
     int tb = hacl_attr_int(n, "transB", 0) != 0;
     dnnl_memory_desc_t src_md, w_any, w_plain, b_md, dst_md;
     dnnl_dims_t sd = {M, K}, wd = {N, K}, bd = {N}, dd = {M, N};
-    dnnl_memory_desc_init_by_tag(&src_md, 2, sd, dnnl_f32, dnnl_ab);
-    dnnl_memory_desc_init_by_tag(&w_any, 2, wd, dnnl_f32, dnnl_format_tag_any);
+    dnnl_data_type_t dt = p->bf16 ? dnnl_bf16 : dnnl_f32;
+    dnnl_memory_desc_init_by_tag(&src_md, 2, sd, dt, dnnl_ab);
+    dnnl_memory_desc_init_by_tag(&w_any, 2, wd, dt, dnnl_format_tag_any);
     dnnl_memory_desc_init_by_tag(&w_plain, 2, wd, dnnl_f32, tb ? dnnl_ab : dnnl_ba);
     dnnl_memory_desc_init_by_tag(&b_md, 1, bd, dnnl_f32, dnnl_a);
     dnnl_memory_desc_init_by_tag(&dst_md, 2, dd, dnnl_f32, dnnl_ab);
@@ -801,7 +809,8 @@ static int gemm_step(struct hacl_prog *p, int node, aclError *rc)
         memcpy(br, c, (size_t)N * sizeof(float));
     int wb = owned_weight(p, &wmd, wr, rc);
     int bb = !c ? -2 : wb < 0 ? (hacl_free(br), -1) : owned_weight(p, &b_md, br, rc);
-    int xb = wb >= 0 && bb != -1 ? get_plain(p, n->inputs[0], rc) : -1;
+    int xb = wb >= 0 && bb != -1 ? (p->bf16 ? get_layout(p, n->inputs[0], &src_md, rc) : get_plain(p, n->inputs[0], rc))
+                                 : -1;
     int s = xb >= 0 ? add_step(p, -1, rc) : -1;
     int db = s >= 0 ? out_buf(p, n->outputs[0], NULL, rc) : -1;
     if (db < 0) {
@@ -862,8 +871,14 @@ static aclError plan(struct hacl_prog *p)
     return rc;
 }
 
-aclError hacl_prog_build(const struct hacl_graph *g, int reference, struct hacl_prog **out, char *why,
-                         size_t whylen)
+int hacl_cpu_has_bf16(void)
+{
+    dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
+    return isa == dnnl_cpu_isa_avx512_core_bf16 || isa == dnnl_cpu_isa_avx512_core_amx;
+}
+
+aclError hacl_prog_build(const struct hacl_graph *g, int reference, int precision, struct hacl_prog **out,
+                         char *why, size_t whylen)
 {
     struct hacl_prog *p = hacl_calloc(1, sizeof *p);
     if (!p) {
@@ -875,6 +890,12 @@ aclError hacl_prog_build(const struct hacl_graph *g, int reference, struct hacl_
     p->why = why;
     p->whylen = whylen;
     p->reference = reference || !get_engine();
+    if (precision == HACL_PREC_ALLOW_BF16 && !p->reference) {
+        p->bf16 = hacl_cpu_has_bf16();
+        if (!p->bf16)
+            hacl_log(ACL_WARNING, "precision_mode allow_bf16: this CPU has no bfloat16 instructions; the model "
+                                  "runs in float32");
+    }
     const char *prof = getenv("HOSTACL_PROFILE");
     p->profile = prof && strcmp(prof, "1") == 0;
     size_t nt = g->ntensors ? g->ntensors : 1;

@@ -32,9 +32,16 @@
 struct hacl_prog;
 struct hacl_exec_ctx;
 
-/* Compiles g (shape-inferred); g must outlive the program. */
-aclError hacl_prog_build(const struct hacl_graph *g, int reference, struct hacl_prog **out, char *why,
-                         size_t whylen);
+/* Compiles g (shape-inferred); g must outlive the program. precision: an
+ * enum hacl_precision (runtime/config.h); with HACL_PREC_ALLOW_BF16,
+ * convolutions, pooling and inner products compute in bfloat16 with float32
+ * accumulation and keep their activations in bfloat16 between them, when
+ * the CPU has native bfloat16 instructions (else float32, with a warning in
+ * the log). */
+aclError hacl_prog_build(const struct hacl_graph *g, int reference, int precision, struct hacl_prog **out,
+                         char *why, size_t whylen);
+/* 1 when the CPU computes bfloat16 natively (AVX512-BF16 or AMX). */
+int hacl_cpu_has_bf16(void);
 size_t hacl_prog_work_bytes(const struct hacl_prog *p);
 size_t hacl_prog_weight_bytes(const struct hacl_prog *p);
 /* Steps and how many run in oneDNN (for tests and profiles). */

@@ -36,6 +36,7 @@ void hacl_config_defaults(struct hacl_config *cfg)
     cfg->worker_threads = (unsigned)ncpu;
     cfg->err_msg_process = 0;
     cfg->spin_us = 20;
+    cfg->precision = HACL_PREC_FORCE_FP32;
 }
 
 int hacl_parse_size(const char *s, size_t *out)
@@ -124,6 +125,15 @@ static aclError apply_json(const struct hacl_json *root, const char *path, struc
             return hacl_err(ACL_ERROR_FILE_ATTR_INVALID, API,
                             "config file %s: hostacl.spin_us must be a whole number from 0 to 100000", path);
         cfg->spin_us = (unsigned)u;
+    }
+    if ((v = hacl_json_get(h, "precision_mode"))) {
+        int m = v->type == HACL_JSON_STRING ? hacl_precision_parse(v->string) : -1;
+        if (m < 0)
+            return hacl_err(ACL_ERROR_FILE_ATTR_INVALID, API,
+                            "config file %s: hostacl.precision_mode must be \"force_fp32\", \"allow_bf16\" or "
+                            "\"must_keep_origin_dtype\"",
+                            path);
+        cfg->precision = m;
     }
     static const char *const tkeys[2] = {"compute_threads", "worker_threads"};
     unsigned *tvals[2] = {&cfg->compute_threads, &cfg->worker_threads};
@@ -236,6 +246,16 @@ static aclError load_env(struct hacl_config *cfg)
         return rc;
     if (set)
         cfg->spin_us = (unsigned)v;
+    const char *pm = getenv("HOSTACL_PRECISION_MODE");
+    if (pm && *pm) {
+        int mode = hacl_precision_parse(pm);
+        if (mode < 0)
+            return hacl_err(ACL_ERROR_INVALID_PARAM, API,
+                            "environment variable HOSTACL_PRECISION_MODE=\"%s\" must be force_fp32, allow_bf16 or "
+                            "must_keep_origin_dtype",
+                            pm);
+        cfg->precision = mode;
+    }
     const char *m = getenv("HOSTACL_DEVICE_MEMORY");
     if (m && *m) {
         size_t sz;
@@ -247,6 +267,15 @@ static aclError load_env(struct hacl_config *cfg)
         cfg->device_memory = sz;
     }
     return ACL_SUCCESS;
+}
+
+int hacl_precision_parse(const char *s)
+{
+    static const char *const names[] = {"force_fp32", "allow_bf16", "must_keep_origin_dtype"};
+    for (int i = 0; s && i < 3; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
 }
 
 aclError hacl_config_load(const char *path, struct hacl_config *cfg)

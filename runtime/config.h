@@ -28,7 +28,16 @@ struct hacl_config {
     unsigned worker_threads;
     int err_msg_process; /* err_msg_mode "1": messages kept per process */
     unsigned spin_us;    /* idle workers and report threads spin this long before sleeping */
+    int precision;       /* enum hacl_precision: models' default precision mode */
 };
+
+/* Precision modes (the "precision_mode" option), modelled on the platform's
+ * model converter: float32 everywhere; convolutions and matrix products in
+ * bfloat16 with float32 accumulation; or each tensor in its model type. */
+enum hacl_precision { HACL_PREC_FORCE_FP32, HACL_PREC_ALLOW_BF16, HACL_PREC_KEEP_ORIGIN };
+/* The mode named s ("force_fp32", "allow_bf16", "must_keep_origin_dtype"),
+ * or -1. */
+int hacl_precision_parse(const char *s);
 
 void hacl_config_defaults(struct hacl_config *cfg);
 /* Fills cfg from defaults, the file at path (NULL: none) and the

@@ -34,6 +34,7 @@ enum hacl_kind {
     HACL_KIND_MODEL_DESC,
     HACL_KIND_CONFIG,
     HACL_KIND_MEMPOOL,
+    HACL_KIND_MDL_CONFIG,
 };
 
 /* C++ test code may include this header but never touches refs directly;

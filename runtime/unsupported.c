@@ -13,34 +13,6 @@ aclError hacl_unsupported(const char *api)
     return hacl_err(ACL_ERROR_FEATURE_UNSUPPORTED, api, "not implemented by hostacl yet");
 }
 
-ACL_FUNC_VISIBILITY aclmdlConfigHandle *aclmdlCreateConfigHandle(void)
-{
-    (void)hacl_unsupported(__func__);
-    return NULL;
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlDestroyConfigHandle(aclmdlConfigHandle *handle)
-{
-    (void)handle;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlSetConfigOpt(aclmdlConfigHandle *handle, aclmdlConfigAttr attr, const void *attrValue, size_t valueSize)
-{
-    (void)handle;
-    (void)attr;
-    (void)attrValue;
-    (void)valueSize;
-    return hacl_unsupported(__func__);
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlLoadWithConfig(const aclmdlConfigHandle *handle, uint32_t *modelId)
-{
-    (void)handle;
-    (void)modelId;
-    return hacl_unsupported(__func__);
-}
-
 ACL_FUNC_VISIBILITY aclError aclmdlGetDynamicBatch(const aclmdlDesc *modelDesc, aclmdlBatch *batch)
 {
     (void)modelDesc;

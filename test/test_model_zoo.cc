@@ -8,6 +8,11 @@
 #include <fstream>
 #include <sstream>
 
+#include <algorithm>
+#include <iterator>
+#include <random>
+
+#include "acl/hacl_model.h"
 #include "test_util.h"
 
 static std::string Generate(const std::string &args)
@@ -168,5 +173,140 @@ TEST_F(Zoo, ResNet50LoadsWithTheSamplesCallsAndDescribesItself)
     EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
     EXPECT_EQ(aclrtFree(wk), ACL_SUCCESS);
     EXPECT_EQ(aclrtFree(wt), ACL_SUCCESS);
+    unlink(path.c_str());
+}
+
+// ---- precision modes and config handles ----
+
+// Loads a model through a config handle, optionally with a precision mode.
+static uint32_t LoadWithConfig(const std::string &path, const char *mode)
+{
+    aclmdlConfigHandle *cfg = aclmdlCreateConfigHandle();
+    EXPECT_NE(cfg, nullptr);
+    size_t type = ACL_MDL_LOAD_FROM_FILE;
+    const char *p = path.c_str();
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_LOAD_TYPE_SIZET, &type, sizeof type), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_PATH_PTR, &p, sizeof p), ACL_SUCCESS);
+    if (mode) {
+        EXPECT_EQ(aclmdlSetConfigOpt(cfg, HACL_MDL_PRECISION_MODE_PTR, &mode, sizeof mode), ACL_SUCCESS);
+    }
+    uint32_t id = 0;
+    EXPECT_EQ(aclmdlLoadWithConfig(cfg, &id), ACL_SUCCESS) << TakeErrMsg();
+    EXPECT_EQ(aclmdlDestroyConfigHandle(cfg), ACL_SUCCESS);
+    return id;
+}
+
+TEST_F(Zoo, ConfigHandlesCheckTheirOptions)
+{
+    aclmdlConfigHandle *cfg = aclmdlCreateConfigHandle();
+    ASSERT_NE(cfg, nullptr);
+    uint32_t id;
+    EXPECT_EQ(aclmdlLoadWithConfig(cfg, &id), ACL_ERROR_INVALID_PARAM); // no load type
+    EXPECT_NE(TakeErrMsg().find("ACL_MDL_LOAD_TYPE_SIZET"), std::string::npos);
+    size_t type = 9;
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_LOAD_TYPE_SIZET, &type, sizeof type), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_LOAD_TYPE_SIZET, &type, 4), ACL_ERROR_INVALID_PARAM); // wrong size
+    type = ACL_MDL_LOAD_FROM_FILE;
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_LOAD_TYPE_SIZET, &type, sizeof type), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlLoadWithConfig(cfg, &id), ACL_ERROR_INVALID_PARAM); // no path
+    EXPECT_NE(TakeErrMsg().find("ACL_MDL_PATH_PTR"), std::string::npos);
+    const char *bad = "fastest";
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, HACL_MDL_PRECISION_MODE_PTR, &bad, sizeof bad), ACL_ERROR_INVALID_PARAM);
+    EXPECT_NE(TakeErrMsg().find("allow_bf16"), std::string::npos);
+    int32_t prio = 1; // an AscendCL option without effect here is accepted
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_PRIORITY_INT32, &prio, sizeof prio), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, (aclmdlConfigAttr)12345, &prio, sizeof prio), ACL_ERROR_INVALID_PARAM);
+    type = ACL_MDL_LOAD_FROM_MEM_WITH_Q;
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_LOAD_TYPE_SIZET, &type, sizeof type), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlLoadWithConfig(cfg, &id), ACL_ERROR_FEATURE_UNSUPPORTED);
+    type = ACL_MDL_LOAD_FROM_MEM;
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_LOAD_TYPE_SIZET, &type, sizeof type), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlLoadWithConfig(cfg, &id), ACL_ERROR_INVALID_PARAM); // no memory given
+    EXPECT_EQ(aclmdlLoadWithConfig(cfg, nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlDestroyConfigHandle(cfg), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlDestroyConfigHandle(cfg), ACL_ERROR_INVALID_RESOURCE_HANDLE); // stale
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_LOAD_TYPE_SIZET, &type, sizeof type), ACL_ERROR_INVALID_RESOURCE_HANDLE);
+    EXPECT_EQ(aclmdlDestroyConfigHandle(nullptr), ACL_ERROR_INVALID_PARAM);
+    TakeErrMsg();
+    // A memory load with work and weight memory through the handle.
+    std::string path = Generate("tiny");
+    std::ifstream f(path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    size_t work = 0, weight = 0;
+    ASSERT_EQ(aclmdlQuerySizeFromMem(bytes.data(), bytes.size(), &work, &weight), ACL_SUCCESS);
+    void *wk = nullptr, *wt = nullptr;
+    ASSERT_EQ(aclrtMalloc(&wk, work ? work : 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMalloc(&wt, weight, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    cfg = aclmdlCreateConfigHandle();
+    type = ACL_MDL_LOAD_FROM_MEM_WITH_MEM;
+    const void *mem = bytes.data();
+    size_t len = bytes.size();
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_LOAD_TYPE_SIZET, &type, sizeof type), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_MEM_ADDR_PTR, &mem, sizeof mem), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_MEM_SIZET, &len, sizeof len), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_WORKSPACE_ADDR_PTR, &wk, sizeof wk), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_WORKSPACE_SIZET, &work, sizeof work), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_WEIGHT_ADDR_PTR, &wt, sizeof wt), ACL_SUCCESS);
+    size_t small = weight - 1;
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_WEIGHT_SIZET, &small, sizeof small), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlLoadWithConfig(cfg, &id), ACL_ERROR_INVALID_PARAM); // weights too small
+    EXPECT_NE(TakeErrMsg().find("smaller than"), std::string::npos);
+    EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_WEIGHT_SIZET, &weight, sizeof weight), ACL_SUCCESS);
+    ASSERT_EQ(aclmdlLoadWithConfig(cfg, &id), ACL_SUCCESS) << TakeErrMsg();
+    EXPECT_EQ(aclmdlDestroyConfigHandle(cfg), ACL_SUCCESS); // the model does not need the handle
+    std::vector<float> x = Image(3 * 32 * 32, 5);
+    std::vector<float> y = Execute(id, x.data(), x.size() * 4);
+    uint32_t plain = 0;
+    ASSERT_EQ(aclmdlLoadFromFile(path.c_str(), &plain), ACL_SUCCESS);
+    std::vector<float> y2 = Execute(plain, x.data(), x.size() * 4);
+    for (size_t i = 0; i < y.size(); i++)
+        EXPECT_FLOAT_EQ(y[i], y2[i]);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlUnload(plain), ACL_SUCCESS);
+    aclrtFree(wk);
+    aclrtFree(wt);
+    unlink(path.c_str());
+}
+
+// allow_bf16 on ResNet-50 (generated weights) against force_fp32, over 96
+// generated images (12 executions of batch 8): logits within 3% relative
+// (L2) error of float32 and top-1 agreement of at least 97%. On a CPU
+// without bfloat16 the mode falls back to float32 and the test still holds.
+TEST_F(Zoo, Bf16PrecisionKeepsResNet50Accurate)
+{
+    std::string path = Generate("resnet50 -b 8");
+    uint32_t f32 = LoadWithConfig(path, "force_fp32"), b16 = LoadWithConfig(path, "allow_bf16");
+    const size_t img = 3 * 224 * 224, batch = 8;
+    int agree = 0, total = 0;
+    double worst = 0;
+    for (int e = 0; e < 12; e++) {
+        std::vector<float> x(img * batch);
+        std::mt19937 rng(100 + e);
+        std::normal_distribution<float> nd(0.0f, 1.0f);
+        for (auto &v : x)
+            v = nd(rng);
+        std::vector<float> a = Execute(f32, x.data(), x.size() * 4), b = Execute(b16, x.data(), x.size() * 4);
+        ASSERT_EQ(a.size(), 1000 * batch);
+        for (size_t k = 0; k < batch; k++) {
+            double num = 0, den = 0;
+            size_t ia = 0, ib = 0;
+            for (size_t c = 0; c < 1000; c++) {
+                double d = a[k * 1000 + c] - b[k * 1000 + c];
+                num += d * d;
+                den += (double)a[k * 1000 + c] * a[k * 1000 + c];
+                ia = a[k * 1000 + c] > a[k * 1000 + ia] ? c : ia;
+                ib = b[k * 1000 + c] > b[k * 1000 + ib] ? c : ib;
+            }
+            worst = std::max(worst, sqrt(num / den));
+            agree += ia == ib;
+            total++;
+        }
+    }
+    RecordProperty("worst_relative_error", std::to_string(worst));
+    RecordProperty("top1_agreement", std::to_string(agree) + "/" + std::to_string(total));
+    EXPECT_LT(worst, 0.03);
+    EXPECT_GE(agree * 100, total * 97);
+    EXPECT_EQ(aclmdlUnload(f32), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlUnload(b16), ACL_SUCCESS);
     unlink(path.c_str());
 }

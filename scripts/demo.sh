@@ -11,5 +11,10 @@ mkdir -p build/demo
 if [ ! -f build/demo/resnet50.om ]; then
   ./build/tools/hacl-modelgen resnet50 --fp16-input -o build/demo/resnet50.om
 fi
-n=${DEMO_IMAGES:-4}
+if [ ! -d build/demo/inputs ]; then
+  # Raw float16 input tensors; real photos convert the same way:
+  # build/tools/hacl-img2bin -o build/demo/inputs photo.jpg
+  ./build/tools/hacl-img2bin --synthetic 4 -o build/demo/inputs
+fi
+n=${DEMO_IMAGES:-8}
 ./build/samples/resnet50_async "$n" 2 2 --model build/demo/resnet50.om --input build/demo/inputs

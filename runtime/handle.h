@@ -35,6 +35,8 @@ enum hacl_kind {
     HACL_KIND_CONFIG,
     HACL_KIND_MEMPOOL,
     HACL_KIND_MDL_CONFIG,
+    HACL_KIND_PIPELINE,
+    HACL_KIND_PIPELINE_REQUEST,
 };
 
 /* C++ test code may include this header but never touches refs directly;

@@ -570,8 +570,8 @@ static void frame_done(void *arg)
     struct slot *sl = arg;
     struct haclPipeline *p = sl->ps->p;
     pthread_mutex_lock(&p->lock);
-    p->inflight--;
     if (p->mode != MODE_CALLBACK) {
+        p->inflight--;
         sl->state = SLOT_DONE;
         pthread_cond_broadcast(&p->cond);
         pthread_mutex_unlock(&p->lock);
@@ -594,6 +594,9 @@ static void frame_done(void *arg)
                       what);
         }
     }
+    /* Only now is the frame finished: haclPipelineWait and Stop return
+     * after every delivery and cancellation callback has returned. */
+    p->inflight--;
     slot_free(sl);
     pthread_cond_broadcast(&p->cond);
     pthread_mutex_unlock(&p->lock);

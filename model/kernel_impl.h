@@ -66,6 +66,16 @@ static inline aclError need_known(struct hacl_graph *g, const struct hacl_node *
     return ACL_SUCCESS;
 }
 
+/* Every present input has a static shape. */
+static inline aclError need_known_all(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = ACL_SUCCESS;
+    for (size_t i = 0; rc == ACL_SUCCESS && i < n->ninputs; i++)
+        if (has_input(n, i))
+            rc = need_known(g, n, i, why, whylen);
+    return rc;
+}
+
 static inline void set_out(struct hacl_tensor *o, int type, int rank, const int64_t *dims)
 {
     o->onnx_type = type;

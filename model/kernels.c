@@ -322,9 +322,8 @@ aclError hacl_conv_geometry(struct hacl_graph *g, const struct hacl_node *n, str
 static aclError infer_conv(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
     aclError rc = need_inputs(n, 2, 3, why, whylen);
-    for (size_t i = 0; rc == ACL_SUCCESS && i < n->ninputs; i++)
-        if (has_input(n, i))
-            rc = need_known(g, n, i, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known_all(g, n, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     if (!has_input(n, 1))
@@ -598,9 +597,8 @@ static aclError infer_reshape(struct hacl_graph *g, const struct hacl_node *n, c
 static aclError infer_gemm(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
     aclError rc = need_inputs(n, 2, 3, why, whylen);
-    for (size_t i = 0; rc == ACL_SUCCESS && i < n->ninputs; i++)
-        if (has_input(n, i))
-            rc = need_known(g, n, i, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known_all(g, n, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *A = IN(n, 0), *B = has_input(n, 1) ? IN(n, 1) : NULL;
@@ -1007,9 +1005,8 @@ static aclError deconv_geometry(struct hacl_graph *g, const struct hacl_node *n,
 static aclError infer_deconv(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
     aclError rc = need_inputs(n, 2, 3, why, whylen);
-    for (size_t i = 0; rc == ACL_SUCCESS && i < n->ninputs; i++)
-        if (has_input(n, i))
-            rc = need_known(g, n, i, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known_all(g, n, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     if (!has_input(n, 1) || IN(n, 0)->onnx_type != F32 || IN(n, 1)->onnx_type != F32)

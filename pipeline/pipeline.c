@@ -716,48 +716,47 @@ static aclError connect_common(const char *api, haclPipeline *pipeline, uint32_t
     return ACL_SUCCESS;
 }
 
-ACL_FUNC_VISIBILITY aclError haclPipelineConnectInput(haclPipeline *pipeline, haclPipelineInputFn fn, void *user,
-                                                      uint32_t modelIndex)
+/* Connects one side of the single-stream way; starts once both are set. */
+static aclError connect_side(const char *api, haclPipeline *pipeline, uint32_t modelIndex, haclPipelineInputFn in,
+                             haclPipelineOutputFn out, void *user)
 {
     struct haclPipeline *p = NULL;
-    aclError rc = connect_common(__func__, pipeline, modelIndex, &p);
+    aclError rc = connect_common(api, pipeline, modelIndex, &p);
     if (rc != ACL_SUCCESS)
         return rc;
     pthread_mutex_lock(&p->lock);
-    if (!fn || p->in_fn || p->prepared)
-        rc = HACL_ERR(ACL_ERROR_INVALID_PARAM, "%s", !fn ? "the callback must not be NULL"
-                                                         : "the input is already connected (or the pipeline is in use)");
+    const char *side = in ? "input" : "output";
+    if (!in && !out)
+        rc = hacl_err(ACL_ERROR_INVALID_PARAM, api, "the callback must not be NULL");
+    else if ((in ? p->in_fn != NULL : p->out_fn != NULL) || p->prepared)
+        rc = hacl_err(ACL_ERROR_INVALID_PARAM, api, "the %s is already connected (or the pipeline is in use)", side);
     else {
-        p->in_fn = fn;
-        p->in_user = user;
-        if (p->out_fn)
-            rc = start_callbacks(__func__, p, 1);
+        if (in)
+            p->in_fn = in, p->in_user = user;
+        else
+            p->out_fn = out, p->out_user = user;
+        if (p->in_fn && p->out_fn)
+            rc = start_callbacks(api, p, 1);
     }
     pthread_mutex_unlock(&p->lock);
     hacl_obj_put(&p->hdr);
     return rc;
 }
 
+ACL_FUNC_VISIBILITY aclError haclPipelineConnectInput(haclPipeline *pipeline, haclPipelineInputFn fn, void *user,
+                                                      uint32_t modelIndex)
+{
+    if (!fn)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "the callback must not be NULL");
+    return connect_side(__func__, pipeline, modelIndex, fn, NULL, user);
+}
+
 ACL_FUNC_VISIBILITY aclError haclPipelineConnectOutput(haclPipeline *pipeline, haclPipelineOutputFn fn, void *user,
                                                        uint32_t modelIndex)
 {
-    struct haclPipeline *p = NULL;
-    aclError rc = connect_common(__func__, pipeline, modelIndex, &p);
-    if (rc != ACL_SUCCESS)
-        return rc;
-    pthread_mutex_lock(&p->lock);
-    if (!fn || p->out_fn || p->prepared)
-        rc = HACL_ERR(ACL_ERROR_INVALID_PARAM, "%s", !fn ? "the callback must not be NULL"
-                                                         : "the output is already connected (or the pipeline is in use)");
-    else {
-        p->out_fn = fn;
-        p->out_user = user;
-        if (p->in_fn)
-            rc = start_callbacks(__func__, p, 1);
-    }
-    pthread_mutex_unlock(&p->lock);
-    hacl_obj_put(&p->hdr);
-    return rc;
+    if (!fn)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "the callback must not be NULL");
+    return connect_side(__func__, pipeline, modelIndex, NULL, fn, user);
 }
 
 ACL_FUNC_VISIBILITY aclError haclPipelineConnectStreams(haclPipeline *pipeline, haclPipelineInputFn input,

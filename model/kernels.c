@@ -943,13 +943,7 @@ static void run_lrn(const struct hacl_kernel_args *a)
 
 /* ---- ConvTranspose (1 to 3 spatial dims) ---- */
 
-struct deconv_geom {
-    int sp;                     /* spatial dims */
-    int64_t n, c, m, group;
-    int64_t in[3], k[3], out[3], s[3], d[3], pb[3];
-};
-
-static aclError deconv_geometry(struct hacl_graph *g, const struct hacl_node *n, struct deconv_geom *dg, char *why,
+aclError hacl_deconv_geometry(struct hacl_graph *g, const struct hacl_node *n, struct hacl_deconv_geom *dg, char *why,
                                 size_t whylen)
 {
     const struct hacl_tensor *x = IN(n, 0), *w = IN(n, 1);
@@ -1012,8 +1006,8 @@ static aclError infer_deconv(struct hacl_graph *g, const struct hacl_node *n, ch
     if (!has_input(n, 1) || IN(n, 0)->onnx_type != F32 || IN(n, 1)->onnx_type != F32)
         return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE,
                         "node '%s' (ConvTranspose) computes float32 only", n->name);
-    struct deconv_geom dg;
-    if ((rc = deconv_geometry(g, n, &dg, why, whylen)) != ACL_SUCCESS)
+    struct hacl_deconv_geom dg;
+    if ((rc = hacl_deconv_geometry(g, n, &dg, why, whylen)) != ACL_SUCCESS)
         return rc;
     if (has_input(n, 2) && (IN(n, 2)->rank != 1 || IN(n, 2)->dims[0] != dg.m))
         return FAIL("node '%s' (ConvTranspose): the bias must have %lld values", n->name, (long long)dg.m);
@@ -1026,9 +1020,9 @@ static void run_deconv(const struct hacl_kernel_args *a)
 {
     const struct hacl_graph *g = a->g;
     const struct hacl_node *n = a->node;
-    struct deconv_geom dg;
+    struct hacl_deconv_geom dg;
     char why[8];
-    if (deconv_geometry((struct hacl_graph *)g, n, &dg, why, sizeof why) != ACL_SUCCESS)
+    if (hacl_deconv_geometry((struct hacl_graph *)g, n, &dg, why, sizeof why) != ACL_SUCCESS)
         return;
     const float *x = a->bufs[n->inputs[0]], *w = a->bufs[n->inputs[1]];
     const float *b = has_input(n, 2) ? a->bufs[n->inputs[2]] : NULL;

@@ -54,6 +54,17 @@ extern const size_t hacl_tensor_nops;
  * or -1 if t is not one. */
 int hacl_const_ints(const struct hacl_tensor *t, int64_t *out, int max);
 
+/* ConvTranspose with 1 to 3 spatial dims (unused ones are 1): output size
+ * and the padding removed at the start of each dim (output_shape and
+ * auto_pad resolved). */
+struct hacl_deconv_geom {
+    int sp;
+    int64_t n, c, m, group;
+    int64_t in[3], k[3], out[3], s[3], d[3], pb[3];
+};
+aclError hacl_deconv_geometry(struct hacl_graph *g, const struct hacl_node *n, struct hacl_deconv_geom *dg, char *why,
+                              size_t whylen);
+
 /* The operator named op_type, or NULL. */
 const struct hacl_op *hacl_op_find(const char *op_type);
 /* Infers every node's outputs in order: 0, or an error naming the node.

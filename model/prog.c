@@ -692,6 +692,98 @@ static int conv_step(struct hacl_prog *p, int node, aclError *rc)
     return finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }
 
+/* 2-D ConvTranspose with constant weights as a oneDNN deconvolution, a
+ * following activation fused. 1: done, 0: not for oneDNN, -1: error. */
+static int deconv_step(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    const struct hacl_tensor *x = &g->tensors[n->inputs[0]];
+    struct hacl_deconv_geom dg;
+    char why[8];
+    if (x->onnx_type != F32 || x->rank != 4 || !is_const_f32(g, n, 1) ||
+        (n->ninputs > 2 && n->inputs[2] >= 0 && !is_const_f32(g, n, 2)) ||
+        hacl_deconv_geometry((struct hacl_graph *)g, n, &dg, why, sizeof why) != ACL_SUCCESS || dg.sp != 2)
+        return 0;
+    dnnl_dims_t pl = {dg.pb[0], dg.pb[1]}, pr, st = {dg.s[0], dg.s[1]}, dl = {dg.d[0] - 1, dg.d[1] - 1};
+    for (int i = 0; i < 2; i++) {
+        int64_t ek = (dg.k[i] - 1) * dg.d[i] + 1;
+        pr[i] = (dg.in[i] - 1) * dg.s[i] + ek - dg.pb[i] - dg.out[i];
+        if (pl[i] < 0 || pr[i] < 0)
+            return 0; /* output_padding or a larger output_shape: C kernel */
+    }
+    int out = n->outputs[0];
+    struct act act = {-1, dnnl_eltwise_relu, 0, 0};
+    if (find_act(p, out, &act))
+        out = g->nodes[act.node].outputs[0];
+    else
+        act.node = -1;
+    int grouped = dg.group > 1;
+    dnnl_dims_t sd = {dg.n, dg.c, dg.in[0], dg.in[1]}, dd = {dg.n, dg.m, dg.out[0], dg.out[1]}, bd = {dg.m};
+    dnnl_dims_t wd4 = {dg.m, dg.c, dg.k[0], dg.k[1]};
+    dnnl_dims_t wd5 = {dg.group, dg.m / dg.group, dg.c / dg.group, dg.k[0], dg.k[1]};
+    dnnl_memory_desc_t src_any, w_any, w_plain, b_md, dst_md;
+    dnnl_data_type_t dt = p->bf16 ? dnnl_bf16 : dnnl_f32;
+    dnnl_memory_desc_init_by_tag(&src_any, 4, sd, dt, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&w_any, grouped ? 5 : 4, grouped ? wd5 : wd4, dt, dnnl_format_tag_any);
+    /* ONNX keeps ConvTranspose weights input-channel major. */
+    dnnl_memory_desc_init_by_tag(&w_plain, grouped ? 5 : 4, grouped ? wd5 : wd4, dnnl_f32,
+                                 grouped ? dnnl_acbde : dnnl_bacd);
+    dnnl_memory_desc_init_by_tag(&b_md, 1, bd, dnnl_f32, dnnl_a);
+    dnnl_memory_desc_init_by_tag(&dst_md, 4, dd, p->is_out[out] ? dnnl_f32 : dt,
+                                 p->is_out[out] ? dnnl_abcd : dnnl_format_tag_any);
+    dnnl_deconvolution_desc_t dd_desc;
+    dnnl_primitive_attr_t a = NULL;
+    dnnl_post_ops_t po = NULL;
+    dnnl_primitive_desc_t pd = NULL;
+    int ok = dnnl_dilated_deconvolution_forward_desc_init(&dd_desc, dnnl_forward_inference, dnnl_deconvolution_direct,
+                                                           &src_any, &w_any, &b_md, &dst_md, st, dl, pl,
+                                                           pr) == dnnl_success &&
+             (a = new_attr()) && dnnl_post_ops_create(&po) == dnnl_success;
+    if (ok && act.node >= 0)
+        dnnl_post_ops_append_eltwise(po, 1.0f, act.alg, act.alpha, act.beta);
+    if (ok)
+        dnnl_primitive_attr_set_post_ops(a, po);
+    ok = ok && dnnl_primitive_desc_create(&pd, &dd_desc, a, get_engine(), NULL) == dnnl_success;
+    if (po)
+        dnnl_post_ops_destroy(po);
+    dnnl_primitive_attr_destroy(a);
+    if (!ok)
+        return 0;
+    dnnl_memory_desc_t src_md = pd_md(pd, dnnl_query_src_md), wmd = pd_md(pd, dnnl_query_weights_md);
+    dst_md = pd_md(pd, dnnl_query_dst_md);
+    void *wr = reorder_weights(p, &w_plain, g->tensors[n->inputs[1]].data, &wmd);
+    float *bias = hacl_malloc_aligned(ALIGN, (size_t)dg.m * sizeof *bias);
+    if (!wr || !bias) {
+        hacl_free(wr);
+        hacl_free(bias);
+        dnnl_primitive_desc_destroy(pd);
+        return fail(p, rc, ACL_ERROR_BAD_ALLOC, "out of memory preparing ConvTranspose weights");
+    }
+    const float *b0 = n->ninputs > 2 && n->inputs[2] >= 0 ? g->tensors[n->inputs[2]].data : NULL;
+    for (int64_t m = 0; m < dg.m; m++)
+        bias[m] = b0 ? b0[m] : 0.0f;
+    int wb = owned_weight(p, &wmd, wr, rc);
+    int bb = wb < 0 ? (hacl_free(bias), -1) : owned_weight(p, &b_md, bias, rc);
+    int xb = bb >= 0 ? get_layout(p, n->inputs[0], &src_md, rc) : -1;
+    int s = xb >= 0 ? add_step(p, -1, rc) : -1;
+    int db = s >= 0 ? out_buf(p, out, &dst_md, rc) : -1;
+    if (db < 0) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    p->steps[s].kind = "ConvTranspose";
+    arg(p, s, DNNL_ARG_SRC, xb);
+    arg(p, s, DNNL_ARG_WEIGHTS, wb);
+    arg(p, s, DNNL_ARG_BIAS, bb);
+    arg(p, s, DNNL_ARG_DST, db);
+    if (act.node >= 0) {
+        p->absorbed[act.node] = 1;
+        consumed(p, act.node);
+    }
+    return finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
+}
+
 /* MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool. */
 static int pool_step(struct hacl_prog *p, int node, aclError *rc)
 {
@@ -836,6 +928,8 @@ static int node_step(struct hacl_prog *p, int node, aclError *rc)
     if (!p->reference) {
         if (strcmp(op, "Conv") == 0)
             r = conv_step(p, node, rc);
+        else if (strcmp(op, "ConvTranspose") == 0)
+            r = deconv_step(p, node, rc);
         else if (strcmp(op, "MaxPool") == 0 || strcmp(op, "AveragePool") == 0 || strcmp(op, "GlobalAveragePool") == 0 ||
                  strcmp(op, "GlobalMaxPool") == 0)
             r = pool_step(p, node, rc);

@@ -317,4 +317,39 @@ TEST_F(Fusion, ClassifierHeads)
     }
 }
 
+// ConvTranspose as a oneDNN deconvolution (weights input-channel major in
+// ONNX), with a fused activation; variants oneDNN cannot express
+// (output_padding) stay on the C kernel. All against the reference.
+TEST_F(Fusion, ConvTransposeVariants)
+{
+    struct Case {
+        const char *what;
+        int64_t C, M, H, k, group;
+        std::vector<Attr> attrs;
+        const char *act;
+    };
+    const Case cases[] = {
+        {"stride 2 pad 1", 16, 8, 6, 3, 1, {Attr::Ints("strides", {2, 2}), Attr::Ints("pads", {1, 1, 1, 1})}, "Relu"},
+        {"4x4 stride 2", 8, 16, 5, 4, 1, {Attr::Ints("strides", {2, 2}), Attr::Ints("pads", {1, 1, 1, 1})}, nullptr},
+        {"grouped", 8, 8, 5, 3, 2, {Attr::Ints("strides", {2, 2})}, "Sigmoid"},
+        {"dilated", 4, 4, 5, 3, 1, {Attr::Ints("dilations", {2, 2})}, nullptr},
+        {"output_padding", 4, 4, 4, 3, 1, {Attr::Ints("strides", {2, 2}), Attr::Ints("output_padding", {1, 1})}, nullptr},
+        {"SAME_UPPER", 4, 6, 5, 3, 1, {Attr::Ints("strides", {2, 2}), Attr::Str("auto_pad", "SAME_UPPER")}, "Relu"},
+    };
+    for (const Case &c : cases) {
+        Model m;
+        m.inputs = {{"x", onnxb::FLOAT, {2, c.C, c.H, c.H}}};
+        m.inits.push_back({"w", onnxb::FLOAT, {c.C, c.M / c.group, c.k, c.k}, Rand((size_t)(c.C * (c.M / c.group) * c.k * c.k), rng)});
+        m.inits.push_back({"b", onnxb::FLOAT, {c.M}, Rand((size_t)c.M, rng)});
+        Node d{"ConvTranspose", {"x", "w", "b"}, {c.act ? "t" : "y"}, "deconv", c.attrs};
+        if (c.group > 1)
+            d.attrs.push_back(Attr::Int("group", c.group));
+        m.nodes = {d};
+        if (c.act)
+            m.nodes.push_back({c.act, {"t"}, {"y"}, "act"});
+        m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+        Compare(m, c.what);
+    }
+}
+
 } // namespace

@@ -466,4 +466,55 @@ TEST_F(Pipeline, BadArgumentsAreRefused)
     TakeErrMsg();
 }
 
+// Error paths of every call: NULL arguments, stale handles, no context.
+TEST_F(Pipeline, ErrorPathsGiveExactCodes)
+{
+    haclPipelineStats st;
+    EXPECT_EQ(haclPipelineGetStats(nullptr, &st), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(haclPipelineStop(nullptr, &st), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(haclPipelineDestroy(nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(haclPipelineSetPreprocessingModel(nullptr, "x.onnx"), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(haclRequestWait(nullptr, 0), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(haclRequestTakeOutputs(nullptr, nullptr, nullptr, 0), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(haclRequestRelease(nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(haclPipelineGetNumInputs(nullptr), 0u);
+    EXPECT_EQ(haclPipelineInportAssignment(nullptr, 0), nullptr);
+    haclPipeline *p = Make(1, 0);
+    EXPECT_EQ(haclPipelineGetStats(p, nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(haclPipelineSetPreprocessingModel(p, nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(haclPipelineSetPostprocessingModel(p, "/nonexistent.onnx"), ACL_ERROR_READ_MODEL_FAILURE);
+    haclRequest *r = nullptr;
+    float x[N] = {0};
+    const void *in[1] = {x};
+    size_t isz[1] = {sizeof x};
+    EXPECT_EQ(haclPipelineSubmit(p, in, isz, 1, nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(haclPipelineSubmit(p, in, isz, 2, &r), ACL_ERROR_INVALID_PARAM); // wrong count
+    ASSERT_EQ(haclPipelineSubmit(p, in, isz, 1, &r), ACL_SUCCESS);
+    float y[N];
+    void *out[1] = {y};
+    size_t small[1] = {sizeof y - 4};
+    ASSERT_EQ(haclRequestWait(r, -1), ACL_SUCCESS);
+    EXPECT_EQ(haclRequestTakeOutputs(r, out, small, 1), ACL_ERROR_INVALID_PARAM); // too small
+    EXPECT_EQ(haclPipelineDestroy(p), ACL_SUCCESS);
+    // Stale after destroy.
+    EXPECT_EQ(haclPipelineSend(p, in, isz, 1, 0), ACL_ERROR_INVALID_RESOURCE_HANDLE);
+    EXPECT_EQ(haclPipelineGetStats(p, &st), ACL_ERROR_INVALID_RESOURCE_HANDLE);
+    EXPECT_EQ(haclPipelineGetNumOutputs(p), 0u);
+    EXPECT_EQ(haclRequestRelease(r), ACL_ERROR_INVALID_RESOURCE_HANDLE);
+    // A thread without a current context cannot create one.
+    std::string path = ModelFile(1, 0);
+    uint32_t id = 0;
+    ASSERT_EQ(aclmdlLoadFromFile(path.c_str(), &id), ACL_SUCCESS);
+    aclError rc = ACL_SUCCESS;
+    std::thread t([&] {
+        haclPipeline *q = nullptr;
+        rc = haclPipelineCreate(id, nullptr, &q);
+        TakeErrMsg();
+    });
+    t.join();
+    EXPECT_EQ(rc, ACL_ERROR_RT_CONTEXT_NULL);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    TakeErrMsg();
+}
+
 } // namespace

@@ -299,6 +299,20 @@ static aclError apply_value_info(struct builder *b, struct hacl_tensor *t, const
         return fail(b, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "%s '%s' is not a tensor (sequences, maps and optionals are not supported)",
                     what, t->name);
     const Onnx__TypeProto__Tensor *tt = vi->type->tensor_type;
+    if (t->is_const) {
+        /* An initializer listed as a model output: its data decides; a
+         * declaration may only agree with it. */
+        int ok = !tt->has_elem_type || tt->elem_type == t->onnx_type;
+        if (ok && tt->shape) {
+            ok = (int)tt->shape->n_dim == t->rank;
+            for (size_t i = 0; ok && i < tt->shape->n_dim; i++)
+                if (tt->shape->dim[i]->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE)
+                    ok = tt->shape->dim[i]->dim_value == t->dims[i];
+        }
+        return ok ? ACL_SUCCESS
+                  : fail(b, ACL_ERROR_PARSE_MODEL, "%s '%s' is an initializer declared with another type or shape",
+                         what, t->name);
+    }
     if (tt->has_elem_type) {
         t->onnx_type = tt->elem_type;
         if (!hacl_onnx_type_size(t->onnx_type))

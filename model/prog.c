@@ -332,6 +332,9 @@ static void consumed(struct hacl_prog *p, int node)
 
 static int const_buf(struct hacl_prog *p, int t, aclError *rc)
 {
+    const struct hacl_tensor *ct = &p->g->tensors[t];
+    if ((!ct->data && ct->bytes) || ct->bytes != hacl_tensor_bytes(ct))
+        return fail(p, rc, ACL_ERROR_PARSE_MODEL, "a constant's data does not match its shape");
     int b = add_buf(p, t, B_WEIGHT, -1, rc);
     if (b < 0)
         return -1;

@@ -516,6 +516,11 @@ TEST_F(ModelTest, UnsupportedOperatorsAndShapeMismatchesAreRefusedAtLoad)
     m = SmallModel();
     m.outputs[0].dims = {1, 5, 4, 4};
     ExpectRefused(onnxb::Serialize(m), {"declared shape", ACL_ERROR_PARSE_MODEL, "declared with dim 1 = 5"});
+    // An initializer listed as a model output must be declared as it is
+    // (found by the fuzzer: the declaration used to replace its shape).
+    m = SmallModel();
+    m.outputs.push_back({"w", onnxb::FLOAT, {1, 3, 4, 4}});
+    ExpectRefused(onnxb::Serialize(m), {"initializer output", ACL_ERROR_PARSE_MODEL, "initializer declared with"});
     m = SmallModel();
     m.inits[0].dims = {2, 4, 1, 1};
     m.inits[0].raw = onnxb::Floats({1, 2, 3, 4, 5, 6, 7, 8});

@@ -26,5 +26,36 @@ int main(int argc, char **argv)
     c.inits = {{"w", FLOAT, {8, 4}, Floats(w)}, {"bias", FLOAT, {4}, Floats(bias)}, {"shape", INT64, {2}, std::string("\x01\0\0\0\0\0\0\0\x04\0\0\0\0\0\0\0", 16)}};
     c.nodes = {{"Gemm", {"x", "w", "bias"}, {"g"}, "gemm"}, {"Reshape", {"g", "shape"}, {"y"}, "reshape"}};
     std::ofstream(dir + "/gemm_reshape.onnx", std::ios::binary) << Serialize(c);
+    // Data movement and folding: Shape -> Gather -> Unsqueeze -> Concat ->
+    // Reshape (folded at load), Pad, Slice, Resize, Split.
+    auto i64 = [](std::vector<int64_t> v) { return std::string(reinterpret_cast<const char *>(v.data()), v.size() * 8); };
+    Model d;
+    d.inputs = {{"x", FLOAT, {1, 2, 4, 4}}};
+    d.outputs = {{"y", FLOAT, {}, true}, {"z", FLOAT, {}, true}};
+    d.inits = {{"pads", INT64, {8}, i64({0, 0, 1, 1, 0, 0, 1, 1})},
+               {"starts", INT64, {2}, i64({1, 1})},
+               {"ends", INT64, {2}, i64({5, 5})},
+               {"axes", INT64, {2}, i64({2, 3})},
+               {"scales", FLOAT, {4}, Floats({1, 1, 2, 2})},
+               {"idx", INT64, {}, i64({1})},
+               {"zero", INT64, {1}, i64({0})},
+               {"minus1", INT64, {1}, i64({-1})}};
+    d.nodes = {{"Pad", {"x", "pads"}, {"p"}, "pad"},
+               {"Slice", {"p", "starts", "ends", "axes"}, {"s"}, "slice"},
+               {"Resize", {"s", "", "scales"}, {"r"}, "resize", {Attr::Str("mode", "linear")}},
+               {"Shape", {"r"}, {"sh"}, "shape"},
+               {"Gather", {"sh", "idx"}, {"c"}, "gather"},
+               {"Unsqueeze", {"c", "zero"}, {"cu"}, "unsq"},
+               {"Concat", {"minus1", "cu"}, {"newshape"}, "concat", {Attr::Int("axis", 0)}},
+               {"Reshape", {"r", "newshape"}, {"y"}, "reshape"},
+               {"Split", {"r"}, {"z", "z2"}, "split", {Attr::Int("axis", 1)}}};
+    std::ofstream(dir + "/data_movement.onnx", std::ios::binary) << Serialize(d);
+    Model e;
+    e.inputs = {{"x", FLOAT, {1, 4, 3, 3}}};
+    e.outputs = {{"y", FLOAT, {}, true}};
+    e.inits = {{"w", FLOAT, {4, 2, 3, 3}, Floats(std::vector<float>(72, 0.1f))}};
+    e.nodes = {{"ConvTranspose", {"x", "w"}, {"t"}, "deconv", {Attr::Ints("strides", {2, 2})}},
+               {"LRN", {"t"}, {"y"}, "lrn", {Attr::Int("size", 3)}}};
+    std::ofstream(dir + "/deconv_lrn.onnx", std::ios::binary) << Serialize(e);
     return 0;
 }

@@ -771,6 +771,12 @@ static aclError run_model(struct hacl_model *m, void **ptrs, char *why, size_t w
     const struct hacl_graph *g = m->graph;
     struct hacl_exec_ctx *c = NULL;
     aclError rc = ACL_SUCCESS;
+    /* The turn first: executions compute one at a time anyway, so the
+     * context is taken only when it is used. One context then serves every
+     * stream and its work memory stays warm in the caches (measured: 4
+     * streams lost 7% to 1 stream when each waiting execution held a
+     * context of its own). */
+    hacl_compute_enter();
     pthread_mutex_lock(&m->work_lock);
     if (m->work_ctx)
         c = m->work_ctx; /* the lock stays held: one execution at a time */
@@ -779,15 +785,15 @@ static aclError run_model(struct hacl_model *m, void **ptrs, char *why, size_t w
     if (!m->work_ctx)
         pthread_mutex_unlock(&m->work_lock);
     if (!c && (rc = hacl_exec_ctx_create(m->prog, NULL, &c)) != ACL_SUCCESS) {
+        hacl_compute_leave();
         snprintf(why, whylen, "out of memory for an execution context (%zu bytes of work memory)",
                  hacl_prog_work_bytes(m->prog));
         return rc;
     }
-    hacl_compute_enter();
     rc = hacl_prog_run(m->prog, c, ptrs, ptrs + g->ninputs, why, whylen);
-    hacl_compute_leave();
     if (m->work_ctx) {
         pthread_mutex_unlock(&m->work_lock);
+        hacl_compute_leave();
         return rc;
     }
     pthread_mutex_lock(&m->work_lock);
@@ -804,6 +810,7 @@ static aclError run_model(struct hacl_model *m, void **ptrs, char *why, size_t w
         c = NULL;
     }
     pthread_mutex_unlock(&m->work_lock);
+    hacl_compute_leave();
     hacl_exec_ctx_free(c);
     return rc;
 }

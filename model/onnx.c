@@ -563,6 +563,42 @@ aclError hacl_onnx_parse(const void *bytes, size_t len, const char *base_dir, st
     return ACL_SUCCESS;
 }
 
+/* Frees the decoded data of one initializer (found by name). */
+static void release_initializer(struct hacl_graph *g, const char *name)
+{
+    Onnx__ModelProto *m = g->proto;
+    Onnx__GraphProto *gp = m ? m->graph : NULL;
+    for (size_t i = 0; gp && i < gp->n_initializer; i++) {
+        Onnx__TensorProto *tp = gp->initializer[i];
+        if (!tp->name || strcmp(tp->name, name) != 0)
+            continue;
+        if (tp->has_raw_data && tp->raw_data.data) {
+            hacl_free(tp->raw_data.data);
+            tp->raw_data.data = NULL;
+            tp->raw_data.len = 0;
+        }
+        if (tp->float_data) {
+            hacl_free(tp->float_data);
+            tp->float_data = NULL;
+            tp->n_float_data = 0;
+        }
+        return;
+    }
+}
+
+void hacl_graph_release_tensor(struct hacl_graph *g, int t)
+{
+    struct hacl_tensor *ts = &g->tensors[t];
+    if (!ts->is_const)
+        return;
+    if (ts->owned)
+        hacl_free(ts->owned);
+    else
+        release_initializer(g, ts->name);
+    ts->owned = NULL;
+    ts->data = NULL;
+}
+
 void hacl_graph_release_weights(struct hacl_graph *g)
 {
     for (size_t i = 0; i < g->ntensors; i++) {

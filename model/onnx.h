@@ -71,6 +71,8 @@ void hacl_graph_free(struct hacl_graph *g);
 /* Frees the constants' data (initializers, folded and external tensors)
  * once a compiled program holds its own copies; t->data becomes NULL. */
 void hacl_graph_release_weights(struct hacl_graph *g);
+/* The same for one constant tensor, once nothing will read its data. */
+void hacl_graph_release_tensor(struct hacl_graph *g, int t);
 
 /* Size in bytes of one element of an ONNX type (0: unsupported). */
 size_t hacl_onnx_type_size(int onnx_type);

@@ -1168,6 +1168,16 @@ static aclError fold(struct hacl_graph *g, struct hacl_node *n, void **bufs, cha
     }
     if (!can)
         return ACL_SUCCESS;
+    /* Folding is for small constants (shapes, axes...): a large result is
+     * computed at run time like any node; an empty one needs no kernel. */
+    int64_t total = 0;
+    for (size_t k = 0; k < n->noutputs; k++)
+        if (n->outputs[k] >= 0) {
+            int64_t e = hacl_tensor_elements(&g->tensors[n->outputs[k]]);
+            if (e < 0 || e > HACL_FOLD_MAX_ELEMENTS)
+                return ACL_SUCCESS;
+            total += e;
+        }
     for (size_t j = 0; j < n->ninputs; j++)
         if (n->inputs[j] >= 0)
             bufs[n->inputs[j]] = (void *)g->tensors[n->inputs[j]].data;
@@ -1183,7 +1193,7 @@ static aclError fold(struct hacl_graph *g, struct hacl_node *n, void **bufs, cha
         bufs[n->outputs[k]] = o->owned;
     }
     const char *err = NULL;
-    if (rc == ACL_SUCCESS) {
+    if (rc == ACL_SUCCESS && total > 0) {
         struct hacl_kernel_args a = {g, n, bufs, &err};
         hacl_op_find(n->op)->run(&a);
         if (err)

@@ -41,6 +41,7 @@ struct pbuf {
 struct pstep {
     int node;       /* a C kernel for this node, or -1: the primitive */
     int what;       /* the node the step computes (for profiles) */
+    int empty;      /* a C kernel whose outputs all have no elements */
     const char *kind; /* "reorder", "conv", ... or the node's op */
     char impl[32];  /* oneDNN's implementation name */
     _Atomic unsigned long long ns, runs; /* with HOSTACL_PROFILE=1 */
@@ -392,6 +393,10 @@ static int ref_step(struct hacl_prog *p, int node, aclError *rc)
     int s = add_step(p, node, rc);
     if (s < 0)
         goto out;
+    p->steps[s].empty = 1;
+    for (size_t k = 0; k < n->noutputs; k++)
+        if (n->outputs[k] >= 0 && hacl_tensor_elements(&p->g->tensors[n->outputs[k]]) != 0)
+            p->steps[s].empty = 0;
     for (size_t j = 0; j < n->ninputs; j++)
         if (inb[j] >= 0)
             touch(p, inb[j], s);
@@ -1350,7 +1355,9 @@ aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const
     for (size_t s = 0; s < p->nsteps; s++) {
         struct pstep *st = &p->steps[s];
         unsigned long long t0 = p->profile ? now_ns() : 0;
-        if (st->node >= 0) {
+        if (st->node >= 0 && st->empty) {
+            /* every output is empty: nothing to compute */
+        } else if (st->node >= 0) {
             if (pending)
                 dnnl_stream_wait(c->stream);
             pending = 0;

@@ -930,12 +930,13 @@ static void run_lrn(const struct hacl_kernel_args *a)
     for (int64_t b = 0; b < N; b++)
         for (int64_t c = 0; c < C; c++)
             for (int64_t i = 0; i < inner; i++) {
+                /* the window, clipped to the channels (size may be huge) */
+                int64_t k0 = lo > c ? 0 : c - lo, k1 = hi >= C - c ? C - 1 : c + hi;
                 double sq = 0;
-                for (int64_t k = c - lo; k <= c + hi; k++)
-                    if (k >= 0 && k < C) {
-                        double v = x[(b * C + k) * inner + i];
-                        sq += v * v;
-                    }
+                for (int64_t k = k0; k <= k1; k++) {
+                    double v = x[(b * C + k) * inner + i];
+                    sq += v * v;
+                }
                 int64_t at = (b * C + c) * inner + i;
                 y[at] = (float)(x[at] / pow(bias + alpha / (double)size * sq, beta));
             }

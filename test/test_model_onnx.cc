@@ -752,3 +752,23 @@ TEST_F(ModelTest, EmptyConstantsWithHugeDimsCostNothing)
     aclmdlDestroyDesc(d);
     EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
 }
+
+// An LRN window of 2^62 channels (found by the fuzzer: the loop walked the
+// whole window) is clipped to the channels there are.
+TEST_F(ModelTest, HugeLrnWindowIsClippedToTheChannels)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 3, 1, 1}}};
+    m.outputs = {{"y", onnxb::FLOAT, {1, 3, 1, 1}}};
+    m.nodes = {{"LRN", {"x"}, {"y"}, "lrn", {onnxb::Attr::Int("size", int64_t(1) << 62)}}};
+    aclmdlDesc *d;
+    uint32_t id = LoadModel(m, &d);
+    Io io(d);
+    Put(io.dev[0], {1.0f, 2.0f, 3.0f});
+    ASSERT_EQ(aclmdlExecute(id, io.in, io.out), ACL_SUCCESS) << TakeErrMsg();
+    std::vector<float> y = Get(io.dev[1], 3);
+    for (int i = 0; i < 3; i++)
+        EXPECT_NEAR(y[i], (float)(i + 1), 1e-3); // alpha / size is ~0: y = x / bias^beta = x
+    aclmdlDestroyDesc(d);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+}

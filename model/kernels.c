@@ -287,6 +287,18 @@ static void apply_auto_pad(const struct hacl_node *n, int64_t h, int64_t w, cons
     }
 }
 
+/* Window attributes (kernel, strides, dilations, pads) of at most 2^24
+ * keep every extent computed from them far from overflowing. */
+#define WINDOW_ATTR_MAX ((int64_t)1 << 24)
+
+static int window_attrs_ok(const int64_t *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i] > WINDOW_ATTR_MAX)
+            return 0;
+    return 1;
+}
+
 aclError hacl_conv_geometry(struct hacl_graph *g, const struct hacl_node *n, struct hacl_conv_geom *cg, char *why,
                               size_t whylen)
 {
@@ -309,6 +321,9 @@ aclError hacl_conv_geometry(struct hacl_graph *g, const struct hacl_node *n, str
                     (long long)cg->c, (long long)w->dims[0], (long long)w->dims[1], (long long)cg->group);
     if (s[0] < 1 || s[1] < 1 || d[0] < 1 || d[1] < 1 || p[0] < 0 || p[1] < 0 || p[2] < 0 || p[3] < 0)
         return FAIL("node '%s' (Conv): strides and dilations must be positive, pads not negative", n->name);
+    if (!window_attrs_ok(s, 2) || !window_attrs_ok(d, 2) || !window_attrs_ok(p, 4) || !window_attrs_ok(k, 2))
+        return FAIL("node '%s' (Conv): kernel, strides, dilations and pads must be at most %lld", n->name,
+                    (long long)WINDOW_ATTR_MAX);
     int64_t eh = (k[0] - 1) * d[0] + 1, ew = (k[1] - 1) * d[1] + 1;
     apply_auto_pad(n, cg->h, cg->w, s, eh, ew, p);
     cg->pt = p[0], cg->pl = p[1], cg->pb = p[2], cg->pr = p[3];
@@ -398,6 +413,9 @@ aclError hacl_pool_geometry(struct hacl_graph *g, const struct hacl_node *n, str
     hacl_attr_ints(n, "dilations", d, 2);
     if (s[0] < 1 || s[1] < 1 || d[0] < 1 || d[1] < 1 || p[0] < 0 || p[1] < 0 || p[2] < 0 || p[3] < 0)
         return FAIL("node '%s' (%s): strides and dilations must be positive, pads not negative", n->name, n->op);
+    if (!window_attrs_ok(s, 2) || !window_attrs_ok(d, 2) || !window_attrs_ok(p, 4) || !window_attrs_ok(k, 2))
+        return FAIL("node '%s' (%s): kernel_shape, strides, dilations and pads must be at most %lld", n->name, n->op,
+                    (long long)WINDOW_ATTR_MAX);
     if (hacl_attr_int(n, "storage_order", 0) != 0)
         return UNSUPPORTED("node '%s' (%s): storage_order 1 is not supported", n->name, n->op);
     int ceil_mode = (int)hacl_attr_int(n, "ceil_mode", 0);
@@ -435,6 +453,17 @@ static aclError infer_pool(struct hacl_graph *g, const struct hacl_node *n, char
     return ACL_SUCCESS;
 }
 
+/* The window steps k in [0, K) whose position base + k * d lies in
+ * [lo, hi): *k0..*k1 (empty when *k1 < *k0). */
+static void window_range(int64_t base, int64_t d, int64_t K, int64_t lo, int64_t hi, int64_t *k0, int64_t *k1)
+{
+    int64_t a = lo - base, b = hi - 1 - base; /* d * k in [a, b] */
+    *k0 = a <= 0 ? 0 : (a + d - 1) / d;
+    *k1 = b < 0 ? -1 : b / d;
+    if (*k1 > K - 1)
+        *k1 = K - 1;
+}
+
 static void run_pool(const struct hacl_kernel_args *a, int is_max)
 {
     const struct hacl_graph *g = a->g;
@@ -446,31 +475,34 @@ static void run_pool(const struct hacl_kernel_args *a, int is_max)
     int include_pad = (int)hacl_attr_int(n, "count_include_pad", 0);
     const float *x = a->bufs[n->inputs[0]];
     float *y = a->bufs[n->outputs[0]];
+    /* Only the window steps that land in the input are visited (kernel
+     * and pads may be far larger than the input); steps in the padding are
+     * counted, not visited. */
     for (int64_t p = 0; p < cg.n * cg.c; p++) {
         const float *xp = x + p * cg.h * cg.w;
-        for (int64_t oh = 0; oh < cg.oh; oh++)
+        for (int64_t oh = 0; oh < cg.oh; oh++) {
+            int64_t bh = oh * cg.sh - cg.pt, h0, h1, ph0, ph1;
+            window_range(bh, cg.dh, cg.kh, 0, cg.h, &h0, &h1);
+            window_range(bh, cg.dh, cg.kh, -cg.pt, cg.h + cg.pb, &ph0, &ph1);
             for (int64_t ow = 0; ow < cg.ow; ow++) {
+                int64_t bw = ow * cg.sw - cg.pl, w0, w1, pw0, pw1;
+                window_range(bw, cg.dw, cg.kw, 0, cg.w, &w0, &w1);
+                window_range(bw, cg.dw, cg.kw, -cg.pl, cg.w + cg.pr, &pw0, &pw1);
                 double acc = is_max ? -INFINITY : 0.0;
-                int64_t count = 0, padded = 0;
-                for (int64_t kh = 0; kh < cg.kh; kh++) {
-                    int64_t ih = oh * cg.sh - cg.pt + kh * cg.dh;
-                    for (int64_t kw = 0; kw < cg.kw; kw++) {
-                        int64_t iw = ow * cg.sw - cg.pl + kw * cg.dw;
-                        if (ih >= -cg.pt && ih < cg.h + cg.pb && iw >= -cg.pl && iw < cg.w + cg.pr)
-                            padded++;
-                        if (ih < 0 || ih >= cg.h || iw < 0 || iw >= cg.w)
-                            continue;
-                        float v = xp[ih * cg.w + iw];
+                for (int64_t kh = h0; kh <= h1; kh++)
+                    for (int64_t kw = w0; kw <= w1; kw++) {
+                        float v = xp[(bh + kh * cg.dh) * cg.w + bw + kw * cg.dw];
                         if (is_max)
                             acc = v > acc ? v : acc;
                         else
                             acc += v;
-                        count++;
                     }
-                }
+                int64_t count = (h1 >= h0 ? h1 - h0 + 1 : 0) * (w1 >= w0 ? w1 - w0 + 1 : 0);
+                int64_t padded = (ph1 >= ph0 ? ph1 - ph0 + 1 : 0) * (pw1 >= pw0 ? pw1 - pw0 + 1 : 0);
                 int64_t div = include_pad ? padded : count;
                 y[(p * cg.oh + oh) * cg.ow + ow] = is_max ? (float)acc : (float)(div ? acc / (double)div : 0.0);
             }
+        }
     }
 }
 
@@ -975,6 +1007,10 @@ aclError hacl_deconv_geometry(struct hacl_graph *g, const struct hacl_node *n, s
         if (s[i] < 1 || d[i] < 1 || op[i] < 0 || p[i] < 0 || p[i + sp] < 0)
             return FAIL("node '%s' (ConvTranspose): strides and dilations must be positive, pads not negative",
                         n->name);
+        if (s[i] > WINDOW_ATTR_MAX || d[i] > WINDOW_ATTR_MAX || op[i] > WINDOW_ATTR_MAX || p[i] > WINDOW_ATTR_MAX ||
+            p[i + sp] > WINDOW_ATTR_MAX || (nos == sp && (os[i] < 1 || os[i] > WINDOW_ATTR_MAX)))
+            return FAIL("node '%s' (ConvTranspose): strides, dilations, pads and output sizes must be 1 to %lld",
+                        n->name, (long long)WINDOW_ATTR_MAX);
         dg->in[i] = x->dims[2 + i], dg->k[i] = w->dims[2 + i], dg->s[i] = s[i], dg->d[i] = d[i];
         int64_t ek = (dg->k[i] - 1) * d[i] + 1, full = s[i] * (dg->in[i] - 1) + op[i] + ek;
         if (nos == sp || same) {

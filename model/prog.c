@@ -864,6 +864,10 @@ static int pool_step(struct hacl_prog *p, int node, aclError *rc)
     int include = !is_max && hacl_attr_int(n, "count_include_pad", 0) != 0;
     if (prh < 0 || prw < 0 || (include && (prh != cg.pb || prw != cg.pr)))
         return 0;
+    /* Windows larger than the input (legal, absurd) go to the C kernel,
+     * which only visits the steps inside the input. */
+    if (eh > cg.h || ew > cg.w || cg.pt >= eh || cg.pl >= ew)
+        return 0;
     int xb0 = x->is_const ? get_plain(p, n->inputs[0], rc) : p->native[n->inputs[0]];
     if (xb0 < 0)
         return -1;

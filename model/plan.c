@@ -3,12 +3,9 @@
  */
 #include "plan.h"
 
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "device/alloc.h"
-#include "kernels.h"
 
 size_t hacl_tensor_bytes(const struct hacl_tensor *t)
 {

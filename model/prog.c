@@ -267,41 +267,9 @@ static int finish_primitive(struct hacl_prog *p, int s, dnnl_primitive_desc_t pd
     return 0;
 }
 
-/* A reorder of buffer `from` into a new work buffer of layout md. */
-static int reorder_to(struct hacl_prog *p, int from, const dnnl_memory_desc_t *md, aclError *rc)
-{
-    dnnl_primitive_desc_t pd = NULL;
-    dnnl_primitive_attr_t a = new_attr();
-    dnnl_memory_desc_t src = p->bufs[from].md;
-    dnnl_status_t ds = a ? dnnl_reorder_primitive_desc_create(&pd, &src, get_engine(), md, get_engine(), a)
-                         : dnnl_out_of_memory;
-    dnnl_primitive_attr_destroy(a);
-    if (ds != dnnl_success)
-        return fail(p, rc, ACL_ERROR_OP_NOT_FOUND, "oneDNN has no reorder between two layouts the model needs");
-    int t = p->bufs[from].tensor;
-    int b = add_buf(p, t, B_WORK, -1, rc);
-    int s = b < 0 ? -1 : add_step(p, -1, rc);
-    if (s < 0) {
-        dnnl_primitive_desc_destroy(pd);
-        return -1;
-    }
-    struct pbuf *pb = &p->bufs[b];
-    pb->md = *md;
-    pb->has_md = 1;
-    pb->bytes = dnnl_memory_desc_get_size(md);
-    dnnl_memory_desc_t pl;
-    pb->plain = plain_md(&p->g->tensors[t], &pl) == 0 && dnnl_memory_desc_equal(&pl, md);
-    if (pb->plain)
-        p->plainb[t] = b;
-    p->steps[s].kind = "reorder";
-    arg(p, s, DNNL_ARG_FROM, from);
-    arg(p, s, DNNL_ARG_TO, b);
-    p->nreorders++;
-    return finish_primitive(p, s, pd, rc) < 0 ? -1 : b;
-}
-
-/* A step copying buffer `from` into buffer `to` (layouts may differ). */
-static int copy_into(struct hacl_prog *p, int from, int to, aclError *rc)
+/* A step converting buffer `from` into buffer `to` (layouts may differ);
+ * kind names it in profiles. */
+static int copy_into(struct hacl_prog *p, int from, int to, const char *kind, aclError *rc)
 {
     dnnl_primitive_desc_t pd = NULL;
     dnnl_primitive_attr_t a = new_attr();
@@ -316,12 +284,31 @@ static int copy_into(struct hacl_prog *p, int from, int to, aclError *rc)
         dnnl_primitive_desc_destroy(pd);
         return -1;
     }
-    p->steps[s].kind = "copy";
+    p->steps[s].kind = kind;
     arg(p, s, DNNL_ARG_FROM, from);
     arg(p, s, DNNL_ARG_TO, to);
     p->nreorders++;
     return finish_primitive(p, s, pd, rc);
 }
+
+/* A reorder of buffer `from` into a new work buffer of layout md. */
+static int reorder_to(struct hacl_prog *p, int from, const dnnl_memory_desc_t *md, aclError *rc)
+{
+    int t = p->bufs[from].tensor;
+    int b = add_buf(p, t, B_WORK, -1, rc);
+    if (b < 0)
+        return -1;
+    struct pbuf *pb = &p->bufs[b];
+    pb->md = *md;
+    pb->has_md = 1;
+    pb->bytes = dnnl_memory_desc_get_size(md);
+    dnnl_memory_desc_t pl;
+    pb->plain = plain_md(&p->g->tensors[t], &pl) == 0 && dnnl_memory_desc_equal(&pl, md);
+    if (pb->plain)
+        p->plainb[t] = b;
+    return copy_into(p, from, b, "reorder", rc) < 0 ? -1 : b;
+}
+
 
 /* Node `node` has been compiled: its inputs have one reader fewer left. */
 static void consumed(struct hacl_prog *p, int node)
@@ -713,7 +700,7 @@ static int conv_step(struct hacl_prog *p, int node, aclError *rc)
                 p->plainb[out] = db;
         } else {
             db = out_buf(p, out, &dst_md, rc);
-            if (db >= 0 && copy_into(p, ob, db, rc) < 0)
+            if (db >= 0 && copy_into(p, ob, db, "copy", rc) < 0)
                 db = -1;
         }
     } else if (xb >= 0 && add < 0) {
@@ -1020,7 +1007,8 @@ static aclError plan(struct hacl_prog *p)
     return rc;
 }
 
-int hacl_cpu_has_bf16(void)
+/* 1 when the CPU computes bfloat16 natively (AVX512-BF16 or AMX). */
+static int cpu_has_bf16(void)
 {
     dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
     return isa == dnnl_cpu_isa_avx512_core_bf16 || isa == dnnl_cpu_isa_avx512_core_amx;
@@ -1040,7 +1028,7 @@ aclError hacl_prog_build(const struct hacl_graph *g, int reference, int precisio
     p->whylen = whylen;
     p->reference = reference || !get_engine();
     if (precision == HACL_PREC_ALLOW_BF16 && !p->reference) {
-        p->bf16 = hacl_cpu_has_bf16();
+        p->bf16 = cpu_has_bf16();
         if (!p->bf16)
             hacl_log(ACL_WARNING, "precision_mode allow_bf16: this CPU has no bfloat16 instructions; the model "
                                   "runs in float32");
@@ -1112,13 +1100,6 @@ size_t hacl_prog_work_bytes(const struct hacl_prog *p)
 size_t hacl_prog_weight_bytes(const struct hacl_prog *p)
 {
     return p->weight_bytes;
-}
-
-void hacl_prog_counts(const struct hacl_prog *p, size_t *steps, size_t *dnnl_steps, size_t *reorders)
-{
-    *steps = p->nsteps;
-    *dnnl_steps = p->ndnnl;
-    *reorders = p->nreorders;
 }
 
 aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)

@@ -40,12 +40,8 @@ struct hacl_exec_ctx;
  * the log). */
 aclError hacl_prog_build(const struct hacl_graph *g, int reference, int precision, struct hacl_prog **out,
                          char *why, size_t whylen);
-/* 1 when the CPU computes bfloat16 natively (AVX512-BF16 or AMX). */
-int hacl_cpu_has_bf16(void);
 size_t hacl_prog_work_bytes(const struct hacl_prog *p);
 size_t hacl_prog_weight_bytes(const struct hacl_prog *p);
-/* Steps and how many run in oneDNN (for tests and profiles). */
-void hacl_prog_counts(const struct hacl_prog *p, size_t *steps, size_t *dnnl_steps, size_t *reorders);
 /* Copies the weights to `weights` (64-byte aligned, weight_bytes long; the
  * caller keeps it alive) or, if NULL, to memory the program owns. Once. */
 aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights);

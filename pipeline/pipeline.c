@@ -904,6 +904,19 @@ static aclError check_ports(const char *api, const size_t *want, size_t nwant, c
     return ACL_SUCCESS;
 }
 
+/* Takes sl out of the submission-order FIFO, wherever it is. Lock held. */
+static void fifo_remove(struct haclPipeline *p, struct slot *sl)
+{
+    for (size_t k = 0; k < p->fifo_len; k++) {
+        if (p->fifo[(p->fifo_head + k) % p->fifo_cap] != sl)
+            continue;
+        for (size_t j = k; j + 1 < p->fifo_len; j++)
+            p->fifo[(p->fifo_head + j) % p->fifo_cap] = p->fifo[(p->fifo_head + j + 1) % p->fifo_cap];
+        p->fifo_len--;
+        return;
+    }
+}
+
 /* Takes a free slot (round-robin over the streams), waiting until deadline
  * (NULL: forever; timeout 0: not at all). Lock held. */
 static struct slot *take_slot(struct haclPipeline *p, const struct timespec *deadline, int try_only)
@@ -962,15 +975,7 @@ static aclError send_frame(const char *api, struct haclPipeline *p, int mode, co
     if (rc != ACL_SUCCESS) {
         /* Leaves the FIFO as a frame that never ran: drop it. */
         pthread_mutex_lock(&p->lock);
-        for (size_t k = 0; k < p->fifo_len; k++) {
-            size_t at = (p->fifo_head + k) % p->fifo_cap;
-            if (p->fifo[at] == sl) {
-                for (size_t j = k; j + 1 < p->fifo_len; j++)
-                    p->fifo[(p->fifo_head + j) % p->fifo_cap] = p->fifo[(p->fifo_head + j + 1) % p->fifo_cap];
-                p->fifo_len--;
-                break;
-            }
-        }
+        fifo_remove(p, sl);
         slot_free(sl);
         pthread_mutex_unlock(&p->lock);
         return rc;
@@ -1183,15 +1188,7 @@ ACL_FUNC_VISIBILITY aclError haclRequestRelease(haclRequest *request)
     } else {
         while (sl->state != SLOT_DONE) /* still running: its buffers are in use */
             pthread_cond_wait(&p->cond, &p->lock);
-        for (size_t k = 0; k < p->fifo_len; k++) {
-            size_t at = (p->fifo_head + k) % p->fifo_cap;
-            if (p->fifo[at] == sl) {
-                for (size_t j = k; j + 1 < p->fifo_len; j++)
-                    p->fifo[(p->fifo_head + j) % p->fifo_cap] = p->fifo[(p->fifo_head + j + 1) % p->fifo_cap];
-                p->fifo_len--;
-                break;
-            }
-        }
+        fifo_remove(p, sl);
         p->stats.delivered++;
         slot_free(sl);
         pthread_cond_broadcast(&p->cond);

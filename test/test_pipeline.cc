@@ -481,6 +481,9 @@ TEST_F(Pipeline, ErrorPathsGiveExactCodes)
     EXPECT_EQ(haclPipelineInportAssignment(nullptr, 0), nullptr);
     haclPipeline *p = Make(1, 0);
     EXPECT_EQ(haclPipelineGetStats(p, nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(haclPipelineConnectOutput(p, nullptr, nullptr, 0), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(haclPipelineConnectInput(p, nullptr, nullptr, 0), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(haclPipelineRun(p, nullptr, nullptr, 1), ACL_ERROR_INVALID_PARAM);
     EXPECT_EQ(haclPipelineSetPreprocessingModel(p, nullptr), ACL_ERROR_INVALID_PARAM);
     EXPECT_EQ(haclPipelineSetPostprocessingModel(p, "/nonexistent.onnx"), ACL_ERROR_READ_MODEL_FAILURE);
     haclRequest *r = nullptr;

@@ -236,8 +236,8 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
         rc = check_user_mem(api, "weight", weights, weight_size, hacl_prog_weight_bytes(prog));
     /* The weights (prepared: reordered, BatchNormalization folded) go to the
      * caller's memory, or to memory of the model's own. */
-    if (rc == ACL_SUCCESS && hacl_prog_place_weights(prog, weights) != ACL_SUCCESS)
-        rc = hacl_err(ACL_ERROR_BAD_ALLOC, api, "%s: out of memory for %zu bytes of weights", origin,
+    if (rc == ACL_SUCCESS && (rc = hacl_prog_place_weights(prog, weights)) != ACL_SUCCESS)
+        rc = hacl_err(rc, api, "%s: out of memory preparing %zu bytes of weights", origin,
                       hacl_prog_weight_bytes(prog));
     /* Every weight now lives in the weight memory: the decoded copies go,
      * and constants the kernels read point there. */

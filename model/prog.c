@@ -34,8 +34,11 @@ struct pbuf {
     size_t bytes;
     size_t offset; /* B_WORK: in the work buffer; B_WEIGHT: in the weights */
     int first, last;
-    const void *init; /* B_WEIGHT: the bytes to place */
-    void *owned;      /* B_WEIGHT: prepared bytes, freed once placed */
+    const void *init; /* B_WEIGHT: the bytes to place (the reorder's source) */
+    void *owned;      /* B_WEIGHT: bytes of ours behind init, freed once placed */
+    /* B_WEIGHT: converts init into md at placement, straight into the
+     * weight memory; NULL: init is copied as it is. */
+    dnnl_primitive_desc_t reorder;
 };
 
 struct pstep {
@@ -65,6 +68,7 @@ struct hacl_prog {
     int *reads_left; /* per tensor: readers not compiled yet */
     unsigned char *is_out, *absorbed;
     size_t plan_bytes, scratch_bytes, work_bytes, weight_bytes;
+    size_t reorder_scratch; /* the largest weight reorder's scratchpad */
     size_t ndnnl, nreorders;
     void *weights;
     int own_weights, placed;
@@ -72,7 +76,6 @@ struct hacl_prog {
     int bf16;     /* heavy operators in bfloat16 */
     int winograd; /* float32 3x3 convolutions may use Winograd */
     int cur_node; /* the node being compiled */
-    dnnl_stream_t build_stream;
     char *why;
     size_t whylen;
 };
@@ -476,38 +479,6 @@ static int find_act(struct hacl_prog *p, int t, struct act *a)
 }
 
 /* Reorders plain weights (md `from`, data) into layout `to`: new bytes. */
-static void *reorder_weights(struct hacl_prog *p, const dnnl_memory_desc_t *from, const void *data,
-                             const dnnl_memory_desc_t *to)
-{
-    size_t bytes = dnnl_memory_desc_get_size(to);
-    void *dst = hacl_malloc_aligned(ALIGN, bytes ? bytes : 1);
-    dnnl_primitive_desc_t pd = NULL;
-    dnnl_primitive_t prim = NULL;
-    dnnl_memory_t ms = NULL, md = NULL;
-    int ok = dst && dnnl_reorder_primitive_desc_create(&pd, from, get_engine(), to, get_engine(), NULL) == dnnl_success &&
-             dnnl_primitive_create(&prim, pd) == dnnl_success &&
-             dnnl_memory_create(&ms, from, get_engine(), (void *)data) == dnnl_success &&
-             dnnl_memory_create(&md, to, get_engine(), dst) == dnnl_success;
-    if (ok) {
-        dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, ms}, {DNNL_ARG_TO, md}};
-        ok = dnnl_primitive_execute(prim, p->build_stream, 2, args) == dnnl_success &&
-             dnnl_stream_wait(p->build_stream) == dnnl_success;
-    }
-    if (pd)
-        dnnl_primitive_desc_destroy(pd);
-    if (prim)
-        dnnl_primitive_destroy(prim);
-    if (ms)
-        dnnl_memory_destroy(ms);
-    if (md)
-        dnnl_memory_destroy(md);
-    if (!ok) {
-        hacl_free(dst);
-        return NULL;
-    }
-    return dst;
-}
-
 /* A constant consumed into prepared weights: its decoded bytes go now if
  * nothing else reads them, so the decoded model and the prepared weights
  * are not both held whole while loading. */
@@ -517,7 +488,7 @@ static void drop_source(struct hacl_prog *p, int t)
         hacl_graph_release_tensor((struct hacl_graph *)p->g, t);
 }
 
-/* A weight buffer holding prepared bytes (taken over). */
+/* A weight buffer holding `bytes` (ours: freed once placed) as they are. */
 static int owned_weight(struct hacl_prog *p, const dnnl_memory_desc_t *md, void *bytes, aclError *rc)
 {
     int b = add_buf(p, -1, B_WEIGHT, -1, rc);
@@ -531,6 +502,45 @@ static int owned_weight(struct hacl_prog *p, const dnnl_memory_desc_t *md, void 
     pb->bytes = dnnl_memory_desc_get_size(md);
     pb->owned = bytes;
     pb->init = bytes;
+    return b;
+}
+
+/* A weight buffer in layout `to`, made from `data` (layout `from`) when the
+ * weights are placed: the conversion writes straight into the weight
+ * memory, so prepared weights are never held twice and a size query
+ * converts nothing. `owned` (or NULL) is ours and freed once placed; data
+ * that is not ours must live until then (decoded initializers do: they are
+ * released after placement). */
+static int prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from, const void *data, void *owned,
+                           const dnnl_memory_desc_t *to, aclError *rc)
+{
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_primitive_attr_t a = new_attr();
+    dnnl_status_t ds =
+        a ? dnnl_reorder_primitive_desc_create(&pd, from, get_engine(), to, get_engine(), a) : dnnl_out_of_memory;
+    dnnl_primitive_attr_destroy(a);
+    if (ds != dnnl_success) {
+        hacl_free(owned);
+        return fail(p, rc, ds == dnnl_out_of_memory ? ACL_ERROR_BAD_ALLOC : ACL_ERROR_OP_NOT_FOUND,
+                    "oneDNN cannot convert weights to the layout their operator needs");
+    }
+    int b = add_buf(p, -1, B_WEIGHT, -1, rc);
+    if (b < 0) {
+        hacl_free(owned);
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    struct pbuf *pb = &p->bufs[b];
+    pb->md = *to;
+    pb->has_md = 1;
+    pb->bytes = dnnl_memory_desc_get_size(to);
+    pb->owned = owned;
+    pb->init = data;
+    pb->reorder = pd;
+    dnnl_memory_desc_t smd = pd_md(pd, dnnl_query_scratchpad_md);
+    size_t sb = dnnl_memory_desc_get_size(&smd);
+    if (sb > p->reorder_scratch)
+        p->reorder_scratch = sb;
     return b;
 }
 
@@ -672,18 +682,11 @@ static int conv_step(struct hacl_prog *p, int node, aclError *rc)
     }
     dnnl_memory_desc_t src_md = pd_md(pd, dnnl_query_src_md), wmd = pd_md(pd, dnnl_query_weights_md);
     dst_md = pd_md(pd, dnnl_query_dst_md);
-    void *wr = reorder_weights(p, &w_plain, w, &wmd);
-    hacl_free(w);
-    if (wr)
-        drop_source(p, n->inputs[1]);
-    int xb = -1, ob = -1, wb = -1, bb = -1, s = -1;
-    if (!wr) {
-        hacl_free(bias);
-        dnnl_primitive_desc_destroy(pd);
-        return fail(p, rc, ACL_ERROR_BAD_ALLOC, "oneDNN could not prepare convolution weights");
-    }
-    wb = owned_weight(p, &wmd, wr, rc);
-    bb = wb < 0 ? (hacl_free(bias), -1) : owned_weight(p, &b_md, bias, rc);
+    /* w is a folded copy: the decoded initializer can go now */
+    drop_source(p, n->inputs[1]);
+    int xb = -1, ob = -1, s = -1;
+    int wb = prepared_weight(p, &w_plain, w, w, &wmd, rc);
+    int bb = wb < 0 ? (hacl_free(bias), -1) : owned_weight(p, &b_md, bias, rc);
     if (bb >= 0)
         xb = get_layout(p, n->inputs[0], &src_md, rc);
     if (xb >= 0 && add >= 0)
@@ -786,20 +789,15 @@ static int deconv_step(struct hacl_prog *p, int node, aclError *rc)
         return 0;
     dnnl_memory_desc_t src_md = pd_md(pd, dnnl_query_src_md), wmd = pd_md(pd, dnnl_query_weights_md);
     dst_md = pd_md(pd, dnnl_query_dst_md);
-    void *wr = reorder_weights(p, &w_plain, g->tensors[n->inputs[1]].data, &wmd);
     float *bias = hacl_malloc_aligned(ALIGN, (size_t)dg.m * sizeof *bias);
-    if (wr)
-        drop_source(p, n->inputs[1]);
-    if (!wr || !bias) {
-        hacl_free(wr);
-        hacl_free(bias);
+    if (!bias) {
         dnnl_primitive_desc_destroy(pd);
         return fail(p, rc, ACL_ERROR_BAD_ALLOC, "out of memory preparing ConvTranspose weights");
     }
     const float *b0 = n->ninputs > 2 && n->inputs[2] >= 0 ? g->tensors[n->inputs[2]].data : NULL;
     for (int64_t m = 0; m < dg.m; m++)
         bias[m] = b0 ? b0[m] : 0.0f;
-    int wb = owned_weight(p, &wmd, wr, rc);
+    int wb = prepared_weight(p, &w_plain, g->tensors[n->inputs[1]].data, NULL, &wmd, rc);
     int bb = wb < 0 ? (hacl_free(bias), -1) : owned_weight(p, &b_md, bias, rc);
     int xb = bb >= 0 ? get_layout(p, n->inputs[0], &src_md, rc) : -1;
     int s = xb >= 0 ? add_step(p, -1, rc) : -1;
@@ -929,19 +927,14 @@ static int gemm_step(struct hacl_prog *p, int node, aclError *rc)
     if (ds != dnnl_success)
         return 0;
     dnnl_memory_desc_t wmd = pd_md(pd, dnnl_query_weights_md);
-    void *wr = reorder_weights(p, &w_plain, g->tensors[n->inputs[1]].data, &wmd);
     void *br = c ? hacl_malloc_aligned(ALIGN, (size_t)N * sizeof(float)) : NULL;
-    if (wr)
-        drop_source(p, n->inputs[1]);
-    if (!wr || (c && !br)) {
-        hacl_free(wr);
-        hacl_free(br);
+    if (c && !br) {
         dnnl_primitive_desc_destroy(pd);
         return fail(p, rc, ACL_ERROR_BAD_ALLOC, "out of memory preparing Gemm weights");
     }
     if (c)
         memcpy(br, c, (size_t)N * sizeof(float));
-    int wb = owned_weight(p, &wmd, wr, rc);
+    int wb = prepared_weight(p, &w_plain, g->tensors[n->inputs[1]].data, NULL, &wmd, rc);
     int bb = !c ? -2 : wb < 0 ? (hacl_free(br), -1) : owned_weight(p, &b_md, br, rc);
     int xb = wb >= 0 && bb != -1 ? (p->bf16 ? get_layout(p, n->inputs[0], &src_md, rc) : get_plain(p, n->inputs[0], rc))
                                  : -1;
@@ -1048,8 +1041,6 @@ aclError hacl_prog_build(const struct hacl_graph *g, int reference, int precisio
         fail(p, &rc, ACL_ERROR_BAD_ALLOC, "out of memory compiling the model");
         goto out;
     }
-    if (!p->reference && dnnl_stream_create(&p->build_stream, get_engine(), dnnl_stream_default_flags) != dnnl_success)
-        p->reference = 1;
     for (size_t t = 0; t < g->ntensors; t++)
         p->native[t] = p->plainb[t] = -1;
     for (size_t i = 0; i < g->noutputs; i++)
@@ -1080,9 +1071,6 @@ aclError hacl_prog_build(const struct hacl_graph *g, int reference, int precisio
     if (rc == ACL_SUCCESS && plan(p) != ACL_SUCCESS)
         fail(p, &rc, ACL_ERROR_BAD_ALLOC, "out of memory planning the model's memory");
 out:
-    if (p->build_stream)
-        dnnl_stream_destroy(p->build_stream);
-    p->build_stream = NULL;
     p->why = NULL;
     if (rc != ACL_SUCCESS) {
         hacl_prog_free(p);
@@ -1102,6 +1090,36 @@ size_t hacl_prog_weight_bytes(const struct hacl_prog *p)
     return p->weight_bytes;
 }
 
+/* Runs a weight conversion prepared at compile time: src -> dst. */
+static aclError run_reorder(const_dnnl_primitive_desc_t pd, const void *src, void *dst, void *scratch,
+                            dnnl_stream_t stream)
+{
+    dnnl_primitive_t prim = NULL;
+    dnnl_memory_t ms = NULL, md = NULL, mscr = NULL;
+    const dnnl_memory_desc_t *from = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
+    const dnnl_memory_desc_t *to = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
+    const dnnl_memory_desc_t *smd = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    int has_scratch = smd && dnnl_memory_desc_get_size(smd) > 0;
+    int ok = dnnl_primitive_create(&prim, pd) == dnnl_success &&
+             dnnl_memory_create(&ms, from, get_engine(), (void *)src) == dnnl_success &&
+             dnnl_memory_create(&md, to, get_engine(), dst) == dnnl_success &&
+             (!has_scratch || dnnl_memory_create(&mscr, smd, get_engine(), scratch) == dnnl_success);
+    if (ok) {
+        dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, ms}, {DNNL_ARG_TO, md}, {DNNL_ARG_SCRATCHPAD, mscr}};
+        ok = dnnl_primitive_execute(prim, stream, has_scratch ? 3 : 2, args) == dnnl_success &&
+             dnnl_stream_wait(stream) == dnnl_success;
+    }
+    if (prim)
+        dnnl_primitive_destroy(prim);
+    if (ms)
+        dnnl_memory_destroy(ms);
+    if (md)
+        dnnl_memory_destroy(md);
+    if (mscr)
+        dnnl_memory_destroy(mscr);
+    return ok ? ACL_SUCCESS : ACL_ERROR_BAD_ALLOC;
+}
+
 aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
 {
     if (p->placed)
@@ -1113,16 +1131,37 @@ aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
         p->own_weights = 1;
     }
     p->weights = weights;
-    for (size_t b = 0; b < p->nbufs; b++) {
+    /* One scratchpad and one stream serve every conversion. */
+    void *scratch = NULL;
+    dnnl_stream_t stream = NULL;
+    aclError rc = ACL_SUCCESS;
+    for (size_t b = 0; b < p->nbufs && rc == ACL_SUCCESS; b++) {
         struct pbuf *pb = &p->bufs[b];
         if (pb->kind != B_WEIGHT)
             continue;
-        if (pb->bytes)
-            memcpy((char *)weights + pb->offset, pb->init, pb->bytes);
+        void *dst = (char *)weights + pb->offset;
+        if (pb->reorder) {
+            if (!stream && dnnl_stream_create(&stream, get_engine(), dnnl_stream_default_flags) != dnnl_success)
+                rc = ACL_ERROR_BAD_ALLOC;
+            if (rc == ACL_SUCCESS && !scratch && p->reorder_scratch &&
+                !(scratch = hacl_malloc_aligned(ALIGN, p->reorder_scratch)))
+                rc = ACL_ERROR_BAD_ALLOC;
+            if (rc == ACL_SUCCESS)
+                rc = run_reorder(pb->reorder, pb->init, dst, scratch, stream);
+            dnnl_primitive_desc_destroy(pb->reorder);
+            pb->reorder = NULL;
+        } else if (pb->bytes) {
+            memcpy(dst, pb->init, pb->bytes);
+        }
         hacl_free(pb->owned);
         pb->owned = NULL;
         pb->init = NULL;
     }
+    hacl_free(scratch);
+    if (stream)
+        dnnl_stream_destroy(stream);
+    if (rc != ACL_SUCCESS)
+        return rc;
     p->placed = 1;
     return ACL_SUCCESS;
 }
@@ -1183,8 +1222,11 @@ void hacl_prog_free(struct hacl_prog *p)
     for (size_t s = 0; s < p->nsteps; s++)
         if (p->steps[s].prim)
             dnnl_primitive_destroy(p->steps[s].prim);
-    for (size_t b = 0; b < p->nbufs; b++)
+    for (size_t b = 0; b < p->nbufs; b++) {
         hacl_free(p->bufs[b].owned);
+        if (p->bufs[b].reorder)
+            dnnl_primitive_desc_destroy(p->bufs[b].reorder);
+    }
     if (p->own_weights)
         hacl_free(p->weights);
     hacl_free(p->steps);

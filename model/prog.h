@@ -42,8 +42,10 @@ aclError hacl_prog_build(const struct hacl_graph *g, int reference, int precisio
                          char *why, size_t whylen);
 size_t hacl_prog_work_bytes(const struct hacl_prog *p);
 size_t hacl_prog_weight_bytes(const struct hacl_prog *p);
-/* Copies the weights to `weights` (64-byte aligned, weight_bytes long; the
- * caller keeps it alive) or, if NULL, to memory the program owns. Once. */
+/* Prepares the weights (converted to their operators' layouts) straight
+ * into `weights` (64-byte aligned, weight_bytes long; the caller keeps it
+ * alive) or, if NULL, into memory the program owns. Once; the decoded
+ * initializers must still be there. */
 aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights);
 /* After hacl_graph_release_weights: points every constant the program
  * reads at its copy in the weight memory. */

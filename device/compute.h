@@ -1,22 +1,36 @@
 /*
- * hostacl internal: the compute turn.
+ * hostacl internal: the compute thread.
  *
- * Model executions use every core for one operator at a time (oneDNN's
- * OpenMP team). Two executions computing at once would put two teams on the
- * same cores and both would crawl (spinning OpenMP threads time-sliced
- * against each other), so executions take turns: first come, first served,
- * across every device and stream of the process. Callbacks, copies and
- * event traffic never take a turn.
+ * Every piece of work that runs oneDNN primitives (model executions, the
+ * weight conversions of a load) runs on one thread of the process, one job
+ * at a time, in arrival order across every device and stream.
  *
- * Thread: any.
+ * Why one thread rather than a lock taken by whichever thread executes:
+ * oneDNN's OpenMP runtime (libgomp) gives each thread that starts parallel
+ * work a team of its own, and once the process holds more team threads than
+ * it has cores, every team stops spinning between parallel regions and
+ * sleeps instead (libgomp's "throttled" wait): a ResNet-50 execution then
+ * pays ~150 sleeps and wake-ups and ran 8-15% slower on a device worker
+ * than on the thread that had loaded the model. With one computing thread
+ * there is one team, and it keeps spinning.
+ *
+ * Callbacks, copies and event traffic never go through it.
+ *
+ * Thread: any. The thread starts on first use and stops in
+ * hacl_compute_stop (aclFinalize), after which first use starts it again.
  */
 #ifndef HOSTACL_DEVICE_COMPUTE_H
 #define HOSTACL_DEVICE_COMPUTE_H
 
-/* Threads one operator may use (the compute_threads setting); taking a
- * turn applies it to the calling thread's OpenMP team. */
+/* Threads one operator may use (the compute_threads setting). */
 void hacl_compute_configure(unsigned threads);
-void hacl_compute_enter(void);
-void hacl_compute_leave(void);
+
+/* Runs fn(arg) on the compute thread and returns when it has returned.
+ * Called on the compute thread itself, runs fn at once. If the thread
+ * cannot be started, fn runs on the caller, still one job at a time. */
+void hacl_compute_run(void (*fn)(void *), void *arg);
+
+/* Stops and joins the compute thread (no job may be pending). */
+void hacl_compute_stop(void);
 
 #endif

@@ -212,6 +212,26 @@ static aclError check_user_mem(const char *api, const char *what, void *p, size_
     return ACL_SUCCESS;
 }
 
+struct place_job {
+    struct hacl_prog *prog;
+    void *weights;
+    aclError rc;
+};
+
+static void place_on_compute(void *arg)
+{
+    struct place_job *j = arg;
+    j->rc = hacl_prog_place_weights(j->prog, j->weights);
+}
+
+/* Weight conversions run oneDNN primitives: on the compute thread. */
+static aclError place_weights(struct hacl_prog *prog, void *weights)
+{
+    struct place_job j = {prog, weights, ACL_SUCCESS};
+    hacl_compute_run(place_on_compute, &j);
+    return j.rc;
+}
+
 static aclError load_bytes(const char *api, const void *bytes, size_t len, uint32_t *modelId, const char *origin,
                            int from_file, int precision,
                            void *work, size_t work_size, void *weights, size_t weight_size)
@@ -236,7 +256,7 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
         rc = check_user_mem(api, "weight", weights, weight_size, hacl_prog_weight_bytes(prog));
     /* The weights (prepared: reordered, BatchNormalization folded) go to the
      * caller's memory, or to memory of the model's own. */
-    if (rc == ACL_SUCCESS && (rc = hacl_prog_place_weights(prog, weights)) != ACL_SUCCESS)
+    if (rc == ACL_SUCCESS && (rc = place_weights(prog, weights)) != ACL_SUCCESS)
         rc = hacl_err(rc, api, "%s: out of memory preparing %zu bytes of weights", origin,
                       hacl_prog_weight_bytes(prog));
     /* Every weight now lives in the weight memory: the decoded copies go,
@@ -764,19 +784,26 @@ static aclError check_datasets(const char *api, const struct hacl_graph *g, cons
     return ACL_SUCCESS;
 }
 
-/* One execution: in the caller's work memory (taking turns) or in a
- * context from the model's pool; computing in the process's compute turn. */
-static aclError run_model(struct hacl_model *m, void **ptrs, char *why, size_t whylen)
+/* One execution: in the caller's work memory (one at a time) or in a
+ * context from the model's pool; on the compute thread. */
+struct run_job {
+    struct hacl_model *m;
+    void **ptrs;
+    char *why;
+    size_t whylen;
+    aclError rc;
+};
+
+static void run_on_compute(void *arg)
 {
+    struct run_job *j = arg;
+    struct hacl_model *m = j->m;
     const struct hacl_graph *g = m->graph;
     struct hacl_exec_ctx *c = NULL;
-    aclError rc = ACL_SUCCESS;
-    /* The turn first: executions compute one at a time anyway, so the
-     * context is taken only when it is used. One context then serves every
+    /* Executions compute one at a time, so one context serves every
      * stream and its work memory stays warm in the caches (measured: 4
      * streams lost 7% to 1 stream when each waiting execution held a
      * context of its own). */
-    hacl_compute_enter();
     pthread_mutex_lock(&m->work_lock);
     if (m->work_ctx)
         c = m->work_ctx; /* the lock stays held: one execution at a time */
@@ -784,17 +811,15 @@ static aclError run_model(struct hacl_model *m, void **ptrs, char *why, size_t w
         c = m->pool[--m->npool];
     if (!m->work_ctx)
         pthread_mutex_unlock(&m->work_lock);
-    if (!c && (rc = hacl_exec_ctx_create(m->prog, NULL, &c)) != ACL_SUCCESS) {
-        hacl_compute_leave();
-        snprintf(why, whylen, "out of memory for an execution context (%zu bytes of work memory)",
+    if (!c && (j->rc = hacl_exec_ctx_create(m->prog, NULL, &c)) != ACL_SUCCESS) {
+        snprintf(j->why, j->whylen, "out of memory for an execution context (%zu bytes of work memory)",
                  hacl_prog_work_bytes(m->prog));
-        return rc;
+        return;
     }
-    rc = hacl_prog_run(m->prog, c, ptrs, ptrs + g->ninputs, why, whylen);
+    j->rc = hacl_prog_run(m->prog, c, j->ptrs, j->ptrs + g->ninputs, j->why, j->whylen);
     if (m->work_ctx) {
         pthread_mutex_unlock(&m->work_lock);
-        hacl_compute_leave();
-        return rc;
+        return;
     }
     pthread_mutex_lock(&m->work_lock);
     if (m->npool == m->cappool) {
@@ -810,9 +835,14 @@ static aclError run_model(struct hacl_model *m, void **ptrs, char *why, size_t w
         c = NULL;
     }
     pthread_mutex_unlock(&m->work_lock);
-    hacl_compute_leave();
     hacl_exec_ctx_free(c);
-    return rc;
+}
+
+static aclError run_model(struct hacl_model *m, void **ptrs, char *why, size_t whylen)
+{
+    struct run_job j = {m, ptrs, why, whylen, ACL_SUCCESS};
+    hacl_compute_run(run_on_compute, &j);
+    return j.rc;
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output)

@@ -67,6 +67,7 @@ static void teardown_locked(void)
     hacl_report_release_all();
     free_host_allocations();
     hacl_memreg_fini(&hacl_rt.host_mem);
+    hacl_compute_stop();
     hacl_rt.init_refs = 0;
     hacl_err_set_process_mode(0);
 }

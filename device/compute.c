@@ -1,6 +1,7 @@
 /*
- * The compute thread (see compute.h): a FIFO of jobs, each on its caller's
- * stack, served by one thread; the caller sleeps on its job's condition.
+ * The compute thread (see compute.h): a FIFO of jobs, each in its caller's
+ * memory, served by one thread. A waiting caller (hacl_compute_run) sleeps
+ * on a condition of its own; a submitted job completes through its done.
  */
 #include "compute.h"
 
@@ -9,17 +10,9 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
-struct job {
-    void (*fn)(void *);
-    void *arg;
-    int done;
-    pthread_cond_t cv;
-    struct job *next;
-};
-
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work = PTHREAD_COND_INITIALIZER;
-static struct job *head, *tail;
+static struct hacl_compute_job *head, *tail;
 static pthread_t thread;
 static int running, stopping;
 /* Serialises jobs that run on their callers when no thread could start. */
@@ -58,19 +51,81 @@ static void *compute_main(void *unused)
             pthread_cond_wait(&work, &lock);
         if (!head)
             break;
-        struct job *j = head;
+        struct hacl_compute_job *j = head;
         head = j->next;
         if (!head)
             tail = NULL;
         pthread_mutex_unlock(&lock);
         apply_team();
-        j->fn(j->arg);
-        pthread_mutex_lock(&lock);
-        j->done = 1;
-        pthread_cond_signal(&j->cv);
+        j->fn(j);
+        if (j->done) {
+            j->done(j); /* j may be gone from here on */
+            pthread_mutex_lock(&lock);
+        } else {
+            pthread_mutex_lock(&lock);
+            j->finished = 1;
+            pthread_cond_signal(j->cv);
+        }
     }
     pthread_mutex_unlock(&lock);
     return NULL;
+}
+
+/* Caller holds lock: 1 when the compute thread takes jobs. */
+static int ensure_thread_locked(void)
+{
+    if (!running && !stopping && pthread_create(&thread, NULL, compute_main, NULL) == 0) {
+        running = 1;
+        pthread_setname_np(thread, "hacl-compute");
+    }
+    return running && !stopping;
+}
+
+static void run_here(struct hacl_compute_job *j)
+{
+    pthread_mutex_lock(&fallback);
+    apply_team();
+    j->fn(j);
+    pthread_mutex_unlock(&fallback);
+    if (j->done)
+        j->done(j);
+}
+
+/* Caller holds lock. */
+static void enqueue_locked(struct hacl_compute_job *j)
+{
+    j->next = NULL;
+    j->finished = 0;
+    if (tail)
+        tail->next = j;
+    else
+        head = j;
+    tail = j;
+    pthread_cond_signal(&work);
+}
+
+void hacl_compute_submit(struct hacl_compute_job *j)
+{
+    pthread_mutex_lock(&lock);
+    if (!ensure_thread_locked()) {
+        pthread_mutex_unlock(&lock);
+        run_here(j);
+        return;
+    }
+    enqueue_locked(j);
+    pthread_mutex_unlock(&lock);
+}
+
+struct call {
+    struct hacl_compute_job job;
+    void (*fn)(void *);
+    void *arg;
+};
+
+static void call_fn(struct hacl_compute_job *j)
+{
+    struct call *c = (struct call *)j;
+    c->fn(c->arg);
 }
 
 void hacl_compute_run(void (*fn)(void *), void *arg)
@@ -81,31 +136,19 @@ void hacl_compute_run(void (*fn)(void *), void *arg)
         fn(arg);
         return;
     }
-    if (!running && !stopping) {
-        if (pthread_create(&thread, NULL, compute_main, NULL) == 0) {
-            running = 1;
-            pthread_setname_np(thread, "hacl-compute");
-        }
-    }
-    if (!running || stopping) {
+    struct call c = {{call_fn, NULL, NULL, 0, NULL}, fn, arg};
+    if (!ensure_thread_locked()) {
         pthread_mutex_unlock(&lock);
-        pthread_mutex_lock(&fallback);
-        apply_team();
-        fn(arg);
-        pthread_mutex_unlock(&fallback);
+        run_here(&c.job);
         return;
     }
-    struct job j = {fn, arg, 0, PTHREAD_COND_INITIALIZER, NULL};
-    if (tail)
-        tail->next = &j;
-    else
-        head = &j;
-    tail = &j;
-    pthread_cond_signal(&work);
-    while (!j.done)
-        pthread_cond_wait(&j.cv, &lock);
+    pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+    c.job.cv = &cv;
+    enqueue_locked(&c.job);
+    while (!c.job.finished)
+        pthread_cond_wait(&cv, &lock);
     pthread_mutex_unlock(&lock);
-    pthread_cond_destroy(&j.cv);
+    pthread_cond_destroy(&cv);
 }
 
 void hacl_compute_stop(void)

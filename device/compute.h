@@ -22,6 +22,8 @@
 #ifndef HOSTACL_DEVICE_COMPUTE_H
 #define HOSTACL_DEVICE_COMPUTE_H
 
+#include <pthread.h>
+
 /* Threads one operator may use (the compute_threads setting). */
 void hacl_compute_configure(unsigned threads);
 
@@ -29,6 +31,21 @@ void hacl_compute_configure(unsigned threads);
  * Called on the compute thread itself, runs fn at once. If the thread
  * cannot be started, fn runs on the caller, still one job at a time. */
 void hacl_compute_run(void (*fn)(void *), void *arg);
+
+/* A job handed over without waiting: fn, then done, run on the compute
+ * thread (or on the caller at once if the thread cannot be started). The
+ * job's memory is the caller's; after done starts, the compute thread no
+ * longer touches it, so done may hand it back (a stream task completes
+ * itself this way: its queue holds no worker while the job waits its
+ * turn). */
+struct hacl_compute_job {
+    void (*fn)(struct hacl_compute_job *j);
+    void (*done)(struct hacl_compute_job *j);
+    struct hacl_compute_job *next; /* the compute thread's */
+    int finished;                  /* the compute thread's */
+    pthread_cond_t *cv;            /* the compute thread's */
+};
+void hacl_compute_submit(struct hacl_compute_job *j);
 
 /* Stops and joins the compute thread (no job may be pending). */
 void hacl_compute_stop(void);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -784,22 +785,13 @@ static aclError check_datasets(const char *api, const struct hacl_graph *g, cons
     return ACL_SUCCESS;
 }
 
-/* One execution: in the caller's work memory (one at a time) or in a
- * context from the model's pool; on the compute thread. */
-struct run_job {
-    struct hacl_model *m;
-    void **ptrs;
-    char *why;
-    size_t whylen;
-    aclError rc;
-};
-
-static void run_on_compute(void *arg)
+/* One execution on the compute thread: in the caller's work memory (one
+ * at a time) or in a context from the model's pool. */
+static aclError compute_model(struct hacl_model *m, void **ptrs, char *why, size_t whylen)
 {
-    struct run_job *j = arg;
-    struct hacl_model *m = j->m;
     const struct hacl_graph *g = m->graph;
     struct hacl_exec_ctx *c = NULL;
+    aclError rc;
     /* Executions compute one at a time, so one context serves every
      * stream and its work memory stays warm in the caches (measured: 4
      * streams lost 7% to 1 stream when each waiting execution held a
@@ -811,15 +803,15 @@ static void run_on_compute(void *arg)
         c = m->pool[--m->npool];
     if (!m->work_ctx)
         pthread_mutex_unlock(&m->work_lock);
-    if (!c && (j->rc = hacl_exec_ctx_create(m->prog, NULL, &c)) != ACL_SUCCESS) {
-        snprintf(j->why, j->whylen, "out of memory for an execution context (%zu bytes of work memory)",
+    if (!c && (rc = hacl_exec_ctx_create(m->prog, NULL, &c)) != ACL_SUCCESS) {
+        snprintf(why, whylen, "out of memory for an execution context (%zu bytes of work memory)",
                  hacl_prog_work_bytes(m->prog));
-        return;
+        return rc;
     }
-    j->rc = hacl_prog_run(m->prog, c, j->ptrs, j->ptrs + g->ninputs, j->why, j->whylen);
+    rc = hacl_prog_run(m->prog, c, ptrs, ptrs + g->ninputs, why, whylen);
     if (m->work_ctx) {
         pthread_mutex_unlock(&m->work_lock);
-        return;
+        return rc;
     }
     pthread_mutex_lock(&m->work_lock);
     if (m->npool == m->cappool) {
@@ -836,8 +828,24 @@ static void run_on_compute(void *arg)
     }
     pthread_mutex_unlock(&m->work_lock);
     hacl_exec_ctx_free(c);
+    return rc;
 }
 
+struct run_job {
+    struct hacl_model *m;
+    void **ptrs;
+    char *why;
+    size_t whylen;
+    aclError rc;
+};
+
+static void run_on_compute(void *arg)
+{
+    struct run_job *j = arg;
+    j->rc = compute_model(j->m, j->ptrs, j->why, j->whylen);
+}
+
+/* A synchronous execution: the caller waits for the compute thread. */
 static aclError run_model(struct hacl_model *m, void **ptrs, char *why, size_t whylen)
 {
     struct run_job j = {m, ptrs, why, whylen, ACL_SUCCESS};
@@ -892,25 +900,79 @@ static aclError recheck_buffers(const struct hacl_graph *g, void **ptrs, char *w
     return ACL_SUCCESS;
 }
 
+/* An asynchronous execution waits for its compute turn without holding a
+ * device worker: the task hands a job to the compute thread and parks its
+ * stream; the job's end unparks it and the task completes. */
+struct exec_job {
+    struct hacl_compute_job cj; /* first: the job is the struct */
+    struct hacl_squeue *q;
+    struct hacl_task *t;
+    aclError rc;
+    char why[256];
+};
+
 /* Task layout: p[0] the model (referenced), p[1] buffer addresses followed,
- * after a NULL, by one flag per buffer: was it runtime memory when queued. */
+ * after a NULL, by one flag per buffer: was it runtime memory when queued;
+ * p[2] the exec_job while computing. */
 static void exec_drop(struct hacl_squeue *q, struct hacl_task *t)
 {
     (void)q;
+    hacl_free(t->p[2]);
     hacl_free(t->p[1]);
     model_put(t->p[0]);
+}
+
+static void exec_compute(struct hacl_compute_job *cj)
+{
+    struct exec_job *e = (struct exec_job *)cj;
+    e->rc = compute_model(e->t->p[0], e->t->p[1], e->why, sizeof e->why);
+}
+
+static void exec_computed(struct hacl_compute_job *cj)
+{
+    struct exec_job *e = (struct exec_job *)cj;
+    /* Once the flag is up the task may complete and the stream go: the
+     * job's own stream reference keeps the queue alive through unpark. */
+    struct hacl_stream *s = (struct hacl_stream *)((char *)e->q - offsetof(struct hacl_stream, q));
+    struct hacl_squeue *q = e->q;
+    atomic_store(&e->t->flag, 1);
+    hacl_squeue_unpark(q);
+    hacl_obj_put(&s->hdr);
 }
 
 static enum hacl_task_result exec_run(struct hacl_squeue *q, struct hacl_task *t)
 {
     struct hacl_model *m = t->p[0];
-    void **ptrs = t->p[1];
-    char why[256];
-    aclError rc = recheck_buffers(m->graph, ptrs, why, sizeof why);
-    if (rc == ACL_SUCCESS)
-        rc = run_model(m, ptrs, why, sizeof why);
-    if (rc != ACL_SUCCESS)
-        hacl_squeue_fail(q, t, ACL_ERROR_RT_MODEL_EXECUTE, "model %u: %s", m->id, why);
+    struct exec_job *e = t->p[2];
+    if (t->state == 0) {
+        char why[256];
+        aclError rc = recheck_buffers(m->graph, t->p[1], why, sizeof why);
+        if (rc == ACL_SUCCESS && !(e = hacl_calloc(1, sizeof *e))) {
+            rc = ACL_ERROR_BAD_ALLOC;
+            snprintf(why, sizeof why, "out of memory");
+        }
+        if (rc != ACL_SUCCESS) {
+            hacl_squeue_fail(q, t, ACL_ERROR_RT_MODEL_EXECUTE, "model %u: %s", m->id, why);
+            exec_drop(q, t);
+            return HACL_TASK_DONE;
+        }
+        e->cj.fn = exec_compute;
+        e->cj.done = exec_computed;
+        e->q = q;
+        e->t = t;
+        t->p[2] = e;
+        t->state = 1;
+        atomic_store(&t->flag, 0);
+        hacl_obj_ref(&((struct hacl_stream *)((char *)q - offsetof(struct hacl_stream, q)))->hdr);
+        hacl_compute_submit(&e->cj);
+        return HACL_TASK_PARK;
+    }
+    /* Run again: after the job's end, or to see a discard (the job must
+     * end first either way: it uses the task's buffers). */
+    if (!atomic_load(&t->flag))
+        return HACL_TASK_PARK;
+    if (e->rc != ACL_SUCCESS)
+        hacl_squeue_fail(q, t, ACL_ERROR_RT_MODEL_EXECUTE, "model %u: %s", m->id, e->why);
     exec_drop(q, t);
     return HACL_TASK_DONE;
 }
@@ -947,6 +1009,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDa
         t->is_work = 1;
         t->p[0] = m; /* the references pass to the task */
         t->p[1] = ptrs;
+        t->p[2] = NULL;
         m = NULL;
         ptrs = NULL;
         rc = hacl_stream_submit(__func__, s, t);

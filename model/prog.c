@@ -97,6 +97,12 @@ static dnnl_engine_t engine;
 
 static void engine_init(void)
 {
+    /* oneDNN registers each generated kernel with VTune by default, and
+     * the first registration tries to load VTune's library from whichever
+     * thread generated it (often an OpenMP team thread, whose failed-load
+     * record then outlives it). Off unless DNNL_JIT_PROFILE asks. */
+    if (!getenv("DNNL_JIT_PROFILE"))
+        dnnl_set_jit_profiling_flags(DNNL_JIT_PROFILE_NONE);
     if (dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success)
         engine = NULL;
 }

@@ -4,12 +4,14 @@
  * Loads the model (timed), then S streams, each with its own submitting
  * thread, run it: aclmdlExecuteAsync + aclrtSynchronizeStream per
  * execution, so each execution's latency is measured from submission to
- * completion. Reports images/s over all streams (images = the first input's
- * batch dim per execution), latency p50/p99 and the peak resident memory.
+ * completion. Timing starts once every stream has finished its warm-up.
+ * Reports images/s over all streams (images = the first input's batch dim
+ * per execution), latency p50/p99 and the peak resident memory.
  *
  * Usage: bench_model MODEL [--iters N] [--warmup W] [--streams S]
  *                          [--input FILE] [--output FILE]
- * --input: raw bytes for input 0 (default: a fixed pattern); --output:
+ * --input: raw bytes for input 0 (default: the values bench/ort_bench.js
+ * feeds ONNX Runtime); --output:
  * writes output 0 of the first execution. Only the public API is used.
  */
 #define _GNU_SOURCE
@@ -61,6 +63,7 @@ static aclrtContext ctx;
 static uint32_t model;
 static aclmdlDesc *desc;
 static int iters = 50, warmup = 3;
+static pthread_barrier_t warmed;
 static const char *input_file, *output_file;
 
 struct worker {
@@ -157,6 +160,9 @@ static void *run(void *arg)
             output_file = NULL;
         }
     }
+    /* Every stream has warmed up before any is timed: a warm-up running
+     * inside another stream's timed window would be time without images. */
+    pthread_barrier_wait(&warmed);
     w->start = now_s();
     for (int i = 0; i < iters; i++) {
         double t0 = now_s();
@@ -211,6 +217,7 @@ int main(int argc, char **argv)
     CHECK(aclmdlGetInputDims(desc, 0, &dims));
     long batch = dims.dimCount > 0 && dims.dims[0] > 0 ? (long)dims.dims[0] : 1;
     struct worker *w = calloc((size_t)streams, sizeof *w);
+    pthread_barrier_init(&warmed, NULL, (unsigned)streams);
     for (int i = 0; i < streams; i++) {
         w[i].lat = calloc((size_t)iters, sizeof(double));
         pthread_create(&w[i].th, NULL, run, &w[i]);
@@ -233,6 +240,7 @@ int main(int argc, char **argv)
            all[(size_t)(0.99 * (double)(n - 1) + 0.5)] * 1e3, (double)peak_rss_kb() / 1024.0);
     free(all);
     free(w);
+    pthread_barrier_destroy(&warmed);
     aclmdlDestroyDesc(desc);
     CHECK(aclmdlUnload(model));
     CHECK(aclrtDestroyContext(ctx));

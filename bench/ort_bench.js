@@ -28,8 +28,15 @@ async function main() {
   const feeds = {[sess.inputNames[0]]: new ort.Tensor('float32', data, shape)};
   const lat = [];
   let start = 0, end = 0;
+  // Timing starts once every stream has warmed up (as in bench_model.c):
+  // a warm-up inside another stream's timed window would be time without
+  // images.
+  let warmed = 0, release;
+  const allWarm = new Promise((resolve) => { release = resolve; });
   async function loop() {
     for (let i = 0; i < warmup; i++) await sess.run(feeds);
+    if (++warmed === streams) release();
+    await allWarm;
     const s = Number(process.hrtime.bigint()) / 1e9;
     if (!start || s < start) start = s;
     for (let i = 0; i < iters; i++) {

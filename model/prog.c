@@ -550,6 +550,14 @@ static int prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from, 
     return b;
 }
 
+/* The tile size of a Winograd primitive's transformed weights (4: F(2x2,
+ * 3x3), 6: F(4x4, 3x3)), or 0 when its weights are not Winograd's. */
+static int wino_alpha(const_dnnl_primitive_desc_t pd)
+{
+    const dnnl_memory_desc_t *w = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+    return w && w->format_kind == dnnl_format_kind_wino ? w->format_desc.wino_desc.alpha : 0;
+}
+
 /* Conv, with a following BatchNormalization folded into its weights, a
  * residual Add and an activation as post-ops. 1: done, 0: not for oneDNN,
  * -1: error. */
@@ -663,6 +671,15 @@ static int conv_step(struct hacl_prog *p, int node, aclError *rc)
         if (wino && dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_winograd,
                                                        &src_any, &w_any, &b_md, &dst_md, st, pl, pr) == dnnl_success)
             result = dnnl_primitive_desc_create(&pd, &cd, a, get_engine(), NULL) == dnnl_success;
+        /* Except F(4x4, 3x3) on maps under 14x14 (oneDNN's choice for
+         * ResNet-50's 7x7 stage from batch 2 up): its weights are 4x the
+         * direct ones and their conversion cost 70-80 ms per convolution
+         * at load, for 3% of batch 8's images/s. */
+        if (result && cg.oh * cg.ow < 196 && wino_alpha(pd) == 6) {
+            dnnl_primitive_desc_destroy(pd);
+            pd = NULL;
+            result = 0;
+        }
         if (!result &&
             dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct, &src_any,
                                                        &w_any, &b_md, &dst_md, st, dl, pl, pr) == dnnl_success)

@@ -64,6 +64,9 @@ for round in $(seq 1 "$ROUNDS"); do
     if [ $((round % 2)) -eq 1 ]; then run_hacl; run_ort; else run_ort; run_hacl; fi
   done
 done
-echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores;" \
+cpu_field() { grep -m1 -E "^$1[[:space:]]*:" /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'; }
+isa=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -xE 'avx512f|avx512_bf16|amx_bf16' | paste -sd, -)
+echo "CPU: $(cpu_field 'model name') (family $(cpu_field 'cpu family'), model $(cpu_field 'model'); ${isa:-no AVX-512})," \
+  "$(nproc) cores;" \
   "ONNX Runtime $ORT_VERSION (CPU, $THREADS intra-op threads); medians of $ROUNDS rounds"
 node bench/compare_report.js "$out"

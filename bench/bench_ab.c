@@ -21,29 +21,7 @@
 #include <time.h>
 
 #include "acl/acl.h"
-
-#define CHECK(call)                                                                                  \
-    do {                                                                                             \
-        aclError rc_ = (call);                                                                       \
-        if (rc_ != ACL_SUCCESS) {                                                                    \
-            const char *m_ = aclGetRecentErrMsg();                                                   \
-            fprintf(stderr, "%s:%d %s failed: %d %s\n", __FILE__, __LINE__, #call, rc_, m_ ? m_ : ""); \
-            exit(1);                                                                                 \
-        }                                                                                            \
-    } while (0)
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+#include "bench_util.h"
 
 static double median(double *v, int n)
 {
@@ -97,16 +75,6 @@ static aclmdlDataset *make_dataset(aclmdlDesc *d, int inputs)
         CHECK(aclmdlAddDatasetBuffer(ds, aclCreateDataBuffer(dev, size)));
     }
     return ds;
-}
-
-static void free_dataset(aclmdlDataset *ds)
-{
-    for (size_t i = 0; i < aclmdlGetDatasetNumBuffers(ds); i++) {
-        aclDataBuffer *b = aclmdlGetDatasetBuffer(ds, i);
-        aclrtFree(aclGetDataBufferAddr(b));
-        aclDestroyDataBuffer(b);
-    }
-    aclmdlDestroyDataset(ds);
 }
 
 int main(int argc, char **argv)

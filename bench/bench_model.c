@@ -22,42 +22,7 @@
 #include <time.h>
 
 #include "acl/acl.h"
-
-#define CHECK(call)                                                                                  \
-    do {                                                                                             \
-        aclError rc_ = (call);                                                                       \
-        if (rc_ != ACL_SUCCESS) {                                                                    \
-            const char *m_ = aclGetRecentErrMsg();                                                   \
-            fprintf(stderr, "%s:%d %s failed: %d %s\n", __FILE__, __LINE__, #call, rc_, m_ ? m_ : ""); \
-            exit(1);                                                                                 \
-        }                                                                                            \
-    } while (0)
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static long peak_rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "VmHWM: %ld", &kb) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return kb;
-}
+#include "bench_util.h"
 
 static aclrtContext ctx;
 static uint32_t model;
@@ -124,16 +89,6 @@ static aclmdlDataset *dataset(int outputs, void **first)
         CHECK(aclmdlAddDatasetBuffer(ds, aclCreateDataBuffer(dev, size)));
     }
     return ds;
-}
-
-static void free_dataset(aclmdlDataset *ds)
-{
-    for (size_t i = 0; i < aclmdlGetDatasetNumBuffers(ds); i++) {
-        aclDataBuffer *b = aclmdlGetDatasetBuffer(ds, i);
-        aclrtFree(aclGetDataBufferAddr(b));
-        aclDestroyDataBuffer(b);
-    }
-    aclmdlDestroyDataset(ds);
 }
 
 static void *run(void *arg)

@@ -21,17 +21,9 @@
 #include <time.h>
 
 #include "acl/acl.h"
+#include "bench_util.h"
 #include "acl/hacl_mempool.h"
 #include "acl/hacl_pipeline.h"
-
-#define CHECK(call)                                                                                  \
-    do {                                                                                             \
-        aclError rc_ = (call);                                                                       \
-        if (rc_ != ACL_SUCCESS) {                                                                    \
-            fprintf(stderr, "%s failed: %d %s\n", #call, rc_, aclGetRecentErrMsg());                \
-            exit(1);                                                                                 \
-        }                                                                                            \
-    } while (0)
 
 static aclrtContext ctx;
 static uint32_t model;
@@ -40,13 +32,6 @@ static long frames = 60;
 static uint32_t depth = 4;
 static unsigned char *frame_src;
 static float *host_out;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- hand-written ---- */
 
@@ -134,12 +119,6 @@ static double run_pipeline(void)
     double secs = now_s() - t0;
     CHECK(haclPipelineDestroy(p));
     return (double)frames / secs;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 int main(int argc, char **argv)

@@ -25,29 +25,7 @@
 #include <unistd.h>
 
 #include "acl/acl.h"
-
-#define CHECK(call)                                                                          \
-    do {                                                                                     \
-        aclError rc_ = (call);                                                               \
-        if (rc_ != ACL_SUCCESS) {                                                            \
-            const char *m_ = aclGetRecentErrMsg();                                           \
-            fprintf(stderr, "%s:%d %s failed: %d %s\n", __FILE__, __LINE__, #call, rc_, m_ ? m_ : ""); \
-            exit(1);                                                                         \
-        }                                                                                    \
-    } while (0)
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+#include "bench_util.h"
 
 static double pct(double *v, size_t n, double p)
 {

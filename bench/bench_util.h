@@ -1,0 +1,72 @@
+/*
+ * What every bench program shares: failing loudly on an aclError, a
+ * monotonic clock, sorting doubles, the process's peak resident memory and
+ * freeing a dataset with its device buffers.
+ * Header-only (each bench is one .c file linked to the public library).
+ */
+#ifndef HOSTACL_BENCH_UTIL_H
+#define HOSTACL_BENCH_UTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "acl/acl.h"
+
+/* Runs an AscendCL call; on failure prints where, the code and the recent
+ * error message, and exits with status 1. */
+#define CHECK(call)                                                                                  \
+    do {                                                                                             \
+        aclError rc_ = (call);                                                                       \
+        if (rc_ != ACL_SUCCESS) {                                                                    \
+            const char *m_ = aclGetRecentErrMsg();                                                   \
+            fprintf(stderr, "%s:%d %s failed: %d %s\n", __FILE__, __LINE__, #call, rc_, m_ ? m_ : ""); \
+            exit(1);                                                                                 \
+        }                                                                                            \
+    } while (0)
+
+static inline double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static inline double now_us(void)
+{
+    return now_s() * 1e6;
+}
+
+/* qsort comparator for doubles, ascending. */
+static inline int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The process's peak resident set in KiB (VmHWM), or -1. */
+static inline long peak_rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kb;
+}
+
+/* Frees a dataset, its buffers and their device memory. */
+static inline void free_dataset(aclmdlDataset *ds)
+{
+    for (size_t i = 0; i < aclmdlGetDatasetNumBuffers(ds); i++) {
+        aclDataBuffer *b = aclmdlGetDatasetBuffer(ds, i);
+        aclrtFree(aclGetDataBufferAddr(b));
+        aclDestroyDataBuffer(b);
+    }
+    aclmdlDestroyDataset(ds);
+}
+
+#endif

@@ -484,7 +484,6 @@ static int find_act(struct hacl_prog *p, int t, struct act *a)
     return 0;
 }
 
-/* Reorders plain weights (md `from`, data) into layout `to`: new bytes. */
 /* A constant consumed into prepared weights: its decoded bytes go now if
  * nothing else reads them, so the decoded model and the prepared weights
  * are not both held whole while loading. */

@@ -157,7 +157,10 @@ ACL_FUNC_VISIBILITY aclError haclRequestWait(haclRequest *request, int32_t timeo
 /* Copies the outputs out (the request must be ready); may be repeated. */
 ACL_FUNC_VISIBILITY aclError haclRequestTakeOutputs(haclRequest *request, void *const *outputs, const size_t *sizes,
                                                     size_t count);
-/* Gives the slot back (waiting for the frame if it is still running). */
+/* Gives the slot back (waiting for the frame if it is still running). The
+ * handle is dead from then on: every call with it fails (100000), also after
+ * its slot has taken new requests. A request handle is an opaque value, not
+ * an address. */
 ACL_FUNC_VISIBILITY aclError haclRequestRelease(haclRequest *request);
 
 /* Stops (as haclPipelineStop) and frees everything; requests still held are

@@ -49,10 +49,23 @@ struct haclRequest {
     struct slot *slot;
 };
 
+/* A request handle is its slot's request object with the submission's
+ * number (1..255) in the top byte, which user-space addresses never use:
+ * a handle kept after Release is refused even once its slot serves a new
+ * request (until that slot has been reused 255 times). */
+#define GEN_SHIFT 56
+#define GEN_MASK ((uintptr_t)0xff << GEN_SHIFT)
+
+static haclRequest *request_handle(struct haclRequest *r, unsigned gen)
+{
+    return (haclRequest *)((uintptr_t)r | (uintptr_t)gen << GEN_SHIFT);
+}
+
 struct slot {
     struct pstream *ps;
     int state;
     int held;       /* request way: handed to the application */
+    unsigned gen;   /* request way: this slot's submissions so far (mod 255) */
     uint64_t frame; /* per stream */
     aclmdlDataset *ds[MAX_STAGES + 1];
     void *in_ptr[MAX_PORTS];  /* the first stage's input buffers */
@@ -963,6 +976,8 @@ static aclError send_frame(const char *api, struct haclPipeline *p, int mode, co
     if (rc == ACL_SUCCESS) {
         sl->frame = sl->ps->next_frame++;
         sl->held = mode == MODE_REQUEST;
+        if (sl->held)
+            sl->gen = sl->gen % 255 + 1; /* 1..255: tags the handle */
         p->fifo[(p->fifo_head + p->fifo_len) % p->fifo_cap] = sl;
         p->fifo_len++;
     }
@@ -1097,15 +1112,21 @@ ACL_FUNC_VISIBILITY aclError haclPipelineSubmit(haclPipeline *pipeline, const vo
     struct slot *sl;
     aclError rc = send_frame(__func__, p, MODE_REQUEST, inputs, sizes, count, 0, &sl);
     if (rc == ACL_SUCCESS)
-        *request = sl->req;
+        *request = request_handle(sl->req, sl->gen);
     hacl_obj_put(&p->hdr);
     return rc;
 }
 
-/* The live, held request's slot, referenced through the request. */
-static struct slot *request_slot(const char *api, const haclRequest *request, struct haclRequest **obj)
+/* The live request's slot, referenced through the request; *gen is the
+ * submission the handle names (checked against the slot's, lock held, by
+ * request_current). */
+static struct slot *request_slot(const char *api, const haclRequest *request, struct haclRequest **obj,
+                                 unsigned *gen)
 {
-    struct haclRequest *r = (struct haclRequest *)hacl_handle_get(request, HACL_KIND_PIPELINE_REQUEST);
+    uintptr_t h = (uintptr_t)request;
+    *gen = (unsigned)(h >> GEN_SHIFT);
+    struct haclRequest *r =
+        *gen ? (struct haclRequest *)hacl_handle_get((const void *)(h & ~GEN_MASK), HACL_KIND_PIPELINE_REQUEST) : NULL;
     if (!r) {
         hacl_err(request ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM, api,
                  "%p is not a live request", (const void *)request);
@@ -1115,15 +1136,23 @@ static struct slot *request_slot(const char *api, const haclRequest *request, st
     return r->slot;
 }
 
+/* Whether the handle still names the slot's request: held, and not
+ * released and submitted again since. Lock held. */
+static int request_current(const struct slot *sl, unsigned gen)
+{
+    return sl->held && sl->gen == gen;
+}
+
 ACL_FUNC_VISIBILITY int haclRequestReady(const haclRequest *request)
 {
     struct haclRequest *r;
-    struct slot *sl = request_slot(__func__, request, &r);
+    unsigned gen;
+    struct slot *sl = request_slot(__func__, request, &r, &gen);
     if (!sl)
         return -1;
     struct haclPipeline *p = sl->ps->p;
     pthread_mutex_lock(&p->lock);
-    int ready = !sl->held ? -1 : sl->state == SLOT_DONE;
+    int ready = !request_current(sl, gen) ? -1 : sl->state == SLOT_DONE;
     pthread_mutex_unlock(&p->lock);
     hacl_obj_put(&r->hdr);
     if (ready < 0)
@@ -1134,7 +1163,8 @@ ACL_FUNC_VISIBILITY int haclRequestReady(const haclRequest *request)
 ACL_FUNC_VISIBILITY aclError haclRequestWait(haclRequest *request, int32_t timeoutMs)
 {
     struct haclRequest *r;
-    struct slot *sl = request_slot(__func__, request, &r);
+    unsigned gen;
+    struct slot *sl = request_slot(__func__, request, &r, &gen);
     if (!sl)
         return request ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
     struct haclPipeline *p = sl->ps->p;
@@ -1143,11 +1173,16 @@ ACL_FUNC_VISIBILITY aclError haclRequestWait(haclRequest *request, int32_t timeo
         deadline_after(&dl, timeoutMs);
     aclError rc = ACL_SUCCESS;
     pthread_mutex_lock(&p->lock);
-    if (!sl->held)
-        rc = HACL_ERR(ACL_ERROR_INVALID_PARAM, "the request was released");
-    while (rc == ACL_SUCCESS && sl->state != SLOT_DONE)
-        if (timeoutMs == 0 || wait_until(p, timeoutMs > 0 ? &dl : NULL) == ETIMEDOUT)
+    /* The handle is checked after every wait: another thread may release
+     * the request meanwhile. */
+    while (rc == ACL_SUCCESS) {
+        if (!request_current(sl, gen))
+            rc = HACL_ERR(ACL_ERROR_INVALID_PARAM, "the request was released");
+        else if (sl->state == SLOT_DONE)
+            break;
+        else if (timeoutMs == 0 || wait_until(p, timeoutMs > 0 ? &dl : NULL) == ETIMEDOUT)
             rc = hacl_err_quiet(ACL_ERROR_RT_WAIT_TIMEOUT, __func__, "the request did not finish within %d ms", timeoutMs);
+    }
     pthread_mutex_unlock(&p->lock);
     hacl_obj_put(&r->hdr);
     return rc;
@@ -1157,12 +1192,13 @@ ACL_FUNC_VISIBILITY aclError haclRequestTakeOutputs(haclRequest *request, void *
                                                     size_t count)
 {
     struct haclRequest *r;
-    struct slot *sl = request_slot(__func__, request, &r);
+    unsigned gen;
+    struct slot *sl = request_slot(__func__, request, &r, &gen);
     if (!sl)
         return request ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
     struct haclPipeline *p = sl->ps->p;
     pthread_mutex_lock(&p->lock);
-    aclError rc = !sl->held ? HACL_ERR(ACL_ERROR_INVALID_PARAM, "the request was released")
+    aclError rc = !request_current(sl, gen) ? HACL_ERR(ACL_ERROR_INVALID_PARAM, "the request was released")
                   : sl->state != SLOT_DONE
                       ? hacl_err_quiet(ACL_ERROR_RT_WAIT_TIMEOUT, __func__, "the request is not ready (poll haclRequestReady)")
                       : check_ports(__func__, p->out_sizes, p->nout, sizes, count, (const void *const *)outputs, 0);
@@ -1177,17 +1213,20 @@ ACL_FUNC_VISIBILITY aclError haclRequestTakeOutputs(haclRequest *request, void *
 ACL_FUNC_VISIBILITY aclError haclRequestRelease(haclRequest *request)
 {
     struct haclRequest *r;
-    struct slot *sl = request_slot(__func__, request, &r);
+    unsigned gen;
+    struct slot *sl = request_slot(__func__, request, &r, &gen);
     if (!sl)
         return request ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
     struct haclPipeline *p = sl->ps->p;
     aclError rc = ACL_SUCCESS;
     pthread_mutex_lock(&p->lock);
-    if (!sl->held) {
+    /* Still running: its buffers are in use (another Release of the same
+     * handle may win meanwhile: checked again after every wait). */
+    while (request_current(sl, gen) && sl->state != SLOT_DONE)
+        pthread_cond_wait(&p->cond, &p->lock);
+    if (!request_current(sl, gen)) {
         rc = HACL_ERR(ACL_ERROR_INVALID_PARAM, "the request was already released");
     } else {
-        while (sl->state != SLOT_DONE) /* still running: its buffers are in use */
-            pthread_cond_wait(&p->cond, &p->lock);
         fifo_remove(p, sl);
         p->stats.delivered++;
         slot_free(sl);

@@ -349,6 +349,44 @@ TEST_F(Pipeline, FramesSentButNotReceivedAreCancelledAtStop)
     EXPECT_EQ(haclPipelineDestroy(p), ACL_SUCCESS);
 }
 
+// A handle kept after Release is refused even when its slot already serves
+// the next request: releasing it again cannot release (and lose) that one.
+TEST_F(Pipeline, ReleasedRequestHandlesStayStaleWhenTheirSlotIsReused)
+{
+    haclPipeline *p = Make(2, 0, 1); // one slot: every request reuses it
+    float x[N], y[N];
+    const void *in[1] = {x};
+    void *out[1] = {y};
+    size_t isz[1] = {sizeof x}, osz[1] = {sizeof y};
+    std::vector<haclRequest *> old;
+    for (int k = 0; k < 300; k++) { // past the 255 generations of a slot
+        x[0] = (float)k;
+        haclRequest *r = nullptr;
+        ASSERT_EQ(haclPipelineSubmit(p, in, isz, 1, &r), ACL_SUCCESS) << TakeErrMsg();
+        for (haclRequest *o : old) { // earlier handles name released requests
+            ASSERT_NE(o, r);
+            EXPECT_EQ(haclRequestReady(o), -1);
+            EXPECT_EQ(haclRequestRelease(o), ACL_ERROR_INVALID_PARAM);
+            TakeErrMsg();
+        }
+        old.push_back(r); // the last 200 (a slot's handles repeat after 255 uses)
+        if (old.size() > 200)
+            old.erase(old.begin());
+        ASSERT_EQ(haclRequestWait(r, -1), ACL_SUCCESS);
+        ASSERT_EQ(haclRequestTakeOutputs(r, out, osz, 1), ACL_SUCCESS);
+        EXPECT_EQ(y[0], 2.0f * k);
+        ASSERT_EQ(haclRequestRelease(r), ACL_SUCCESS);
+        EXPECT_EQ(haclRequestWait(r, 0), ACL_ERROR_INVALID_PARAM);
+        EXPECT_EQ(haclRequestTakeOutputs(r, out, osz, 1), ACL_ERROR_INVALID_PARAM);
+        TakeErrMsg();
+    }
+    haclPipelineStats st;
+    ASSERT_EQ(haclPipelineGetStats(p, &st), ACL_SUCCESS);
+    EXPECT_EQ(st.submitted, 300u);
+    EXPECT_EQ(st.delivered, 300u);
+    EXPECT_EQ(haclPipelineDestroy(p), ACL_SUCCESS);
+}
+
 // The seed-003 loop: one thread submits frames as they come, keeps a bounded
 // number in flight, and polls without blocking.
 TEST_F(Pipeline, RequestsFailFastWhenBusyAndPollWithoutBlocking)

@@ -339,24 +339,44 @@ static aclError apply_value_info(struct builder *b, struct hacl_tensor *t, const
     return ACL_SUCCESS;
 }
 
-/* Kahn's algorithm over node indices; on a cycle names one node in it. */
+/* Kahn's algorithm over node indices, with each tensor's consumers indexed
+ * once (linear in the graph); on a cycle names one node in it. */
 static aclError order_nodes(struct builder *b, Onnx__NodeProto **protos, struct hacl_node *tmp)
 {
     struct hacl_graph *g = b->g;
-    size_t n = g->nnodes;
+    size_t n = g->nnodes, nt = g->ntensors, uses = 0;
+    for (size_t i = 0; i < n; i++)
+        uses += tmp[i].ninputs;
     int *pending = hacl_calloc(n ? n : 1, sizeof *pending);
     int *order = hacl_calloc(n ? n : 1, sizeof *order);
-    if (!pending || !order) {
+    size_t *first = hacl_calloc(nt + 1, sizeof *first); /* consumers of t: cons[first[t] .. first[t + 1]) */
+    int *cons = hacl_malloc((uses ? uses : 1) * sizeof *cons);
+    if (!pending || !order || !first || !cons) {
         hacl_free(pending);
         hacl_free(order);
+        hacl_free(first);
+        hacl_free(cons);
         return fail(b, ACL_ERROR_BAD_ALLOC, "out of memory");
     }
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < tmp[i].ninputs; k++) {
             int t = tmp[i].inputs[k];
-            if (t >= 0 && g->tensors[t].producer >= 0)
+            if (t >= 0 && g->tensors[t].producer >= 0) {
                 pending[i]++;
+                first[t + 1]++;
+            }
         }
+    for (size_t t = 0; t < nt; t++)
+        first[t + 1] += first[t];
+    for (size_t i = 0; i < n; i++) /* one entry per use: a node reading t twice waits twice */
+        for (size_t k = 0; k < tmp[i].ninputs; k++) {
+            int t = tmp[i].inputs[k];
+            if (t >= 0 && g->tensors[t].producer >= 0)
+                cons[first[t]++] = (int)i;
+        }
+    for (size_t t = nt; t > 0; t--) /* back to the starts */
+        first[t] = first[t - 1];
+    first[0] = 0;
     size_t head = 0, tail = 0;
     for (size_t i = 0; i < n; i++)
         if (!pending[i])
@@ -367,13 +387,13 @@ static aclError order_nodes(struct builder *b, Onnx__NodeProto **protos, struct 
             int t = tmp[u].outputs[o];
             if (t < 0)
                 continue;
-            /* Every consumer of t loses one pending input per use. */
-            for (size_t i = 0; i < n; i++)
-                for (size_t k = 0; k < tmp[i].ninputs; k++)
-                    if (tmp[i].inputs[k] == t && --pending[i] == 0)
-                        order[tail++] = (int)i;
+            for (size_t c = first[t]; c < first[t + 1]; c++)
+                if (--pending[cons[c]] == 0)
+                    order[tail++] = cons[c];
         }
     }
+    hacl_free(first);
+    hacl_free(cons);
     aclError rc = ACL_SUCCESS;
     if (tail != n) {
         size_t stuck = 0;

@@ -65,6 +65,7 @@ struct hacl_prog {
     int *native;  /* per tensor: the buffer its producer writes, -1 */
     int *plainb;  /* per tensor: a buffer holding it row-major, -1 */
     int *ncons;   /* per tensor: how many node inputs read it */
+    int *reader;  /* per tensor: a node reading it (the one, when ncons is 1) */
     int *reads_left; /* per tensor: readers not compiled yet */
     unsigned char *is_out, *absorbed;
     size_t plan_bytes, scratch_bytes, work_bytes, weight_bytes;
@@ -417,12 +418,8 @@ static int sole_reader(struct hacl_prog *p, int t, const char *op)
 {
     if (t < 0 || p->ncons[t] != 1 || p->is_out[t])
         return -1;
-    const struct hacl_graph *g = p->g;
-    for (size_t i = 0; i < g->nnodes; i++)
-        for (size_t j = 0; j < g->nodes[i].ninputs; j++)
-            if (g->nodes[i].inputs[j] == t)
-                return !p->absorbed[i] && strcmp(g->nodes[i].op, op) == 0 ? (int)i : -1;
-    return -1;
+    int i = p->reader[t];
+    return !p->absorbed[i] && strcmp(p->g->nodes[i].op, op) == 0 ? i : -1;
 }
 
 static int is_const_f32(const struct hacl_graph *g, const struct hacl_node *n, size_t i)
@@ -1056,10 +1053,11 @@ aclError hacl_prog_build(const struct hacl_graph *g, int reference, int precisio
     p->native = hacl_malloc(nt * sizeof *p->native);
     p->plainb = hacl_malloc(nt * sizeof *p->plainb);
     p->ncons = hacl_calloc(nt, sizeof *p->ncons);
+    p->reader = hacl_calloc(nt, sizeof *p->reader);
     p->reads_left = hacl_calloc(nt, sizeof *p->reads_left);
     p->is_out = hacl_calloc(nt, 1);
     p->absorbed = hacl_calloc(g->nnodes ? g->nnodes : 1, 1);
-    if (!p->native || !p->plainb || !p->ncons || !p->reads_left || !p->is_out || !p->absorbed) {
+    if (!p->native || !p->plainb || !p->ncons || !p->reader || !p->reads_left || !p->is_out || !p->absorbed) {
         fail(p, &rc, ACL_ERROR_BAD_ALLOC, "out of memory compiling the model");
         goto out;
     }
@@ -1069,8 +1067,12 @@ aclError hacl_prog_build(const struct hacl_graph *g, int reference, int precisio
         p->is_out[g->outputs[i]] = 1;
     for (size_t i = 0; i < g->nnodes; i++)
         for (size_t j = 0; j < g->nodes[i].ninputs; j++)
-            if (g->nodes[i].inputs[j] >= 0)
-                p->ncons[g->nodes[i].inputs[j]]++, p->reads_left[g->nodes[i].inputs[j]]++;
+            if (g->nodes[i].inputs[j] >= 0) {
+                int t = g->nodes[i].inputs[j];
+                p->ncons[t]++;
+                p->reads_left[t]++;
+                p->reader[t] = (int)i;
+            }
     for (size_t i = 0; i < g->ninputs; i++) {
         int b = add_buf(p, g->inputs[i], B_INPUT, (int)i, &rc);
         if (b < 0)
@@ -1256,6 +1258,7 @@ void hacl_prog_free(struct hacl_prog *p)
     hacl_free(p->native);
     hacl_free(p->plainb);
     hacl_free(p->ncons);
+    hacl_free(p->reader);
     hacl_free(p->reads_left);
     hacl_free(p->is_out);
     hacl_free(p->absorbed);

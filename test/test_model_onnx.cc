@@ -772,3 +772,38 @@ TEST_F(ModelTest, HugeLrnWindowIsClippedToTheChannels)
     aclmdlDestroyDesc(d);
     EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
 }
+
+// A long chain (listed last node first) loads and runs: ordering, fusion
+// lookups and the memory plan scale with the graph, not its square (a
+// quadratic step made a 100k-node model a multi-hour load).
+TEST_F(ModelTest, LongChainsLoadAndRun)
+{
+    const char *env = getenv("HACL_TEST_CHAIN");
+    const int n = env ? atoi(env) : 100000;
+    Model m;
+    m.inputs = {{"t0", onnxb::FLOAT, {1, 4}}};
+    m.outputs = {{"t" + std::to_string(n), onnxb::FLOAT, {1, 4}}};
+    m.inits = {{"one", onnxb::FLOAT, {1}, onnxb::Floats({1.0f})}};
+    for (int k = n; k >= 1; k--)
+        m.nodes.push_back({k % 2 ? "Add" : "Relu",
+                           k % 2 ? std::vector<std::string>{"t" + std::to_string(k - 1), "one"}
+                                 : std::vector<std::string>{"t" + std::to_string(k - 1)},
+                           {"t" + std::to_string(k)}, "n" + std::to_string(k)});
+    aclmdlDesc *d;
+    uint32_t id = LoadModel(m, &d);
+    Io io(d);
+    Put(io.dev[0], {-5.0f, 0.0f, 2.5f, -0.5f});
+    ASSERT_EQ(aclmdlExecute(id, io.in, io.out), ACL_SUCCESS) << TakeErrMsg();
+    // Add 1 then Relu, n/2 times (n even): after the first pair every value
+    // is positive and only grows.
+    std::vector<float> x = {-5.0f, 0.0f, 2.5f, -0.5f}, want(4);
+    for (int i = 0; i < 4; i++) {
+        float v = x[i];
+        for (int k = 1; k <= n; k++)
+            v = k % 2 ? v + 1.0f : (v > 0 ? v : 0);
+        want[i] = v;
+    }
+    EXPECT_EQ(Get(io.dev[1], 4), want);
+    aclmdlDestroyDesc(d);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+}

@@ -375,3 +375,55 @@ TEST(ComputeThread, QueuedExecutionsHoldNoWorker)
     EXPECT_EQ(aclFinalize(), ACL_SUCCESS);
     unlink(path.c_str());
 }
+
+// A forced stream destroy with executions queued and waiting for the
+// compute thread: the one computing finishes (its buffers stay in use until
+// it has), the others are dropped; unloading right after is clean.
+TEST(ComputeThread, ForcedDestroyWithExecutionsInFlight)
+{
+    ASSERT_EQ(aclInit(nullptr), ACL_SUCCESS);
+    ASSERT_EQ(aclrtSetDevice(0), ACL_SUCCESS);
+    std::string path = Generate("tiny");
+    uint32_t id;
+    ASSERT_EQ(aclmdlLoadFromFile(path.c_str(), &id), ACL_SUCCESS) << TakeErrMsg();
+    aclmdlDesc *d = aclmdlCreateDesc();
+    ASSERT_EQ(aclmdlGetDesc(d, id), ACL_SUCCESS);
+    size_t in_bytes = aclmdlGetInputSizeByIndex(d, 0), out_bytes = aclmdlGetOutputSizeByIndex(d, 0);
+    for (int round = 0; round < 20; round++) {
+        std::vector<aclrtStream> ss(3);
+        std::vector<void *> bufs;
+        std::vector<aclmdlDataset *> sets;
+        std::vector<aclDataBuffer *> dbs;
+        for (auto &s : ss) {
+            ASSERT_EQ(aclrtCreateStream(&s), ACL_SUCCESS);
+            void *din, *dout;
+            ASSERT_EQ(aclrtMalloc(&din, in_bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+            ASSERT_EQ(aclrtMalloc(&dout, out_bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+            ASSERT_EQ(aclrtMemset(din, in_bytes, 0, in_bytes), ACL_SUCCESS);
+            aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
+            aclDataBuffer *bi = aclCreateDataBuffer(din, in_bytes), *bo = aclCreateDataBuffer(dout, out_bytes);
+            aclmdlAddDatasetBuffer(in, bi);
+            aclmdlAddDatasetBuffer(out, bo);
+            for (int i = 0; i < 10; i++)
+                ASSERT_EQ(aclmdlExecuteAsync(id, in, out, s), ACL_SUCCESS);
+            bufs.insert(bufs.end(), {din, dout});
+            sets.insert(sets.end(), {in, out});
+            dbs.insert(dbs.end(), {bi, bo});
+        }
+        EXPECT_EQ(aclrtDestroyStreamForce(ss[0]), ACL_SUCCESS);
+        EXPECT_EQ(aclrtDestroyStream(ss[1]), ACL_SUCCESS); // drains
+        EXPECT_EQ(aclrtDestroyStreamForce(ss[2]), ACL_SUCCESS);
+        // Nothing runs any more: the buffers may go.
+        for (auto b : bufs)
+            EXPECT_EQ(aclrtFree(b), ACL_SUCCESS);
+        for (auto s : sets)
+            aclmdlDestroyDataset(s);
+        for (auto b : dbs)
+            aclDestroyDataBuffer(b);
+        TakeErrMsg();
+    }
+    aclmdlDestroyDesc(d);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    EXPECT_EQ(aclFinalize(), ACL_SUCCESS);
+    unlink(path.c_str());
+}

@@ -7,8 +7,7 @@
 
 #include <random>
 
-#include "onnx_builder.h"
-#include "test_util.h"
+#include "model_runner.h"
 
 using onnxb::Attr;
 using onnxb::Model;
@@ -56,57 +55,15 @@ protected:
         return {"BatchNormalization", {in, name + "_s", name + "_o", name + "_m", name + "_v"}, {out}, name};
     }
 
+    // Every output, after two executions (the second must not depend on
+    // what the first left in the work memory), outputs poisoned with NaN
+    // first so every element must be written.
     std::vector<std::vector<float>> Run(const Model &m, const std::vector<std::string> &inputs)
     {
-        std::string bytes = onnxb::Serialize(m);
-        uint32_t id = 0;
-        aclError rc = aclmdlLoadFromMem(bytes.data(), bytes.size(), &id);
-        EXPECT_EQ(rc, ACL_SUCCESS) << TakeErrMsg();
-        if (rc != ACL_SUCCESS)
-            return {};
-        aclmdlDesc *d = aclmdlCreateDesc();
-        aclmdlGetDesc(d, id);
-        aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
-        std::vector<void *> mem;
-        std::vector<aclDataBuffer *> bufs;
-        for (size_t i = 0; i < aclmdlGetNumInputs(d); i++) {
-            void *p;
-            EXPECT_EQ(aclrtMalloc(&p, inputs[i].size(), ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-            aclrtMemcpy(p, inputs[i].size(), inputs[i].data(), inputs[i].size(), ACL_MEMCPY_HOST_TO_DEVICE);
-            bufs.push_back(aclCreateDataBuffer(p, inputs[i].size()));
-            aclmdlAddDatasetBuffer(in, bufs.back());
-            mem.push_back(p);
-        }
-        for (size_t i = 0; i < aclmdlGetNumOutputs(d); i++) {
-            size_t sz = aclmdlGetOutputSizeByIndex(d, i);
-            void *p;
-            EXPECT_EQ(aclrtMalloc(&p, sz, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-            aclrtMemset(p, sz, 0xff, sz); // NaN: every output must be written
-            bufs.push_back(aclCreateDataBuffer(p, sz));
-            aclmdlAddDatasetBuffer(out, bufs.back());
-            mem.push_back(p);
-        }
-        std::vector<std::vector<float>> r;
-        // Twice: the second run must not depend on what the first left in
-        // the work memory.
-        for (int round = 0; round < 2; round++)
-            EXPECT_EQ(aclmdlExecute(id, in, out), ACL_SUCCESS) << TakeErrMsg();
-        size_t nin = aclmdlGetNumInputs(d);
-        for (size_t i = 0; i < aclmdlGetNumOutputs(d); i++) {
-            size_t sz = aclmdlGetOutputSizeByIndex(d, i);
-            std::vector<float> v(sz / 4);
-            aclrtMemcpy(v.data(), sz, mem[nin + i], sz, ACL_MEMCPY_DEVICE_TO_HOST);
-            r.push_back(v);
-        }
-        aclmdlDestroyDataset(in);
-        aclmdlDestroyDataset(out);
-        for (auto *b : bufs)
-            aclDestroyDataBuffer(b);
-        for (void *p : mem)
-            aclrtFree(p);
-        aclmdlDestroyDesc(d);
-        EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
-        return r;
+        RunOptions o;
+        o.executions = 2;
+        o.poison_outputs = true;
+        return RunModel(m, inputs, o);
     }
 
     // Runs m both ways on the same random inputs; outputs must agree.

@@ -1,58 +1,19 @@
 // Operators, one node at a time, against values worked out by hand.
 #include <math.h>
 
-#include "onnx_builder.h"
-#include "test_util.h"
+#include "model_runner.h"
 
 using onnxb::Model;
 
 class Ops : public DeviceTest {
 protected:
-    // Runs a model on host inputs; returns output `which` as floats.
+    // Runs a model on host inputs (in host memory); returns output `which`.
     std::vector<float> Run(const Model &m, const std::vector<std::string> &inputs, size_t which = 0)
     {
-        std::string bytes = onnxb::Serialize(m);
-        uint32_t id = 0;
-        aclError rc = aclmdlLoadFromMem(bytes.data(), bytes.size(), &id);
-        EXPECT_EQ(rc, ACL_SUCCESS) << TakeErrMsg();
-        if (rc != ACL_SUCCESS)
-            return {};
-        aclmdlDesc *d = aclmdlCreateDesc();
-        aclmdlGetDesc(d, id);
-        aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
-        std::vector<void *> mem;
-        std::vector<aclDataBuffer *> bufs;
-        for (size_t i = 0; i < aclmdlGetNumInputs(d); i++) {
-            void *p;
-            EXPECT_EQ(inputs[i].size(), aclmdlGetInputSizeByIndex(d, i));
-            aclrtMallocHost(&p, inputs[i].size());
-            memcpy(p, inputs[i].data(), inputs[i].size());
-            bufs.push_back(aclCreateDataBuffer(p, inputs[i].size()));
-            aclmdlAddDatasetBuffer(in, bufs.back());
-            mem.push_back(p);
-        }
-        for (size_t i = 0; i < aclmdlGetNumOutputs(d); i++) {
-            size_t sz = aclmdlGetOutputSizeByIndex(d, i);
-            void *p;
-            aclrtMallocHost(&p, sz);
-            bufs.push_back(aclCreateDataBuffer(p, sz));
-            aclmdlAddDatasetBuffer(out, bufs.back());
-            mem.push_back(p);
-        }
-        EXPECT_EQ(aclmdlExecute(id, in, out), ACL_SUCCESS) << TakeErrMsg();
-        size_t nin = aclmdlGetNumInputs(d);
-        size_t sz = aclmdlGetOutputSizeByIndex(d, which);
-        std::vector<float> r(sz / 4);
-        memcpy(r.data(), mem[nin + which], sz);
-        aclmdlDestroyDataset(in);
-        aclmdlDestroyDataset(out);
-        for (auto *b : bufs)
-            aclDestroyDataBuffer(b);
-        for (void *p : mem)
-            aclrtFreeHost(p);
-        aclmdlDestroyDesc(d);
-        aclmdlUnload(id);
-        return r;
+        RunOptions o;
+        o.host_memory = true;
+        std::vector<std::vector<float>> r = RunModel(m, inputs, o);
+        return which < r.size() ? r[which] : std::vector<float>();
     }
 };
 

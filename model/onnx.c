@@ -287,6 +287,7 @@ static aclError add_initializer(struct builder *b, Onnx__TensorProto *tp)
         return fail(b, ACL_ERROR_BAD_ALLOC, "out of memory");
     struct hacl_tensor *t = &b->g->tensors[idx];
     t->is_const = 1;
+    t->init = tp;
     return hacl_onnx_tensor_view(tp, t, b->base_dir, b->why, b->whylen);
 }
 
@@ -583,26 +584,18 @@ aclError hacl_onnx_parse(const void *bytes, size_t len, const char *base_dir, st
     return ACL_SUCCESS;
 }
 
-/* Frees the decoded data of one initializer (found by name). */
-static void release_initializer(struct hacl_graph *g, const char *name)
+/* Frees an initializer's decoded data. */
+static void release_initializer(Onnx__TensorProto *tp)
 {
-    Onnx__ModelProto *m = g->proto;
-    Onnx__GraphProto *gp = m ? m->graph : NULL;
-    for (size_t i = 0; gp && i < gp->n_initializer; i++) {
-        Onnx__TensorProto *tp = gp->initializer[i];
-        if (!tp->name || strcmp(tp->name, name) != 0)
-            continue;
-        if (tp->has_raw_data && tp->raw_data.data) {
-            hacl_free(tp->raw_data.data);
-            tp->raw_data.data = NULL;
-            tp->raw_data.len = 0;
-        }
-        if (tp->float_data) {
-            hacl_free(tp->float_data);
-            tp->float_data = NULL;
-            tp->n_float_data = 0;
-        }
-        return;
+    if (tp->has_raw_data && tp->raw_data.data) {
+        hacl_free(tp->raw_data.data);
+        tp->raw_data.data = NULL;
+        tp->raw_data.len = 0;
+    }
+    if (tp->float_data) {
+        hacl_free(tp->float_data);
+        tp->float_data = NULL;
+        tp->n_float_data = 0;
     }
 }
 
@@ -613,8 +606,8 @@ void hacl_graph_release_tensor(struct hacl_graph *g, int t)
         return;
     if (ts->owned)
         hacl_free(ts->owned);
-    else
-        release_initializer(g, ts->name);
+    else if (ts->init)
+        release_initializer(ts->init);
     ts->owned = NULL;
     ts->data = NULL;
 }
@@ -631,19 +624,8 @@ void hacl_graph_release_weights(struct hacl_graph *g)
     }
     Onnx__ModelProto *m = g->proto;
     Onnx__GraphProto *gp = m ? m->graph : NULL;
-    for (size_t i = 0; gp && i < gp->n_initializer; i++) {
-        Onnx__TensorProto *tp = gp->initializer[i];
-        if (tp->has_raw_data && tp->raw_data.data) {
-            hacl_free(tp->raw_data.data);
-            tp->raw_data.data = NULL;
-            tp->raw_data.len = 0;
-        }
-        if (tp->float_data) {
-            hacl_free(tp->float_data);
-            tp->float_data = NULL;
-            tp->n_float_data = 0;
-        }
-    }
+    for (size_t i = 0; gp && i < gp->n_initializer; i++)
+        release_initializer(gp->initializer[i]);
 }
 
 void hacl_graph_free(struct hacl_graph *g)

@@ -31,6 +31,7 @@ struct hacl_tensor {
     int is_const;          /* an initializer: data holds its bytes */
     const void *data;
     void *owned;           /* data the graph owns (external or folded), or NULL */
+    void *init;            /* the initializer (Onnx__TensorProto) data points into, or NULL */
     size_t bytes;
     int producer;          /* node index, or -1 */
     int planned;           /* lives in the work buffer at `offset` */

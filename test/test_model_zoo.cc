@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <memory>
 #include <random>
 
 #include "acl/hacl_model.h"
@@ -336,41 +337,32 @@ TEST(ComputeThread, QueuedExecutionsHoldNoWorker)
     aclmdlDesc *d = aclmdlCreateDesc();
     ASSERT_EQ(aclmdlGetDesc(d, id), ACL_SUCCESS);
     size_t in_bytes = aclmdlGetInputSizeByIndex(d, 0), out_bytes = aclmdlGetOutputSizeByIndex(d, 0);
-    void *din, *dout, *scratch;
-    ASSERT_EQ(aclrtMalloc(&din, in_bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-    ASSERT_EQ(aclrtMalloc(&dout, out_bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-    ASSERT_EQ(aclrtMalloc(&scratch, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-    std::vector<float> x = Image(in_bytes / 4, 3);
-    ASSERT_EQ(aclrtMemcpy(din, in_bytes, x.data(), in_bytes, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
-    aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
-    aclDataBuffer *bi = aclCreateDataBuffer(din, in_bytes), *bo = aclCreateDataBuffer(dout, out_bytes);
-    aclmdlAddDatasetBuffer(in, bi);
-    aclmdlAddDatasetBuffer(out, bo);
-    aclrtStream busy, other;
-    ASSERT_EQ(aclrtCreateStream(&busy), ACL_SUCCESS);
-    ASSERT_EQ(aclrtCreateStream(&other), ACL_SUCCESS);
-    const int n = 200;
-    for (int i = 0; i < n; i++)
-        ASSERT_EQ(aclmdlExecuteAsync(id, in, out, busy), ACL_SUCCESS);
-    ASSERT_EQ(aclrtMemsetAsync(scratch, 64, 7, 64, other), ACL_SUCCESS);
-    ASSERT_EQ(aclrtSynchronizeStream(other), ACL_SUCCESS);
-    aclrtStreamStatus st;
-    ASSERT_EQ(aclrtStreamQuery(busy, &st), ACL_SUCCESS);
-    EXPECT_EQ(st, ACL_STREAM_STATUS_NOT_READY) << "the copy waited for all " << n << " executions";
-    ASSERT_EQ(aclrtSynchronizeStream(busy), ACL_SUCCESS) << TakeErrMsg();
-    std::vector<float> y = Execute(id, x.data(), in_bytes), z(out_bytes / 4);
-    ASSERT_EQ(aclrtMemcpy(z.data(), out_bytes, dout, out_bytes, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
-    EXPECT_EQ(y, z);
-    EXPECT_EQ(aclrtDestroyStream(busy), ACL_SUCCESS);
-    EXPECT_EQ(aclrtDestroyStream(other), ACL_SUCCESS);
-    aclmdlDestroyDataset(in);
-    aclmdlDestroyDataset(out);
-    aclDestroyDataBuffer(bi);
-    aclDestroyDataBuffer(bo);
+    {
+        Io io(d);
+        void *scratch;
+        ASSERT_EQ(aclrtMalloc(&scratch, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        std::vector<float> x = Image(in_bytes / 4, 3);
+        ASSERT_EQ(aclrtMemcpy(io.dev[0], in_bytes, x.data(), in_bytes, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
+        aclrtStream busy, other;
+        ASSERT_EQ(aclrtCreateStream(&busy), ACL_SUCCESS);
+        ASSERT_EQ(aclrtCreateStream(&other), ACL_SUCCESS);
+        const int n = 200;
+        for (int i = 0; i < n; i++)
+            ASSERT_EQ(aclmdlExecuteAsync(id, io.in, io.out, busy), ACL_SUCCESS);
+        ASSERT_EQ(aclrtMemsetAsync(scratch, 64, 7, 64, other), ACL_SUCCESS);
+        ASSERT_EQ(aclrtSynchronizeStream(other), ACL_SUCCESS);
+        aclrtStreamStatus st;
+        ASSERT_EQ(aclrtStreamQuery(busy, &st), ACL_SUCCESS);
+        EXPECT_EQ(st, ACL_STREAM_STATUS_NOT_READY) << "the copy waited for all " << n << " executions";
+        ASSERT_EQ(aclrtSynchronizeStream(busy), ACL_SUCCESS) << TakeErrMsg();
+        std::vector<float> y = Execute(id, x.data(), in_bytes), z(out_bytes / 4);
+        ASSERT_EQ(aclrtMemcpy(z.data(), out_bytes, io.dev[1], out_bytes, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+        EXPECT_EQ(y, z);
+        EXPECT_EQ(aclrtDestroyStream(busy), ACL_SUCCESS);
+        EXPECT_EQ(aclrtDestroyStream(other), ACL_SUCCESS);
+        EXPECT_EQ(aclrtFree(scratch), ACL_SUCCESS);
+    }
     aclmdlDestroyDesc(d);
-    EXPECT_EQ(aclrtFree(din), ACL_SUCCESS);
-    EXPECT_EQ(aclrtFree(dout), ACL_SUCCESS);
-    EXPECT_EQ(aclrtFree(scratch), ACL_SUCCESS);
     EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
     EXPECT_EQ(aclFinalize(), ACL_SUCCESS);
     unlink(path.c_str());
@@ -388,38 +380,23 @@ TEST(ComputeThread, ForcedDestroyWithExecutionsInFlight)
     ASSERT_EQ(aclmdlLoadFromFile(path.c_str(), &id), ACL_SUCCESS) << TakeErrMsg();
     aclmdlDesc *d = aclmdlCreateDesc();
     ASSERT_EQ(aclmdlGetDesc(d, id), ACL_SUCCESS);
-    size_t in_bytes = aclmdlGetInputSizeByIndex(d, 0), out_bytes = aclmdlGetOutputSizeByIndex(d, 0);
+    size_t in_bytes = aclmdlGetInputSizeByIndex(d, 0);
     for (int round = 0; round < 20; round++) {
         std::vector<aclrtStream> ss(3);
-        std::vector<void *> bufs;
-        std::vector<aclmdlDataset *> sets;
-        std::vector<aclDataBuffer *> dbs;
-        for (auto &s : ss) {
-            ASSERT_EQ(aclrtCreateStream(&s), ACL_SUCCESS);
-            void *din, *dout;
-            ASSERT_EQ(aclrtMalloc(&din, in_bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-            ASSERT_EQ(aclrtMalloc(&dout, out_bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-            ASSERT_EQ(aclrtMemset(din, in_bytes, 0, in_bytes), ACL_SUCCESS);
-            aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
-            aclDataBuffer *bi = aclCreateDataBuffer(din, in_bytes), *bo = aclCreateDataBuffer(dout, out_bytes);
-            aclmdlAddDatasetBuffer(in, bi);
-            aclmdlAddDatasetBuffer(out, bo);
-            for (int i = 0; i < 10; i++)
-                ASSERT_EQ(aclmdlExecuteAsync(id, in, out, s), ACL_SUCCESS);
-            bufs.insert(bufs.end(), {din, dout});
-            sets.insert(sets.end(), {in, out});
-            dbs.insert(dbs.end(), {bi, bo});
+        {
+            // Destroyed after the streams: nothing runs on the buffers then.
+            std::vector<std::unique_ptr<Io>> ios;
+            for (auto &s : ss) {
+                ASSERT_EQ(aclrtCreateStream(&s), ACL_SUCCESS);
+                ios.emplace_back(new Io(d));
+                ASSERT_EQ(aclrtMemset(ios.back()->dev[0], in_bytes, 0, in_bytes), ACL_SUCCESS);
+                for (int i = 0; i < 10; i++)
+                    ASSERT_EQ(aclmdlExecuteAsync(id, ios.back()->in, ios.back()->out, s), ACL_SUCCESS);
+            }
+            EXPECT_EQ(aclrtDestroyStreamForce(ss[0]), ACL_SUCCESS);
+            EXPECT_EQ(aclrtDestroyStream(ss[1]), ACL_SUCCESS); // drains
+            EXPECT_EQ(aclrtDestroyStreamForce(ss[2]), ACL_SUCCESS);
         }
-        EXPECT_EQ(aclrtDestroyStreamForce(ss[0]), ACL_SUCCESS);
-        EXPECT_EQ(aclrtDestroyStream(ss[1]), ACL_SUCCESS); // drains
-        EXPECT_EQ(aclrtDestroyStreamForce(ss[2]), ACL_SUCCESS);
-        // Nothing runs any more: the buffers may go.
-        for (auto b : bufs)
-            EXPECT_EQ(aclrtFree(b), ACL_SUCCESS);
-        for (auto s : sets)
-            aclmdlDestroyDataset(s);
-        for (auto b : dbs)
-            aclDestroyDataBuffer(b);
         TakeErrMsg();
     }
     aclmdlDestroyDesc(d);

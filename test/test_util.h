@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <string>
+#include <vector>
 
 #include "acl/acl.h"
 
@@ -81,6 +82,39 @@ protected:
     {
         AclTest::SetUp();
         ASSERT_EQ(aclrtSetDevice(0), ACL_SUCCESS) << TakeErrMsg();
+    }
+};
+
+// Device buffers for a model's inputs and outputs, wrapped in datasets.
+struct Io {
+    std::vector<void *> dev;
+    aclmdlDataset *in = nullptr, *out = nullptr;
+    std::vector<aclDataBuffer *> bufs;
+    Io(aclmdlDesc *d)
+    {
+        in = aclmdlCreateDataset();
+        out = aclmdlCreateDataset();
+        for (int side = 0; side < 2; side++) {
+            size_t n = side ? aclmdlGetNumOutputs(d) : aclmdlGetNumInputs(d);
+            for (size_t i = 0; i < n; i++) {
+                size_t sz = side ? aclmdlGetOutputSizeByIndex(d, i) : aclmdlGetInputSizeByIndex(d, i);
+                void *p = nullptr;
+                EXPECT_EQ(aclrtMalloc(&p, sz, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+                aclDataBuffer *b = aclCreateDataBuffer(p, sz);
+                EXPECT_EQ(aclmdlAddDatasetBuffer(side ? out : in, b), ACL_SUCCESS);
+                dev.push_back(p);
+                bufs.push_back(b);
+            }
+        }
+    }
+    ~Io()
+    {
+        aclmdlDestroyDataset(in);
+        aclmdlDestroyDataset(out);
+        for (auto *b : bufs)
+            aclDestroyDataBuffer(b);
+        for (void *p : dev)
+            aclrtFree(p);
     }
 };
 

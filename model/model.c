@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -901,23 +900,24 @@ static aclError recheck_buffers(const struct hacl_graph *g, void **ptrs, char *w
 }
 
 /* An asynchronous execution waits for its compute turn without holding a
- * device worker: the task hands a job to the compute thread and parks its
- * stream; the job's end unparks it and the task completes. */
+ * device worker: the task hands its job to the compute thread and parks its
+ * stream; the job's end unparks it and the task completes. The job is
+ * allocated with the execution (no allocation when it runs). */
 struct exec_job {
     struct hacl_compute_job cj; /* first: the job is the struct */
     struct hacl_squeue *q;
     struct hacl_task *t;
     aclError rc;
     char why[256];
+    /* buffer addresses, a NULL, then one flag per buffer: was it runtime
+     * memory when queued */
+    void *ptrs[];
 };
 
-/* Task layout: p[0] the model (referenced), p[1] buffer addresses followed,
- * after a NULL, by one flag per buffer: was it runtime memory when queued;
- * p[2] the exec_job while computing. */
+/* Task layout: p[0] the model (referenced), p[1] the exec_job. */
 static void exec_drop(struct hacl_squeue *q, struct hacl_task *t)
 {
     (void)q;
-    hacl_free(t->p[2]);
     hacl_free(t->p[1]);
     model_put(t->p[0]);
 }
@@ -925,7 +925,7 @@ static void exec_drop(struct hacl_squeue *q, struct hacl_task *t)
 static void exec_compute(struct hacl_compute_job *cj)
 {
     struct exec_job *e = (struct exec_job *)cj;
-    e->rc = compute_model(e->t->p[0], e->t->p[1], e->why, sizeof e->why);
+    e->rc = compute_model(e->t->p[0], e->ptrs, e->why, sizeof e->why);
 }
 
 static void exec_computed(struct hacl_compute_job *cj)
@@ -933,26 +933,20 @@ static void exec_computed(struct hacl_compute_job *cj)
     struct exec_job *e = (struct exec_job *)cj;
     /* Once the flag is up the task may complete and the stream go: the
      * job's own stream reference keeps the queue alive through unpark. */
-    struct hacl_stream *s = (struct hacl_stream *)((char *)e->q - offsetof(struct hacl_stream, q));
-    struct hacl_squeue *q = e->q;
+    struct hacl_stream *s = hacl_stream_of(e->q);
     atomic_store(&e->t->flag, 1);
-    hacl_squeue_unpark(q);
+    hacl_squeue_unpark(&s->q);
     hacl_obj_put(&s->hdr);
 }
 
 static enum hacl_task_result exec_run(struct hacl_squeue *q, struct hacl_task *t)
 {
     struct hacl_model *m = t->p[0];
-    struct exec_job *e = t->p[2];
+    struct exec_job *e = t->p[1];
     if (t->state == 0) {
-        char why[256];
-        aclError rc = recheck_buffers(m->graph, t->p[1], why, sizeof why);
-        if (rc == ACL_SUCCESS && !(e = hacl_calloc(1, sizeof *e))) {
-            rc = ACL_ERROR_BAD_ALLOC;
-            snprintf(why, sizeof why, "out of memory");
-        }
+        aclError rc = recheck_buffers(m->graph, e->ptrs, e->why, sizeof e->why);
         if (rc != ACL_SUCCESS) {
-            hacl_squeue_fail(q, t, ACL_ERROR_RT_MODEL_EXECUTE, "model %u: %s", m->id, why);
+            hacl_squeue_fail(q, t, ACL_ERROR_RT_MODEL_EXECUTE, "model %u: %s", m->id, e->why);
             exec_drop(q, t);
             return HACL_TASK_DONE;
         }
@@ -960,10 +954,9 @@ static enum hacl_task_result exec_run(struct hacl_squeue *q, struct hacl_task *t
         e->cj.done = exec_computed;
         e->q = q;
         e->t = t;
-        t->p[2] = e;
         t->state = 1;
         atomic_store(&t->flag, 0);
-        hacl_obj_ref(&((struct hacl_stream *)((char *)q - offsetof(struct hacl_stream, q)))->hdr);
+        hacl_obj_ref(&hacl_stream_of(q)->hdr);
         hacl_compute_submit(&e->cj);
         return HACL_TASK_PARK;
     }
@@ -988,9 +981,10 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDa
         return HACL_ERR(ACL_ERROR_INVALID_MODEL_ID, "model id %u is not loaded", modelId);
     const struct hacl_graph *g = m->graph;
     size_t nb = g->ninputs + g->noutputs;
-    void **ptrs = hacl_calloc(2 * nb + 1, sizeof *ptrs);
+    struct exec_job *e = hacl_calloc(1, sizeof *e + (2 * nb + 1) * sizeof(void *));
+    void **ptrs = e ? e->ptrs : NULL;
     struct hacl_stream *s = NULL;
-    if (!ptrs)
+    if (!e)
         rc = HACL_ERR(ACL_ERROR_BAD_ALLOC, "out of memory");
     if (rc == ACL_SUCCESS)
         rc = check_datasets(__func__, g, input, output, ptrs);
@@ -1008,15 +1002,14 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDa
         t->what = "model execute";
         t->is_work = 1;
         t->p[0] = m; /* the references pass to the task */
-        t->p[1] = ptrs;
-        t->p[2] = NULL;
+        t->p[1] = e;
         m = NULL;
-        ptrs = NULL;
+        e = NULL;
         rc = hacl_stream_submit(__func__, s, t);
     }
     if (s)
         hacl_obj_put(&s->hdr);
-    hacl_free(ptrs);
+    hacl_free(e);
     model_put(m);
     return rc;
 }

@@ -43,6 +43,7 @@ struct pbuf {
 
 struct pstep {
     int node;       /* a C kernel for this node, or -1: the primitive */
+    void (*run)(const struct hacl_kernel_args *a); /* the node's C kernel */
     int what;       /* the node the step computes (for profiles) */
     int empty;      /* a C kernel whose outputs all have no elements */
     const char *kind; /* "reorder", "conv", ... or the node's op */
@@ -185,6 +186,12 @@ static int add_step(struct hacl_prog *p, int node, aclError *rc)
     s->node = node;
     s->what = node >= 0 ? node : p->cur_node;
     s->kind = node >= 0 ? p->g->nodes[node].op : "primitive";
+    if (node >= 0) {
+        const struct hacl_op *op = hacl_op_find(s->kind);
+        if (!op)
+            return fail(p, rc, ACL_ERROR_OP_NOT_FOUND, "internal: a node without a kernel");
+        s->run = op->run;
+    }
     return (int)p->nsteps++;
 }
 
@@ -1415,7 +1422,7 @@ aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const
             pending = 0;
             const char *err = NULL;
             struct hacl_kernel_args a = {g, &g->nodes[st->node], c->tptr, &err};
-            hacl_op_find(g->nodes[st->node].op)->run(&a);
+            st->run(&a);
             if (err) {
                 snprintf(why, whylen, "node '%s' (%s): %s", g->nodes[st->node].name, g->nodes[st->node].op, err);
                 return ACL_ERROR_FAILURE;

@@ -497,21 +497,28 @@ static void drop_source(struct hacl_prog *p, int t)
         hacl_graph_release_tensor((struct hacl_graph *)p->g, t);
 }
 
-/* A weight buffer holding `bytes` (ours: freed once placed) as they are. */
-static int owned_weight(struct hacl_prog *p, const dnnl_memory_desc_t *md, void *bytes, aclError *rc)
+/* A weight buffer of layout md, placed from init; owned (or NULL) is ours
+ * and freed once placed (or now, on failure). */
+static int weight_buf(struct hacl_prog *p, const dnnl_memory_desc_t *md, const void *init, void *owned, aclError *rc)
 {
     int b = add_buf(p, -1, B_WEIGHT, -1, rc);
     if (b < 0) {
-        hacl_free(bytes);
+        hacl_free(owned);
         return -1;
     }
     struct pbuf *pb = &p->bufs[b];
     pb->md = *md;
     pb->has_md = 1;
     pb->bytes = dnnl_memory_desc_get_size(md);
-    pb->owned = bytes;
-    pb->init = bytes;
+    pb->owned = owned;
+    pb->init = init;
     return b;
+}
+
+/* A weight buffer holding `bytes` (ours) as they are. */
+static int owned_weight(struct hacl_prog *p, const dnnl_memory_desc_t *md, void *bytes, aclError *rc)
+{
+    return weight_buf(p, md, bytes, bytes, rc);
 }
 
 /* A weight buffer in layout `to`, made from `data` (layout `from`) when the
@@ -533,19 +540,12 @@ static int prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from, 
         return fail(p, rc, ds == dnnl_out_of_memory ? ACL_ERROR_BAD_ALLOC : ACL_ERROR_OP_NOT_FOUND,
                     "oneDNN cannot convert weights to the layout their operator needs");
     }
-    int b = add_buf(p, -1, B_WEIGHT, -1, rc);
+    int b = weight_buf(p, to, data, owned, rc);
     if (b < 0) {
-        hacl_free(owned);
         dnnl_primitive_desc_destroy(pd);
         return -1;
     }
-    struct pbuf *pb = &p->bufs[b];
-    pb->md = *to;
-    pb->has_md = 1;
-    pb->bytes = dnnl_memory_desc_get_size(to);
-    pb->owned = owned;
-    pb->init = data;
-    pb->reorder = pd;
+    p->bufs[b].reorder = pd;
     dnnl_memory_desc_t smd = pd_md(pd, dnnl_query_scratchpad_md);
     size_t sb = dnnl_memory_desc_get_size(&smd);
     if (sb > p->reorder_scratch)

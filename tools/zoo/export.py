@@ -1,0 +1,162 @@
+#!/usr/bin/python3
+"""Exports real architectures to ONNX for hostacl's zoo test and benchmark.
+
+Each model is built by torchvision (or torch.nn for the text encoder) with
+random weights (weights=None, torch.manual_seed(0)), in eval mode, and
+exported by torch.onnx.export. Next to NAME.onnx the script writes
+NAME.input.bin (the input the comparison feeds, little-endian, row-major)
+and NAME.json (input name, shape and element type).
+
+    /usr/bin/python3 tools/zoo/export.py OUTDIR [NAME ...]
+
+With no NAME, every model of ZOO is exported. Existing files are kept
+(delete them to export again). Needs python3-torch, python3-torchvision
+and python3-onnx (scripts/install-zoo-deps.sh); nothing is downloaded.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import torchvision
+
+# name -> (constructor, input shape, opset). Shapes are batch 1; video
+# models take N x C x T x H x W.
+IMAGE = (1, 3, 224, 224)
+
+
+def tv(fn, **kw):
+    return lambda: getattr(torchvision.models, fn)(weights=None, **kw)
+
+
+def seg(fn, **kw):
+    return lambda: getattr(torchvision.models.segmentation, fn)(weights=None, weights_backbone=None, **kw)
+
+
+def video(fn):
+    return lambda: getattr(torchvision.models.video, fn)(weights=None)
+
+
+class TextEncoder(torch.nn.Module):
+    """A BERT-style encoder: token and position embeddings, LayerNorm,
+    torch.nn.TransformerEncoder (GELU, 4 layers), a pooled classifier."""
+
+    def __init__(self, vocab=1000, seq=64, d=256, heads=4, layers=4, classes=10):
+        super().__init__()
+        self.tok = torch.nn.Embedding(vocab, d)
+        self.pos = torch.nn.Parameter(torch.randn(1, seq, d) * 0.02)
+        self.norm = torch.nn.LayerNorm(d)
+        layer = torch.nn.TransformerEncoderLayer(d, heads, 4 * d, dropout=0.0, activation="gelu", batch_first=True)
+        self.enc = torch.nn.TransformerEncoder(layer, layers)
+        self.head = torch.nn.Linear(d, classes)
+
+    def forward(self, ids):
+        x = self.norm(self.tok(ids) + self.pos)
+        x = self.enc(x)
+        return self.head(x.mean(dim=1))
+
+
+ZOO = {
+    "alexnet": (tv("alexnet"), IMAGE, 13),
+    "convnext_tiny": (tv("convnext_tiny"), IMAGE, 13),
+    "densenet121": (tv("densenet121"), IMAGE, 13),
+    "efficientnet_b0": (tv("efficientnet_b0"), IMAGE, 13),
+    "efficientnet_v2_s": (tv("efficientnet_v2_s"), IMAGE, 13),
+    "googlenet": (tv("googlenet", aux_logits=False, init_weights=True), IMAGE, 13),
+    "inception_v3": (tv("inception_v3", aux_logits=False, init_weights=True), (1, 3, 299, 299), 13),
+    "maxvit_t": (tv("maxvit_t"), IMAGE, 14),
+    "mnasnet1_0": (tv("mnasnet1_0"), IMAGE, 13),
+    "mobilenet_v2": (tv("mobilenet_v2"), IMAGE, 13),
+    "mobilenet_v3_large": (tv("mobilenet_v3_large"), IMAGE, 13),
+    "mobilenet_v3_small": (tv("mobilenet_v3_small"), IMAGE, 13),
+    "regnet_x_400mf": (tv("regnet_x_400mf"), IMAGE, 13),
+    "regnet_y_400mf": (tv("regnet_y_400mf"), IMAGE, 13),
+    "resnet18": (tv("resnet18"), IMAGE, 13),
+    "resnet50": (tv("resnet50"), IMAGE, 13),
+    "resnext50_32x4d": (tv("resnext50_32x4d"), IMAGE, 13),
+    "shufflenet_v2_x1_0": (tv("shufflenet_v2_x1_0"), IMAGE, 13),
+    "squeezenet1_1": (tv("squeezenet1_1"), IMAGE, 13),
+    "swin_t": (tv("swin_t"), IMAGE, 14),
+    "vgg11_bn": (tv("vgg11_bn"), IMAGE, 13),
+    "vit_b_16": (tv("vit_b_16"), IMAGE, 14),
+    "wide_resnet50_2": (tv("wide_resnet50_2"), IMAGE, 13),
+    "text_encoder": (TextEncoder, (1, 64), 14),
+    # Beyond the list: segmentation, video and other variants.
+    "lraspp_mobilenet_v3_large": (seg("lraspp_mobilenet_v3_large"), IMAGE, 13),
+    "deeplabv3_mobilenet_v3_large": (seg("deeplabv3_mobilenet_v3_large", aux_loss=False), IMAGE, 13),
+    "fcn_resnet50": (seg("fcn_resnet50", aux_loss=False), IMAGE, 13),
+    "r3d_18": (video("r3d_18"), (1, 3, 8, 112, 112), 13),
+    "mc3_18": (video("mc3_18"), (1, 3, 8, 112, 112), 13),
+    "r2plus1d_18": (video("r2plus1d_18"), (1, 3, 8, 112, 112), 13),
+    "s3d": (video("s3d"), (1, 3, 16, 224, 224), 13),
+    "squeezenet1_0": (tv("squeezenet1_0"), IMAGE, 13),
+    "shufflenet_v2_x0_5": (tv("shufflenet_v2_x0_5"), IMAGE, 13),
+    "mnasnet0_5": (tv("mnasnet0_5"), IMAGE, 13),
+    "regnet_y_800mf": (tv("regnet_y_800mf"), IMAGE, 13),
+    "efficientnet_b1": (tv("efficientnet_b1"), (1, 3, 240, 240), 13),
+    "swin_v2_t": (tv("swin_v2_t"), IMAGE, 14),
+    "densenet161": (tv("densenet161"), IMAGE, 13),
+}
+
+
+class FirstOutput(torch.nn.Module):
+    """Segmentation models return a dict; the zoo compares its 'out'."""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, x):
+        y = self.m(x)
+        return y["out"] if isinstance(y, dict) else y
+
+
+def export(name, outdir):
+    make, shape, opset = ZOO[name]
+    path = os.path.join(outdir, name + ".onnx")
+    if os.path.exists(path) and os.path.exists(os.path.join(outdir, name + ".json")):
+        return
+    torch.manual_seed(0)
+    model = FirstOutput(make()).eval()
+    rng = np.random.default_rng(1)
+    if name == "text_encoder":
+        x = torch.from_numpy(rng.integers(0, 1000, size=shape, dtype=np.int64))
+        dtype = "int64"
+    else:
+        x = torch.from_numpy(rng.standard_normal(size=shape, dtype=np.float32))
+        dtype = "float32"
+    # Not under torch.no_grad(): there torch 1.13 takes attention fast paths
+    # that have no ONNX export (vit_b_16, the text encoder).
+    torch.onnx.export(model, (x,), path, opset_version=opset, input_names=["input"], output_names=["output"],
+                      do_constant_folding=True)
+    x.numpy().tofile(os.path.join(outdir, name + ".input.bin"))
+    with open(os.path.join(outdir, name + ".json"), "w") as f:
+        json.dump({"name": name, "input": "input", "shape": list(shape), "dtype": dtype, "opset": opset}, f)
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    outdir = sys.argv[1]
+    names = sys.argv[2:] or list(ZOO)
+    os.makedirs(outdir, exist_ok=True)
+    torch.set_num_threads(1)
+    failed = 0
+    for name in names:
+        if name not in ZOO:
+            print(f"export: unknown model {name}", file=sys.stderr)
+            failed += 1
+            continue
+        try:
+            export(name, outdir)
+            print(f"export: {name}", flush=True)
+        except Exception as e:  # report and go on with the others
+            print(f"export: {name} failed: {e}", file=sys.stderr, flush=True)
+            failed += 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The zoo test: real architectures exported by torch.onnx, run by hostacl
+# through the public API and by ONNX Runtime on the same input, compared.
+#
+#   tools/zoo/run.sh [NAME ...]        # default: every model of export.py
+#
+# Environment: ZOO_DIR (exported models, default build/zoo), BUILD (default
+# build), ZOO_TOL (default 1e-4), ZOO_JSON (JSON lines out, default
+# $ZOO_DIR/results.jsonl). Needs scripts/install-zoo-deps.sh and
+# onnxruntime-node in $BUILD/ort (installed here from npm when missing).
+# Prints one JSON line per model and a summary; exits 1 if any disagrees.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+ZOO_DIR=${ZOO_DIR:-build/zoo}
+ZOO_TOL=${ZOO_TOL:-1e-4}
+ZOO_JSON=${ZOO_JSON:-$ZOO_DIR/results.jsonl}
+ORT_VERSION=${ORT_VERSION:-1.30.0}
+PY=/usr/bin/python3
+mkdir -p "$ZOO_DIR"
+if [ ! -d "$BUILD/ort/node_modules/onnxruntime-node" ]; then
+  mkdir -p "$BUILD/ort"
+  npm install --prefix "$BUILD/ort" "onnxruntime-node@$ORT_VERSION" --ignore-scripts --no-audit --no-fund >/dev/null ||
+    { echo "zoo: cannot install onnxruntime-node" >&2; exit 2; }
+fi
+export ORT_NODE_PATH=$PWD/$BUILD/ort/node_modules/onnxruntime-node
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  mapfile -t names < <($PY -c 'import sys; sys.path.insert(0, "tools/zoo"); import export; print("\n".join(export.ZOO))')
+fi
+$PY tools/zoo/export.py "$ZOO_DIR" "${names[@]}" 2> "$ZOO_DIR/export.log" >/dev/null || true
+: > "$ZOO_JSON"
+pass=0
+fail=0
+for n in "${names[@]}"; do
+  if [ ! -f "$ZOO_DIR/$n.onnx" ]; then
+    line="{\"model\": \"$n\", \"ok\": false, \"stage\": \"export\"}"
+  elif [ ! -f "$ZOO_DIR/$n.ort.bin" ] && ! node tools/zoo/ort_run.js "$ZOO_DIR" "$n" >/dev/null; then
+    line="{\"model\": \"$n\", \"ok\": false, \"stage\": \"onnxruntime\"}"
+  else
+    line=$("$BUILD/tools/hacl-zoo-run" "$ZOO_DIR/$n.onnx" "$ZOO_DIR/$n.input.bin" "$ZOO_DIR/$n.ort.bin" "$ZOO_TOL" 2>/dev/null)
+    rc=$?
+    [ -n "$line" ] || line="{\"model\": \"$n\", \"ok\": false, \"stage\": \"crash\", \"status\": $rc}"
+  fi
+  echo "$line" | tee -a "$ZOO_JSON"
+  if [[ $line == *'"ok": true'* ]]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+done
+echo "zoo: $pass agree, $fail do not"
+[ "$fail" -eq 0 ]

@@ -308,10 +308,12 @@ static int copy_into(struct hacl_prog *p, int from, int to, const char *kind, ac
     return finish_primitive(p, s, pd, rc);
 }
 
-/* A reorder of buffer `from` into a new work buffer of layout md. */
-static int reorder_to(struct hacl_prog *p, int from, const dnnl_memory_desc_t *md, aclError *rc)
+/* A reorder of buffer `from`, which holds tensor t, into a new work buffer
+ * of layout md. t is named by the caller: a buffer can hold more than one
+ * tensor (a residual's buffer becomes the fused Add's output), so the
+ * buffer's own tensor may be another one. */
+static int reorder_to(struct hacl_prog *p, int t, int from, const dnnl_memory_desc_t *md, aclError *rc)
 {
-    int t = p->bufs[from].tensor;
     int b = add_buf(p, t, B_WORK, -1, rc);
     if (b < 0)
         return -1;
@@ -360,7 +362,7 @@ static int get_plain(struct hacl_prog *p, int t, aclError *rc)
     dnnl_memory_desc_t md;
     if (from < 0 || plain_md(&p->g->tensors[t], &md) != 0)
         return fail(p, rc, ACL_ERROR_FAILURE, "internal: a tensor is read before it is computed");
-    return reorder_to(p, from, &md, rc);
+    return reorder_to(p, t, from, &md, rc);
 }
 
 /* Tensor t (float32) in layout md: the buffer already holding it so, or a
@@ -377,7 +379,7 @@ static int get_layout(struct hacl_prog *p, int t, const dnnl_memory_desc_t *md, 
             return (int)b;
     if (from < 0 || !p->bufs[from].has_md)
         return fail(p, rc, ACL_ERROR_FAILURE, "internal: a tensor is read before it is computed");
-    return reorder_to(p, from, md, rc);
+    return reorder_to(p, t, from, md, rc);
 }
 
 /* ---- steps ---- */
@@ -394,6 +396,13 @@ static int ref_step(struct hacl_prog *p, int node, aclError *rc)
         if (n->inputs[j] >= 0 && inb[j] < 0)
             goto out;
     }
+    /* The kernel finds each input through its tensor's row-major buffer
+     * (plainb): it must be the one just made live for this step. */
+    for (size_t j = 0; j < n->ninputs; j++)
+        if (inb[j] >= 0 && p->plainb[n->inputs[j]] != inb[j]) {
+            fail(p, rc, ACL_ERROR_FAILURE, "internal: a kernel's input has no row-major buffer");
+            goto out;
+        }
     int s = add_step(p, node, rc);
     if (s < 0)
         goto out;

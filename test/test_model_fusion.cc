@@ -194,6 +194,38 @@ TEST_F(Fusion, ResidualStillNeededAndIntermediateOutputs)
     Compare(m, "residual reused");
 }
 
+// LRASPP's head (lraspp_mobilenet_v3_large crashed here): two convolution
+// branches summed, the Add fused into the second convolution so the sum
+// lands in the first branch's buffer, and a C kernel (Resize, sizes from
+// Shape -> Slice -> Concat) reading that sum. The buffer is shared by two
+// tensors; the kernel must find the sum through its own tensor.
+TEST_F(Fusion, KernelReadsAFusedSumInTheResidualsBuffer)
+{
+    for (int64_t M : {21, 16}) {
+        Model m;
+        m.inputs = {{"low", onnxb::FLOAT, {1, 8, 8, 8}}, {"high", onnxb::FLOAT, {1, 16, 4, 4}}};
+        ConvWeights(m, "lo", M, 8, 1, true);
+        ConvWeights(m, "hi", M, 16, 1, true);
+        m.inits.push_back({"hw", onnxb::INT64, {2}, std::string("\x10\0\0\0\0\0\0\0\x10\0\0\0\0\0\0\0", 16)});
+        m.inits.push_back({"s0", onnxb::INT64, {1}, std::string(8, '\0')});
+        m.inits.push_back({"s2", onnxb::INT64, {1}, std::string("\x02\0\0\0\0\0\0\0", 8)});
+        m.nodes = {{"Resize", {"high", "", "", "sz0"}, {"h8"}, "up0", {Attr::Str("mode", "linear")}},
+                   {"Conv", {"h8", "hi_w", "hi_b"}, {"b"}, "high_cls"},
+                   {"Conv", {"low", "lo_w", "lo_b"}, {"a"}, "low_cls"},
+                   {"Add", {"a", "b"}, {"s"}, "sum"},
+                   {"Shape", {"low"}, {"shp"}, "shape"},
+                   {"Slice", {"shp", "s0", "s2"}, {"nc"}, "slice"},
+                   {"Concat", {"nc", "hw"}, {"sizes"}, "concat", {Attr::Int("axis", 0)}},
+                   {"Resize", {"s", "", "", "sizes"}, {"y"}, "resize",
+                    {Attr::Str("mode", "linear"), Attr::Str("coordinate_transformation_mode", "half_pixel")}}};
+        // the high branch is brought to 8x8 first, sizes from the low input
+        m.inits.push_back({"sz0", onnxb::INT64, {4}, std::string("\x01\0\0\0\0\0\0\0\x10\0\0\0\0\0\0\0"
+                                                               "\x08\0\0\0\0\0\0\0\x08\0\0\0\0\0\0\0", 32)});
+        m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+        Compare(m, M == 21 ? "21 classes" : "16 classes");
+    }
+}
+
 TEST_F(Fusion, PoolingVariants)
 {
     struct Case {

@@ -6,13 +6,138 @@
 #define HOSTACL_MODEL_KERNEL_IMPL_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "acl/acl_base.h"
 #include "kernels.h"
 #include "onnx/onnx.pb-c.h"
 
-enum { F32 = 1, I64 = 7, F16 = 10 };
+/* ONNX TensorProto.DataType values the kernels name. */
+enum { F32 = 1, U8 = 2, I8 = 3, U16 = 4, I16 = 5, I32 = 6, I64 = 7, BOOL = 9, F16 = 10, F64 = 11, U32 = 12,
+       U64 = 13, BF16 = 16 };
+
+/* ---- element access for kernels that serve many types ---- */
+
+static inline int is_float_type(int t)
+{
+    return t == F32 || t == F16 || t == F64 || t == BF16;
+}
+
+/* Every numeric type and bool (no strings, no complex). */
+static inline int is_numeric_type(int t)
+{
+    switch (t) {
+    case F32: case U8: case I8: case U16: case I16: case I32: case I64: case BOOL: case F16: case F64: case U32:
+    case U64: case BF16: return 1;
+    default: return 0;
+    }
+}
+
+static inline float bf16_to_float(uint16_t v)
+{
+    uint32_t u = (uint32_t)v << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static inline uint16_t float_to_bf16(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    if ((u & 0x7fffffffu) > 0x7f800000u)
+        return (uint16_t)((u >> 16) | 0x40); /* a quiet NaN */
+    return (uint16_t)(u >> 16); /* truncation, as ONNX's Cast tests expect */
+}
+
+/* Element i of a tensor of type t, as a double. */
+static inline double load_f(int t, const void *p, size_t i)
+{
+    switch (t) {
+    case F32: return ((const float *)p)[i];
+    case F64: return ((const double *)p)[i];
+    case F16: return aclFloat16ToFloat(((const aclFloat16 *)p)[i]);
+    case BF16: return bf16_to_float(((const uint16_t *)p)[i]);
+    case U8: return ((const uint8_t *)p)[i];
+    case I8: return ((const int8_t *)p)[i];
+    case U16: return ((const uint16_t *)p)[i];
+    case I16: return ((const int16_t *)p)[i];
+    case I32: return ((const int32_t *)p)[i];
+    case I64: return (double)((const int64_t *)p)[i];
+    case U32: return ((const uint32_t *)p)[i];
+    case U64: return (double)((const uint64_t *)p)[i];
+    case BOOL: return ((const uint8_t *)p)[i] != 0;
+    default: return 0;
+    }
+}
+
+/* A double converted to int64 without undefined behaviour: NaN is 0,
+ * values beyond the range saturate. */
+static inline int64_t f_to_i64(double v)
+{
+    if (v != v)
+        return 0;
+    if (v >= 9.2233720368547758e18)
+        return INT64_MAX;
+    if (v <= -9.2233720368547758e18)
+        return INT64_MIN;
+    return (int64_t)v;
+}
+
+/* Element i of an integer or bool tensor as int64 (floats truncate). */
+static inline int64_t load_i(int t, const void *p, size_t i)
+{
+    switch (t) {
+    case U8: return ((const uint8_t *)p)[i];
+    case I8: return ((const int8_t *)p)[i];
+    case U16: return ((const uint16_t *)p)[i];
+    case I16: return ((const int16_t *)p)[i];
+    case I32: return ((const int32_t *)p)[i];
+    case I64: return ((const int64_t *)p)[i];
+    case U32: return ((const uint32_t *)p)[i];
+    case U64: return (int64_t)((const uint64_t *)p)[i];
+    case BOOL: return ((const uint8_t *)p)[i] != 0;
+    default: return f_to_i64(load_f(t, p, i));
+    }
+}
+
+static inline void store_f(int t, void *p, size_t i, double v)
+{
+    switch (t) {
+    case F32: ((float *)p)[i] = (float)v; break;
+    case F64: ((double *)p)[i] = v; break;
+    case F16: ((aclFloat16 *)p)[i] = aclFloatToFloat16((float)v); break;
+    case BF16: ((uint16_t *)p)[i] = float_to_bf16((float)v); break;
+    case BOOL: ((uint8_t *)p)[i] = v != 0; break;
+    case U8: ((uint8_t *)p)[i] = (uint8_t)f_to_i64(v); break;
+    case I8: ((int8_t *)p)[i] = (int8_t)f_to_i64(v); break;
+    case U16: ((uint16_t *)p)[i] = (uint16_t)f_to_i64(v); break;
+    case I16: ((int16_t *)p)[i] = (int16_t)f_to_i64(v); break;
+    case I32: ((int32_t *)p)[i] = (int32_t)f_to_i64(v); break;
+    case I64: ((int64_t *)p)[i] = f_to_i64(v); break;
+    case U32: ((uint32_t *)p)[i] = (uint32_t)f_to_i64(v); break;
+    case U64: ((uint64_t *)p)[i] = (uint64_t)f_to_i64(v); break;
+    default: break;
+    }
+}
+
+static inline void store_i(int t, void *p, size_t i, int64_t v)
+{
+    switch (t) {
+    case U8: ((uint8_t *)p)[i] = (uint8_t)v; break;
+    case I8: ((int8_t *)p)[i] = (int8_t)v; break;
+    case U16: ((uint16_t *)p)[i] = (uint16_t)v; break;
+    case I16: ((int16_t *)p)[i] = (int16_t)v; break;
+    case I32: ((int32_t *)p)[i] = (int32_t)v; break;
+    case I64: ((int64_t *)p)[i] = v; break;
+    case U32: ((uint32_t *)p)[i] = (uint32_t)v; break;
+    case U64: ((uint64_t *)p)[i] = (uint64_t)v; break;
+    case BOOL: ((uint8_t *)p)[i] = v != 0; break;
+    default: store_f(t, p, i, (double)v); break;
+    }
+}
 
 /* ---- attributes ---- */
 

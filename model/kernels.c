@@ -58,59 +58,6 @@ static aclError infer_float_same(struct hacl_graph *g, const struct hacl_node *n
     return rc;
 }
 
-#define UNARY(fname, expr)                                                    \
-    static void fname(const struct hacl_kernel_args *a)                       \
-    {                                                                         \
-        const struct hacl_graph *g = a->g;                                    \
-        const struct hacl_node *n = a->node;                                  \
-        const float *x = a->bufs[n->inputs[0]];                               \
-        float *y = a->bufs[n->outputs[0]];                                    \
-        size_t count = numel(IN(n, 0));                                       \
-        for (size_t i = 0; i < count; i++) {                                  \
-            float v = x[i];                                                   \
-            y[i] = (expr);                                                    \
-        }                                                                     \
-    }
-
-UNARY(run_relu, v > 0 ? v : 0)
-UNARY(run_sigmoid, 1.0f / (1.0f + expf(-v)))
-UNARY(run_tanh, tanhf(v))
-UNARY(run_abs, fabsf(v))
-UNARY(run_neg, -v)
-UNARY(run_exp, expf(v))
-UNARY(run_log, logf(v))
-UNARY(run_sqrt, sqrtf(v))
-UNARY(run_reciprocal, 1.0f / v)
-UNARY(run_floor, floorf(v))
-UNARY(run_ceil, ceilf(v))
-UNARY(run_softplus, logf(1.0f + expf(v)))
-UNARY(run_softsign, v / (1.0f + fabsf(v)))
-UNARY(run_hardswish, v * fmaxf(0.0f, fminf(1.0f, v / 6.0f + 0.5f)))
-
-/* Unary operators with attributes: alpha (and beta) read per node. */
-#define UNARY_AB(fname, a_name, a_dflt, b_name, b_dflt, expr)                 \
-    static void fname(const struct hacl_kernel_args *args)                    \
-    {                                                                         \
-        const struct hacl_graph *g = args->g;                                 \
-        const struct hacl_node *n = args->node;                               \
-        float alpha = hacl_attr_float(n, a_name, a_dflt);                          \
-        float beta = hacl_attr_float(n, b_name, b_dflt);                           \
-        (void)beta;                                                           \
-        const float *x = args->bufs[n->inputs[0]];                            \
-        float *y = args->bufs[n->outputs[0]];                                 \
-        size_t count = numel(IN(n, 0));                                       \
-        for (size_t i = 0; i < count; i++) {                                  \
-            float v = x[i];                                                   \
-            y[i] = (expr);                                                    \
-        }                                                                     \
-    }
-
-UNARY_AB(run_leakyrelu, "alpha", 0.01f, "", 0, v >= 0 ? v : alpha * v)
-UNARY_AB(run_elu, "alpha", 1.0f, "", 0, v >= 0 ? v : alpha * (expf(v) - 1.0f))
-UNARY_AB(run_hardsigmoid, "alpha", 0.2f, "beta", 0.5f, fmaxf(0.0f, fminf(1.0f, alpha * v + beta)))
-UNARY_AB(run_selu, "alpha", 1.67326319217681884765625f, "gamma", 1.05070102214813232421875f,
-         v > 0 ? beta * v : beta * (alpha * expf(v) - alpha))
-
 static void run_copy(const struct hacl_kernel_args *a)
 {
     const struct hacl_graph *g = a->g;
@@ -119,147 +66,6 @@ static void run_copy(const struct hacl_kernel_args *a)
     if (a->bufs[n->outputs[0]] != a->bufs[n->inputs[0]])
         memcpy(a->bufs[n->outputs[0]], a->bufs[n->inputs[0]], bytes);
 }
-
-static void run_clip(const struct hacl_kernel_args *a)
-{
-    const struct hacl_graph *g = a->g;
-    const struct hacl_node *n = a->node;
-    float lo = hacl_attr_float(n, "min", -FLT_MAX), hi = hacl_attr_float(n, "max", FLT_MAX);
-    if (has_input(n, 1))
-        lo = *(const float *)a->bufs[n->inputs[1]];
-    if (has_input(n, 2))
-        hi = *(const float *)a->bufs[n->inputs[2]];
-    const float *x = a->bufs[n->inputs[0]];
-    float *y = a->bufs[n->outputs[0]];
-    for (size_t i = 0, c = numel(IN(n, 0)); i < c; i++)
-        y[i] = x[i] < lo ? lo : (x[i] > hi ? hi : x[i]);
-}
-
-/* ---- Cast between float32 and float16 ---- */
-
-static aclError infer_cast(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
-{
-    aclError rc = infer_same(g, n, why, whylen);
-    if (rc != ACL_SUCCESS)
-        return rc;
-    int to = (int)hacl_attr_int(n, "to", 0), from = IN(n, 0)->onnx_type;
-    if (!((from == F32 || from == F16) && (to == F32 || to == F16)))
-        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE,
-                        "node '%s' (Cast): hostacl casts between float32 and float16 only (%d to %d)", n->name, from,
-                        to);
-    OUT(n, 0)->onnx_type = to;
-    return ACL_SUCCESS;
-}
-
-static void run_cast(const struct hacl_kernel_args *a)
-{
-    const struct hacl_graph *g = a->g;
-    const struct hacl_node *n = a->node;
-    int from = IN(n, 0)->onnx_type, to = OUT(n, 0)->onnx_type;
-    size_t c = numel(IN(n, 0));
-    void *y = a->bufs[n->outputs[0]];
-    const void *x = a->bufs[n->inputs[0]];
-    if (from == to) {
-        memcpy(y, x, c * hacl_onnx_type_size(from));
-    } else if (from == F16) {
-        for (size_t i = 0; i < c; i++)
-            ((float *)y)[i] = aclFloat16ToFloat(((const aclFloat16 *)x)[i]);
-    } else {
-        for (size_t i = 0; i < c; i++)
-            ((aclFloat16 *)y)[i] = aclFloatToFloat16(((const float *)x)[i]);
-    }
-}
-
-/* ---- binary with numpy broadcasting ---- */
-
-static aclError infer_binary(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen);
-
-static aclError infer_prelu(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
-{
-    aclError rc = infer_binary(g, n, why, whylen);
-    if (rc == ACL_SUCCESS && hacl_tensor_elements(OUT(n, 0)) != hacl_tensor_elements(IN(n, 0)))
-        return FAIL("node '%s' (PRelu): the slope must broadcast to the input's shape", n->name);
-    return rc;
-}
-
-static aclError infer_binary(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
-{
-    aclError rc = need_inputs(n, 2, 2, why, whylen);
-    if (rc == ACL_SUCCESS && !has_input(n, 1))
-        rc = FAIL("node '%s' (%s) lacks its second input", n->name, n->op);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 1, why, whylen);
-    if (rc != ACL_SUCCESS)
-        return rc;
-    const struct hacl_tensor *x = IN(n, 0), *y = IN(n, 1);
-    if (x->onnx_type != F32 || y->onnx_type != F32)
-        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (%s) computes float32 only", n->name,
-                        n->op);
-    int r = x->rank > y->rank ? x->rank : y->rank;
-    int64_t d[HACL_MAX_RANK];
-    for (int i = 0; i < r; i++) {
-        int ix = i - (r - x->rank), iy = i - (r - y->rank);
-        int64_t a = ix >= 0 ? x->dims[ix] : 1, b = iy >= 0 ? y->dims[iy] : 1;
-        if (a != b && a != 1 && b != 1)
-            return FAIL("node '%s' (%s): shapes of '%s' and '%s' do not broadcast", n->name, n->op, x->name, y->name);
-        d[i] = a == 1 ? b : a;
-    }
-    set_out(OUT(n, 0), F32, r, d);
-    return ACL_SUCCESS;
-}
-
-static void run_binary(const struct hacl_kernel_args *a, int op)
-{
-    const struct hacl_graph *g = a->g;
-    const struct hacl_node *n = a->node;
-    const struct hacl_tensor *tx = IN(n, 0), *ty = IN(n, 1), *to = OUT(n, 0);
-    const float *x = a->bufs[n->inputs[0]], *y = a->bufs[n->inputs[1]];
-    float *z = a->bufs[n->outputs[0]];
-    int r = to->rank;
-    int64_t sx[HACL_MAX_RANK], sy[HACL_MAX_RANK], idx[HACL_MAX_RANK] = {0};
-    int64_t accx = 1, accy = 1;
-    for (int i = r - 1; i >= 0; i--) {
-        int ix = i - (r - tx->rank), iy = i - (r - ty->rank);
-        int64_t dx = ix >= 0 ? tx->dims[ix] : 1, dy = iy >= 0 ? ty->dims[iy] : 1;
-        sx[i] = dx == 1 ? 0 : accx;
-        sy[i] = dy == 1 ? 0 : accy;
-        accx *= dx;
-        accy *= dy;
-    }
-    size_t c = numel(to);
-    int64_t ox = 0, oy = 0;
-    for (size_t k = 0; k < c; k++) {
-        float u = x[ox], v = y[oy], w;
-        switch (op) {
-        case 0: w = u + v; break;
-        case 1: w = u - v; break;
-        case 2: w = u * v; break;
-        case 3: w = u / v; break;
-        default: w = u < 0 ? u * v : u; break;
-        }
-        z[k] = w;
-        for (int i = r - 1; i >= 0; i--) { /* advance the multi-index */
-            idx[i]++;
-            ox += sx[i];
-            oy += sy[i];
-            if (idx[i] < to->dims[i])
-                break;
-            ox -= sx[i] * idx[i];
-            oy -= sy[i] * idx[i];
-            idx[i] = 0;
-        }
-    }
-}
-
-/* PRelu: y = x < 0 ? slope * x : x, slope broadcast to x. */
-static void run_prelu(const struct hacl_kernel_args *a) { run_binary(a, 4); }
-
-static void run_add(const struct hacl_kernel_args *a) { run_binary(a, 0); }
-static void run_sub(const struct hacl_kernel_args *a) { run_binary(a, 1); }
-static void run_mul(const struct hacl_kernel_args *a) { run_binary(a, 2); }
-static void run_div(const struct hacl_kernel_args *a) { run_binary(a, 3); }
 
 /* ---- Conv (NCHW, 2-D) ---- */
 
@@ -1103,47 +909,9 @@ static void run_deconv(const struct hacl_kernel_args *a)
         }
 }
 
-/* Dropout at inference is the identity; training mode and the mask output
- * are refused rather than computed wrongly. */
-static aclError infer_dropout(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
-{
-    if (n->ninputs > 2 && n->inputs[2] >= 0)
-        return UNSUPPORTED("node '%s' (Dropout): the training_mode input is not supported (inference only)", n->name);
-    if (n->noutputs > 1 && n->outputs[1] >= 0)
-        return UNSUPPORTED("node '%s' (Dropout): the mask output is not supported", n->name);
-    return infer_same(g, n, why, whylen);
-}
-
 static const struct hacl_op ops[] = {
-    {"Identity", infer_same, run_copy},
-    {"Dropout", infer_dropout, run_copy},
-    {"Relu", infer_float_same, run_relu},
-    {"LeakyRelu", infer_float_same, run_leakyrelu},
-    {"PRelu", infer_prelu, run_prelu},
-    {"Elu", infer_float_same, run_elu},
-    {"Selu", infer_float_same, run_selu},
-    {"HardSigmoid", infer_float_same, run_hardsigmoid},
-    {"HardSwish", infer_float_same, run_hardswish},
-    {"Abs", infer_float_same, run_abs},
-    {"Neg", infer_float_same, run_neg},
-    {"Exp", infer_float_same, run_exp},
-    {"Log", infer_float_same, run_log},
-    {"Sqrt", infer_float_same, run_sqrt},
-    {"Reciprocal", infer_float_same, run_reciprocal},
-    {"Floor", infer_float_same, run_floor},
-    {"Ceil", infer_float_same, run_ceil},
-    {"Softplus", infer_float_same, run_softplus},
-    {"Softsign", infer_float_same, run_softsign},
     {"GlobalMaxPool", infer_gap, run_gmp},
     {"LogSoftmax", infer_softmax, run_logsoftmax},
-    {"Sigmoid", infer_float_same, run_sigmoid},
-    {"Tanh", infer_float_same, run_tanh},
-    {"Clip", infer_float_same, run_clip},
-    {"Cast", infer_cast, run_cast},
-    {"Add", infer_binary, run_add},
-    {"Sub", infer_binary, run_sub},
-    {"Mul", infer_binary, run_mul},
-    {"Div", infer_binary, run_div},
     {"Conv", infer_conv, run_conv},
     {"MaxPool", infer_pool, run_maxpool},
     {"AveragePool", infer_pool, run_avgpool},
@@ -1162,14 +930,24 @@ static const struct hacl_op ops[] = {
 
 static aclError infer_all(struct hacl_graph *g, void **bufs, char *why, size_t whylen);
 
+static const size_t nops = sizeof ops / sizeof ops[0];
+
+/* Every operator family: one table each. */
+static const struct {
+    const struct hacl_op *ops;
+    const size_t *n;
+} families[] = {
+    {ops, &nops},
+    {hacl_math_ops, &hacl_math_nops},
+    {hacl_tensor_ops, &hacl_tensor_nops},
+};
+
 const struct hacl_op *hacl_op_find(const char *op_type)
 {
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (strcmp(ops[i].name, op_type) == 0)
-            return &ops[i];
-    for (size_t i = 0; i < hacl_tensor_nops; i++)
-        if (strcmp(hacl_tensor_ops[i].name, op_type) == 0)
-            return &hacl_tensor_ops[i];
+    for (size_t f = 0; f < sizeof families / sizeof families[0]; f++)
+        for (size_t i = 0; i < *families[f].n; i++)
+            if (strcmp(families[f].ops[i].name, op_type) == 0)
+                return &families[f].ops[i];
     return NULL;
 }
 

@@ -46,9 +46,28 @@ aclError hacl_conv_geometry(struct hacl_graph *g, const struct hacl_node *n, str
 aclError hacl_pool_geometry(struct hacl_graph *g, const struct hacl_node *n, struct hacl_conv_geom *cg, char *why,
                             size_t whylen);
 
-/* Data-movement operators (ops_tensor.c). */
+/* Operator families, one table per file: data movement (ops_tensor.c),
+ * element-wise math (ops_math.c). */
 extern const struct hacl_op hacl_tensor_ops[];
 extern const size_t hacl_tensor_nops;
+extern const struct hacl_op hacl_math_ops[];
+extern const size_t hacl_math_nops;
+
+/* Numpy broadcasting of up to HACL_BCAST_MAX_IN inputs (ops_math.c). */
+#define HACL_BCAST_MAX_IN 16
+struct hacl_bcast {
+    int r, n;
+    int64_t dims[HACL_MAX_RANK];
+    int64_t st[HACL_BCAST_MAX_IN][HACL_MAX_RANK]; /* element strides; 0 where broadcast */
+};
+/* The broadcast shape of ins: ACL_SUCCESS, or ACL_ERROR_PARSE_MODEL. */
+aclError hacl_bcast_shape(const struct hacl_tensor *const *ins, int n, int *rank, int64_t *dims);
+void hacl_bcast_init(struct hacl_bcast *b, const struct hacl_tensor *out, const struct hacl_tensor *const *ins, int n);
+/* Calls row once per innermost row of the output: off[k] is input k's
+ * element offset at the row's start, out_off the output's, len the row's
+ * length and st[k] input k's stride along it (0 or 1). */
+typedef void (*hacl_bcast_row_fn)(void *ctx, const int64_t *off, int64_t out_off, int64_t len, const int64_t *st);
+void hacl_bcast_walk(const struct hacl_bcast *b, hacl_bcast_row_fn row, void *ctx);
 
 /* Reads a constant int64 or int32 vector of at most max values: the count,
  * or -1 if t is not one. */

@@ -11,8 +11,6 @@
 #include "device/alloc.h"
 #include "kernel_impl.h"
 
-enum { I32 = 6 };
-
 #define DYNAMIC(what)                                                                                           \
     why_fail(why, whylen, ACL_ERROR_OP_UNSUPPORTED_DYNAMIC,                                                     \
              "node '%s' (%s): %s is computed at run time; hostacl needs it constant (static shapes)", n->name, \

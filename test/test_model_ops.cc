@@ -116,7 +116,7 @@ TEST_F(Ops, CastFloat16InputToFloat)
                                  aclFloatToFloat16(1000.0f)};
     std::string in(reinterpret_cast<char *>(h.data()), 8);
     EXPECT_EQ(Run(m, {in}), std::vector<float>({1.5f, -2.0f, 0.25f, 1000.0f}));
-    m.nodes[0].attrs = {Attr::Int("to", onnxb::INT64)};
+    m.nodes[0].attrs = {Attr::Int("to", onnxb::STRING)};
     std::string bytes = onnxb::Serialize(m);
     uint32_t id;
     EXPECT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_ERROR_UNSUPPORTED_DATA_TYPE);

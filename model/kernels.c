@@ -940,6 +940,7 @@ static const struct {
     {ops, &nops},
     {hacl_math_ops, &hacl_math_nops},
     {hacl_tensor_ops, &hacl_tensor_nops},
+    {hacl_reduce_ops, &hacl_reduce_nops},
 };
 
 const struct hacl_op *hacl_op_find(const char *op_type)

@@ -99,6 +99,18 @@ static int close_enough(int type, const void *got, const void *want, size_t len,
         }
         return 1;
     }
+    if (type == 11) { /* double: the same tolerances */
+        const double *g = got, *w = want;
+        for (size_t i = 0; i < len / 8; i++) {
+            if ((isnan(w[i]) && isnan(g[i])) || g[i] == w[i])
+                continue;
+            if (!(fabs(g[i] - w[i]) <= 1e-7 + 1e-3 * fabs(w[i]))) {
+                snprintf(why, whylen, "element %zu: %g, expected %g", i, g[i], w[i]);
+                return 0;
+            }
+        }
+        return 1;
+    }
     if (memcmp(got, want, len) != 0) {
         snprintf(why, whylen, "bytes differ");
         return 0;

@@ -941,6 +941,7 @@ static const struct {
     {hacl_math_ops, &hacl_math_nops},
     {hacl_tensor_ops, &hacl_tensor_nops},
     {hacl_reduce_ops, &hacl_reduce_nops},
+    {hacl_index_ops, &hacl_index_nops},
 };
 
 const struct hacl_op *hacl_op_find(const char *op_type)

@@ -47,13 +47,16 @@ aclError hacl_pool_geometry(struct hacl_graph *g, const struct hacl_node *n, str
                             size_t whylen);
 
 /* Operator families, one table per file: data movement (ops_tensor.c),
- * element-wise math (ops_math.c), reductions (ops_reduce.c). */
+ * element-wise math (ops_math.c), reductions (ops_reduce.c), generating and
+ * indexing (ops_index.c). */
 extern const struct hacl_op hacl_tensor_ops[];
 extern const size_t hacl_tensor_nops;
 extern const struct hacl_op hacl_math_ops[];
 extern const size_t hacl_math_nops;
 extern const struct hacl_op hacl_reduce_ops[];
 extern const size_t hacl_reduce_nops;
+extern const struct hacl_op hacl_index_ops[];
+extern const size_t hacl_index_nops;
 
 /* Numpy broadcasting of up to HACL_BCAST_MAX_IN inputs (ops_math.c). */
 #define HACL_BCAST_MAX_IN 16

@@ -600,56 +600,6 @@ static void run_transpose(const struct hacl_kernel_args *a)
     }
 }
 
-/* MatMul of rank-2 operands, or batched with equal leading dims. */
-static aclError infer_matmul(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
-{
-    aclError rc = need_inputs(n, 2, 2, why, whylen);
-    if (rc == ACL_SUCCESS && !has_input(n, 1))
-        rc = FAIL("node '%s' (MatMul) lacks its second input", n->name);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 1, why, whylen);
-    if (rc != ACL_SUCCESS)
-        return rc;
-    const struct hacl_tensor *A = IN(n, 0), *B = IN(n, 1);
-    if (A->onnx_type != F32 || B->onnx_type != F32)
-        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (MatMul) computes float32 only", n->name);
-    if (A->rank < 2 || B->rank < 2 || A->rank != B->rank)
-        return UNSUPPORTED("node '%s' (MatMul): hostacl multiplies operands of equal rank 2 or more", n->name);
-    for (int i = 0; i < A->rank - 2; i++)
-        if (A->dims[i] != B->dims[i])
-            return UNSUPPORTED("node '%s' (MatMul): broadcast batch dims are not supported", n->name);
-    if (A->dims[A->rank - 1] != B->dims[B->rank - 2])
-        return FAIL("node '%s' (MatMul): inner dims differ", n->name);
-    int64_t d[HACL_MAX_RANK];
-    memcpy(d, A->dims, sizeof(int64_t) * (size_t)A->rank);
-    d[A->rank - 1] = B->dims[B->rank - 1];
-    set_out(OUT(n, 0), F32, A->rank, d);
-    return ACL_SUCCESS;
-}
-
-static void run_matmul(const struct hacl_kernel_args *a)
-{
-    const struct hacl_graph *g = a->g;
-    const struct hacl_node *n = a->node;
-    const struct hacl_tensor *A = IN(n, 0), *B = IN(n, 1);
-    int r = A->rank;
-    int64_t M = A->dims[r - 2], K = A->dims[r - 1], N = B->dims[r - 1], batch = 1;
-    for (int i = 0; i < r - 2; i++)
-        batch *= A->dims[i];
-    const float *x = a->bufs[n->inputs[0]], *w = a->bufs[n->inputs[1]];
-    float *y = a->bufs[n->outputs[0]];
-    for (int64_t b = 0; b < batch; b++)
-        for (int64_t i = 0; i < M; i++)
-            for (int64_t j = 0; j < N; j++) {
-                double acc = 0;
-                for (int64_t k = 0; k < K; k++)
-                    acc += (double)x[(b * M + i) * K + k] * w[(b * K + k) * N + j];
-                y[(b * M + i) * N + j] = (float)acc;
-            }
-}
-
 /* ---- Softmax (opset 13: along one axis) ---- */
 
 static void softmax(const struct hacl_kernel_args *a, int log_form);
@@ -919,7 +869,6 @@ static const struct hacl_op ops[] = {
     {"Flatten", infer_flatten, run_copy},
     {"Concat", infer_concat, run_concat},
     {"Transpose", infer_transpose, run_transpose},
-    {"MatMul", infer_matmul, run_matmul},
     {"Reshape", infer_reshape, run_copy},
     {"Gemm", infer_gemm, run_gemm},
     {"Softmax", infer_softmax, run_softmax},
@@ -942,6 +891,8 @@ static const struct {
     {hacl_tensor_ops, &hacl_tensor_nops},
     {hacl_reduce_ops, &hacl_reduce_nops},
     {hacl_index_ops, &hacl_index_nops},
+    {hacl_linalg_ops, &hacl_linalg_nops},
+    {hacl_norm_ops, &hacl_norm_nops},
 };
 
 const struct hacl_op *hacl_op_find(const char *op_type)

@@ -48,7 +48,8 @@ aclError hacl_pool_geometry(struct hacl_graph *g, const struct hacl_node *n, str
 
 /* Operator families, one table per file: data movement (ops_tensor.c),
  * element-wise math (ops_math.c), reductions (ops_reduce.c), generating and
- * indexing (ops_index.c). */
+ * indexing (ops_index.c), MatMul and Einsum (ops_linalg.c), normalisations
+ * (ops_norm.c). */
 extern const struct hacl_op hacl_tensor_ops[];
 extern const size_t hacl_tensor_nops;
 extern const struct hacl_op hacl_math_ops[];
@@ -57,6 +58,10 @@ extern const struct hacl_op hacl_reduce_ops[];
 extern const size_t hacl_reduce_nops;
 extern const struct hacl_op hacl_index_ops[];
 extern const size_t hacl_index_nops;
+extern const struct hacl_op hacl_linalg_ops[];
+extern const size_t hacl_linalg_nops;
+extern const struct hacl_op hacl_norm_ops[];
+extern const size_t hacl_norm_nops;
 
 /* Numpy broadcasting of up to HACL_BCAST_MAX_IN inputs (ops_math.c). */
 #define HACL_BCAST_MAX_IN 16

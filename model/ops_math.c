@@ -679,21 +679,45 @@ static void run_where(const struct hacl_kernel_args *a)
     hacl_bcast_walk(&b, where_row, &w);
 }
 
-/* Dropout at inference is the identity; training mode and the mask output
- * are refused rather than computed wrongly. */
+/* Dropout is the identity at inference, and in training mode with a ratio
+ * of 0 (torchvision's swin_t exports its attention dropout so); its mask is
+ * then all true. Training mode with a non-zero ratio is refused: it would
+ * need random numbers. */
 static aclError infer_dropout(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    if (has_input(n, 2) && !(IN(n, 2)->is_const && IN(n, 2)->onnx_type == BOOL && numel(IN(n, 2)) == 1 &&
-                             !*(const uint8_t *)IN(n, 2)->data))
-        return UNSUPPORTED("node '%s' (Dropout): training mode is not supported (inference only)", n->name);
+    int training = hacl_attr_int(n, "is_test", 1) == 0;
+    if (has_input(n, 2)) {
+        const struct hacl_tensor *tm = IN(n, 2);
+        if (!tm->is_const || tm->onnx_type != BOOL || numel(tm) != 1)
+            return UNSUPPORTED("node '%s' (Dropout): training_mode must be a constant bool", n->name);
+        training = *(const uint8_t *)tm->data != 0;
+    }
+    if (training) {
+        const struct hacl_tensor *r = has_input(n, 1) ? IN(n, 1) : NULL;
+        double ratio = r && r->is_const && numel(r) == 1 && is_float_type(r->onnx_type) ? load_f(r->onnx_type, r->data, 0)
+                                                                                          : hacl_attr_float(n, "ratio", 0.5f);
+        if ((r && !r->is_const) || ratio != 0)
+            return UNSUPPORTED("node '%s' (Dropout): training mode with a non-zero ratio is not supported (inference "
+                               "only)", n->name);
+    }
+    aclError rc = infer_same(g, n, why, whylen);
+    if (rc == ACL_SUCCESS && n->noutputs > 1 && n->outputs[1] >= 0)
+        set_out(OUT(n, 1), BOOL, IN(n, 0)->rank, IN(n, 0)->dims);
+    return rc;
+}
+
+static void run_dropout(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    run_copy(a);
     if (n->noutputs > 1 && n->outputs[1] >= 0)
-        return UNSUPPORTED("node '%s' (Dropout): the mask output is not supported", n->name);
-    return infer_same(g, n, why, whylen);
+        memset(a->bufs[n->outputs[1]], 1, numel(IN(n, 0)));
 }
 
 const struct hacl_op hacl_math_ops[] = {
     {"Identity", infer_same, run_copy},
-    {"Dropout", infer_dropout, run_copy},
+    {"Dropout", infer_dropout, run_dropout},
     {"Relu", infer_signed_same, run_relu},
     {"LeakyRelu", infer_float_same, run_leakyrelu},
     {"PRelu", infer_nary, run_nary},

@@ -95,7 +95,6 @@ ZOO = {
     "mnasnet0_5": (tv("mnasnet0_5"), IMAGE, 13),
     "regnet_y_800mf": (tv("regnet_y_800mf"), IMAGE, 13),
     "efficientnet_b1": (tv("efficientnet_b1"), (1, 3, 240, 240), 13),
-    "swin_v2_t": (tv("swin_v2_t"), IMAGE, 14),
     "densenet161": (tv("densenet161"), IMAGE, 13),
 }
 

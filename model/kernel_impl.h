@@ -163,6 +163,10 @@ static inline aclError why_fail(char *why, size_t len, aclError code, const char
     return code;
 }
 
+/* Window attributes (kernel, strides, dilations, pads) of at most 2^24
+ * keep every extent computed from them far from overflowing. */
+#define WINDOW_ATTR_MAX ((int64_t)1 << 24)
+
 /* A variant of a known operator that hostacl has no kernel for. */
 #define UNSUPPORTED(...) why_fail(why, whylen, ACL_ERROR_OP_NOT_FOUND, __VA_ARGS__)
 

@@ -35,11 +35,14 @@ int64_t hacl_attr_int(const struct hacl_node *n, const char *name, int64_t dflt)
 float hacl_attr_float(const struct hacl_node *n, const char *name, float dflt);
 int hacl_attr_ints(const struct hacl_node *n, const char *name, int64_t *out, int max);
 
-/* The window of a 2-D Conv or pooling node, pads resolved (auto_pad,
- * ceil_mode): input n x c x h x w, m output channels (Conv), kernel, output
- * size, strides, dilations, pads top/left/bottom/right. */
+/* The window of a Conv or pooling node over 1 to 3 spatial dims, pads
+ * resolved (auto_pad, ceil_mode): input n x c x in[], m output channels
+ * (Conv; pooling: m = c), kernel, output extents, strides, dilations. */
 struct hacl_conv_geom {
-    int64_t n, c, h, w, m, kh, kw, oh, ow, group, sh, sw, dh, dw, pt, pl, pb, pr;
+    int sp; /* spatial dims, 1 to 3; entries past sp are 1 (pads 0) */
+    int64_t n, c, m, group;
+    int64_t in[3], k[3], out[3], s[3], d[3];
+    int64_t pb[3], pe[3]; /* padding at the beginning and end of each dim */
 };
 aclError hacl_conv_geometry(struct hacl_graph *g, const struct hacl_node *n, struct hacl_conv_geom *cg, char *why,
                             size_t whylen);
@@ -49,7 +52,7 @@ aclError hacl_pool_geometry(struct hacl_graph *g, const struct hacl_node *n, str
 /* Operator families, one table per file: data movement (ops_tensor.c),
  * element-wise math (ops_math.c), reductions (ops_reduce.c), generating and
  * indexing (ops_index.c), MatMul and Einsum (ops_linalg.c), normalisations
- * (ops_norm.c). */
+ * (ops_norm.c), convolution and pooling (ops_window.c). */
 extern const struct hacl_op hacl_tensor_ops[];
 extern const size_t hacl_tensor_nops;
 extern const struct hacl_op hacl_math_ops[];
@@ -62,6 +65,8 @@ extern const struct hacl_op hacl_linalg_ops[];
 extern const size_t hacl_linalg_nops;
 extern const struct hacl_op hacl_norm_ops[];
 extern const size_t hacl_norm_nops;
+extern const struct hacl_op hacl_window_ops[];
+extern const size_t hacl_window_nops;
 
 /* Numpy broadcasting of up to HACL_BCAST_MAX_IN inputs (ops_math.c). */
 #define HACL_BCAST_MAX_IN 16

@@ -578,7 +578,7 @@ static int conv_step(struct hacl_prog *p, int node, aclError *rc)
     const struct hacl_graph *g = p->g;
     const struct hacl_node *n = &g->nodes[node];
     const struct hacl_tensor *x = &g->tensors[n->inputs[0]];
-    if (x->onnx_type != F32 || x->rank != 4 || !is_const_f32(g, n, 1) ||
+    if (x->onnx_type != F32 || x->rank < 3 || x->rank > 5 || !is_const_f32(g, n, 1) ||
         (n->ninputs > 2 && n->inputs[2] >= 0 && !is_const_f32(g, n, 2)))
         return 0;
     struct hacl_conv_geom cg;
@@ -615,7 +615,7 @@ static int conv_step(struct hacl_prog *p, int node, aclError *rc)
         act.node = -1;
 
     /* Weights and bias in plain layout, BatchNormalization folded in. */
-    int64_t M = cg.m, per = (cg.c / cg.group) * cg.kh * cg.kw;
+    int64_t M = cg.m, per = (cg.c / cg.group) * cg.k[0] * cg.k[1] * cg.k[2];
     const float *w0 = g->tensors[n->inputs[1]].data;
     const float *b0 = n->ninputs > 2 && n->inputs[2] >= 0 ? g->tensors[n->inputs[2]].data : NULL;
     float *w = hacl_malloc_aligned(ALIGN, (size_t)(M * per) * sizeof *w);
@@ -642,25 +642,31 @@ static int conv_step(struct hacl_prog *p, int node, aclError *rc)
     }
 
     /* The primitive: layouts chosen by oneDNN, except for model outputs. */
+    static const dnnl_format_tag_t plain[] = {dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef};
+    int nd = 2 + cg.sp, grouped = cg.group > 1, wnd = nd + grouped;
     dnnl_memory_desc_t src_any, w_any, w_plain, b_md, dst_md;
-    dnnl_dims_t sd = {cg.n, cg.c, cg.h, cg.w}, dd = {cg.n, cg.m, cg.oh, cg.ow}, bd = {cg.m};
-    dnnl_dims_t wd5 = {cg.group, cg.m / cg.group, cg.c / cg.group, cg.kh, cg.kw}, wd4 = {cg.m, cg.c, cg.kh, cg.kw};
-    int grouped = cg.group > 1, wnd = grouped ? 5 : 4;
+    dnnl_dims_t sd = {cg.n, cg.c}, dd = {cg.n, cg.m}, bd = {cg.m}, wd = {cg.m, cg.c / cg.group};
+    dnnl_dims_t st, dl, pl, pr;
+    if (grouped)
+        wd[0] = cg.group, wd[1] = cg.m / cg.group, wd[2] = cg.c / cg.group;
+    for (int i = 0; i < cg.sp; i++) {
+        sd[2 + i] = cg.in[i], dd[2 + i] = cg.out[i], wd[2 + grouped + i] = cg.k[i];
+        st[i] = cg.s[i], dl[i] = cg.d[i] - 1, pl[i] = cg.pb[i], pr[i] = cg.pe[i];
+    }
     dnnl_data_type_t dt = p->bf16 ? dnnl_bf16 : dnnl_f32;
-    /* With Winograd in play, every float32 convolution keeps activations in
-     * the 16-channel blocked layout Winograd uses: left to choose, the
-     * other convolutions pick channels-last and a reorder lands on each side
-     * of every Winograd convolution (measured: +3% images/s at batch 1,
-     * +11% at batch 8 without them). */
-    int blocked = p->winograd && !p->bf16;
+    /* With Winograd in play, every float32 2-D convolution keeps
+     * activations in the 16-channel blocked layout Winograd uses: left to
+     * choose, the other convolutions pick channels-last and a reorder lands
+     * on each side of every Winograd convolution (measured: +3% images/s at
+     * batch 1, +11% at batch 8 without them). */
+    int blocked = p->winograd && !p->bf16 && cg.sp == 2;
     dnnl_format_tag_t src_tag = blocked && cg.c % 16 == 0 ? dnnl_aBcd16b : dnnl_format_tag_any;
     dnnl_format_tag_t dst_tag = blocked && cg.m % 16 == 0 ? dnnl_aBcd16b : dnnl_format_tag_any;
-    dnnl_memory_desc_init_by_tag(&src_any, 4, sd, dt, src_tag);
-    dnnl_memory_desc_init_by_tag(&w_any, wnd, grouped ? wd5 : wd4, dt, dnnl_format_tag_any);
-    dnnl_memory_desc_init_by_tag(&w_plain, wnd, grouped ? wd5 : wd4, dnnl_f32, grouped ? dnnl_abcde : dnnl_abcd);
+    dnnl_memory_desc_init_by_tag(&src_any, nd, sd, dt, src_tag);
+    dnnl_memory_desc_init_by_tag(&w_any, wnd, wd, dt, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&w_plain, wnd, wd, dnnl_f32, plain[wnd]);
     dnnl_memory_desc_init_by_tag(&b_md, 1, bd, dnnl_f32, dnnl_a);
-    dnnl_memory_desc_init_by_tag(&dst_md, 4, dd, p->is_out[out] ? dnnl_f32 : dt, p->is_out[out] ? dnnl_abcd : dst_tag);
-    dnnl_dims_t st = {cg.sh, cg.sw}, dl = {cg.dh - 1, cg.dw - 1}, pl = {cg.pt, cg.pl}, pr = {cg.pb, cg.pr};
+    dnnl_memory_desc_init_by_tag(&dst_md, nd, dd, p->is_out[out] ? dnnl_f32 : dt, p->is_out[out] ? plain[nd] : dst_tag);
     dnnl_primitive_desc_t pd = NULL;
     int result = 0;
     /* The residual Add is a sum post-op: the destination holds the
@@ -678,8 +684,8 @@ static int conv_step(struct hacl_prog *p, int node, aclError *rc)
          * it (measured on ResNet-50, 2 cores: +10% images/s at batch 1,
          * +18% at batch 8, output within 4e-7 relative of direct);
          * HOSTACL_WINOGRAD=0 turns it off. */
-        int wino = p->winograd && !p->bf16 && cg.kh == 3 && cg.kw == 3 && cg.sh == 1 && cg.sw == 1 && cg.dh == 1 &&
-                   cg.dw == 1 && cg.group == 1;
+        int wino = p->winograd && !p->bf16 && cg.sp == 2 && cg.k[0] == 3 && cg.k[1] == 3 && cg.s[0] == 1 &&
+                   cg.s[1] == 1 && cg.d[0] == 1 && cg.d[1] == 1 && cg.group == 1;
         if (wino && dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_winograd,
                                                        &src_any, &w_any, &b_md, &dst_md, st, pl, pr) == dnnl_success)
             result = dnnl_primitive_desc_create(&pd, &cd, a, get_engine(), NULL) == dnnl_success;
@@ -687,7 +693,7 @@ static int conv_step(struct hacl_prog *p, int node, aclError *rc)
          * ResNet-50's 7x7 stage from batch 2 up): its weights are 4x the
          * direct ones and their conversion cost 70-80 ms per convolution
          * at load, for 3% of batch 8's images/s. */
-        if (result && cg.oh * cg.ow < 196 && wino_alpha(pd) == 6) {
+        if (result && cg.out[0] * cg.out[1] < 196 && wino_alpha(pd) == 6) {
             dnnl_primitive_desc_destroy(pd);
             pd = NULL;
             result = 0;
@@ -698,9 +704,9 @@ static int conv_step(struct hacl_prog *p, int node, aclError *rc)
             result = dnnl_primitive_desc_create(&pd, &cd, a, get_engine(), NULL) == dnnl_success;
         if (!result && (src_tag != dnnl_format_tag_any || dst_tag != dnnl_format_tag_any)) {
             /* no kernel for the blocked layout: let oneDNN choose */
-            dnnl_memory_desc_init_by_tag(&src_any, 4, sd, dt, dnnl_format_tag_any);
+            dnnl_memory_desc_init_by_tag(&src_any, nd, sd, dt, dnnl_format_tag_any);
             if (!p->is_out[out])
-                dnnl_memory_desc_init_by_tag(&dst_md, 4, dd, dt, dnnl_format_tag_any);
+                dnnl_memory_desc_init_by_tag(&dst_md, nd, dd, dt, dnnl_format_tag_any);
             if (dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct,
                                                            &src_any, &w_any, &b_md, &dst_md, st, dl, pl,
                                                            pr) == dnnl_success)
@@ -853,13 +859,14 @@ static int deconv_step(struct hacl_prog *p, int node, aclError *rc)
     return finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }
 
-/* MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool. */
+/* MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool over 1 to 3
+ * spatial dims. */
 static int pool_step(struct hacl_prog *p, int node, aclError *rc)
 {
     const struct hacl_graph *g = p->g;
     const struct hacl_node *n = &g->nodes[node];
     const struct hacl_tensor *x = &g->tensors[n->inputs[0]], *y = &g->tensors[n->outputs[0]];
-    if (x->onnx_type != F32 || x->rank != 4 || (p->native[n->inputs[0]] < 0 && !x->is_const))
+    if (x->onnx_type != F32 || x->rank < 3 || x->rank > 5 || (p->native[n->inputs[0]] < 0 && !x->is_const))
         return 0;
     int global = strncmp(n->op, "Global", 6) == 0;
     int is_max = strcmp(n->op + (global ? 6 : 0), "MaxPool") == 0;
@@ -867,39 +874,42 @@ static int pool_step(struct hacl_prog *p, int node, aclError *rc)
     char why[8];
     if (global) {
         memset(&cg, 0, sizeof cg);
-        cg.n = x->dims[0], cg.c = x->dims[1], cg.h = x->dims[2], cg.w = x->dims[3];
-        cg.kh = cg.h, cg.kw = cg.w, cg.sh = cg.sw = cg.dh = cg.dw = 1, cg.oh = cg.ow = 1;
+        cg.sp = x->rank - 2;
+        cg.n = x->dims[0], cg.c = x->dims[1];
+        for (int i = 0; i < 3; i++) {
+            cg.in[i] = cg.k[i] = i < cg.sp ? x->dims[2 + i] : 1;
+            cg.s[i] = cg.d[i] = cg.out[i] = 1;
+        }
     } else if (hacl_pool_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS) {
         return 0;
     }
-    /* oneDNN wants the right padding that yields the output size; a window
+    /* oneDNN wants the end padding that yields the output size; a window
      * reaching into padding added only by ceil_mode is not counted by ONNX
-     * when averaging with count_include_pad, so that case stays in C. */
-    int64_t eh = (cg.kh - 1) * cg.dh + 1, ew = (cg.kw - 1) * cg.dw + 1;
-    int64_t prh = (cg.oh - 1) * cg.sh + eh - cg.h - cg.pt, prw = (cg.ow - 1) * cg.sw + ew - cg.w - cg.pl;
-    if ((cg.h + cg.pt + cg.pb - eh) / cg.sh + 1 == cg.oh)
-        prh = cg.pb;
-    if ((cg.w + cg.pl + cg.pr - ew) / cg.sw + 1 == cg.ow)
-        prw = cg.pr;
-    int include = !is_max && hacl_attr_int(n, "count_include_pad", 0) != 0;
-    if (prh < 0 || prw < 0 || (include && (prh != cg.pb || prw != cg.pr)))
-        return 0;
-    /* Windows larger than the input (legal, absurd) go to the C kernel,
+     * when averaging with count_include_pad, so that case stays in C.
+     * Windows larger than the input (legal, absurd) go to the C kernel,
      * which only visits the steps inside the input. */
-    if (eh > cg.h || ew > cg.w || cg.pt >= eh || cg.pl >= ew)
-        return 0;
+    int include = !is_max && hacl_attr_int(n, "count_include_pad", 0) != 0;
+    dnnl_dims_t st, k, dl, pl, pr, dd = {y->dims[0], y->dims[1]};
+    for (int i = 0; i < cg.sp; i++) {
+        int64_t ek = (cg.k[i] - 1) * cg.d[i] + 1;
+        int64_t pe = (cg.out[i] - 1) * cg.s[i] + ek - cg.in[i] - cg.pb[i];
+        if ((cg.in[i] + cg.pb[i] + cg.pe[i] - ek) / cg.s[i] + 1 == cg.out[i])
+            pe = cg.pe[i];
+        if (pe < 0 || (include && pe != cg.pe[i]) || ek > cg.in[i] || cg.pb[i] >= ek)
+            return 0;
+        st[i] = cg.s[i], k[i] = cg.k[i], dl[i] = cg.d[i] - 1, pl[i] = cg.pb[i], pr[i] = pe;
+        dd[2 + i] = y->dims[2 + i];
+    }
     int xb0 = x->is_const ? get_plain(p, n->inputs[0], rc) : p->native[n->inputs[0]];
     if (xb0 < 0)
         return -1;
     if (!p->bufs[xb0].has_md)
         return 0;
+    static const dnnl_format_tag_t plain[] = {dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde};
     dnnl_memory_desc_t src_md = p->bufs[xb0].md, dst_md;
-    dnnl_dims_t dd = {y->dims[0], y->dims[1], y->dims[2], y->dims[3]};
     int to_out = p->is_out[n->outputs[0]];
-    dnnl_memory_desc_init_by_tag(&dst_md, 4, dd, to_out ? dnnl_f32 : src_md.data_type,
-                                 to_out ? dnnl_abcd : dnnl_format_tag_any);
-    dnnl_dims_t st = {cg.sh, cg.sw}, k = {cg.kh, cg.kw}, dl = {cg.dh - 1, cg.dw - 1}, pl = {cg.pt, cg.pl},
-                pr = {prh, prw};
+    dnnl_memory_desc_init_by_tag(&dst_md, x->rank, dd, to_out ? dnnl_f32 : src_md.data_type,
+                                 to_out ? plain[x->rank] : dnnl_format_tag_any);
     dnnl_pooling_v2_desc_t pdsc;
     dnnl_alg_kind_t alg = is_max ? dnnl_pooling_max
                                  : include ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding;

@@ -597,6 +597,7 @@ static const struct {
     {hacl_linalg_ops, &hacl_linalg_nops},
     {hacl_norm_ops, &hacl_norm_nops},
     {hacl_window_ops, &hacl_window_nops},
+    {hacl_resize_ops, &hacl_resize_nops},
 };
 
 const struct hacl_op *hacl_op_find(const char *op_type)

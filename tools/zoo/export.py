@@ -111,6 +111,22 @@ class FirstOutput(torch.nn.Module):
         return y["out"] if isinstance(y, dict) else y
 
 
+def calibrate(model, shape, name):
+    """Gives BatchNorm layers the statistics of real activations (one
+    training-mode pass over two random inputs), so random weights produce
+    outputs of a sensible scale instead of vanishing into the biases."""
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    if not norms or name == "text_encoder":
+        return
+    for m in norms:
+        m.momentum = None  # a plain average over the calibration pass
+        m.reset_running_stats()
+    model.train()
+    with torch.no_grad():
+        model(torch.randn((2,) + tuple(shape[1:])))
+    model.eval()
+
+
 def export(name, outdir):
     make, shape, opset = ZOO[name]
     path = os.path.join(outdir, name + ".onnx")
@@ -124,6 +140,7 @@ def export(name, outdir):
         for p in model.parameters():
             if p.numel() > 1 and not p.any():
                 p.normal_(0.0, 0.02)
+    calibrate(model, shape, name)
     rng = np.random.default_rng(1)
     if name == "text_encoder":
         x = torch.from_numpy(rng.integers(0, 1000, size=shape, dtype=np.int64))

@@ -1,0 +1,395 @@
+/*
+ * Resize (opsets 10 to 19) and Upsample: nearest (every nearest_mode),
+ * linear and cubic (cubic_coeff_a, exclude_outside) over any rank, every
+ * coordinate_transformation_mode including tf_crop_and_resize (roi,
+ * extrapolation_value) and half_pixel_symmetric, scales or sizes (with
+ * axes and keep_aspect_ratio_policy from opset 18). Nearest serves every
+ * element type; linear and cubic the floating ones.
+ *
+ * The interpolation is separable: each output coordinate of each axis has
+ * up to four taps (input index, weight), computed once per execution; an
+ * output element is the sum over the product of its axes' taps. Every tap
+ * index is clamped into its axis (edge padding, as ONNX's reference does),
+ * so no computed coordinate can leave the input.
+ *
+ * Thread: any; kernels keep no state.
+ */
+#include <math.h>
+#include <stdint.h>
+
+#include "device/alloc.h"
+#include "kernel_impl.h"
+
+enum { CT_HALF_PIXEL, CT_ASYMMETRIC, CT_ALIGN_CORNERS, CT_PYTORCH_HALF_PIXEL, CT_TF_HALF_PIXEL_NN, CT_TF_CROP,
+       CT_HALF_PIXEL_SYM };
+enum { NM_ROUND_PREFER_FLOOR, NM_ROUND_PREFER_CEIL, NM_FLOOR, NM_CEIL };
+enum { M_NEAREST, M_LINEAR, M_CUBIC };
+
+struct resize {
+    int mode, coord, nearest, exclude;
+    double cubic_a, extrapolation;
+    double scale[HACL_MAX_RANK], roi[2 * HACL_MAX_RANK];
+    int64_t out[HACL_MAX_RANK];
+};
+
+static int str_is(const Onnx__AttributeProto *a, const char *s)
+{
+    return a && a->has_s && a->s.len == strlen(s) && !strncmp((const char *)a->s.data, s, a->s.len);
+}
+
+static int pick(const Onnx__AttributeProto *a, const char *const *names, int count, int dflt)
+{
+    if (!a)
+        return dflt;
+    for (int i = 0; i < count; i++)
+        if (str_is(a, names[i]))
+            return i;
+    return -1;
+}
+
+/* Reads a constant float input (scales, roi) into v: its length or -1. */
+static int const_floats(const struct hacl_tensor *t, double *v, int max)
+{
+    if (!t->is_const || !is_float_type(t->onnx_type) || t->rank > 1)
+        return -1;
+    int64_t k = hacl_tensor_elements(t);
+    if (k < 0 || k > max)
+        return -1;
+    for (int64_t i = 0; i < k; i++)
+        v[i] = load_f(t->onnx_type, t->data, (size_t)i);
+    return (int)k;
+}
+
+static aclError resize_params(struct hacl_graph *g, const struct hacl_node *n, struct resize *rp, char *why,
+                              size_t whylen)
+{
+    static const char *const modes[] = {"nearest", "linear", "cubic"};
+    static const char *const coords[] = {"half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel",
+                                         "tf_half_pixel_for_nn", "tf_crop_and_resize", "half_pixel_symmetric"};
+    static const char *const nearests[] = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
+    const struct hacl_tensor *x = IN(n, 0);
+    int r = x->rank, upsample = strcmp(n->op, "Upsample") == 0;
+    memset(rp, 0, sizeof *rp);
+    const Onnx__AttributeProto *mode = attr(n, "mode");
+    rp->mode = str_is(mode, "bilinear") ? M_LINEAR : pick(mode, modes, 3, M_NEAREST);
+    if (rp->mode < 0)
+        return UNSUPPORTED("node '%s' (%s): mode '%.*s' is not supported", n->name, n->op, (int)mode->s.len,
+                           (const char *)mode->s.data);
+    /* Resize-10 and Upsample map output x to input x / scale and take the
+     * floor for nearest; Resize-11+ names both choices. */
+    int v11 = !upsample && g->opset >= 11;
+    rp->coord = CT_ASYMMETRIC;
+    rp->nearest = NM_FLOOR;
+    rp->cubic_a = hacl_attr_float(n, "cubic_coeff_a", -0.75f);
+    rp->exclude = hacl_attr_int(n, "exclude_outside", 0) != 0;
+    rp->extrapolation = hacl_attr_float(n, "extrapolation_value", 0.0f);
+    if (v11) {
+        rp->coord = pick(attr(n, "coordinate_transformation_mode"), coords, 7, CT_HALF_PIXEL);
+        rp->nearest = pick(attr(n, "nearest_mode"), nearests, 4, NM_ROUND_PREFER_FLOOR);
+        if (rp->coord < 0 || rp->nearest < 0)
+            return UNSUPPORTED("node '%s' (Resize): coordinate_transformation_mode or nearest_mode is not supported",
+                               n->name);
+    }
+    if (hacl_attr_int(n, "antialias", 0))
+        return UNSUPPORTED("node '%s' (Resize): antialias is not supported", n->name);
+    if (rp->mode != M_NEAREST && !is_float_type(x->onnx_type))
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE,
+                        "node '%s' (%s): linear and cubic modes resize floating types only", n->name, n->op);
+    /* axes (opset 18): scales and sizes name only these axes */
+    int64_t axes[HACL_MAX_RANK];
+    int na = hacl_attr_ints(n, "axes", axes, HACL_MAX_RANK);
+    if (na < 0) {
+        na = r;
+        for (int i = 0; i < r; i++)
+            axes[i] = i;
+    }
+    int seen[HACL_MAX_RANK] = {0};
+    for (int i = 0; i < na; i++) {
+        axes[i] = axes[i] < 0 ? axes[i] + r : axes[i];
+        if (axes[i] < 0 || axes[i] >= r || seen[axes[i]]++)
+            return FAIL("node '%s' (Resize): axes out of range or repeated", n->name);
+    }
+    for (int i = 0; i < r; i++) {
+        rp->scale[i] = 1;
+        rp->out[i] = x->dims[i];
+        rp->roi[i] = 0;
+        rp->roi[i + r] = 1;
+    }
+    /* Scales: an attribute (Upsample-7), input 1 (Resize-10, Upsample-9) or
+     * input 2 (Resize-11+); or sizes, input 3; roi: input 1 (Resize-11+). */
+    double sc[HACL_MAX_RANK], roi[2 * HACL_MAX_RANK];
+    int64_t sizes[HACL_MAX_RANK];
+    int nsc = -1, nsz = -1;
+    if (upsample && n->ninputs < 2) {
+        const Onnx__AttributeProto *a = attr(n, "scales");
+        nsc = a && (int)a->n_floats <= HACL_MAX_RANK ? (int)a->n_floats : -1;
+        for (int i = 0; i < nsc; i++)
+            sc[i] = a->floats[i];
+    } else {
+        size_t si = v11 ? 2 : 1;
+        if (has_input(n, si) && hacl_tensor_elements(IN(n, si)) != 0) {
+            nsc = const_floats(IN(n, si), sc, HACL_MAX_RANK);
+            if (nsc < 0)
+                return why_fail(why, whylen, ACL_ERROR_OP_UNSUPPORTED_DYNAMIC,
+                                "node '%s' (%s): scales are computed at run time; hostacl needs them constant", n->name,
+                                n->op);
+        }
+        if (v11 && has_input(n, 3) && hacl_tensor_elements(IN(n, 3)) != 0) {
+            nsz = hacl_const_ints(IN(n, 3), sizes, HACL_MAX_RANK);
+            if (nsz < 0)
+                return why_fail(why, whylen, ACL_ERROR_OP_UNSUPPORTED_DYNAMIC,
+                                "node '%s' (Resize): sizes are computed at run time; hostacl needs them constant",
+                                n->name);
+        }
+        if (rp->coord == CT_TF_CROP && has_input(n, 1) && hacl_tensor_elements(IN(n, 1)) != 0) {
+            if (const_floats(IN(n, 1), roi, 2 * HACL_MAX_RANK) != 2 * na)
+                return FAIL("node '%s' (Resize): roi must hold %d constant values", n->name, 2 * na);
+            for (int i = 0; i < na; i++) {
+                rp->roi[axes[i]] = roi[i];
+                rp->roi[axes[i] + r] = roi[i + na];
+            }
+        }
+    }
+    if ((nsc < 0) == (nsz < 0))
+        return FAIL("node '%s' (%s) needs scales or sizes (one of them)", n->name, n->op);
+    if ((nsc >= 0 && nsc != na) || (nsz >= 0 && nsz != na))
+        return FAIL("node '%s' (%s): scales or sizes need %d values", n->name, n->op, na);
+    if (nsc >= 0) {
+        for (int i = 0; i < na; i++) {
+            int64_t ax = axes[i];
+            if (!(sc[i] > 0) || sc[i] > 1e6)
+                return FAIL("node '%s' (%s): scales must be positive and sane", n->name, n->op);
+            rp->scale[ax] = sc[i];
+            double len = rp->coord == CT_TF_CROP ? (double)x->dims[ax] * (rp->roi[ax + r] - rp->roi[ax]) * sc[i]
+                                                 : (double)x->dims[ax] * sc[i];
+            if (!(len >= 0) || len > 1e12)
+                return FAIL("node '%s' (%s): the output would be too large", n->name, n->op);
+            rp->out[ax] = (int64_t)floor(len);
+        }
+    } else {
+        const Onnx__AttributeProto *kp = attr(n, "keep_aspect_ratio_policy");
+        int policy = str_is(kp, "not_larger") ? 1 : str_is(kp, "not_smaller") ? 2 : 0;
+        if (kp && !policy && !str_is(kp, "stretch"))
+            return UNSUPPORTED("node '%s' (Resize): keep_aspect_ratio_policy is not supported", n->name);
+        double common = policy == 1 ? INFINITY : 0;
+        for (int i = 0; i < na; i++) {
+            if (sizes[i] < 0 || sizes[i] > ((int64_t)1 << 32))
+                return FAIL("node '%s' (Resize): sizes must not be negative", n->name);
+            double s = x->dims[axes[i]] ? (double)sizes[i] / (double)x->dims[axes[i]] : 1.0;
+            common = policy == 1 ? fmin(common, s) : fmax(common, s);
+        }
+        for (int i = 0; i < na; i++) {
+            int64_t ax = axes[i];
+            if (policy) {
+                rp->scale[ax] = common;
+                rp->out[ax] = (int64_t)nearbyint((double)x->dims[ax] * common);
+            } else {
+                rp->out[ax] = sizes[i];
+                rp->scale[ax] = x->dims[ax] ? (double)sizes[i] / (double)x->dims[ax] : 1.0;
+            }
+        }
+    }
+    for (int i = 0; i < r; i++)
+        if (rp->out[i] > 0 && x->dims[i] == 0)
+            return FAIL("node '%s' (%s): cannot resize an empty axis", n->name, n->op);
+    return ACL_SUCCESS;
+}
+
+static aclError infer_resize(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, 1, 4, why, whylen);
+    if (rc == ACL_SUCCESS)
+        rc = need_known(g, n, 0, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    if (!is_numeric_type(IN(n, 0)->onnx_type))
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (%s): type %d", n->name, n->op,
+                        IN(n, 0)->onnx_type);
+    struct resize rp;
+    if ((rc = resize_params(g, n, &rp, why, whylen)) != ACL_SUCCESS)
+        return rc;
+    int64_t total = 1;
+    for (int i = 0; i < IN(n, 0)->rank; i++) {
+        if (rp.out[i] && total > ((int64_t)1 << 40) / rp.out[i])
+            return FAIL("node '%s' (%s): the output would be too large", n->name, n->op);
+        total *= rp.out[i];
+    }
+    set_out(OUT(n, 0), IN(n, 0)->onnx_type, IN(n, 0)->rank, rp.out);
+    return ACL_SUCCESS;
+}
+
+/* Output coordinate i of axis k, in input coordinates. */
+static double source_coord(const struct resize *rp, int r, int k, int64_t i, int64_t in_len)
+{
+    double s = rp->scale[k], x = (double)i;
+    int64_t out_len = rp->out[k];
+    switch (rp->coord) {
+    case CT_HALF_PIXEL: return (x + 0.5) / s - 0.5;
+    case CT_HALF_PIXEL_SYM: {
+        double adj = (double)out_len / (s * (double)in_len), center = (double)in_len / 2;
+        return center * (1 - adj) + (x + 0.5) / s - 0.5;
+    }
+    case CT_PYTORCH_HALF_PIXEL: return out_len > 1 ? (x + 0.5) / s - 0.5 : 0.0;
+    case CT_ALIGN_CORNERS: {
+        /* The resized length is in_len * scale, before rounding. */
+        double len = (double)in_len * s;
+        return out_len > 1 && len > 1 ? x * (double)(in_len - 1) / (len - 1) : 0.0;
+    }
+    case CT_TF_HALF_PIXEL_NN: return (x + 0.5) / s;
+    case CT_TF_CROP: {
+        double a = rp->roi[k], b = rp->roi[k + r];
+        return out_len > 1 ? a * (double)(in_len - 1) + x * (b - a) * (double)(in_len - 1) / (double)(out_len - 1)
+                           : 0.5 * (a + b) * (double)(in_len - 1);
+    }
+    default: return x / s;
+    }
+}
+
+static int64_t nearest_index(int mode, double x)
+{
+    double f = floor(x);
+    switch (mode) {
+    case NM_FLOOR: return (int64_t)f;
+    case NM_CEIL: return (int64_t)ceil(x);
+    case NM_ROUND_PREFER_CEIL: return x - f == 0.5 ? (int64_t)f + 1 : (int64_t)llround(x);
+    default: return x - f == 0.5 ? (int64_t)f : (int64_t)llround(x);
+    }
+}
+
+/* Up to four taps per output coordinate; outside: extrapolate. */
+struct taps {
+    int count;
+    int outside;
+    int64_t idx[4];
+    double w[4];
+};
+
+static void make_taps(const struct resize *rp, int r, int k, int64_t i, int64_t len, struct taps *t)
+{
+    double c = source_coord(rp, r, k, i, len);
+    t->outside = rp->coord == CT_TF_CROP && (c < 0 || c > (double)(len - 1));
+    /* keep the arithmetic below finite and in int64 range */
+    c = c < -4 ? -4 : c > (double)len + 4 ? (double)len + 4 : c;
+    if (rp->mode == M_NEAREST) {
+        int64_t j = nearest_index(rp->nearest, c);
+        t->count = 1;
+        t->idx[0] = j < 0 ? 0 : j >= len ? len - 1 : j;
+        t->w[0] = 1;
+        return;
+    }
+    if (rp->mode == M_LINEAR) {
+        if (rp->coord != CT_TF_CROP)
+            c = c < 0 ? 0 : c > (double)(len - 1) ? (double)(len - 1) : c;
+        int64_t j = (int64_t)floor(c);
+        double f = c - (double)j;
+        t->count = 2;
+        t->idx[0] = j, t->idx[1] = j + 1;
+        t->w[0] = 1 - f, t->w[1] = f;
+    } else {
+        int64_t j = (int64_t)floor(c);
+        double f = c - (double)j, A = rp->cubic_a;
+        double d[4] = {1 + f, f, 1 - f, 2 - f};
+        t->count = 4;
+        for (int m = 0; m < 4; m++) {
+            double v = d[m];
+            t->idx[m] = j - 1 + m;
+            t->w[m] = v <= 1 ? ((A + 2) * v - (A + 3)) * v * v + 1 : ((A * v - 5 * A) * v + 8 * A) * v - 4 * A;
+        }
+    }
+    double sum = 0;
+    for (int m = 0; m < t->count; m++) {
+        if (rp->exclude && (t->idx[m] < 0 || t->idx[m] >= len))
+            t->w[m] = 0;
+        sum += t->w[m];
+        t->idx[m] = t->idx[m] < 0 ? 0 : t->idx[m] >= len ? len - 1 : t->idx[m];
+    }
+    if (rp->exclude && sum != 0)
+        for (int m = 0; m < t->count; m++)
+            t->w[m] /= sum;
+}
+
+static void run_resize(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    struct resize rp;
+    char why[8];
+    if (resize_params((struct hacl_graph *)g, n, &rp, why, sizeof why) != ACL_SUCCESS)
+        return;
+    const struct hacl_tensor *x = IN(n, 0);
+    int r = x->rank, t = x->onnx_type;
+    size_t es = hacl_onnx_type_size(t);
+    int64_t st[HACL_MAX_RANK], total = 1, s = 1;
+    for (int k = r - 1; k >= 0; k--) {
+        st[k] = s;
+        s *= x->dims[k];
+    }
+    struct taps *tp[HACL_MAX_RANK] = {0};
+    int ok = 1;
+    for (int k = 0; k < r; k++) {
+        total *= rp.out[k];
+        tp[k] = hacl_malloc((size_t)(rp.out[k] ? rp.out[k] : 1) * sizeof **tp);
+        ok = ok && tp[k];
+        for (int64_t i = 0; ok && i < rp.out[k]; i++)
+            make_taps(&rp, r, k, i, x->dims[k], &tp[k][i]);
+    }
+    if (!ok) {
+        *a->error = "out of memory resizing";
+    } else {
+        const void *src = a->bufs[n->inputs[0]];
+        void *y = a->bufs[n->outputs[0]];
+        int64_t pos[HACL_MAX_RANK] = {0};
+        for (int64_t e = 0; e < total; e++) {
+            const struct taps *cur[HACL_MAX_RANK];
+            int outside = 0;
+            for (int k = 0; k < r; k++) {
+                cur[k] = &tp[k][pos[k]];
+                outside |= cur[k]->outside;
+            }
+            if (rp.mode == M_NEAREST && !outside) {
+                int64_t off = 0;
+                for (int k = 0; k < r; k++)
+                    off += cur[k]->idx[0] * st[k];
+                memcpy((char *)y + (size_t)e * es, (const char *)src + (size_t)off * es, es);
+            } else if (outside) {
+                store_f(t, y, (size_t)e, rp.extrapolation);
+            } else {
+                /* every combination of the axes' taps */
+                int m[HACL_MAX_RANK] = {0};
+                double acc = 0;
+                for (;;) {
+                    double w = 1;
+                    int64_t off = 0;
+                    for (int k = 0; k < r; k++) {
+                        w *= cur[k]->w[m[k]];
+                        off += cur[k]->idx[m[k]] * st[k];
+                    }
+                    if (w != 0)
+                        acc += w * load_f(t, src, (size_t)off);
+                    int k = r - 1;
+                    for (; k >= 0; k--) {
+                        if (++m[k] < cur[k]->count)
+                            break;
+                        m[k] = 0;
+                    }
+                    if (k < 0)
+                        break;
+                }
+                store_f(t, y, (size_t)e, acc);
+            }
+            for (int k = r - 1; k >= 0; k--) {
+                if (++pos[k] < rp.out[k])
+                    break;
+                pos[k] = 0;
+            }
+        }
+    }
+    for (int k = 0; k < r; k++)
+        hacl_free(tp[k]);
+}
+
+const struct hacl_op hacl_resize_ops[] = {
+    {"Resize", infer_resize, run_resize},
+    {"Upsample", infer_resize, run_resize},
+};
+const size_t hacl_resize_nops = sizeof hacl_resize_ops / sizeof hacl_resize_ops[0];

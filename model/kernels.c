@@ -313,13 +313,18 @@ static void run_transpose(const struct hacl_kernel_args *a)
 static void softmax(const struct hacl_kernel_args *a, int log_form);
 static void run_softmax(const struct hacl_kernel_args *a) { softmax(a, 0); }
 static void run_logsoftmax(const struct hacl_kernel_args *a) { softmax(a, 1); }
+static void run_hardmax(const struct hacl_kernel_args *a) { softmax(a, 2); }
 
+/* Softmax, LogSoftmax (log_form 1) and Hardmax (2). From opset 13 they
+ * run along one axis (default -1); before, over the input flattened to 2-D
+ * at axis (default 1). */
 static void softmax(const struct hacl_kernel_args *a, int log_form)
 {
     const struct hacl_graph *g = a->g;
     const struct hacl_node *n = a->node;
     const struct hacl_tensor *t = IN(n, 0);
-    int64_t axis = hacl_attr_int(n, "axis", -1);
+    int legacy = g->opset < 13;
+    int64_t axis = hacl_attr_int(n, "axis", legacy ? 1 : -1);
     if (axis < 0)
         axis += t->rank;
     size_t outer = 1, len = (size_t)t->dims[axis], inner = 1;
@@ -327,6 +332,8 @@ static void softmax(const struct hacl_kernel_args *a, int log_form)
         outer *= (size_t)t->dims[i];
     for (int i = (int)axis + 1; i < t->rank; i++)
         inner *= (size_t)t->dims[i];
+    if (legacy)
+        len *= inner, inner = 1;
     const float *x = a->bufs[n->inputs[0]];
     float *y = a->bufs[n->outputs[0]];
     for (size_t o = 0; o < outer; o++)
@@ -336,6 +343,14 @@ static void softmax(const struct hacl_kernel_args *a, int log_form)
             float mx = -INFINITY;
             for (size_t k = 0; k < len; k++)
                 mx = xs[k * inner] > mx ? xs[k * inner] : mx;
+            if (log_form == 2) {
+                size_t first = 0;
+                while (first < len && xs[first * inner] != mx)
+                    first++;
+                for (size_t k = 0; k < len; k++)
+                    ys[k * inner] = k == first ? 1.0f : 0.0f;
+                continue;
+            }
             double sum = 0;
             for (size_t k = 0; k < len; k++)
                 sum += exp((double)xs[k * inner] - mx);
@@ -350,9 +365,9 @@ static aclError infer_softmax(struct hacl_graph *g, const struct hacl_node *n, c
     aclError rc = infer_float_same(g, n, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
-    int64_t axis = hacl_attr_int(n, "axis", -1);
+    int64_t axis = hacl_attr_int(n, "axis", g->opset < 13 ? 1 : -1);
     if (axis < -IN(n, 0)->rank || axis >= IN(n, 0)->rank)
-        return FAIL("node '%s' (Softmax): axis out of range", n->name);
+        return FAIL("node '%s' (%s): axis out of range", n->name, n->op);
     return ACL_SUCCESS;
 }
 
@@ -569,6 +584,7 @@ static void run_deconv(const struct hacl_kernel_args *a)
 
 static const struct hacl_op ops[] = {
     {"LogSoftmax", infer_softmax, run_logsoftmax},
+    {"Hardmax", infer_softmax, run_hardmax},
     {"Flatten", infer_flatten, run_copy},
     {"Concat", infer_concat, run_concat},
     {"Transpose", infer_transpose, run_transpose},

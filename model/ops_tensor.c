@@ -450,59 +450,79 @@ static void run_split(const struct hacl_kernel_args *a)
 
 struct pad {
     int64_t pads[2 * HACL_MAX_RANK];
-    int mode; /* 0 constant, 1 reflect, 2 edge */
-    double value;
+    int mode; /* 0 constant, 1 reflect, 2 edge, 3 wrap */
+    char value[16]; /* constant mode: one element of the input's type */
 };
 
 static aclError pad_params(struct hacl_graph *g, const struct hacl_node *n, struct pad *pp, char *why, size_t whylen)
 {
     const struct hacl_tensor *x = IN(n, 0);
     int r = x->rank;
-    int k = ints_from(g, n, 1, g->opset >= 11 ? NULL : "pads", pp->pads, 2 * HACL_MAX_RANK);
+    int64_t given[2 * HACL_MAX_RANK], axes[HACL_MAX_RANK];
+    int k = ints_from(g, n, 1, g->opset >= 11 ? NULL : "pads", given, 2 * HACL_MAX_RANK);
     if (k < 0 && g->opset < 11)
-        k = hacl_attr_ints(n, "paddings", pp->pads, 2 * HACL_MAX_RANK);
+        k = hacl_attr_ints(n, "paddings", given, 2 * HACL_MAX_RANK);
     if (k < 0)
         return has_input(n, 1) ? DYNAMIC("the pads input") : FAIL("node '%s' (Pad) has no pads", n->name);
-    if (k != 2 * r)
-        return FAIL("node '%s' (Pad): %d pads for rank %d", n->name, k, r);
+    /* axes (opset 18): the pads name only these axes */
+    int na = r;
+    for (int i = 0; i < r; i++)
+        axes[i] = i;
+    if (has_input(n, 3)) {
+        na = hacl_const_ints(IN(n, 3), axes, HACL_MAX_RANK);
+        if (na < 0)
+            return DYNAMIC("the axes input");
+    }
+    if (k != 2 * na)
+        return FAIL("node '%s' (Pad): %d pads for %d axes", n->name, k, na);
+    memset(pp->pads, 0, sizeof pp->pads);
+    for (int i = 0; i < na; i++) {
+        int64_t ax = axes[i] < 0 ? axes[i] + r : axes[i];
+        if (ax < 0 || ax >= r)
+            return FAIL("node '%s' (Pad): axis %lld is out of range", n->name, (long long)axes[i]);
+        pp->pads[ax] = given[i];
+        pp->pads[ax + r] = given[i + na];
+    }
     const Onnx__AttributeProto *m = attr(n, "mode");
     const char *mode = m && m->has_s ? (const char *)m->s.data : "constant";
     size_t ml = m && m->has_s ? m->s.len : 8;
     pp->mode = ml == 8 && !strncmp(mode, "constant", 8) ? 0 : ml == 7 && !strncmp(mode, "reflect", 7) ? 1
              : ml == 4 && !strncmp(mode, "edge", 4)     ? 2
+             : ml == 4 && !strncmp(mode, "wrap", 4)     ? 3
                                                         : -1;
     if (pp->mode < 0)
         return UNSUPPORTED("node '%s' (Pad): mode '%.*s' is not supported", n->name, (int)ml, mode);
-    if (x->onnx_type != F32 && x->onnx_type != I64 && x->onnx_type != I32)
-        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (Pad) pads float32, int32 and int64",
-                        n->name);
-    pp->value = hacl_attr_float(n, "value", 0.0f);
-    if (has_input(n, 2)) {
+    if (!esize(x) || x->onnx_type == 8)
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (Pad): type %d", n->name,
+                        x->onnx_type);
+    memset(pp->value, 0, sizeof pp->value);
+    float fv = hacl_attr_float(n, "value", 0.0f);
+    if (fv != 0)
+        memcpy(pp->value, &fv, sizeof fv); /* Pad-2's attribute: float32 inputs */
+    if (has_input(n, 2) && hacl_tensor_elements(IN(n, 2)) != 0) {
         const struct hacl_tensor *v = IN(n, 2);
         if (!v->is_const)
             return DYNAMIC("the constant_value input");
         if (v->onnx_type != x->onnx_type || numel(v) != 1)
             return FAIL("node '%s' (Pad): constant_value must be one value of the input's type", n->name);
-        pp->value = v->onnx_type == F32 ? *(const float *)v->data
-                  : v->onnx_type == I64 ? (double)*(const int64_t *)v->data
-                                        : *(const int32_t *)v->data;
+        memcpy(pp->value, v->data, esize(v));
     }
     for (int i = 0; i < r; i++) {
         int64_t d = x->dims[i] + pp->pads[i] + pp->pads[i + r];
-        if (d < 0)
-            return FAIL("node '%s' (Pad): negative pads remove more than axis %d holds", n->name, i);
+        if (d < 0 || pp->pads[i] > ((int64_t)1 << 32) || pp->pads[i + r] > ((int64_t)1 << 32))
+            return FAIL("node '%s' (Pad): pads are out of range for axis %d", n->name, i);
         if (pp->mode == 1 && (pp->pads[i] >= x->dims[i] || pp->pads[i + r] >= x->dims[i]) &&
             (pp->pads[i] > 0 || pp->pads[i + r] > 0))
             return UNSUPPORTED("node '%s' (Pad): reflect pads must be shorter than the axis", n->name);
         if (pp->mode != 0 && x->dims[i] == 0 && d > 0)
-            return FAIL("node '%s' (Pad): cannot %s an empty axis", n->name, pp->mode == 1 ? "reflect" : "extend");
+            return FAIL("node '%s' (Pad): cannot fill an empty axis in this mode", n->name);
     }
     return ACL_SUCCESS;
 }
 
 static aclError infer_pad(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 3, why, whylen);
+    aclError rc = need_inputs(n, 1, 4, why, whylen);
     if (rc == ACL_SUCCESS)
         rc = need_known(g, n, 0, why, whylen);
     struct pad pp;
@@ -544,20 +564,15 @@ static void run_pad(const struct hacl_kernel_args *a)
                     outside = 1;
                 else if (pp.mode == 2)
                     i = i < 0 ? 0 : d - 1;
+                else if (pp.mode == 3)
+                    i = ((i % d) + d) % d;
                 else
                     i = i < 0 ? -i : 2 * (d - 1) - i;
             }
             off += i * st[k];
         }
         char *dst = y + (size_t)e * es;
-        if (!outside)
-            memcpy(dst, src + (size_t)off * es, es);
-        else if (x->onnx_type == F32)
-            *(float *)dst = (float)pp.value;
-        else if (x->onnx_type == I64)
-            *(int64_t *)dst = (int64_t)pp.value;
-        else
-            *(int32_t *)dst = (int32_t)pp.value;
+        memcpy(dst, outside ? pp.value : src + (size_t)off * es, es);
         for (int k = r - 1; k >= 0; k--) {
             if (++pos[k] < o->dims[k])
                 break;

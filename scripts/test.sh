@@ -5,6 +5,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh || exit 1
+# The zoo test (real exported models against ONNX Runtime) needs PyTorch;
+# HOSTACL_NO_ZOO=1 leaves it out (ctest then reports it skipped).
+if [ -z "${HOSTACL_NO_ZOO:-}" ]; then
+  scripts/install-zoo-deps.sh || exit 1
+fi
 
 presets=(default asan tsan)
 if [ -n "${HOSTACL_PRESETS:-}" ]; then

@@ -57,6 +57,42 @@ class TextEncoder(torch.nn.Module):
         return self.head(x.mean(dim=1))
 
 
+class AudioNet(torch.nn.Module):
+    """A small 1-D network of the keyword-spotting kind: Conv1d,
+    BatchNorm1d, ReLU, MaxPool1d, a dilated and a grouped Conv1d, global
+    average pooling and a classifier."""
+
+    def __init__(self, classes=12):
+        super().__init__()
+        c = torch.nn
+        self.f = c.Sequential(c.Conv1d(1, 32, 80, stride=4), c.BatchNorm1d(32), c.ReLU(), c.MaxPool1d(4),
+                              c.Conv1d(32, 64, 3, padding=2, dilation=2), c.BatchNorm1d(64), c.ReLU(),
+                              c.Conv1d(64, 64, 3, padding=1, groups=8), c.BatchNorm1d(64), c.GELU(), c.MaxPool1d(4),
+                              c.AdaptiveAvgPool1d(1))
+        self.head = c.Linear(64, classes)
+
+    def forward(self, x):
+        return self.head(torch.flatten(self.f(x), 1))
+
+
+class VideoNet(torch.nn.Module):
+    """A small 3-D network: Conv3d (full, spatial-only and temporal-only),
+    BatchNorm3d, MaxPool3d, AvgPool3d and a classifier."""
+
+    def __init__(self, classes=10):
+        super().__init__()
+        c = torch.nn
+        self.f = c.Sequential(c.Conv3d(3, 16, (3, 7, 7), stride=(1, 2, 2), padding=(1, 3, 3)), c.BatchNorm3d(16),
+                              c.ReLU(), c.MaxPool3d((1, 3, 3), stride=(1, 2, 2), padding=(0, 1, 1)),
+                              c.Conv3d(16, 32, (1, 3, 3), padding=(0, 1, 1)), c.BatchNorm3d(32), c.ReLU(),
+                              c.Conv3d(32, 32, (3, 1, 1), padding=(1, 0, 0)), c.BatchNorm3d(32), c.ReLU(),
+                              c.AvgPool3d((2, 2, 2)), c.AdaptiveAvgPool3d(1))
+        self.head = c.Linear(32, classes)
+
+    def forward(self, x):
+        return self.head(torch.flatten(self.f(x), 1))
+
+
 ZOO = {
     "alexnet": (tv("alexnet"), IMAGE, 13),
     "convnext_tiny": (tv("convnext_tiny"), IMAGE, 13),
@@ -96,6 +132,8 @@ ZOO = {
     "regnet_y_800mf": (tv("regnet_y_800mf"), IMAGE, 13),
     "efficientnet_b1": (tv("efficientnet_b1"), (1, 3, 240, 240), 13),
     "densenet161": (tv("densenet161"), IMAGE, 13),
+    "audio_net": (AudioNet, (1, 1, 16000), 13),
+    "video_net": (VideoNet, (1, 3, 8, 64, 64), 13),
 }
 
 

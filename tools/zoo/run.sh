@@ -4,26 +4,34 @@
 #
 #   tools/zoo/run.sh [NAME ...]        # default: every model of export.py
 #
-# Environment: ZOO_DIR (exported models, default build/zoo), BUILD (default
-# build), ZOO_TOL (default 1e-4), ZOO_JSON (JSON lines out, default
-# $ZOO_DIR/results.jsonl). Needs scripts/install-zoo-deps.sh and
-# onnxruntime-node in $BUILD/ort (installed here from npm when missing).
-# Prints one JSON line per model and a summary; exits 1 if any disagrees.
+# Environment: ZOO_DIR (exported models, default build/zoo), BUILD (the
+# build tree with tools/hacl-zoo-run, default build), ORT_DIR (where
+# onnxruntime-node is installed from npm when missing, default build/ort),
+# ZOO_TOL (default 1e-4), ZOO_JSON (JSON lines out, default
+# $ZOO_DIR/results.jsonl). Needs scripts/install-zoo-deps.sh; exits 77
+# (skipped) without it. Exports and ONNX Runtime's outputs are kept in
+# ZOO_DIR and reused. Prints one JSON line per model and a summary; exits 1
+# if any model disagrees.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 ZOO_DIR=${ZOO_DIR:-build/zoo}
 ZOO_TOL=${ZOO_TOL:-1e-4}
 ZOO_JSON=${ZOO_JSON:-$ZOO_DIR/results.jsonl}
+ORT_DIR=${ORT_DIR:-build/ort}
 ORT_VERSION=${ORT_VERSION:-1.30.0}
 PY=/usr/bin/python3
+if ! $PY -c 'import torch, torchvision, onnx, numpy' 2>/dev/null || ! command -v node >/dev/null; then
+  echo "zoo: skipped: run scripts/install-zoo-deps.sh (PyTorch, torchvision, onnx, Node.js)"
+  exit 77
+fi
 mkdir -p "$ZOO_DIR"
-if [ ! -d "$BUILD/ort/node_modules/onnxruntime-node" ]; then
-  mkdir -p "$BUILD/ort"
-  npm install --prefix "$BUILD/ort" "onnxruntime-node@$ORT_VERSION" --ignore-scripts --no-audit --no-fund >/dev/null ||
+if [ ! -d "$ORT_DIR/node_modules/onnxruntime-node" ]; then
+  mkdir -p "$ORT_DIR"
+  npm install --prefix "$ORT_DIR" "onnxruntime-node@$ORT_VERSION" --ignore-scripts --no-audit --no-fund >/dev/null ||
     { echo "zoo: cannot install onnxruntime-node" >&2; exit 2; }
 fi
-export ORT_NODE_PATH=$PWD/$BUILD/ort/node_modules/onnxruntime-node
+export ORT_NODE_PATH=$(cd "$ORT_DIR" && pwd)/node_modules/onnxruntime-node
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
   mapfile -t names < <($PY -c 'import sys; sys.path.insert(0, "tools/zoo"); import export; print("\n".join(export.ZOO))')

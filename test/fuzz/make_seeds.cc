@@ -57,5 +57,60 @@ int main(int argc, char **argv)
     e.nodes = {{"ConvTranspose", {"x", "w"}, {"t"}, "deconv", {Attr::Ints("strides", {2, 2})}},
                {"LRN", {"t"}, {"y"}, "lrn", {Attr::Int("size", 3)}}};
     std::ofstream(dir + "/deconv_lrn.onnx", std::ios::binary) << Serialize(e);
+    // Integer shape arithmetic, comparisons and Where, as exporters write
+    // them (folded at load), and the generating operators.
+    Model f;
+    f.inputs = {{"x", FLOAT, {2, 3, 4}}};
+    f.outputs = {{"y", FLOAT, {}, true}, {"z", FLOAT, {}, true}};
+    f.inits = {{"two", INT64, {1}, i64({2})}, {"one", INT64, {}, i64({1})}, {"start", INT64, {}, i64({0})},
+               {"lim", INT64, {}, i64({4})}, {"half", FLOAT, {}, Floats({0.5f})}};
+    f.nodes = {{"Shape", {"x"}, {"s"}, "shape"},
+               {"Mul", {"s", "two"}, {"s2"}, "mul"},
+               {"Div", {"s2", "two"}, {"s3"}, "div"},
+               {"Mod", {"s3", "two"}, {"m"}, "mod"},
+               {"Equal", {"m", "one"}, {"eq"}, "eq"},
+               {"Where", {"eq", "s3", "s2"}, {"w"}, "where"},
+               {"ConstantOfShape", {"w"}, {"c"}, "cos"},
+               {"Range", {"start", "lim", "one"}, {"r"}, "range"},
+               {"Cast", {"r"}, {"rf"}, "cast", {Attr::Int("to", FLOAT)}},
+               {"Expand", {"rf", "s"}, {"e"}, "expand"},
+               {"Add", {"x", "e"}, {"a"}, "add"},
+               {"Pow", {"a", "half"}, {"p"}, "pow"},
+               {"Erf", {"p"}, {"y"}, "erf"},
+               {"Tile", {"x", "s"}, {"t"}, "tile"},
+               {"ReduceMean", {"t"}, {"z"}, "mean", {Attr::Ints("axes", {1}), Attr::Int("keepdims", 0)}},
+               {"Identity", {"c"}, {"c2"}, "id"}};
+    std::ofstream(dir + "/shape_math.onnx", std::ios::binary) << Serialize(f);
+    // A transformer block: MatMul with broadcasting, Softmax, LayerNorm,
+    // Einsum, TopK, gathers and scatters.
+    Model t;
+    t.inputs = {{"x", FLOAT, {1, 4, 8}}, {"i", INT64, {1, 4, 8}}};
+    t.outputs = {{"y", FLOAT, {}, true}, {"k", FLOAT, {}, true}, {"g", FLOAT, {}, true}};
+    t.inits = {{"w", FLOAT, {8, 8}, Floats(std::vector<float>(64, 0.05f))},
+               {"sc", FLOAT, {8}, Floats(std::vector<float>(8, 1.0f))},
+               {"b", FLOAT, {8}, Floats(std::vector<float>(8, 0.0f))},
+               {"kk", INT64, {1}, i64({3})}};
+    t.nodes = {{"MatMul", {"x", "w"}, {"q"}, "proj"},
+               {"Transpose", {"q"}, {"qt"}, "tr", {Attr::Ints("perm", {0, 2, 1})}},
+               {"MatMul", {"q", "qt"}, {"att"}, "scores"},
+               {"Softmax", {"att"}, {"p"}, "softmax", {Attr::Int("axis", -1)}},
+               {"Einsum", {"p", "q"}, {"o"}, "einsum", {Attr::Str("equation", "bij,bjd->bid")}},
+               {"LayerNormalization", {"o", "sc", "b"}, {"y"}, "ln"},
+               {"TopK", {"o", "kk"}, {"k", "ki"}, "topk"},
+               {"GatherElements", {"x", "i"}, {"ge"}, "ge", {Attr::Int("axis", 2)}},
+               {"ScatterElements", {"ge", "i", "x"}, {"g"}, "se", {Attr::Int("axis", 2)}}};
+    std::ofstream(dir + "/transformer.onnx", std::ios::binary) << Serialize(t);
+    // 3-D convolution and pooling, Resize cubic, Pad wrap.
+    Model v;
+    v.inputs = {{"x", FLOAT, {1, 2, 4, 6, 6}}};
+    v.outputs = {{"y", FLOAT, {}, true}};
+    v.inits = {{"w", FLOAT, {3, 2, 3, 3, 3}, Floats(std::vector<float>(162, 0.1f))},
+               {"scales", FLOAT, {5}, Floats({1, 1, 1, 1.5f, 1.5f})},
+               {"pads", INT64, {10}, i64({0, 0, 1, 1, 1, 0, 0, 1, 1, 1})}};
+    v.nodes = {{"Pad", {"x", "pads"}, {"p"}, "pad", {Attr::Str("mode", "wrap")}},
+               {"Conv", {"p", "w"}, {"c"}, "conv3d"},
+               {"MaxPool", {"c"}, {"m"}, "pool", {Attr::Ints("kernel_shape", {2, 2, 2})}},
+               {"Resize", {"m", "", "scales"}, {"y"}, "resize", {Attr::Str("mode", "cubic")}}};
+    std::ofstream(dir + "/conv3d_resize.onnx", std::ios::binary) << Serialize(v);
     return 0;
 }

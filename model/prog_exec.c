@@ -1,0 +1,261 @@
+/*
+ * Execution contexts, runs and the profile of compiled programs (see
+ * prog.h): a context binds a program's primitives to one work memory; a run
+ * executes the steps in order on the calling thread.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "device/alloc.h"
+#include "plan.h"
+#include "prog_impl.h"
+
+static int by_time_desc(const void *a, const void *b)
+{
+    unsigned long long x = atomic_load(&(*(struct pstep *const *)a)->ns);
+    unsigned long long y = atomic_load(&(*(struct pstep *const *)b)->ns);
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* HOSTACL_PROFILE=1: where the time went, per step, at unload. */
+void hacl_pg_print_profile(const struct hacl_prog *p)
+{
+    struct pstep **order = hacl_calloc(p->nsteps ? p->nsteps : 1, sizeof *order);
+    unsigned long long total = 0, runs = 0;
+    for (size_t s = 0; s < p->nsteps; s++) {
+        total += atomic_load(&p->steps[s].ns);
+        runs = atomic_load(&p->steps[s].runs) > runs ? atomic_load(&p->steps[s].runs) : runs;
+    }
+    if (!order || !runs) {
+        hacl_free(order);
+        return;
+    }
+    for (size_t s = 0; s < p->nsteps; s++)
+        order[s] = &p->steps[s];
+    qsort(order, p->nsteps, sizeof *order, by_time_desc);
+    fprintf(stderr, "hostacl profile: %zu steps (%zu oneDNN, %zu reorders), %llu runs, %.3f ms per run\n", p->nsteps,
+            p->ndnnl, p->nreorders, runs, (double)total / 1e6 / (double)runs);
+    fprintf(stderr, "%10s %6s  %-10s %-24s %s\n", "ms/run", "share", "kind", "implementation", "node");
+    for (size_t k = 0; k < p->nsteps; k++) {
+        const struct pstep *st = order[k];
+        unsigned long long ns = atomic_load(&st->ns);
+        const struct hacl_node *n = st->what >= 0 ? &p->g->nodes[st->what] : NULL;
+        fprintf(stderr, "%10.3f %5.1f%%  %-10s %-24s %s\n", (double)ns / 1e6 / (double)runs,
+                total ? 100.0 * (double)ns / (double)total : 0.0, st->kind, st->node >= 0 ? "C kernel" : st->impl,
+                n && n->name ? n->name : "");
+    }
+    hacl_free(order);
+}
+
+void hacl_prog_free(struct hacl_prog *p)
+{
+    if (!p)
+        return;
+    if (p->profile)
+        hacl_pg_print_profile(p);
+    for (size_t s = 0; s < p->nsteps; s++)
+        if (p->steps[s].prim)
+            dnnl_primitive_destroy(p->steps[s].prim);
+    for (size_t b = 0; b < p->nbufs; b++) {
+        hacl_free(p->bufs[b].owned);
+        if (p->bufs[b].reorder)
+            dnnl_primitive_desc_destroy(p->bufs[b].reorder);
+    }
+    if (p->own_weights)
+        hacl_free(p->weights);
+    hacl_free(p->steps);
+    hacl_free(p->bufs);
+    hacl_free(p->native);
+    hacl_free(p->plainb);
+    hacl_free(p->ncons);
+    hacl_free(p->reader);
+    hacl_free(p->reads_left);
+    hacl_free(p->is_out);
+    hacl_free(p->absorbed);
+    hacl_free(p);
+}
+
+/* ---- execution contexts ---- */
+
+static void *buf_ptr(const struct hacl_prog *p, const struct hacl_exec_ctx *c, const struct pbuf *pb)
+{
+    switch (pb->kind) {
+    case B_WORK: return (char *)c->work + pb->offset;
+    case B_WEIGHT: return (char *)p->weights + pb->offset;
+    default: return NULL; /* set per run */
+    }
+}
+
+void hacl_exec_ctx_free(struct hacl_exec_ctx *c)
+{
+    if (!c)
+        return;
+    if (c->mem)
+        for (size_t b = 0; c->mem[b] != (dnnl_memory_t)-1; b++)
+            if (c->mem[b])
+                dnnl_memory_destroy(c->mem[b]);
+    if (c->scratch)
+        for (size_t s = 0; c->scratch[s] != (dnnl_memory_t)-1; s++)
+            if (c->scratch[s])
+                dnnl_memory_destroy(c->scratch[s]);
+    if (c->args)
+        for (size_t s = 0; c->args[s] != (dnnl_exec_arg_t *)-1; s++)
+            hacl_free(c->args[s]);
+    if (c->stream)
+        dnnl_stream_destroy(c->stream);
+    if (c->own_work)
+        hacl_free(c->work);
+    hacl_free(c->mem);
+    hacl_free(c->scratch);
+    hacl_free(c->args);
+    hacl_free(c->tptr);
+    hacl_free(c);
+}
+
+aclError hacl_exec_ctx_create(const struct hacl_prog *p, void *work, struct hacl_exec_ctx **out)
+{
+    struct hacl_exec_ctx *c = hacl_calloc(1, sizeof *c);
+    if (!c)
+        return ACL_ERROR_BAD_ALLOC;
+    /* Arrays end with a -1 sentinel so a half-built context frees cleanly. */
+    c->mem = hacl_malloc((p->nbufs + 1) * sizeof *c->mem);
+    c->scratch = hacl_malloc((p->nsteps + 1) * sizeof *c->scratch);
+    c->args = hacl_malloc((p->nsteps + 1) * sizeof *c->args);
+    c->tptr = hacl_calloc(p->g->ntensors ? p->g->ntensors : 1, sizeof *c->tptr);
+    if (!c->mem || !c->scratch || !c->args || !c->tptr) {
+        hacl_free(c->mem);
+        hacl_free(c->scratch);
+        hacl_free(c->args);
+        c->mem = NULL, c->scratch = NULL, c->args = NULL;
+        hacl_exec_ctx_free(c);
+        return ACL_ERROR_BAD_ALLOC;
+    }
+    for (size_t b = 0; b <= p->nbufs; b++)
+        c->mem[b] = b < p->nbufs ? NULL : (dnnl_memory_t)-1;
+    for (size_t s = 0; s <= p->nsteps; s++) {
+        c->scratch[s] = s < p->nsteps ? NULL : (dnnl_memory_t)-1;
+        c->args[s] = s < p->nsteps ? NULL : (dnnl_exec_arg_t *)-1;
+    }
+    aclError rc = ACL_SUCCESS;
+    c->work = work;
+    if (!work && p->work_bytes) {
+        c->work = hacl_malloc_aligned(ALIGN, p->work_bytes);
+        c->own_work = 1;
+        if (!c->work)
+            rc = ACL_ERROR_BAD_ALLOC;
+    }
+    if (rc == ACL_SUCCESS && p->ndnnl &&
+        dnnl_stream_create(&c->stream, hacl_pg_get_engine(), dnnl_stream_default_flags) != dnnl_success)
+        rc = ACL_ERROR_BAD_ALLOC;
+    for (size_t b = 0; b < p->nbufs && rc == ACL_SUCCESS; b++) {
+        const struct pbuf *pb = &p->bufs[b];
+        if (pb->dnnl_used &&
+            dnnl_memory_create(&c->mem[b], &pb->md, hacl_pg_get_engine(), pb->kind == B_WORK || pb->kind == B_WEIGHT
+                                                                      ? buf_ptr(p, c, pb)
+                                                                      : DNNL_MEMORY_NONE) != dnnl_success) {
+            c->mem[b] = NULL;
+            rc = ACL_ERROR_BAD_ALLOC;
+        }
+    }
+    for (size_t t = 0; t < p->g->ntensors; t++) {
+        int b = p->plainb[t];
+        if (b >= 0 && (p->bufs[b].kind == B_WORK || p->bufs[b].kind == B_WEIGHT))
+            c->tptr[t] = buf_ptr(p, c, &p->bufs[b]);
+    }
+    for (size_t s = 0; s < p->nsteps && rc == ACL_SUCCESS; s++) {
+        const struct pstep *st = &p->steps[s];
+        if (st->node >= 0)
+            continue;
+        c->args[s] = hacl_malloc((size_t)(st->nargs + 1) * sizeof **c->args);
+        if (!c->args[s]) {
+            rc = ACL_ERROR_BAD_ALLOC;
+            break;
+        }
+        for (int k = 0; k < st->nargs; k++)
+            c->args[s][k] = (dnnl_exec_arg_t){st->argk[k], c->mem[st->argb[k]]};
+        if (st->has_scratch) {
+            if (dnnl_memory_create(&c->scratch[s], &st->scratch_md, hacl_pg_get_engine(),
+                                   (char *)c->work + p->plan_bytes) != dnnl_success) {
+                c->scratch[s] = NULL;
+                rc = ACL_ERROR_BAD_ALLOC;
+                break;
+            }
+            c->args[s][st->nargs] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, c->scratch[s]};
+        }
+    }
+    if (rc != ACL_SUCCESS) {
+        hacl_exec_ctx_free(c);
+        return rc;
+    }
+    *out = c;
+    return ACL_SUCCESS;
+}
+
+static unsigned long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+}
+
+aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const *inputs, void *const *outputs,
+                       char *why, size_t whylen)
+{
+    const struct hacl_graph *g = p->g;
+    for (size_t b = 0; b < p->nbufs; b++) {
+        const struct pbuf *pb = &p->bufs[b];
+        if (pb->kind != B_INPUT && pb->kind != B_OUTPUT)
+            continue;
+        void *ptr = pb->kind == B_INPUT ? inputs[pb->io] : outputs[pb->io];
+        c->tptr[pb->tensor] = ptr;
+        if (c->mem[b] && dnnl_memory_set_data_handle(c->mem[b], ptr) != dnnl_success) {
+            snprintf(why, whylen, "oneDNN refused a buffer address");
+            return ACL_ERROR_FAILURE;
+        }
+    }
+    int pending = 0;
+    for (size_t s = 0; s < p->nsteps; s++) {
+        struct pstep *st = &p->steps[s];
+        unsigned long long t0 = p->profile ? now_ns() : 0;
+        if (st->node >= 0 && st->empty) {
+            /* every output is empty: nothing to compute */
+        } else if (st->node >= 0) {
+            if (pending)
+                dnnl_stream_wait(c->stream);
+            pending = 0;
+            const char *err = NULL;
+            struct hacl_kernel_args a = {g, &g->nodes[st->node], c->tptr, &err};
+            st->run(&a);
+            if (err) {
+                snprintf(why, whylen, "node '%s' (%s): %s", g->nodes[st->node].name, g->nodes[st->node].op, err);
+                return ACL_ERROR_FAILURE;
+            }
+        } else {
+            dnnl_status_t ds = dnnl_primitive_execute(st->prim, c->stream, st->nargs + st->has_scratch, c->args[s]);
+            if (ds != dnnl_success) {
+                snprintf(why, whylen, "oneDNN failed to execute a primitive (status %d)", (int)ds);
+                return ACL_ERROR_FAILURE;
+            }
+            pending = 1;
+            if (p->profile) {
+                dnnl_stream_wait(c->stream);
+                pending = 0;
+            }
+        }
+        if (p->profile) {
+            atomic_fetch_add(&st->ns, now_ns() - t0);
+            atomic_fetch_add(&st->runs, 1);
+        }
+    }
+    if (pending)
+        dnnl_stream_wait(c->stream);
+    for (size_t i = 0; i < g->noutputs; i++) {
+        int t = g->outputs[i];
+        if (c->tptr[t] != outputs[i]) /* a model input or constant, or listed twice */
+            memmove(outputs[i], c->tptr[t], hacl_tensor_bytes(&g->tensors[t]));
+    }
+    return ACL_SUCCESS;
+}
+

@@ -1,0 +1,155 @@
+/*
+ * hostacl internal: what the program compiler's files share (prog.c: buffers,
+ * steps, layouts and the program; prog_lower.c: operators lowered to oneDNN
+ * primitives with their fusions; prog_exec.c: execution contexts, runs and
+ * the profile). Not for use outside model/prog*.c.
+ *
+ * Thread: compile-time helpers run on the loading thread only.
+ */
+#ifndef HOSTACL_MODEL_PROG_IMPL_H
+#define HOSTACL_MODEL_PROG_IMPL_H
+
+#include <oneapi/dnnl/dnnl.h>
+#include <stdatomic.h>
+
+#include "kernels.h"
+#include "prog.h"
+
+enum { F32 = 1 };
+enum buf_kind { B_WORK, B_WEIGHT, B_INPUT, B_OUTPUT };
+#define MAX_ARGS 8
+#define ALIGN 64
+
+struct pbuf {
+    int tensor;
+    int kind;
+    int io;     /* B_INPUT / B_OUTPUT: the model's input or output index */
+    int plain;  /* row-major layout of the tensor's dims */
+    int has_md; /* md is meaningful (float32 tensors of rank <= 6) */
+    int dnnl_used;
+    dnnl_memory_desc_t md;
+    size_t bytes;
+    size_t offset; /* B_WORK: in the work buffer; B_WEIGHT: in the weights */
+    int first, last;
+    const void *init; /* B_WEIGHT: the bytes to place (the reorder's source) */
+    void *owned;      /* B_WEIGHT: bytes of ours behind init, freed once placed */
+    /* B_WEIGHT: converts init into md at placement, straight into the
+     * weight memory; NULL: init is copied as it is. */
+    dnnl_primitive_desc_t reorder;
+};
+
+struct pstep {
+    int node;       /* a C kernel for this node, or -1: the primitive */
+    void (*run)(const struct hacl_kernel_args *a); /* the node's C kernel */
+    int what;       /* the node the step computes (for profiles) */
+    int empty;      /* a C kernel whose outputs all have no elements */
+    const char *kind; /* "reorder", "conv", ... or the node's op */
+    char impl[32];  /* oneDNN's implementation name */
+    _Atomic unsigned long long ns, runs; /* with HOSTACL_PROFILE=1 */
+    dnnl_primitive_t prim;
+    int nargs;
+    int argk[MAX_ARGS], argb[MAX_ARGS];
+    int has_scratch;
+    dnnl_memory_desc_t scratch_md;
+};
+
+struct hacl_prog {
+    const struct hacl_graph *g;
+    int reference;
+    struct pbuf *bufs;
+    size_t nbufs, capbufs;
+    struct pstep *steps;
+    size_t nsteps, capsteps;
+    int *native;  /* per tensor: the buffer its producer writes, -1 */
+    int *plainb;  /* per tensor: a buffer holding it row-major, -1 */
+    int *ncons;   /* per tensor: how many node inputs read it */
+    int *reader;  /* per tensor: a node reading it (the one, when ncons is 1) */
+    int *reads_left; /* per tensor: readers not compiled yet */
+    unsigned char *is_out, *absorbed;
+    size_t plan_bytes, scratch_bytes, work_bytes, weight_bytes;
+    size_t reorder_scratch; /* the largest weight reorder's scratchpad */
+    size_t ndnnl, nreorders;
+    void *weights;
+    int own_weights, placed;
+    int profile;
+    int bf16;     /* heavy operators in bfloat16 */
+    int winograd; /* float32 3x3 convolutions may use Winograd */
+    int cur_node; /* the node being compiled */
+    char *why;
+    size_t whylen;
+};
+
+struct hacl_exec_ctx {
+    void *work;
+    int own_work;
+    dnnl_stream_t stream;
+    dnnl_memory_t *mem;     /* per buffer used by a primitive */
+    dnnl_memory_t *scratch; /* per step */
+    dnnl_exec_arg_t **args; /* per step */
+    void **tptr;            /* per tensor: row-major data for the C kernels */
+};
+
+/* An activation node after a fused op, as a oneDNN eltwise post-op. */
+struct act {
+    int node;
+    dnnl_alg_kind_t alg;
+    float alpha, beta;
+};
+
+/* ---- prog.c: the engine, buffers, steps and layouts ---- */
+
+dnnl_engine_t hacl_pg_get_engine(void);
+size_t hacl_pg_align_up(size_t v);
+/* Records the first error (code and message); returns -1. */
+int hacl_pg_fail(struct hacl_prog *p, aclError *rc, aclError code, const char *msg);
+int hacl_pg_plain_md(const struct hacl_tensor *t, dnnl_memory_desc_t *md);
+int hacl_pg_add_buf(struct hacl_prog *p, int tensor, int kind, int io, aclError *rc);
+int hacl_pg_add_step(struct hacl_prog *p, int node, aclError *rc);
+void hacl_pg_touch(struct hacl_prog *p, int b, int step);
+/* Binds buffer b to a primitive step's argument `kind`. */
+void hacl_pg_arg(struct hacl_prog *p, int step, int kind, int b);
+/* The buffer a node's output t is written to (md NULL: row-major). */
+int hacl_pg_out_buf(struct hacl_prog *p, int t, const dnnl_memory_desc_t *md, aclError *rc);
+dnnl_memory_desc_t hacl_pg_pd_md(const_dnnl_primitive_desc_t pd, dnnl_query_t what);
+dnnl_primitive_attr_t hacl_pg_new_attr(void);
+/* Turns pd into the primitive of step s (pd is destroyed). */
+int hacl_pg_finish_primitive(struct hacl_prog *p, int s, dnnl_primitive_desc_t pd, aclError *rc);
+int hacl_pg_copy_into(struct hacl_prog *p, int from, int to, const char *kind, aclError *rc);
+int hacl_pg_reorder_to(struct hacl_prog *p, int t, int from, const dnnl_memory_desc_t *md, aclError *rc);
+/* Node `node` has been compiled: its inputs have one reader fewer left. */
+void hacl_pg_consumed(struct hacl_prog *p, int node);
+int hacl_pg_const_buf(struct hacl_prog *p, int t, aclError *rc);
+/* Tensor t in row-major layout, converting if its producer wrote another. */
+int hacl_pg_get_plain(struct hacl_prog *p, int t, aclError *rc);
+/* Tensor t (float32) in layout md: the buffer holding it so, or a reorder. */
+int hacl_pg_get_layout(struct hacl_prog *p, int t, const dnnl_memory_desc_t *md, aclError *rc);
+/* A node on its C kernel. */
+int hacl_pg_ref_step(struct hacl_prog *p, int node, aclError *rc);
+/* The node reading t when it is t's only reader, t is no model output and
+ * the node is op and not yet absorbed; else -1. */
+int hacl_pg_sole_reader(struct hacl_prog *p, int t, const char *op);
+int hacl_pg_is_const_f32(const struct hacl_graph *g, const struct hacl_node *n, size_t i);
+int hacl_pg_same_shape(const struct hacl_tensor *a, const struct hacl_tensor *b);
+/* An activation reading t alone that oneDNN can apply as a post-op. */
+int hacl_pg_find_act(struct hacl_prog *p, int t, struct act *a);
+void hacl_pg_drop_source(struct hacl_prog *p, int t);
+int hacl_pg_weight_buf(struct hacl_prog *p, const dnnl_memory_desc_t *md, const void *init, void *owned, aclError *rc);
+int hacl_pg_owned_weight(struct hacl_prog *p, const dnnl_memory_desc_t *md, void *bytes, aclError *rc);
+int hacl_pg_prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from, const void *data, void *owned,
+                            const dnnl_memory_desc_t *to, aclError *rc);
+
+/* ---- prog_lower.c: one node (and what fuses into it) as a primitive.
+ * Each returns 1 when done, 0 when the node is not for oneDNN (it then
+ * runs its C kernel), -1 on error. ---- */
+
+int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc);
+int hacl_pg_deconv_step(struct hacl_prog *p, int node, aclError *rc);
+int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc);
+int hacl_pg_gemm_step(struct hacl_prog *p, int node, aclError *rc);
+
+/* ---- prog_exec.c ---- */
+
+/* The per-step profile table, slowest first, on stderr. */
+void hacl_pg_print_profile(const struct hacl_prog *p);
+
+#endif

@@ -1,0 +1,445 @@
+/*
+ * Operators lowered to oneDNN primitives (see prog_impl.h): convolutions
+ * with BatchNormalization folded in and a residual Add and an activation
+ * fused, deconvolutions, pooling and Gemm as an inner product.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "device/alloc.h"
+#include "prog_impl.h"
+
+static int wino_alpha(const_dnnl_primitive_desc_t pd)
+{
+    const dnnl_memory_desc_t *w = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+    return w && w->format_kind == dnnl_format_kind_wino ? w->format_desc.wino_desc.alpha : 0;
+}
+
+/* Conv, with a following BatchNormalization folded into its weights, a
+ * residual Add and an activation as post-ops. 1: done, 0: not for oneDNN,
+ * -1: error. */
+int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    const struct hacl_tensor *x = &g->tensors[n->inputs[0]];
+    if (x->onnx_type != F32 || x->rank < 3 || x->rank > 5 || !hacl_pg_is_const_f32(g, n, 1) ||
+        (n->ninputs > 2 && n->inputs[2] >= 0 && !hacl_pg_is_const_f32(g, n, 2)))
+        return 0;
+    struct hacl_conv_geom cg;
+    char why[8];
+    if (hacl_conv_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS)
+        return 0;
+    /* What fuses. */
+    int out = n->outputs[0];
+    int bn = hacl_pg_sole_reader(p, out, "BatchNormalization");
+    if (bn >= 0) {
+        const struct hacl_node *b = &g->nodes[bn];
+        int okbn = b->ninputs == 5 && (b->noutputs == 1 || b->outputs[1] < 0);
+        for (size_t i = 1; okbn && i < 5; i++)
+            okbn = hacl_pg_is_const_f32(g, b, i);
+        if (okbn)
+            out = b->outputs[0];
+        else
+            bn = -1;
+    }
+    int add = hacl_pg_sole_reader(p, out, "Add"), other = -1;
+    if (add >= 0) {
+        const struct hacl_node *a = &g->nodes[add];
+        other = a->ninputs == 2 ? (a->inputs[0] == out ? a->inputs[1] : a->inputs[0]) : -1;
+        if (other < 0 || other == out || g->tensors[other].is_const || p->native[other] < 0 ||
+            !hacl_pg_same_shape(&g->tensors[other], &g->tensors[out]) || !hacl_pg_same_shape(&g->tensors[a->outputs[0]], &g->tensors[out]))
+            add = other = -1;
+        else
+            out = a->outputs[0];
+    }
+    struct act act = {-1, dnnl_eltwise_relu, 0, 0};
+    if (hacl_pg_find_act(p, out, &act))
+        out = g->nodes[act.node].outputs[0];
+    else
+        act.node = -1;
+
+    /* Weights and bias in plain layout, BatchNormalization folded in. */
+    int64_t M = cg.m, per = (cg.c / cg.group) * cg.k[0] * cg.k[1] * cg.k[2];
+    const float *w0 = g->tensors[n->inputs[1]].data;
+    const float *b0 = n->ninputs > 2 && n->inputs[2] >= 0 ? g->tensors[n->inputs[2]].data : NULL;
+    float *w = hacl_malloc_aligned(ALIGN, (size_t)(M * per) * sizeof *w);
+    float *bias = hacl_malloc_aligned(ALIGN, (size_t)M * sizeof *bias);
+    if (!w || !bias) {
+        hacl_free(w);
+        hacl_free(bias);
+        return hacl_pg_fail(p, rc, ACL_ERROR_BAD_ALLOC, "out of memory preparing convolution weights");
+    }
+    memcpy(w, w0, (size_t)(M * per) * sizeof *w);
+    for (int64_t m = 0; m < M; m++)
+        bias[m] = b0 ? b0[m] : 0.0f;
+    if (bn >= 0) {
+        const struct hacl_node *b = &g->nodes[bn];
+        const float *sc = g->tensors[b->inputs[1]].data, *sh = g->tensors[b->inputs[2]].data;
+        const float *mean = g->tensors[b->inputs[3]].data, *var = g->tensors[b->inputs[4]].data;
+        float eps = hacl_attr_float(b, "epsilon", 1e-5f);
+        for (int64_t m = 0; m < M; m++) {
+            float k = sc[m] / sqrtf(var[m] + eps);
+            for (int64_t i = 0; i < per; i++)
+                w[m * per + i] *= k;
+            bias[m] = (bias[m] - mean[m]) * k + sh[m];
+        }
+    }
+
+    /* The primitive: layouts chosen by oneDNN, except for model outputs. */
+    static const dnnl_format_tag_t plain[] = {dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef};
+    int nd = 2 + cg.sp, grouped = cg.group > 1, wnd = nd + grouped;
+    dnnl_memory_desc_t src_any, w_any, w_plain, b_md, dst_md;
+    dnnl_dims_t sd = {cg.n, cg.c}, dd = {cg.n, cg.m}, bd = {cg.m}, wd = {cg.m, cg.c / cg.group};
+    dnnl_dims_t st, dl, pl, pr;
+    if (grouped)
+        wd[0] = cg.group, wd[1] = cg.m / cg.group, wd[2] = cg.c / cg.group;
+    for (int i = 0; i < cg.sp; i++) {
+        sd[2 + i] = cg.in[i], dd[2 + i] = cg.out[i], wd[2 + grouped + i] = cg.k[i];
+        st[i] = cg.s[i], dl[i] = cg.d[i] - 1, pl[i] = cg.pb[i], pr[i] = cg.pe[i];
+    }
+    dnnl_data_type_t dt = p->bf16 ? dnnl_bf16 : dnnl_f32;
+    /* With Winograd in play, every float32 2-D convolution keeps
+     * activations in the 16-channel blocked layout Winograd uses: left to
+     * choose, the other convolutions pick channels-last and a reorder lands
+     * on each side of every Winograd convolution (measured: +3% images/s at
+     * batch 1, +11% at batch 8 without them). */
+    int blocked = p->winograd && !p->bf16 && cg.sp == 2;
+    dnnl_format_tag_t src_tag = blocked && cg.c % 16 == 0 ? dnnl_aBcd16b : dnnl_format_tag_any;
+    dnnl_format_tag_t dst_tag = blocked && cg.m % 16 == 0 ? dnnl_aBcd16b : dnnl_format_tag_any;
+    dnnl_memory_desc_init_by_tag(&src_any, nd, sd, dt, src_tag);
+    dnnl_memory_desc_init_by_tag(&w_any, wnd, wd, dt, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&w_plain, wnd, wd, dnnl_f32, plain[wnd]);
+    dnnl_memory_desc_init_by_tag(&b_md, 1, bd, dnnl_f32, dnnl_a);
+    dnnl_memory_desc_init_by_tag(&dst_md, nd, dd, p->is_out[out] ? dnnl_f32 : dt, p->is_out[out] ? plain[nd] : dst_tag);
+    dnnl_primitive_desc_t pd = NULL;
+    int result = 0;
+    /* The residual Add is a sum post-op: the destination holds the
+     * residual when the convolution starts and the result is added to it. */
+    dnnl_convolution_desc_t cd;
+    dnnl_primitive_attr_t a = NULL;
+    dnnl_post_ops_t po = NULL;
+    if ((a = hacl_pg_new_attr()) && dnnl_post_ops_create(&po) == dnnl_success) {
+        if (add >= 0)
+            dnnl_post_ops_append_sum(po, 1.0f);
+        if (act.node >= 0)
+            dnnl_post_ops_append_eltwise(po, 1.0f, act.alg, act.alpha, act.beta);
+        dnnl_primitive_attr_set_post_ops(a, po);
+        /* float32 3x3 stride-1 convolutions run Winograd where oneDNN has
+         * it (measured on ResNet-50, 2 cores: +10% images/s at batch 1,
+         * +18% at batch 8, output within 4e-7 relative of direct);
+         * HOSTACL_WINOGRAD=0 turns it off. */
+        int wino = p->winograd && !p->bf16 && cg.sp == 2 && cg.k[0] == 3 && cg.k[1] == 3 && cg.s[0] == 1 &&
+                   cg.s[1] == 1 && cg.d[0] == 1 && cg.d[1] == 1 && cg.group == 1;
+        if (wino && dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_winograd,
+                                                       &src_any, &w_any, &b_md, &dst_md, st, pl, pr) == dnnl_success)
+            result = dnnl_primitive_desc_create(&pd, &cd, a, hacl_pg_get_engine(), NULL) == dnnl_success;
+        /* Except F(4x4, 3x3) on maps under 14x14 (oneDNN's choice for
+         * ResNet-50's 7x7 stage from batch 2 up): its weights are 4x the
+         * direct ones and their conversion cost 70-80 ms per convolution
+         * at load, for 3% of batch 8's images/s. */
+        if (result && cg.out[0] * cg.out[1] < 196 && wino_alpha(pd) == 6) {
+            dnnl_primitive_desc_destroy(pd);
+            pd = NULL;
+            result = 0;
+        }
+        if (!result &&
+            dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct, &src_any,
+                                                       &w_any, &b_md, &dst_md, st, dl, pl, pr) == dnnl_success)
+            result = dnnl_primitive_desc_create(&pd, &cd, a, hacl_pg_get_engine(), NULL) == dnnl_success;
+        if (!result && (src_tag != dnnl_format_tag_any || dst_tag != dnnl_format_tag_any)) {
+            /* no kernel for the blocked layout: let oneDNN choose */
+            dnnl_memory_desc_init_by_tag(&src_any, nd, sd, dt, dnnl_format_tag_any);
+            if (!p->is_out[out])
+                dnnl_memory_desc_init_by_tag(&dst_md, nd, dd, dt, dnnl_format_tag_any);
+            if (dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct,
+                                                           &src_any, &w_any, &b_md, &dst_md, st, dl, pl,
+                                                           pr) == dnnl_success)
+                result = dnnl_primitive_desc_create(&pd, &cd, a, hacl_pg_get_engine(), NULL) == dnnl_success;
+        }
+    }
+    if (po)
+        dnnl_post_ops_destroy(po);
+    dnnl_primitive_attr_destroy(a);
+    if (!result) {
+        hacl_free(w);
+        hacl_free(bias);
+        return 0;
+    }
+    dnnl_memory_desc_t src_md = hacl_pg_pd_md(pd, dnnl_query_src_md), wmd = hacl_pg_pd_md(pd, dnnl_query_weights_md);
+    dst_md = hacl_pg_pd_md(pd, dnnl_query_dst_md);
+    /* w is a folded copy: the decoded initializer can go now */
+    hacl_pg_drop_source(p, n->inputs[1]);
+    int xb = -1, ob = -1, s = -1;
+    int wb = hacl_pg_prepared_weight(p, &w_plain, w, w, &wmd, rc);
+    int bb = wb < 0 ? (hacl_free(bias), -1) : hacl_pg_owned_weight(p, &b_md, bias, rc);
+    if (bb >= 0)
+        xb = hacl_pg_get_layout(p, n->inputs[0], &src_md, rc);
+    if (xb >= 0 && add >= 0)
+        ob = hacl_pg_get_layout(p, other, &dst_md, rc);
+    int db = -1;
+    if (xb >= 0 && add >= 0 && ob >= 0) {
+        /* The residual's buffer becomes the output when nothing reads the
+         * residual afterwards; otherwise it is copied there first. */
+        struct pbuf *obuf = &p->bufs[ob];
+        if (p->reads_left[other] == 1 && obuf->kind == B_WORK && !p->is_out[out] && ob != xb) {
+            db = ob;
+            p->native[out] = db;
+            if (obuf->plain)
+                p->plainb[out] = db;
+        } else {
+            db = hacl_pg_out_buf(p, out, &dst_md, rc);
+            if (db >= 0 && hacl_pg_copy_into(p, ob, db, "copy", rc) < 0)
+                db = -1;
+        }
+    } else if (xb >= 0 && add < 0) {
+        db = hacl_pg_out_buf(p, out, &dst_md, rc);
+    }
+    if (db >= 0)
+        s = hacl_pg_add_step(p, -1, rc);
+    if (s < 0) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    p->steps[s].kind = add >= 0 ? "Conv+Add" : bn >= 0 ? "Conv+BN" : "Conv";
+    hacl_pg_arg(p, s, DNNL_ARG_SRC, xb);
+    hacl_pg_arg(p, s, DNNL_ARG_WEIGHTS, wb);
+    hacl_pg_arg(p, s, DNNL_ARG_BIAS, bb);
+    hacl_pg_arg(p, s, DNNL_ARG_DST, db);
+    int fused[3] = {bn, add, act.node};
+    for (int k = 0; k < 3; k++)
+        if (fused[k] >= 0) {
+            p->absorbed[fused[k]] = 1;
+            hacl_pg_consumed(p, fused[k]);
+        }
+    return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
+}
+
+/* 2-D ConvTranspose with constant weights as a oneDNN deconvolution, a
+ * following activation fused. 1: done, 0: not for oneDNN, -1: error. */
+int hacl_pg_deconv_step(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    const struct hacl_tensor *x = &g->tensors[n->inputs[0]];
+    struct hacl_deconv_geom dg;
+    char why[8];
+    if (x->onnx_type != F32 || x->rank != 4 || !hacl_pg_is_const_f32(g, n, 1) ||
+        (n->ninputs > 2 && n->inputs[2] >= 0 && !hacl_pg_is_const_f32(g, n, 2)) ||
+        hacl_deconv_geometry((struct hacl_graph *)g, n, &dg, why, sizeof why) != ACL_SUCCESS || dg.sp != 2)
+        return 0;
+    dnnl_dims_t pl = {dg.pb[0], dg.pb[1]}, pr, st = {dg.s[0], dg.s[1]}, dl = {dg.d[0] - 1, dg.d[1] - 1};
+    for (int i = 0; i < 2; i++) {
+        int64_t ek = (dg.k[i] - 1) * dg.d[i] + 1;
+        pr[i] = (dg.in[i] - 1) * dg.s[i] + ek - dg.pb[i] - dg.out[i];
+        if (pl[i] < 0 || pr[i] < 0)
+            return 0; /* output_padding or a larger output_shape: C kernel */
+    }
+    int out = n->outputs[0];
+    struct act act = {-1, dnnl_eltwise_relu, 0, 0};
+    if (hacl_pg_find_act(p, out, &act))
+        out = g->nodes[act.node].outputs[0];
+    else
+        act.node = -1;
+    int grouped = dg.group > 1;
+    dnnl_dims_t sd = {dg.n, dg.c, dg.in[0], dg.in[1]}, dd = {dg.n, dg.m, dg.out[0], dg.out[1]}, bd = {dg.m};
+    dnnl_dims_t wd4 = {dg.m, dg.c, dg.k[0], dg.k[1]};
+    dnnl_dims_t wd5 = {dg.group, dg.m / dg.group, dg.c / dg.group, dg.k[0], dg.k[1]};
+    dnnl_memory_desc_t src_any, w_any, w_plain, b_md, dst_md;
+    dnnl_data_type_t dt = p->bf16 ? dnnl_bf16 : dnnl_f32;
+    dnnl_memory_desc_init_by_tag(&src_any, 4, sd, dt, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&w_any, grouped ? 5 : 4, grouped ? wd5 : wd4, dt, dnnl_format_tag_any);
+    /* ONNX keeps ConvTranspose weights input-channel major. */
+    dnnl_memory_desc_init_by_tag(&w_plain, grouped ? 5 : 4, grouped ? wd5 : wd4, dnnl_f32,
+                                 grouped ? dnnl_acbde : dnnl_bacd);
+    dnnl_memory_desc_init_by_tag(&b_md, 1, bd, dnnl_f32, dnnl_a);
+    dnnl_memory_desc_init_by_tag(&dst_md, 4, dd, p->is_out[out] ? dnnl_f32 : dt,
+                                 p->is_out[out] ? dnnl_abcd : dnnl_format_tag_any);
+    dnnl_deconvolution_desc_t dd_desc;
+    dnnl_primitive_attr_t a = NULL;
+    dnnl_post_ops_t po = NULL;
+    dnnl_primitive_desc_t pd = NULL;
+    int ok = dnnl_dilated_deconvolution_forward_desc_init(&dd_desc, dnnl_forward_inference, dnnl_deconvolution_direct,
+                                                           &src_any, &w_any, &b_md, &dst_md, st, dl, pl,
+                                                           pr) == dnnl_success &&
+             (a = hacl_pg_new_attr()) && dnnl_post_ops_create(&po) == dnnl_success;
+    if (ok && act.node >= 0)
+        dnnl_post_ops_append_eltwise(po, 1.0f, act.alg, act.alpha, act.beta);
+    if (ok)
+        dnnl_primitive_attr_set_post_ops(a, po);
+    ok = ok && dnnl_primitive_desc_create(&pd, &dd_desc, a, hacl_pg_get_engine(), NULL) == dnnl_success;
+    if (po)
+        dnnl_post_ops_destroy(po);
+    dnnl_primitive_attr_destroy(a);
+    if (!ok)
+        return 0;
+    dnnl_memory_desc_t src_md = hacl_pg_pd_md(pd, dnnl_query_src_md), wmd = hacl_pg_pd_md(pd, dnnl_query_weights_md);
+    dst_md = hacl_pg_pd_md(pd, dnnl_query_dst_md);
+    float *bias = hacl_malloc_aligned(ALIGN, (size_t)dg.m * sizeof *bias);
+    if (!bias) {
+        dnnl_primitive_desc_destroy(pd);
+        return hacl_pg_fail(p, rc, ACL_ERROR_BAD_ALLOC, "out of memory preparing ConvTranspose weights");
+    }
+    const float *b0 = n->ninputs > 2 && n->inputs[2] >= 0 ? g->tensors[n->inputs[2]].data : NULL;
+    for (int64_t m = 0; m < dg.m; m++)
+        bias[m] = b0 ? b0[m] : 0.0f;
+    int wb = hacl_pg_prepared_weight(p, &w_plain, g->tensors[n->inputs[1]].data, NULL, &wmd, rc);
+    int bb = wb < 0 ? (hacl_free(bias), -1) : hacl_pg_owned_weight(p, &b_md, bias, rc);
+    int xb = bb >= 0 ? hacl_pg_get_layout(p, n->inputs[0], &src_md, rc) : -1;
+    int s = xb >= 0 ? hacl_pg_add_step(p, -1, rc) : -1;
+    int db = s >= 0 ? hacl_pg_out_buf(p, out, &dst_md, rc) : -1;
+    if (db < 0) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    p->steps[s].kind = "ConvTranspose";
+    hacl_pg_arg(p, s, DNNL_ARG_SRC, xb);
+    hacl_pg_arg(p, s, DNNL_ARG_WEIGHTS, wb);
+    hacl_pg_arg(p, s, DNNL_ARG_BIAS, bb);
+    hacl_pg_arg(p, s, DNNL_ARG_DST, db);
+    if (act.node >= 0) {
+        p->absorbed[act.node] = 1;
+        hacl_pg_consumed(p, act.node);
+    }
+    return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
+}
+
+/* MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool over 1 to 3
+ * spatial dims. */
+int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    const struct hacl_tensor *x = &g->tensors[n->inputs[0]], *y = &g->tensors[n->outputs[0]];
+    if (x->onnx_type != F32 || x->rank < 3 || x->rank > 5 || (p->native[n->inputs[0]] < 0 && !x->is_const))
+        return 0;
+    int global = strncmp(n->op, "Global", 6) == 0;
+    int is_max = strcmp(n->op + (global ? 6 : 0), "MaxPool") == 0;
+    struct hacl_conv_geom cg;
+    char why[8];
+    if (global) {
+        memset(&cg, 0, sizeof cg);
+        cg.sp = x->rank - 2;
+        cg.n = x->dims[0], cg.c = x->dims[1];
+        for (int i = 0; i < 3; i++) {
+            cg.in[i] = cg.k[i] = i < cg.sp ? x->dims[2 + i] : 1;
+            cg.s[i] = cg.d[i] = cg.out[i] = 1;
+        }
+    } else if (hacl_pool_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS) {
+        return 0;
+    }
+    /* oneDNN wants the end padding that yields the output size; a window
+     * reaching into padding added only by ceil_mode is not counted by ONNX
+     * when averaging with count_include_pad, so that case stays in C.
+     * Windows larger than the input (legal, absurd) go to the C kernel,
+     * which only visits the steps inside the input. */
+    int include = !is_max && hacl_attr_int(n, "count_include_pad", 0) != 0;
+    dnnl_dims_t st, k, dl, pl, pr, dd = {y->dims[0], y->dims[1]};
+    for (int i = 0; i < cg.sp; i++) {
+        int64_t ek = (cg.k[i] - 1) * cg.d[i] + 1;
+        int64_t pe = (cg.out[i] - 1) * cg.s[i] + ek - cg.in[i] - cg.pb[i];
+        if ((cg.in[i] + cg.pb[i] + cg.pe[i] - ek) / cg.s[i] + 1 == cg.out[i])
+            pe = cg.pe[i];
+        if (pe < 0 || (include && pe != cg.pe[i]) || ek > cg.in[i] || cg.pb[i] >= ek)
+            return 0;
+        st[i] = cg.s[i], k[i] = cg.k[i], dl[i] = cg.d[i] - 1, pl[i] = cg.pb[i], pr[i] = pe;
+        dd[2 + i] = y->dims[2 + i];
+    }
+    int xb0 = x->is_const ? hacl_pg_get_plain(p, n->inputs[0], rc) : p->native[n->inputs[0]];
+    if (xb0 < 0)
+        return -1;
+    if (!p->bufs[xb0].has_md)
+        return 0;
+    static const dnnl_format_tag_t plain[] = {dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde};
+    dnnl_memory_desc_t src_md = p->bufs[xb0].md, dst_md;
+    int to_out = p->is_out[n->outputs[0]];
+    dnnl_memory_desc_init_by_tag(&dst_md, x->rank, dd, to_out ? dnnl_f32 : src_md.data_type,
+                                 to_out ? plain[x->rank] : dnnl_format_tag_any);
+    dnnl_pooling_v2_desc_t pdsc;
+    dnnl_alg_kind_t alg = is_max ? dnnl_pooling_max
+                                 : include ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding;
+    if (dnnl_pooling_v2_forward_desc_init(&pdsc, dnnl_forward_inference, alg, &src_md, &dst_md, st, k, dl, pl, pr) !=
+        dnnl_success)
+        return 0;
+    dnnl_primitive_attr_t a = hacl_pg_new_attr();
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t ds = a ? dnnl_primitive_desc_create(&pd, &pdsc, a, hacl_pg_get_engine(), NULL) : dnnl_out_of_memory;
+    dnnl_primitive_attr_destroy(a);
+    if (ds != dnnl_success)
+        return 0;
+    dst_md = hacl_pg_pd_md(pd, dnnl_query_dst_md);
+    int s = hacl_pg_add_step(p, -1, rc);
+    int db = s >= 0 ? hacl_pg_out_buf(p, n->outputs[0], &dst_md, rc) : -1;
+    if (db < 0) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    p->steps[s].kind = n->op;
+    hacl_pg_arg(p, s, DNNL_ARG_SRC, xb0);
+    hacl_pg_arg(p, s, DNNL_ARG_DST, db);
+    return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
+}
+
+/* Gemm with a constant B and a row-vector C: an inner product. */
+int hacl_pg_gemm_step(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    const struct hacl_tensor *A = &g->tensors[n->inputs[0]], *Y = &g->tensors[n->outputs[0]];
+    if (hacl_attr_int(n, "transA", 0) != 0 || hacl_attr_float(n, "alpha", 1.0f) != 1.0f ||
+        hacl_attr_float(n, "beta", 1.0f) != 1.0f || !hacl_pg_is_const_f32(g, n, 1) || A->onnx_type != F32)
+        return 0;
+    int64_t M = Y->dims[0], N = Y->dims[1], K = A->dims[1];
+    const float *c = NULL;
+    if (n->ninputs > 2 && n->inputs[2] >= 0) {
+        const struct hacl_tensor *C = &g->tensors[n->inputs[2]];
+        if (!hacl_pg_is_const_f32(g, n, 2) || hacl_tensor_elements(C) != N || (C->rank == 2 && C->dims[0] != 1))
+            return 0;
+        c = C->data;
+    }
+    int tb = hacl_attr_int(n, "transB", 0) != 0;
+    dnnl_memory_desc_t src_md, w_any, w_plain, b_md, dst_md;
+    dnnl_dims_t sd = {M, K}, wd = {N, K}, bd = {N}, dd = {M, N};
+    dnnl_data_type_t dt = p->bf16 ? dnnl_bf16 : dnnl_f32;
+    dnnl_memory_desc_init_by_tag(&src_md, 2, sd, dt, dnnl_ab);
+    dnnl_memory_desc_init_by_tag(&w_any, 2, wd, dt, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&w_plain, 2, wd, dnnl_f32, tb ? dnnl_ab : dnnl_ba);
+    dnnl_memory_desc_init_by_tag(&b_md, 1, bd, dnnl_f32, dnnl_a);
+    dnnl_memory_desc_init_by_tag(&dst_md, 2, dd, dnnl_f32, dnnl_ab);
+    dnnl_inner_product_desc_t ipd;
+    if (dnnl_inner_product_forward_desc_init(&ipd, dnnl_forward_inference, &src_md, &w_any, c ? &b_md : NULL,
+                                             &dst_md) != dnnl_success)
+        return 0;
+    dnnl_primitive_attr_t a = hacl_pg_new_attr();
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t ds = a ? dnnl_primitive_desc_create(&pd, &ipd, a, hacl_pg_get_engine(), NULL) : dnnl_out_of_memory;
+    dnnl_primitive_attr_destroy(a);
+    if (ds != dnnl_success)
+        return 0;
+    dnnl_memory_desc_t wmd = hacl_pg_pd_md(pd, dnnl_query_weights_md);
+    void *br = c ? hacl_malloc_aligned(ALIGN, (size_t)N * sizeof(float)) : NULL;
+    if (c && !br) {
+        dnnl_primitive_desc_destroy(pd);
+        return hacl_pg_fail(p, rc, ACL_ERROR_BAD_ALLOC, "out of memory preparing Gemm weights");
+    }
+    if (c)
+        memcpy(br, c, (size_t)N * sizeof(float));
+    int wb = hacl_pg_prepared_weight(p, &w_plain, g->tensors[n->inputs[1]].data, NULL, &wmd, rc);
+    int bb = !c ? -2 : wb < 0 ? (hacl_free(br), -1) : hacl_pg_owned_weight(p, &b_md, br, rc);
+    int xb = wb >= 0 && bb != -1 ? (p->bf16 ? hacl_pg_get_layout(p, n->inputs[0], &src_md, rc) : hacl_pg_get_plain(p, n->inputs[0], rc))
+                                 : -1;
+    int s = xb >= 0 ? hacl_pg_add_step(p, -1, rc) : -1;
+    int db = s >= 0 ? hacl_pg_out_buf(p, n->outputs[0], NULL, rc) : -1;
+    if (db < 0) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    p->steps[s].kind = "Gemm";
+    hacl_pg_arg(p, s, DNNL_ARG_SRC, xb);
+    hacl_pg_arg(p, s, DNNL_ARG_WEIGHTS, wb);
+    if (c)
+        hacl_pg_arg(p, s, DNNL_ARG_BIAS, bb);
+    hacl_pg_arg(p, s, DNNL_ARG_DST, db);
+    return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
+}
+

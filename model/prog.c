@@ -481,8 +481,6 @@ int hacl_pg_prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from,
     return b;
 }
 
-/* The tile size of a Winograd primitive's transformed weights (4: F(2x2,
- * 3x3), 6: F(4x4, 3x3)), or 0 when its weights are not Winograd's. */
 /* ---- the program ---- */
 
 static int node_step(struct hacl_prog *p, int node, aclError *rc)
@@ -500,6 +498,8 @@ static int node_step(struct hacl_prog *p, int node, aclError *rc)
             r = hacl_pg_pool_step(p, node, rc);
         else if (strcmp(op, "Gemm") == 0)
             r = hacl_pg_gemm_step(p, node, rc);
+        else if (strcmp(op, "MatMul") == 0)
+            r = hacl_pg_matmul_step(p, node, rc);
     }
     if (r < 0)
         return -1;

@@ -146,6 +146,7 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_deconv_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_gemm_step(struct hacl_prog *p, int node, aclError *rc);
+int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc);
 
 /* ---- prog_exec.c ---- */
 

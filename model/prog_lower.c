@@ -9,6 +9,8 @@
 #include "device/alloc.h"
 #include "prog_impl.h"
 
+/* The tile size of a Winograd primitive's transformed weights (4: F(2x2,
+ * 3x3), 6: F(4x4, 3x3)), or 0 when its weights are not Winograd's. */
 static int wino_alpha(const_dnnl_primitive_desc_t pd)
 {
     const dnnl_memory_desc_t *w = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
@@ -443,3 +445,100 @@ int hacl_pg_gemm_step(struct hacl_prog *p, int node, aclError *rc)
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }
 
+
+/* MatMul of float32 operands of rank 2 or more on oneDNN's matmul (batch
+ * dims broadcast as numpy does). A constant right operand (a linear
+ * layer's weights) is converted once to the layout the primitive prefers,
+ * and a following Add of a constant vector along the last dim becomes the
+ * bias. Rank-1 operands stay on the C kernel. */
+int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    const struct hacl_tensor *A = &g->tensors[n->inputs[0]], *B = &g->tensors[n->inputs[1]];
+    int out = n->outputs[0];
+    const struct hacl_tensor *Y = &g->tensors[out];
+    if (A->onnx_type != F32 || B->onnx_type != F32 || A->rank < 2 || B->rank < 2 || Y->rank > 6 || p->bf16)
+        return 0;
+    /* Buffers keep their tensor's own rank: only a constant right operand
+     * (converted into the primitive's layout) may have fewer dims. */
+    if (A->rank != Y->rank || (!B->is_const && B->rank != Y->rank))
+        return 0;
+    int nd = Y->rank;
+    dnnl_dims_t ad, bd, yd, cd;
+    for (int i = 0; i < nd; i++) {
+        int ia = i - (nd - A->rank), ib = i - (nd - B->rank);
+        ad[i] = ia >= 0 ? A->dims[ia] : 1;
+        bd[i] = ib >= 0 ? B->dims[ib] : 1;
+        yd[i] = Y->dims[i];
+        cd[i] = 1;
+    }
+    int64_t N = yd[nd - 1];
+    cd[nd - 1] = N;
+    /* a bias: Add(y, c) with c a constant of N values */
+    int add = hacl_pg_sole_reader(p, out, "Add"), bias_t = -1;
+    if (add >= 0) {
+        const struct hacl_node *an = &g->nodes[add];
+        int other = an->ninputs == 2 ? (an->inputs[0] == out ? an->inputs[1] : an->inputs[0]) : -1;
+        const struct hacl_tensor *c = other >= 0 ? &g->tensors[other] : NULL;
+        int ok = c && c->is_const && c->onnx_type == F32 && hacl_tensor_elements(c) == N && c->rank >= 1 &&
+                 c->dims[c->rank - 1] == N && hacl_pg_same_shape(&g->tensors[an->outputs[0]], Y);
+        if (ok) {
+            bias_t = other;
+            out = an->outputs[0];
+        } else {
+            add = -1;
+        }
+    }
+    int wconst = B->is_const;
+    dnnl_memory_desc_t a_md, b_md, b_plain, c_md, y_md;
+    static const dnnl_format_tag_t plain[] = {dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef};
+    dnnl_memory_desc_init_by_tag(&a_md, nd, ad, dnnl_f32, plain[nd]);
+    dnnl_memory_desc_init_by_tag(&b_plain, nd, bd, dnnl_f32, plain[nd]);
+    dnnl_memory_desc_init_by_tag(&b_md, nd, bd, dnnl_f32, wconst ? dnnl_format_tag_any : plain[nd]);
+    dnnl_memory_desc_init_by_tag(&c_md, nd, cd, dnnl_f32, plain[nd]);
+    dnnl_memory_desc_init_by_tag(&y_md, nd, yd, dnnl_f32, plain[nd]);
+    dnnl_matmul_desc_t md;
+    if (dnnl_matmul_desc_init(&md, &a_md, &b_md, add >= 0 ? &c_md : NULL, &y_md) != dnnl_success)
+        return 0;
+    dnnl_primitive_attr_t a = hacl_pg_new_attr();
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t ds = a ? dnnl_primitive_desc_create(&pd, &md, a, hacl_pg_get_engine(), NULL) : dnnl_out_of_memory;
+    dnnl_primitive_attr_destroy(a);
+    if (ds != dnnl_success)
+        return 0;
+    int wb;
+    if (wconst) {
+        dnnl_memory_desc_t wmd = hacl_pg_pd_md(pd, dnnl_query_weights_md);
+        wb = hacl_pg_prepared_weight(p, &b_plain, B->data, NULL, &wmd, rc);
+    } else {
+        wb = hacl_pg_get_plain(p, n->inputs[1], rc);
+    }
+    int cb = -2;
+    if (wb >= 0 && add >= 0) {
+        float *bias = hacl_malloc_aligned(ALIGN, (size_t)N * sizeof *bias);
+        if (!bias) {
+            dnnl_primitive_desc_destroy(pd);
+            return hacl_pg_fail(p, rc, ACL_ERROR_BAD_ALLOC, "out of memory preparing MatMul weights");
+        }
+        memcpy(bias, g->tensors[bias_t].data, (size_t)N * sizeof *bias);
+        cb = hacl_pg_owned_weight(p, &c_md, bias, rc);
+    }
+    int xb = wb >= 0 && cb != -1 ? hacl_pg_get_plain(p, n->inputs[0], rc) : -1;
+    int s = xb >= 0 ? hacl_pg_add_step(p, -1, rc) : -1;
+    int db = s >= 0 ? hacl_pg_out_buf(p, out, NULL, rc) : -1;
+    if (db < 0) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    p->steps[s].kind = add >= 0 ? "MatMul+Add" : "MatMul";
+    hacl_pg_arg(p, s, DNNL_ARG_SRC, xb);
+    hacl_pg_arg(p, s, DNNL_ARG_WEIGHTS, wb);
+    if (add >= 0) {
+        hacl_pg_arg(p, s, DNNL_ARG_BIAS, cb);
+        p->absorbed[add] = 1;
+        hacl_pg_consumed(p, add);
+    }
+    hacl_pg_arg(p, s, DNNL_ARG_DST, db);
+    return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
+}

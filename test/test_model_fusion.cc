@@ -226,6 +226,29 @@ TEST_F(Fusion, KernelReadsAFusedSumInTheResidualsBuffer)
     }
 }
 
+// MatMul on oneDNN: linear layers on sequences (constant weights of lower
+// rank, a bias Add fused), attention products of two computed operands,
+// broadcast batch dims, and a bias Add that must not fuse (not a vector).
+TEST_F(Fusion, MatMulVariants)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {2, 5, 8}}, {"k", onnxb::FLOAT, {1, 8, 5}}};
+    m.inits.push_back({"w", onnxb::FLOAT, {8, 6}, Rand(48, rng)});
+    m.inits.push_back({"b", onnxb::FLOAT, {6}, Rand(6, rng)});
+    m.inits.push_back({"w4", onnxb::FLOAT, {3, 1, 6, 4}, Rand(72, rng)});
+    m.inits.push_back({"full", onnxb::FLOAT, {2, 5, 6}, Rand(60, rng)});
+    m.nodes = {{"MatMul", {"x", "w"}, {"h"}, "linear"},
+               {"Add", {"h", "b"}, {"hb"}, "bias"},
+               {"MatMul", {"x", "k"}, {"att"}, "scores"},
+               {"Softmax", {"att"}, {"p"}, "softmax", {Attr::Int("axis", -1)}},
+               {"MatMul", {"p", "hb"}, {"ctx"}, "context"},
+               {"MatMul", {"ctx", "w4"}, {"y4"}, "batched"},
+               {"MatMul", {"x", "w"}, {"h2"}, "linear2"},
+               {"Add", {"h2", "full"}, {"y2"}, "not_a_bias"}};
+    m.outputs = {{"y4", onnxb::FLOAT, {}, true}, {"y2", onnxb::FLOAT, {}, true}, {"hb", onnxb::FLOAT, {}, true}};
+    Compare(m, "matmul");
+}
+
 TEST_F(Fusion, PoolingVariants)
 {
     struct Case {

@@ -614,6 +614,7 @@ static const struct {
     {hacl_norm_ops, &hacl_norm_nops},
     {hacl_window_ops, &hacl_window_nops},
     {hacl_resize_ops, &hacl_resize_nops},
+    {hacl_rnn_ops, &hacl_rnn_nops},
 };
 
 const struct hacl_op *hacl_op_find(const char *op_type)

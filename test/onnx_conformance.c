@@ -202,7 +202,39 @@ static void *freeze_int_inputs(const char *dir, const char *name, const void *by
     return out;
 }
 
-/* 1 passed, 0 failed, -1 unsupported. */
+/* Why a test was refused: documented limits, then what is left to do. */
+enum reason { R_TRAINING, R_STRING, R_NONTENSOR, R_EMPTY, R_DYNAMIC, R_RANDOM, R_CONTROL, R_INVALID, R_OPERATOR,
+              R_VARIANT, R_COUNT };
+static const char *const reason_names[R_COUNT] = {
+    "training (training mode, optimisers, losses' training graphs)", "string tensors",
+    "sequences, maps and optionals", "empty tensors (refused by design)",
+    "data-dependent output shapes", "random numbers", "control flow (If, Loop, Scan)",
+    "test data contradicting its own model", "operator not implemented", "operator variant or type not implemented"};
+static int reason_counts[R_COUNT];
+static enum reason last_reason;
+
+static enum reason classify(const char *msg)
+{
+    if (!msg)
+        return R_VARIANT;
+    if (strstr(msg, "training"))
+        return R_TRAINING;
+    if (strstr(msg, "data type 8,") || strstr(msg, "type 8 "))
+        return R_STRING;
+    if (strstr(msg, "not a tensor"))
+        return R_NONTENSOR;
+    if (strstr(msg, "computed at run time") || strstr(msg, "depends on the data"))
+        return R_DYNAMIC;
+    if (strstr(msg, "operator Bernoulli") || strstr(msg, "operator Random"))
+        return R_RANDOM;
+    if (strstr(msg, "operator If ") || strstr(msg, "operator Loop ") || strstr(msg, "operator Scan "))
+        return R_CONTROL;
+    if (strstr(msg, "is not supported by hostacl yet"))
+        return R_OPERATOR;
+    return R_VARIANT;
+}
+
+/* 1 passed, 0 failed, -1 unsupported (last_reason says why). */
 static int run_test(const char *dir, const char *name, char *op, size_t oplen)
 {
     size_t keep[64], nkeep = 0;
@@ -232,6 +264,7 @@ static int run_test(const char *dir, const char *name, char *op, size_t oplen)
         free(bytes);
         if (verbose > 1)
             printf("  unsupported %s: an empty input tensor\n", name);
+        last_reason = R_EMPTY;
         return -1;
     }
     uint32_t id;
@@ -251,6 +284,7 @@ static int run_test(const char *dir, const char *name, char *op, size_t oplen)
     if (rc == ACL_ERROR_OP_NOT_FOUND || rc == ACL_ERROR_UNSUPPORTED_DATA_TYPE || rc == ACL_ERROR_OP_UNSUPPORTED_DYNAMIC) {
         if (verbose > 1)
             printf("  unsupported %s: %s\n", name, msg ? msg : "");
+        last_reason = classify(msg);
         return -1;
     }
     if (rc != ACL_SUCCESS) {
@@ -351,8 +385,10 @@ static int run_test(const char *dir, const char *name, char *op, size_t oplen)
     (void)aclGetRecentErrMsg();
     if (ok && sets > 0 && frozen)
         frozen_tests++;
-    if (invalid)
+    if (invalid) {
+        last_reason = R_INVALID;
         return -1;
+    }
     return ok && sets > 0;
 }
 
@@ -399,7 +435,7 @@ int main(int argc, char **argv)
         else if (r == 0)
             fail++, st->fail++;
         else
-            unsup++, st->unsupported++;
+            unsup++, st->unsupported++, reason_counts[last_reason]++;
         free(names[i]);
     }
     free(names);
@@ -411,7 +447,11 @@ int main(int argc, char **argv)
     for (int i = 0; i < nstats; i++)
         if (!stats[i].pass && !stats[i].fail)
             printf(" %s", stats[i].op);
-    printf("\nconformance: %d passed, %d failed (%d tests of unsupported operators or types; %d passed with their "
+    printf("\nrefused, by reason:\n");
+    for (int r = 0; r < R_COUNT; r++)
+        if (reason_counts[r])
+            printf("  %4d  %s\n", reason_counts[r], reason_names[r]);
+    printf("conformance: %d passed, %d failed (%d tests of unsupported operators or types; %d passed with their "
            "shape inputs made constants)\n",
            pass, fail, unsup, frozen_tests);
     aclrtResetDevice(0);

@@ -93,6 +93,25 @@ class VideoNet(torch.nn.Module):
         return self.head(torch.flatten(self.f(x), 1))
 
 
+class RecurrentNet(torch.nn.Module):
+    """A speech-style recurrent model: a 2-layer bidirectional LSTM, a GRU
+    and a vanilla RNN over 50 frames of 40 features, batch first."""
+
+    def __init__(self, classes=20):
+        super().__init__()
+        c = torch.nn
+        self.lstm = c.LSTM(40, 64, num_layers=2, bidirectional=True, batch_first=True)
+        self.gru = c.GRU(128, 48, batch_first=True)
+        self.rnn = c.RNN(48, 32, nonlinearity="relu", batch_first=True)
+        self.head = c.Linear(32, classes)
+
+    def forward(self, x):
+        y, _ = self.lstm(x)
+        y, _ = self.gru(y)
+        y, h = self.rnn(y)
+        return self.head(y[:, -1] + h[0])
+
+
 ZOO = {
     "alexnet": (tv("alexnet"), IMAGE, 13),
     "convnext_tiny": (tv("convnext_tiny"), IMAGE, 13),
@@ -134,6 +153,7 @@ ZOO = {
     "densenet161": (tv("densenet161"), IMAGE, 13),
     "audio_net": (AudioNet, (1, 1, 16000), 13),
     "video_net": (VideoNet, (1, 3, 8, 64, 64), 13),
+    "rnn_net": (RecurrentNet, (2, 50, 40), 13),
 }
 
 

@@ -1,0 +1,290 @@
+/*
+ * Recurrent operators: RNN, GRU and LSTM (forward, reverse and
+ * bidirectional; layout 0 and 1; sequence_lens; initial states; LSTM
+ * peepholes and input_forget; GRU linear_before_reset; clip; every
+ * activation the specification names, with activation_alpha/beta).
+ *
+ * The recurrence runs in double per batch row and time step on the C
+ * kernels; weights are read in ONNX's gate order (RNN: one gate; GRU: z, r,
+ * h; LSTM: i, o, f, c).
+ *
+ * Thread: any; kernels keep no state.
+ */
+#include <math.h>
+#include <stdint.h>
+
+#include "device/alloc.h"
+#include "kernel_impl.h"
+
+enum cell { C_RNN, C_GRU, C_LSTM };
+enum { A_SIGMOID, A_TANH, A_RELU, A_AFFINE, A_LEAKYRELU, A_THRESHOLDEDRELU, A_SCALEDTANH, A_HARDSIGMOID, A_ELU,
+       A_SOFTSIGN, A_SOFTPLUS };
+
+struct act_fn {
+    int kind;
+    double alpha, beta;
+};
+
+struct rnn {
+    enum cell cell;
+    int gates, dirs, layout, lbr, input_forget;
+    int64_t seq, batch, in, hid;
+    double clip; /* 0: none */
+    struct act_fn act[2][3]; /* per direction: f, g, h */
+};
+
+static int act_kind(const char *s, size_t len, int *params)
+{
+    static const struct {
+        const char *name;
+        int kind, params;
+    } names[] = {{"Sigmoid", A_SIGMOID, 0},       {"Tanh", A_TANH, 0},         {"Relu", A_RELU, 0},
+                 {"Affine", A_AFFINE, 2},         {"LeakyRelu", A_LEAKYRELU, 1}, {"ThresholdedRelu", A_THRESHOLDEDRELU, 1},
+                 {"ScaledTanh", A_SCALEDTANH, 2}, {"HardSigmoid", A_HARDSIGMOID, 2}, {"Elu", A_ELU, 1},
+                 {"Softsign", A_SOFTSIGN, 0},     {"Softplus", A_SOFTPLUS, 0}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i].name) == len && !strncasecmp(names[i].name, s, len)) {
+            *params = names[i].params;
+            return names[i].kind;
+        }
+    return -1;
+}
+
+static double apply(const struct act_fn *a, double v)
+{
+    switch (a->kind) {
+    case A_SIGMOID: return v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v));
+    case A_TANH: return tanh(v);
+    case A_RELU: return v > 0 ? v : 0;
+    case A_AFFINE: return a->alpha * v + a->beta;
+    case A_LEAKYRELU: return v >= 0 ? v : a->alpha * v;
+    case A_THRESHOLDEDRELU: return v > a->alpha ? v : 0;
+    case A_SCALEDTANH: return a->alpha * tanh(a->beta * v);
+    case A_HARDSIGMOID: return fmax(0, fmin(1, a->alpha * v + a->beta));
+    case A_ELU: return v >= 0 ? v : a->alpha * (exp(v) - 1);
+    case A_SOFTSIGN: return v / (1 + fabs(v));
+    default: return v > 0 ? v + log1p(exp(-v)) : log1p(exp(v));
+    }
+}
+
+/* Default alpha and beta of an activation named without them. */
+static void act_defaults(struct act_fn *a)
+{
+    a->alpha = a->kind == A_LEAKYRELU ? 0.01 : a->kind == A_HARDSIGMOID ? 0.2 : 1.0;
+    a->beta = a->kind == A_HARDSIGMOID ? 0.5 : a->kind == A_AFFINE ? 0.0 : 1.0;
+}
+
+static aclError rnn_params(struct hacl_graph *g, const struct hacl_node *n, struct rnn *r, char *why, size_t whylen)
+{
+    memset(r, 0, sizeof *r);
+    r->cell = !strcmp(n->op, "LSTM") ? C_LSTM : !strcmp(n->op, "GRU") ? C_GRU : C_RNN;
+    r->gates = r->cell == C_LSTM ? 4 : r->cell == C_GRU ? 3 : 1;
+    const Onnx__AttributeProto *d = attr(n, "direction");
+    int bidi = d && d->has_s && d->s.len == 13 && !strncmp((const char *)d->s.data, "bidirectional", 13);
+    int rev = d && d->has_s && d->s.len == 7 && !strncmp((const char *)d->s.data, "reverse", 7);
+    if (d && d->has_s && !bidi && !rev && !(d->s.len == 7 && !strncmp((const char *)d->s.data, "forward", 7)))
+        return FAIL("node '%s' (%s): direction must be forward, reverse or bidirectional", n->name, n->op);
+    r->dirs = bidi ? 2 : 1;
+    r->layout = (int)hacl_attr_int(n, "layout", 0);
+    r->lbr = hacl_attr_int(n, "linear_before_reset", 0) != 0;
+    r->input_forget = hacl_attr_int(n, "input_forget", 0) != 0;
+    r->clip = hacl_attr_float(n, "clip", 0.0f);
+    const struct hacl_tensor *x = IN(n, 0), *w = IN(n, 1), *rr = IN(n, 2);
+    if (x->rank != 3 || w->rank != 3 || rr->rank != 3 || r->layout < 0 || r->layout > 1 || r->clip < 0)
+        return FAIL("node '%s' (%s): X, W and R must have rank 3", n->name, n->op);
+    r->seq = x->dims[r->layout ? 1 : 0];
+    r->batch = x->dims[r->layout ? 0 : 1];
+    r->in = x->dims[2];
+    r->hid = hacl_attr_int(n, "hidden_size", rr->dims[2]);
+    if (w->dims[0] != r->dirs || w->dims[1] != r->gates * r->hid || w->dims[2] != r->in || rr->dims[0] != r->dirs ||
+        rr->dims[1] != r->gates * r->hid || rr->dims[2] != r->hid)
+        return FAIL("node '%s' (%s): W or R does not fit hidden_size %lld", n->name, n->op, (long long)r->hid);
+    int64_t want[8] = {0, 0, 0, r->dirs * 2 * r->gates * r->hid, r->batch, r->dirs * r->batch * r->hid,
+                       r->dirs * r->batch * r->hid, r->dirs * 3 * r->hid};
+    for (size_t i = 3; i < n->ninputs && i < 8; i++)
+        if (has_input(n, i) && hacl_tensor_elements(IN(n, i)) != want[i])
+            return FAIL("node '%s' (%s): input %zu has %lld elements, %lld expected", n->name, n->op, i,
+                        (long long)hacl_tensor_elements(IN(n, i)), (long long)want[i]);
+    /* activations: f, g (and h for LSTM) per direction */
+    int per = r->cell == C_LSTM ? 3 : r->cell == C_GRU ? 2 : 1;
+    const Onnx__AttributeProto *acts = attr(n, "activations"), *al = attr(n, "activation_alpha"),
+                               *be = attr(n, "activation_beta");
+    size_t ai = 0, bi = 0;
+    for (int dir = 0; dir < r->dirs; dir++)
+        for (int k = 0; k < per; k++) {
+            struct act_fn *a = &r->act[dir][k];
+            int params = 0;
+            if (acts && acts->n_strings) {
+                size_t idx = (size_t)(dir * per + k);
+                if (idx >= acts->n_strings)
+                    return FAIL("node '%s' (%s): %d activations needed", n->name, n->op, per * r->dirs);
+                a->kind = act_kind((const char *)acts->strings[idx].data, acts->strings[idx].len, &params);
+                if (a->kind < 0)
+                    return UNSUPPORTED("node '%s' (%s): an activation is not supported", n->name, n->op);
+            } else {
+                a->kind = k == 0 && r->cell != C_RNN ? A_SIGMOID : A_TANH;
+            }
+            act_defaults(a);
+            if (params >= 1 && al && ai < al->n_floats)
+                a->alpha = al->floats[ai++];
+            if (params >= 2 && be && bi < be->n_floats)
+                a->beta = be->floats[bi++];
+        }
+    return ACL_SUCCESS;
+}
+
+static aclError infer_rnn(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = ACL_SUCCESS;
+    int outs = 0;
+    for (size_t k = 0; k < n->noutputs; k++)
+        outs += n->outputs[k] >= 0;
+    if (n->ninputs < 3 || n->ninputs > 8 || !has_input(n, 0) || !outs)
+        rc = FAIL("node '%s' (%s) has %zu inputs and %d outputs", n->name, n->op, n->ninputs, outs);
+    for (size_t i = 0; rc == ACL_SUCCESS && i < n->ninputs; i++)
+        if (has_input(n, i))
+            rc = need_known(g, n, i, why, whylen);
+    if (rc == ACL_SUCCESS && (!has_input(n, 1) || !has_input(n, 2)))
+        rc = FAIL("node '%s' (%s) needs W and R", n->name, n->op);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    int t = IN(n, 0)->onnx_type;
+    if (!is_float_type(t))
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (%s) computes floating types only",
+                        n->name, n->op);
+    if (has_input(n, 4) && IN(n, 4)->onnx_type != I32)
+        return FAIL("node '%s' (%s): sequence_lens must be int32", n->name, n->op);
+    struct rnn r;
+    if ((rc = rnn_params(g, n, &r, why, whylen)) != ACL_SUCCESS)
+        return rc;
+    int64_t y[4] = {r.seq, r.dirs, r.batch, r.hid}, yl[4] = {r.batch, r.seq, r.dirs, r.hid};
+    int64_t h[3] = {r.dirs, r.batch, r.hid}, hl[3] = {r.batch, r.dirs, r.hid};
+    if (n->noutputs > 0 && n->outputs[0] >= 0)
+        set_out(OUT(n, 0), t, 4, r.layout ? yl : y);
+    for (size_t k = 1; k < n->noutputs && k < 3; k++)
+        if (n->outputs[k] >= 0)
+            set_out(OUT(n, k), t, 3, r.layout ? hl : h);
+    if (n->noutputs > 3 || (n->noutputs == 3 && r.cell != C_LSTM && n->outputs[2] >= 0))
+        return FAIL("node '%s' (%s) has too many outputs", n->name, n->op);
+    return ACL_SUCCESS;
+}
+
+static double clipped(const struct rnn *r, double v)
+{
+    return r->clip > 0 ? (v < -r->clip ? -r->clip : v > r->clip ? r->clip : v) : v;
+}
+
+static void run_rnn(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    struct rnn r;
+    char why[8];
+    size_t whylen = sizeof why;
+    if (rnn_params((struct hacl_graph *)g, n, &r, why, whylen) != ACL_SUCCESS)
+        return;
+    int t = IN(n, 0)->onnx_type;
+    const void *X = a->bufs[n->inputs[0]], *W = a->bufs[n->inputs[1]], *R = a->bufs[n->inputs[2]];
+    const void *B = has_input(n, 3) ? a->bufs[n->inputs[3]] : NULL;
+    const int32_t *lens = has_input(n, 4) ? a->bufs[n->inputs[4]] : NULL;
+    const void *H0 = has_input(n, 5) ? a->bufs[n->inputs[5]] : NULL, *C0 = has_input(n, 6) ? a->bufs[n->inputs[6]] : NULL;
+    const void *P = has_input(n, 7) ? a->bufs[n->inputs[7]] : NULL;
+    void *Y = n->noutputs > 0 && n->outputs[0] >= 0 ? a->bufs[n->outputs[0]] : NULL;
+    void *YH = n->noutputs > 1 && n->outputs[1] >= 0 ? a->bufs[n->outputs[1]] : NULL;
+    void *YC = n->noutputs > 2 && n->outputs[2] >= 0 ? a->bufs[n->outputs[2]] : NULL;
+    int64_t G = r.gates, Hd = r.hid;
+    double *h = hacl_calloc((size_t)(Hd * 4), sizeof *h), *c = h ? h + Hd : NULL, *gate = hacl_calloc((size_t)(G * Hd), sizeof *gate);
+    double *hprev = h ? h + 2 * Hd : NULL, *tmp = h ? h + 3 * Hd : NULL;
+    if (!h || !gate) {
+        hacl_free(h);
+        hacl_free(gate);
+        *a->error = "out of memory in a recurrent operator";
+        return;
+    }
+    if (Y)
+        for (size_t i = 0, cnt = numel(OUT(n, 0)); i < cnt; i++)
+            store_f(t, Y, i, 0);
+    for (int dir = 0; dir < r.dirs; dir++) {
+        int reverse = r.dirs == 2 ? dir == 1 : (attr(n, "direction") && attr(n, "direction")->s.len == 7 &&
+                                              !strncmp((const char *)attr(n, "direction")->s.data, "reverse", 7));
+        const struct act_fn *f = &r.act[dir][0], *gg = &r.act[dir][1], *hh = &r.act[dir][2];
+        size_t wo = (size_t)(dir * G * Hd * r.in), ro = (size_t)(dir * G * Hd * Hd), bo = (size_t)(dir * 2 * G * Hd);
+        for (int64_t b = 0; b < r.batch; b++) {
+            int64_t len = lens ? lens[b] : r.seq;
+            len = len < 0 ? 0 : len > r.seq ? r.seq : len;
+            for (int64_t k = 0; k < Hd; k++) {
+                size_t hi = r.layout ? (size_t)((b * r.dirs + dir) * Hd + k) : (size_t)((dir * r.batch + b) * Hd + k);
+                h[k] = H0 ? load_f(t, H0, hi) : 0;
+                c[k] = C0 ? load_f(t, C0, hi) : 0;
+            }
+            for (int64_t step = 0; step < len; step++) {
+                int64_t ts = reverse ? len - 1 - step : step;
+                size_t xo = r.layout ? (size_t)((b * r.seq + ts) * r.in) : (size_t)((ts * r.batch + b) * r.in);
+                memcpy(hprev, h, (size_t)Hd * sizeof *h);
+                /* gate pre-activations: X W^T + H R^T + biases (GRU's
+                 * candidate gate takes its recurrent part below) */
+                for (int64_t q = 0; q < G * Hd; q++) {
+                    double v = B ? load_f(t, B, bo + (size_t)q) : 0;
+                    for (int64_t i = 0; i < r.in; i++)
+                        v += load_f(t, X, xo + (size_t)i) * load_f(t, W, wo + (size_t)(q * r.in + i));
+                    int cand = r.cell == C_GRU && q >= 2 * Hd;
+                    if (!cand) {
+                        v += B ? load_f(t, B, bo + (size_t)(G * Hd + q)) : 0;
+                        for (int64_t i = 0; i < Hd; i++)
+                            v += hprev[i] * load_f(t, R, ro + (size_t)(q * Hd + i));
+                    }
+                    gate[q] = v;
+                }
+                if (r.cell == C_RNN) {
+                    for (int64_t k = 0; k < Hd; k++)
+                        h[k] = apply(f, clipped(&r, gate[k]));
+                } else if (r.cell == C_GRU) {
+                    for (int64_t i = 0; i < Hd; i++) /* reset gates */
+                        tmp[i] = apply(f, clipped(&r, gate[Hd + i]));
+                    for (int64_t k = 0; k < Hd; k++) {
+                        double z = apply(f, clipped(&r, gate[k]));
+                        double rec = 0, rb = B ? load_f(t, B, bo + (size_t)(G * Hd + 2 * Hd + k)) : 0;
+                        for (int64_t i = 0; i < Hd; i++)
+                            rec += (r.lbr ? hprev[i] : tmp[i] * hprev[i]) * load_f(t, R, ro + (size_t)((2 * Hd + k) * Hd + i));
+                        double cand = r.lbr ? gate[2 * Hd + k] + tmp[k] * (rec + rb) : gate[2 * Hd + k] + rec + rb;
+                        h[k] = (1 - z) * apply(gg, clipped(&r, cand)) + z * hprev[k];
+                    }
+                } else {
+                    for (int64_t k = 0; k < Hd; k++) {
+                        size_t po = (size_t)(dir * 3 * Hd);
+                        double pi = P ? load_f(t, P, po + (size_t)k) : 0, pf = P ? load_f(t, P, po + (size_t)(2 * Hd + k)) : 0;
+                        double po_ = P ? load_f(t, P, po + (size_t)(Hd + k)) : 0;
+                        double ig = apply(f, clipped(&r, gate[k] + pi * c[k]));
+                        double fg = r.input_forget ? 1 - ig : apply(f, clipped(&r, gate[2 * Hd + k] + pf * c[k]));
+                        double cc = apply(gg, clipped(&r, gate[3 * Hd + k]));
+                        c[k] = fg * c[k] + ig * cc;
+                        double og = apply(f, clipped(&r, gate[Hd + k] + po_ * c[k]));
+                        h[k] = og * apply(hh, c[k]);
+                    }
+                }
+                if (Y)
+                    for (int64_t k = 0; k < Hd; k++) {
+                        size_t yo = r.layout ? (size_t)(((b * r.seq + ts) * r.dirs + dir) * Hd + k)
+                                             : (size_t)(((ts * r.dirs + dir) * r.batch + b) * Hd + k);
+                        store_f(t, Y, yo, h[k]);
+                    }
+            }
+            for (int64_t k = 0; k < Hd; k++) {
+                size_t hi = r.layout ? (size_t)((b * r.dirs + dir) * Hd + k) : (size_t)((dir * r.batch + b) * Hd + k);
+                if (YH)
+                    store_f(t, YH, hi, h[k]);
+                if (YC)
+                    store_f(t, YC, hi, c[k]);
+            }
+        }
+    }
+    hacl_free(h);
+    hacl_free(gate);
+}
+
+const struct hacl_op hacl_rnn_ops[] = {
+    {"RNN", infer_rnn, run_rnn},
+    {"GRU", infer_rnn, run_rnn},
+    {"LSTM", infer_rnn, run_rnn},
+};
+const size_t hacl_rnn_nops = sizeof hacl_rnn_ops / sizeof hacl_rnn_ops[0];

@@ -306,6 +306,17 @@ static void make_taps(const struct resize *rp, int r, int k, int64_t i, int64_t 
     if (rp->exclude && sum != 0)
         for (int m = 0; m < t->count; m++)
             t->w[m] /= sum;
+    /* Drop taps of weight 0 (every axis that is not resized has three of
+     * four): an element costs the product of its axes' tap counts. */
+    int kept = 0;
+    for (int m = 0; m < t->count; m++)
+        if (t->w[m] != 0) {
+            t->idx[kept] = t->idx[m];
+            t->w[kept++] = t->w[m];
+        }
+    if (kept == 0) /* all zero: one tap of weight 0 keeps the sum 0 */
+        t->w[kept++] = 0;
+    t->count = kept;
 }
 
 static void run_resize(const struct hacl_kernel_args *a)

@@ -617,6 +617,7 @@ static const struct {
     {hacl_rnn_ops, &hacl_rnn_nops},
     {hacl_loss_ops, &hacl_loss_nops},
     {hacl_quant_ops, &hacl_quant_nops},
+    {hacl_misc_ops, &hacl_misc_nops},
 };
 
 const struct hacl_op *hacl_op_find(const char *op_type)

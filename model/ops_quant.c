@@ -165,13 +165,15 @@ static aclError infer_qmm(struct hacl_graph *g, const struct hacl_node *n, char 
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *A = IN(n, q.a), *B = has_input(n, q.b) ? IN(n, q.b) : NULL;
-    if (!B || !is_q8(A->onnx_type) || !is_q8(B->onnx_type) || A->rank < 2 || B->rank != 2 ||
-        A->dims[A->rank - 1] != B->dims[0])
-        return UNSUPPORTED("node '%s' (%s): int8/uint8 operands, the right one a matrix, are supported", n->name,
-                           n->op);
+    int batched = B && B->rank > 2;
+    if (!B || !is_q8(A->onnx_type) || !is_q8(B->onnx_type) || A->rank < 2 || B->rank < 2 ||
+        (batched && (B->rank != A->rank || memcmp(A->dims, B->dims, sizeof(int64_t) * (size_t)(A->rank - 2)))) ||
+        A->dims[A->rank - 1] != B->dims[B->rank - 2])
+        return UNSUPPORTED("node '%s' (%s): int8/uint8 operands, the right one a matrix or of the same batch dims, "
+                           "are supported", n->name, n->op);
     int64_t d[HACL_MAX_RANK];
     memcpy(d, A->dims, sizeof(int64_t) * (size_t)A->rank);
-    d[A->rank - 1] = B->dims[1];
+    d[A->rank - 1] = B->dims[B->rank - 1];
     int yt = q.qlinear ? (has_input(n, q.y_zero) ? IN(n, q.y_zero)->onnx_type : U8) : I32;
     set_out(OUT(n, 0), yt, A->rank, d);
     return ACL_SUCCESS;
@@ -183,7 +185,8 @@ static void run_qmm(const struct hacl_kernel_args *a)
     const struct hacl_node *n = a->node;
     struct qmm q = qmm_slots(n);
     const struct hacl_tensor *A = IN(n, q.a), *B = IN(n, q.b), *Y = OUT(n, 0);
-    int64_t K = B->dims[0], N = B->dims[1], M = A->dims[A->rank - 2], batch = (int64_t)numel(A) / (M * K);
+    int64_t K = B->dims[B->rank - 2], N = B->dims[B->rank - 1], M = A->dims[A->rank - 2];
+    int64_t batch = M != 0 && K != 0 ? (int64_t)numel(A) / (M * K) : 0, bstep = B->rank > 2 ? K * N : 0;
     const void *ap = a->bufs[n->inputs[q.a]], *bp = a->bufs[n->inputs[q.b]];
     const struct hacl_tensor *az = has_input(n, q.a_zero) ? IN(n, q.a_zero) : NULL;
     const struct hacl_tensor *bz = has_input(n, q.b_zero) ? IN(n, q.b_zero) : NULL;
@@ -205,7 +208,7 @@ static void run_qmm(const struct hacl_kernel_args *a)
                 int64_t zb = bz ? load_i(bz->onnx_type, bzp, numel(bz) > 1 ? (size_t)j : 0) : 0, acc = 0;
                 for (int64_t k = 0; k < K; k++)
                     acc += (load_i(A->onnx_type, ap, (size_t)((b * M + i) * K + k)) - za) *
-                           (load_i(B->onnx_type, bp, (size_t)(k * N + j)) - zb);
+                           (load_i(B->onnx_type, bp, (size_t)(b * bstep + k * N + j)) - zb);
                 size_t at = (size_t)((b * M + i) * N + j);
                 if (q.qlinear)
                     store_f(Y->onnx_type, yp, at, saturate(Y->onnx_type, nearbyint((double)acc * scale) + yzero));

@@ -199,22 +199,19 @@ aclError hacl_pool_geometry(struct hacl_graph *g, const struct hacl_node *n, str
                             size_t whylen)
 {
     const struct hacl_tensor *x = IN(n, 0);
-    if (x->onnx_type != F32)
-        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (%s) computes float32 only", n->name,
-                        n->op);
+    int is_max = !strcmp(n->op, "MaxPool");
+    if (is_max ? !is_numeric_type(x->onnx_type) || x->onnx_type == BOOL : !is_float_type(x->onnx_type))
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (%s): element type %d", n->name, n->op,
+                        x->onnx_type);
     memset(cg, 0, sizeof *cg);
     cg->sp = x->rank - 2;
     if (cg->sp < 1 || cg->sp > 3)
         return UNSUPPORTED("node '%s' (%s): hostacl pools inputs of rank 3 to 5", n->name, n->op);
-    if (n->noutputs > 1 && n->outputs[1] >= 0)
-        return UNSUPPORTED("node '%s' (%s): the Indices output is not supported", n->name, n->op);
     if (hacl_attr_ints(n, "kernel_shape", cg->k, 3) != cg->sp)
         return FAIL("node '%s' (%s) needs a kernel_shape with one entry per spatial dim", n->name, n->op);
     for (int i = 0; i < cg->sp; i++)
         if (cg->k[i] < 1)
             return FAIL("node '%s' (%s): kernel_shape must be positive", n->name, n->op);
-    if (hacl_attr_int(n, "storage_order", 0) != 0)
-        return UNSUPPORTED("node '%s' (%s): storage_order 1 is not supported", n->name, n->op);
     cg->n = x->dims[0], cg->c = x->dims[1], cg->m = cg->c, cg->group = 1;
     for (int i = 0; i < cg->sp; i++)
         cg->in[i] = x->dims[2 + i];
@@ -247,7 +244,9 @@ static aclError infer_pool(struct hacl_graph *g, const struct hacl_node *n, char
         return rc;
     int64_t d[5];
     out_dims(&cg, cg.c, d);
-    set_out(OUT(n, 0), F32, 2 + cg.sp, d);
+    set_out(OUT(n, 0), IN(n, 0)->onnx_type, 2 + cg.sp, d);
+    if (n->noutputs > 1 && n->outputs[1] >= 0) /* MaxPool's Indices */
+        set_out(OUT(n, 1), I64, 2 + cg.sp, d);
     return ACL_SUCCESS;
 }
 
@@ -259,12 +258,13 @@ static void run_pool(const struct hacl_kernel_args *a, int is_max)
     char why[8];
     if (hacl_pool_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS)
         return;
-    int include_pad = (int)hacl_attr_int(n, "count_include_pad", 0);
-    const float *x = a->bufs[n->inputs[0]];
-    float *y = a->bufs[n->outputs[0]];
+    int include_pad = (int)hacl_attr_int(n, "count_include_pad", 0), t = IN(n, 0)->onnx_type;
+    int col_major = hacl_attr_int(n, "storage_order", 0) != 0;
+    const void *x = a->bufs[n->inputs[0]];
+    void *y = a->bufs[n->outputs[0]];
+    int64_t *ix = n->noutputs > 1 && n->outputs[1] >= 0 ? a->bufs[n->outputs[1]] : NULL;
     int64_t isz = cg.in[0] * cg.in[1] * cg.in[2], osz = cg.out[0] * cg.out[1] * cg.out[2];
     for (int64_t p = 0; p < cg.n * cg.c; p++) {
-        const float *xp = x + p * isz;
         for (int64_t o = 0; o < osz; o++) {
             int64_t oi[3] = {o / (cg.out[1] * cg.out[2]), (o / cg.out[2]) % cg.out[1], o % cg.out[2]};
             int64_t base[3], r[3][2], count = 1, padded = 1;
@@ -277,18 +277,25 @@ static void run_pool(const struct hacl_kernel_args *a, int is_max)
                 padded *= pr1 >= pr0 ? pr1 - pr0 + 1 : 0;
             }
             double acc = is_max ? -INFINITY : 0.0;
+            int64_t best = 0;
             for (int64_t k0 = r[0][0]; k0 <= r[0][1]; k0++)
                 for (int64_t k1 = r[1][0]; k1 <= r[1][1]; k1++)
                     for (int64_t k2 = r[2][0]; k2 <= r[2][1]; k2++) {
                         int64_t i0 = base[0] + k0 * cg.d[0], i1 = base[1] + k1 * cg.d[1], i2 = base[2] + k2 * cg.d[2];
-                        float v = xp[(i0 * cg.in[1] + i1) * cg.in[2] + i2];
-                        if (is_max)
-                            acc = v > acc ? v : acc;
-                        else
+                        int64_t at = (i0 * cg.in[1] + i1) * cg.in[2] + i2;
+                        double v = load_f(t, x, (size_t)(p * isz + at));
+                        if (!is_max) {
                             acc += v;
+                        } else if (v > acc) {
+                            acc = v;
+                            /* column-major: the spatial dims' order reversed */
+                            best = col_major ? (i2 * cg.in[1] + i1) * cg.in[0] + i0 : at;
+                        }
                     }
             int64_t div = include_pad ? padded : count;
-            y[p * osz + o] = is_max ? (float)acc : (float)(div ? acc / (double)div : 0.0);
+            store_f(t, y, (size_t)(p * osz + o), is_max ? acc : div ? acc / (double)div : 0.0);
+            if (ix)
+                ix[p * osz + o] = p * isz + best;
         }
     }
 }

@@ -313,7 +313,8 @@ int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
     const struct hacl_graph *g = p->g;
     const struct hacl_node *n = &g->nodes[node];
     const struct hacl_tensor *x = &g->tensors[n->inputs[0]], *y = &g->tensors[n->outputs[0]];
-    if (x->onnx_type != F32 || x->rank < 3 || x->rank > 5 || (p->native[n->inputs[0]] < 0 && !x->is_const))
+    if (x->onnx_type != F32 || x->rank < 3 || x->rank > 5 || (p->native[n->inputs[0]] < 0 && !x->is_const) ||
+        (n->noutputs > 1 && n->outputs[1] >= 0))
         return 0;
     int global = strncmp(n->op, "Global", 6) == 0;
     int is_max = strcmp(n->op + (global ? 6 : 0), "MaxPool") == 0;

@@ -61,6 +61,7 @@ static const struct err_entry err_table[] = {
     E(ACL_ERROR_OP_NOT_FOUND, "operator not found"),
     E(ACL_ERROR_OP_LOAD_FAILED, "operator failed to load"),
     E(ACL_ERROR_UNSUPPORTED_DATA_TYPE, "unsupported data type"),
+    E(ACL_ERROR_OP_UNSUPPORTED_DYNAMIC, "operator needs static shapes"),
     E(ACL_ERROR_FORMAT_NOT_MATCH, "format does not match"),
     E(ACL_ERROR_INVALID_QUEUE_ID, "invalid queue id"),
     E(ACL_ERROR_REPEAT_SUBSCRIBE, "already subscribed"),

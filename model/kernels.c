@@ -618,6 +618,7 @@ static const struct {
     {hacl_loss_ops, &hacl_loss_nops},
     {hacl_quant_ops, &hacl_quant_nops},
     {hacl_misc_ops, &hacl_misc_nops},
+    {hacl_sample_ops, &hacl_sample_nops},
 };
 
 const struct hacl_op *hacl_op_find(const char *op_type)

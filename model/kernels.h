@@ -54,7 +54,8 @@ aclError hacl_pool_geometry(struct hacl_graph *g, const struct hacl_node *n, str
  * indexing (ops_index.c), MatMul and Einsum (ops_linalg.c), normalisations
  * (ops_norm.c), convolution and pooling (ops_window.c), Resize (ops_resize.c),
  * RNN, GRU and LSTM (ops_rnn.c), losses (ops_loss.c), quantisation (ops_quant.c),
- * sampling (ops_sample.c), the others (ops_misc.c). */
+ * sampling (ops_sample.c), signal processing (ops_signal.c), the others
+ * (ops_misc.c). */
 extern const struct hacl_op hacl_tensor_ops[];
 extern const size_t hacl_tensor_nops;
 extern const struct hacl_op hacl_math_ops[];
@@ -81,6 +82,8 @@ extern const struct hacl_op hacl_misc_ops[];
 extern const size_t hacl_misc_nops;
 extern const struct hacl_op hacl_sample_ops[];
 extern const size_t hacl_sample_nops;
+extern const struct hacl_op hacl_signal_ops[];
+extern const size_t hacl_signal_nops;
 
 /* Numpy broadcasting of up to HACL_BCAST_MAX_IN inputs (ops_math.c). */
 #define HACL_BCAST_MAX_IN 16

@@ -9,6 +9,20 @@
 #include "device/alloc.h"
 #include "prog_impl.h"
 
+/* Spatial extents oneDNN is given. Some of its generated kernels unroll
+ * along a spatial dim: a fuzzed model with a dim of millions made them
+ * write gigabytes of code (9 s and 4 GB just to size the model). Longer
+ * dims than any real image or clip run on the C kernels. */
+#define DNNL_MAX_SPATIAL ((int64_t)1 << 16)
+
+static int spatial_ok(const struct hacl_conv_geom *cg)
+{
+    for (int i = 0; i < 3; i++)
+        if (cg->in[i] > DNNL_MAX_SPATIAL || cg->out[i] > DNNL_MAX_SPATIAL || cg->k[i] > DNNL_MAX_SPATIAL)
+            return 0;
+    return 1;
+}
+
 /* The tile size of a Winograd primitive's transformed weights (4: F(2x2,
  * 3x3), 6: F(4x4, 3x3)), or 0 when its weights are not Winograd's. */
 static int wino_alpha(const_dnnl_primitive_desc_t pd)
@@ -30,7 +44,7 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         return 0;
     struct hacl_conv_geom cg;
     char why[8];
-    if (hacl_conv_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS)
+    if (hacl_conv_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS || !spatial_ok(&cg))
         return 0;
     /* What fuses. */
     int out = n->outputs[0];
@@ -228,7 +242,9 @@ int hacl_pg_deconv_step(struct hacl_prog *p, int node, aclError *rc)
     char why[8];
     if (x->onnx_type != F32 || x->rank != 4 || !hacl_pg_is_const_f32(g, n, 1) ||
         (n->ninputs > 2 && n->inputs[2] >= 0 && !hacl_pg_is_const_f32(g, n, 2)) ||
-        hacl_deconv_geometry((struct hacl_graph *)g, n, &dg, why, sizeof why) != ACL_SUCCESS || dg.sp != 2)
+        hacl_deconv_geometry((struct hacl_graph *)g, n, &dg, why, sizeof why) != ACL_SUCCESS || dg.sp != 2 ||
+        dg.in[0] > DNNL_MAX_SPATIAL || dg.in[1] > DNNL_MAX_SPATIAL || dg.out[0] > DNNL_MAX_SPATIAL ||
+        dg.out[1] > DNNL_MAX_SPATIAL)
         return 0;
     dnnl_dims_t pl = {dg.pb[0], dg.pb[1]}, pr, st = {dg.s[0], dg.s[1]}, dl = {dg.d[0] - 1, dg.d[1] - 1};
     for (int i = 0; i < 2; i++) {
@@ -331,6 +347,8 @@ int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
     } else if (hacl_pool_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS) {
         return 0;
     }
+    if (!spatial_ok(&cg))
+        return 0;
     /* oneDNN wants the end padding that yields the output size; a window
      * reaching into padding added only by ceil_mode is not counted by ONNX
      * when averaging with count_include_pad, so that case stays in C.

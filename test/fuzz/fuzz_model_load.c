@@ -68,6 +68,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ready = 1;
     }
     uint32_t id;
+    /* Models that legitimately need gigabytes (a Pad of millions along an
+     * axis) would only measure the machine: they are sized, not loaded. */
+    size_t work = 0, weight = 0;
+    if (aclmdlQuerySizeFromMem(data, size, &work, &weight) == ACL_SUCCESS && work + weight > (256u << 20))
+        return 0;
     if (aclmdlLoadFromMem(data, size, &id) == ACL_SUCCESS) {
         aclmdlDesc *d = aclmdlCreateDesc();
         if (!d || aclmdlGetDesc(d, id) != ACL_SUCCESS)

@@ -1,0 +1,48 @@
+/*
+ * hostacl internal: a loaded model, shared by the model files (model.c:
+ * loading and the model table; model_desc.c: descriptions; model_exec.c:
+ * executions). Not for use outside model/model*.c.
+ *
+ * Thread: a model is immutable once loaded and referenced while in use;
+ * its pool of execution contexts and its caller-supplied work memory have
+ * their own lock.
+ */
+#ifndef HOSTACL_MODEL_MODEL_IMPL_H
+#define HOSTACL_MODEL_MODEL_IMPL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "model.h"
+#include "onnx.h"
+#include "prog.h"
+#include "runtime/runtime.h"
+
+struct hacl_model {
+    uint32_t id;
+    _Atomic unsigned refs;
+    struct hacl_graph *graph;
+    struct hacl_prog *prog;
+    struct hacl_context *ctx;
+    /* Work memory the application supplied (WithMem loads): executions
+     * using it take turns on its one context. NULL: executions take an
+     * execution context (own work memory) from the pool, created on
+     * demand: as many as ever ran at once. */
+    void *work;
+    struct hacl_exec_ctx *work_ctx;
+    pthread_mutex_t work_lock;
+    struct hacl_exec_ctx **pool;
+    size_t npool, cappool;
+};
+
+struct aclmdlDesc {
+    struct hacl_obj hdr;
+    struct hacl_model *model; /* referenced while the description holds it */
+};
+
+/* The loaded model with that id, referenced; NULL if none. */
+struct hacl_model *hacl_model_get(uint32_t id);
+/* Drops a reference; the last one frees the model. */
+void hacl_model_put(struct hacl_model *m);
+
+#endif

@@ -94,11 +94,12 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         const float *sc = g->tensors[b->inputs[1]].data, *sh = g->tensors[b->inputs[2]].data;
         const float *mean = g->tensors[b->inputs[3]].data, *var = g->tensors[b->inputs[4]].data;
         float eps = hacl_attr_float(b, "epsilon", 1e-5f);
+        /* folded in double, rounded once per weight */
         for (int64_t m = 0; m < M; m++) {
-            float k = sc[m] / sqrtf(var[m] + eps);
+            double k = (double)sc[m] / sqrt((double)var[m] + (double)eps);
             for (int64_t i = 0; i < per; i++)
-                w[m * per + i] *= k;
-            bias[m] = (bias[m] - mean[m]) * k + sh[m];
+                w[m * per + i] = (float)((double)w[m * per + i] * k);
+            bias[m] = (float)(((double)bias[m] - (double)mean[m]) * k + (double)sh[m]);
         }
     }
 

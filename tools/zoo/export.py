@@ -21,6 +21,9 @@ import numpy as np
 import torch
 import torchvision
 
+# Bumped whenever what an export produces changes: older files are redone.
+EXPORT_VERSION = 2
+
 # name -> (constructor, input shape, opset). Shapes are batch 1; video
 # models take N x C x T x H x W.
 IMAGE = (1, 3, 224, 224)
@@ -188,8 +191,18 @@ def calibrate(model, shape, name):
 def export(name, outdir):
     make, shape, opset = ZOO[name]
     path = os.path.join(outdir, name + ".onnx")
-    if os.path.exists(path) and os.path.exists(os.path.join(outdir, name + ".json")):
+    f64 = os.path.join(outdir, name + ".f64.bin")
+    meta = os.path.join(outdir, name + ".json")
+    try:
+        with open(meta) as f:
+            current = json.load(f).get("export_version") == EXPORT_VERSION
+    except (OSError, ValueError):
+        current = False
+    if current and os.path.exists(path) and os.path.exists(f64):
         return
+    for stale in (path, f64, meta, os.path.join(outdir, name + ".ort.bin")):
+        if not current and os.path.exists(stale):
+            os.remove(stale)
     torch.manual_seed(0)
     model = FirstOutput(make()).eval()
     # Some architectures start layers at zero (ViT's head, for one): a
@@ -206,13 +219,20 @@ def export(name, outdir):
     else:
         x = torch.from_numpy(rng.standard_normal(size=shape, dtype=np.float32))
         dtype = "float32"
-    # Not under torch.no_grad(): there torch 1.13 takes attention fast paths
-    # that have no ONNX export (vit_b_16, the text encoder).
-    torch.onnx.export(model, (x,), path, opset_version=opset, input_names=["input"], output_names=["output"],
-                      do_constant_folding=True)
-    x.numpy().tofile(os.path.join(outdir, name + ".input.bin"))
+    if not os.path.exists(path):
+        # Not under torch.no_grad(): there torch 1.13 takes attention fast
+        # paths that have no ONNX export (vit_b_16, the text encoder).
+        torch.onnx.export(model, (x,), path, opset_version=opset, input_names=["input"], output_names=["output"],
+                          do_constant_folding=True)
+        x.numpy().tofile(os.path.join(outdir, name + ".input.bin"))
+    # The same model in float64: the truth both runtimes are measured
+    # against (their float32 errors, not each other's, decide).
+    with torch.no_grad():
+        y = model.double()(x if x.dtype == torch.int64 else x.double())
+    y.numpy().astype(np.float64).tofile(f64)
     with open(os.path.join(outdir, name + ".json"), "w") as f:
-        json.dump({"name": name, "input": "input", "shape": list(shape), "dtype": dtype, "opset": opset}, f)
+        json.dump({"name": name, "input": "input", "shape": list(shape), "dtype": dtype, "opset": opset,
+                   "export_version": EXPORT_VERSION}, f)
 
 
 def main():

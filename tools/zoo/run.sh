@@ -46,7 +46,8 @@ for n in "${names[@]}"; do
   elif [ ! -f "$ZOO_DIR/$n.ort.bin" ] && ! node tools/zoo/ort_run.js "$ZOO_DIR" "$n" >/dev/null; then
     line="{\"model\": \"$n\", \"ok\": false, \"stage\": \"onnxruntime\"}"
   else
-    line=$("$BUILD/tools/hacl-zoo-run" "$ZOO_DIR/$n.onnx" "$ZOO_DIR/$n.input.bin" "$ZOO_DIR/$n.ort.bin" "$ZOO_TOL" 2>/dev/null)
+    line=$("$BUILD/tools/hacl-zoo-run" "$ZOO_DIR/$n.onnx" "$ZOO_DIR/$n.input.bin" "$ZOO_DIR/$n.ort.bin" "$ZOO_TOL" \
+      "$ZOO_DIR/$n.f64.bin" 2>/dev/null)
     rc=$?
     [ -n "$line" ] || line="{\"model\": \"$n\", \"ok\": false, \"stage\": \"crash\", \"status\": $rc}"
   fi

@@ -3,13 +3,19 @@
  * through the public AscendCL API, runs it once on the exporter's input and
  * compares its first output with ONNX Runtime's (tools/zoo/ort_run.js).
  *
- *   hacl-zoo-run MODEL.onnx INPUT.bin REFERENCE.bin [TOLERANCE]
+ *   hacl-zoo-run MODEL.onnx INPUT.bin REFERENCE.bin [TOLERANCE [TRUTH.f64]]
  *
  * Prints one JSON line: the model, whether it loaded and ran, the error
  * relative to the reference's largest magnitude (max |diff| / max |ref|),
  * whether the arg-max (top-1) agrees, and load and execution seconds.
- * Exits 0 when the output agrees within TOLERANCE (default 1e-4) with the
- * same top-1, 1 otherwise.
+ * With TRUTH (the model computed in float64 by PyTorch), also both
+ * runtimes' errors against it. Exits 0 when the output has the same top-1
+ * and agrees with ONNX Runtime within TOLERANCE (default 1e-4) or, failing
+ * that, is within twice ONNX Runtime's own distance from the truth: deep
+ * networks with large activations differ by more than 1e-4 between any two
+ * float32 runtimes (fcn_resnet50: hostacl 1.3e-4 and ONNX Runtime 1.0e-4
+ * from float64, 1.4e-4 from each other), and which of two float32 sums
+ * lands nearer is the luck of rounding; 1 otherwise.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -150,15 +156,33 @@ int main(int argc, char **argv)
         maxref = fabs(ref[i]) > maxref ? fabs(ref[i]) : maxref;
     }
     double rel = maxref > 0 ? maxdiff / maxref : maxdiff;
+    /* against the float64 truth, when given */
+    double err64 = -1, ort64 = -1;
+    size_t tlen = 0;
+    double *truth = argc > 5 ? slurp(argv[5], &tlen) : NULL;
+    if (truth && tlen == n * sizeof(double)) {
+        double mt = 0, dh = 0, dor = 0;
+        for (size_t i = 0; i < n; i++) {
+            mt = fabs(truth[i]) > mt ? fabs(truth[i]) : mt;
+            dh = fabs(y[i] - truth[i]) > dh || isnan(y[i]) ? fabs(y[i] - truth[i]) : dh;
+            dor = fabs(ref[i] - truth[i]) > dor ? fabs(ref[i] - truth[i]) : dor;
+        }
+        err64 = mt > 0 ? dh / mt : dh;
+        ort64 = mt > 0 ? dor / mt : dor;
+    }
+    free(truth);
     /* The same top-1, up to ties: a segmentation map repeats its largest
      * value, and the first of equal maxima is not a property of a model. */
     size_t ay = n ? argmax(y, n) : 0, ar = n ? argmax(ref, n) : 0;
     int top1 = !n || ay == ar || (double)ref[ay] >= (double)ref[ar] - tol * maxref;
-    int ok = finite && rel <= tol && top1;
+    int ok = finite && top1 && (rel <= tol || (err64 >= 0 && err64 <= 2 * ort64));
     printf("{\"model\": ");
     json_str(model);
-    printf(", \"ok\": %s, \"rel_error\": %.3g, \"top1_agrees\": %s, \"load_s\": %.3f, \"run_s\": %.3f}\n",
-           ok ? "true" : "false", rel, top1 ? "true" : "false", load_s, run_s);
+    printf(", \"ok\": %s, \"rel_error\": %.3g, \"top1_agrees\": %s", ok ? "true" : "false", rel,
+           top1 ? "true" : "false");
+    if (err64 >= 0)
+        printf(", \"hostacl_vs_f64\": %.3g, \"ort_vs_f64\": %.3g", err64, ort64);
+    printf(", \"load_s\": %.3f, \"run_s\": %.3f}\n", load_s, run_s);
     free(y);
     for (size_t i = 0; i < aclmdlGetDatasetNumBuffers(out); i++) {
         aclDataBuffer *b = aclmdlGetDatasetBuffer(out, i);

@@ -1,9 +1,12 @@
 // ort_bench: the same measurement as bench_model, with ONNX Runtime (the
 // onnxruntime-node package), printed as one JSON line.
-//   node ort_bench.js MODEL [--iters N] [--warmup W] [--streams S] [--threads T]
+//   node ort_bench.js MODEL [--iters N] [--warmup W] [--streams S] [--threads T] [--input FILE]
+// --input: raw bytes for input 0, of the input's element type (default:
+// generated float32 values, the same bench_model feeds).
 // Streams are concurrent run() loops on one session; threads is ONNX
 // Runtime's intra-op thread count (default: the online cores).
 'use strict';
+const fs = require('fs');
 const os = require('os');
 const ort = require(process.env.ORT_NODE_PATH || 'onnxruntime-node');
 
@@ -23,9 +26,18 @@ async function main() {
   const meta = sess.inputMetadata ? sess.inputMetadata[0] : null;
   const shape = meta && meta.shape ? meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1)) : [1, 3, 224, 224];
   const count = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(count);
-  for (let i = 0; i < count; i++) data[i] = ((i * 7) % 60) / 60 - 0.5;
-  const feeds = {[sess.inputNames[0]]: new ort.Tensor('float32', data, shape)};
+  const inputAt = process.argv.indexOf('--input');
+  const type = meta && meta.type === 'int64' ? 'int64' : 'float32';
+  let data;
+  if (inputAt > 0) {
+    const raw = fs.readFileSync(process.argv[inputAt + 1]);
+    const buf = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
+    data = type === 'int64' ? new BigInt64Array(buf) : new Float32Array(buf);
+  } else {
+    data = new Float32Array(count);
+    for (let i = 0; i < count; i++) data[i] = ((i * 7) % 60) / 60 - 0.5;
+  }
+  const feeds = {[sess.inputNames[0]]: new ort.Tensor(type, data, shape)};
   const lat = [];
   let start = 0, end = 0;
   // Timing starts once every stream has warmed up (as in bench_model.c):

@@ -1,0 +1,50 @@
+#!/usr/bin/python3
+"""Turns bench/zoo's JSON lines into a Markdown table (medians per model,
+runtime and variant; hostacl/ORT images/s ratios and their geometric mean)
+and one JSON summary line."""
+import json
+import math
+import statistics
+import sys
+
+rows = {}
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line.startswith("{"):
+        continue
+    r = json.loads(line)
+    key = (r["name"], r["rt"], r.get("variant", ""))
+    rows.setdefault(key, []).append(r)
+
+
+def med(rs, f):
+    return statistics.median(f(r) for r in rs)
+
+
+names = list(dict.fromkeys(k[0] for k in rows))
+variants = list(dict.fromkeys(k[2] for k in rows if k[1] == "hostacl"))
+print("| model | variant | hostacl img/s | ORT img/s | ratio | hostacl p50 / p99 ms | ORT p50 / p99 ms |"
+      " load s hostacl / ORT | peak RSS MB hostacl / ORT |")
+print("|---|---|---|---|---|---|---|---|---|")
+summary = {}
+for v in variants:
+    ratios = []
+    for n in names:
+        h, o = rows.get((n, "hostacl", v)), rows.get((n, "ort", ""))
+        if not h or not o:
+            continue
+        hi, oi = med(h, lambda r: r["images_per_s"]), med(o, lambda r: r["images_per_s"])
+        ratio = hi / oi if oi else float("nan")
+        ratios.append(ratio)
+        print(f"| {n} | {v or 'fp32'} | {hi:.1f} | {oi:.1f} | {ratio:.2f}x | "
+              f"{med(h, lambda r: r['latency_ms']['p50']):.1f} / {med(h, lambda r: r['latency_ms']['p99']):.1f} | "
+              f"{med(o, lambda r: r['latency_ms']['p50']):.1f} / {med(o, lambda r: r['latency_ms']['p99']):.1f} | "
+              f"{med(h, lambda r: r['load_s']):.2f} / {med(o, lambda r: r['load_s']):.2f} | "
+              f"{med(h, lambda r: r['peak_rss_mb']):.0f} / {med(o, lambda r: r['peak_rss_mb']):.0f} |")
+    if ratios:
+        gm = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+        summary[v or "fp32"] = {"models": len(ratios), "geomean_ratio": round(gm, 3), "min_ratio": round(min(ratios), 3)}
+for v, s in summary.items():
+    print(f"\n{v}: geometric mean hostacl/ORT {s['geomean_ratio']:.2f}x over {s['models']} models "
+          f"(lowest {s['min_ratio']:.2f}x)")
+print(json.dumps({"summary": summary}))

@@ -242,3 +242,125 @@ TEST_F(Ops, PoolingWithoutKernelShapeIsRefused)
     EXPECT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_ERROR_PARSE_MODEL);
     EXPECT_NE(TakeErrMsg().find("kernel_shape"), std::string::npos);
 }
+
+// Executes m once on host inputs; returns aclmdlExecute's result and, in
+// msg, the recent error message.
+static aclError ExecuteRaw(const Model &m, const std::vector<std::string> &inputs, std::string *msg)
+{
+    std::string bytes = onnxb::Serialize(m);
+    uint32_t id = 0;
+    aclError rc = aclmdlLoadFromMem(bytes.data(), bytes.size(), &id);
+    if (rc != ACL_SUCCESS) {
+        *msg = TakeErrMsg();
+        return rc;
+    }
+    aclmdlDesc *d = aclmdlCreateDesc();
+    aclmdlGetDesc(d, id);
+    aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
+    std::vector<std::string> keep = inputs;
+    for (auto &s : keep)
+        aclmdlAddDatasetBuffer(in, aclCreateDataBuffer(&s[0], s.size()));
+    std::vector<std::vector<char>> outs;
+    for (size_t i = 0; i < aclmdlGetNumOutputs(d); i++)
+        outs.emplace_back(aclmdlGetOutputSizeByIndex(d, i) + 8);
+    for (auto &o : outs)
+        aclmdlAddDatasetBuffer(out, aclCreateDataBuffer(o.data(), o.size() - 8));
+    rc = aclmdlExecute(id, in, out);
+    *msg = rc == ACL_SUCCESS ? "" : TakeErrMsg();
+    for (int side = 0; side < 2; side++) {
+        aclmdlDataset *ds = side ? out : in;
+        for (size_t i = 0; i < aclmdlGetDatasetNumBuffers(ds); i++)
+            aclDestroyDataBuffer(aclmdlGetDatasetBuffer(ds, i));
+        aclmdlDestroyDataset(ds);
+    }
+    aclmdlDestroyDesc(d);
+    aclmdlUnload(id);
+    return rc;
+}
+
+static std::string I64(const std::vector<int64_t> &v)
+{
+    return std::string(reinterpret_cast<const char *>(v.data()), v.size() * 8);
+}
+
+// Indices and divisors come from data: bad ones fail the execution with a
+// message, never a crash (docs/semantics.md, Operators).
+TEST_F(Ops, BadDataFailsTheExecutionWithAMessage)
+{
+    Model g;
+    g.inputs = {{"i", onnxb::INT64, {2}}};
+    g.outputs = {{"y", onnxb::FLOAT, {2}}};
+    g.inits = {{"d", onnxb::FLOAT, {3}, F({1, 2, 3})}};
+    g.nodes = {N("Gather", {"d", "i"}, {"y"})};
+    std::string msg;
+    EXPECT_EQ(ExecuteRaw(g, {I64({2, -1})}, &msg), ACL_SUCCESS) << msg;
+    EXPECT_EQ(ExecuteRaw(g, {I64({0, 7})}, &msg), ACL_ERROR_FAILURE);
+    EXPECT_NE(msg.find("an index is out of range"), std::string::npos) << msg;
+    Model dv;
+    dv.inputs = {{"a", onnxb::INT64, {2}}, {"b", onnxb::INT64, {2}}};
+    dv.outputs = {{"y", onnxb::INT64, {2}}};
+    dv.nodes = {N("Div", {"a", "b"}, {"y"})};
+    EXPECT_EQ(ExecuteRaw(dv, {I64({7, -7}), I64({2, 2})}, &msg), ACL_SUCCESS) << msg;
+    EXPECT_EQ(ExecuteRaw(dv, {I64({7, 1}), I64({2, 0})}, &msg), ACL_ERROR_FAILURE);
+    EXPECT_NE(msg.find("division by zero"), std::string::npos) << msg;
+    EXPECT_EQ(ExecuteRaw(dv, {I64({INT64_MIN, 1}), I64({-1, 1})}, &msg), ACL_ERROR_FAILURE);
+}
+
+// Integer division truncates; Mod takes the divisor's sign unless fmod = 1.
+TEST_F(Ops, IntegerArithmeticFollowsOnnx)
+{
+    Model m;
+    m.inputs = {{"a", onnxb::INT64, {4}}, {"b", onnxb::INT64, {4}}};
+    m.outputs = {{"q", onnxb::INT64, {4}}, {"r", onnxb::INT64, {4}}};
+    m.nodes = {N("Div", {"a", "b"}, {"q"}), N("Mod", {"a", "b"}, {"r"})};
+    RunOptions o;
+    o.host_memory = true;
+    auto r = RunModel(m, {I64({7, -7, 7, -7}), I64({2, 2, -2, -2})}, o);
+    ASSERT_EQ(r.size(), 2u);
+    std::vector<int64_t> q(4), md(4);
+    memcpy(q.data(), r[0].data(), 32);
+    memcpy(md.data(), r[1].data(), 32);
+    EXPECT_EQ(q, std::vector<int64_t>({3, -3, -3, 3}));
+    EXPECT_EQ(md, std::vector<int64_t>({1, 1, -1, -1}));
+}
+
+// torchvision's swin_t exports its attention dropout in training mode with
+// ratio 0: the identity, mask all true. A non-zero ratio is refused.
+TEST_F(Ops, DropoutInTrainingModeRunsOnlyWithRatioZero)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {4}}};
+    m.outputs = {{"y", onnxb::FLOAT, {4}}, {"mask", 9 /* bool */, {4}}};
+    m.inits = {{"ratio", onnxb::FLOAT, {}, F({0.0f})}, {"train", 9, {}, std::string("\x01", 1)}};
+    m.nodes = {N("Dropout", {"x", "ratio", "train"}, {"y", "mask"})};
+    RunOptions o;
+    o.host_memory = true;
+    auto r = RunModel(m, {F({1, -2, 3, -4})}, o);
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0], std::vector<float>({1, -2, 3, -4}));
+    uint32_t mask;
+    memcpy(&mask, r[1].data(), 4);
+    EXPECT_EQ(mask, 0x01010101u);
+    m.inits[0].raw = F({0.5f});
+    std::string msg;
+    EXPECT_EQ(ExecuteRaw(m, {F({1, 2, 3, 4})}, &msg), ACL_ERROR_OP_NOT_FOUND);
+    EXPECT_NE(msg.find("training mode"), std::string::npos) << msg;
+}
+
+// Operators whose output shape depends on the data are refused with that
+// reason (hostacl plans static shapes); with constant data they fold.
+TEST_F(Ops, DataShapedOperatorsNeedConstantData)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {4}}};
+    m.outputs = {{"y", onnxb::INT64, {}, true}};
+    m.nodes = {N("NonZero", {"x"}, {"y"})};
+    std::string msg;
+    EXPECT_EQ(ExecuteRaw(m, {F({0, 1, 0, 2})}, &msg), ACL_ERROR_OP_UNSUPPORTED_DYNAMIC);
+    EXPECT_NE(msg.find("depends on the data"), std::string::npos) << msg;
+    m.inits = {{"c", onnxb::FLOAT, {4}, F({0, 1, 0, 2})}};
+    m.nodes = {N("NonZero", {"c"}, {"nz"}), N("Cast", {"nz"}, {"y"})};
+    m.nodes[1].attrs = {Attr::Int("to", onnxb::FLOAT)};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+    EXPECT_EQ(Run(m, {F({0, 0, 0, 0})}), std::vector<float>({1, 3}));
+}

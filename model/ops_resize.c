@@ -7,10 +7,11 @@
  * element type; linear and cubic the floating ones.
  *
  * The interpolation is separable: each output coordinate of each axis has
- * up to four taps (input index, weight), computed once per execution; an
- * output element is the sum over the product of its axes' taps. Every tap
- * index is clamped into its axis (edge padding, as ONNX's reference does),
- * so no computed coordinate can leave the input.
+ * up to four taps (input index, weight), computed once per execution, and
+ * linear and cubic modes resize one axis at a time (in double), so an
+ * element costs the sum of its axes' tap counts. Every tap index is
+ * clamped into its axis (edge padding, as ONNX's reference does), so no
+ * computed coordinate can leave the input.
  *
  * Thread: any; kernels keep no state.
  */
@@ -319,6 +320,82 @@ static void make_taps(const struct resize *rp, int r, int k, int64_t i, int64_t 
     t->count = kept;
 }
 
+/* An axis whose taps only copy (one tap of weight 1 at the same index). */
+static int identity_axis(const struct taps *tp, int64_t out, int64_t in)
+{
+    if (out != in)
+        return 0;
+    for (int64_t i = 0; i < out; i++)
+        if (tp[i].count != 1 || tp[i].w[0] != 1 || tp[i].idx[0] != i || tp[i].outside)
+            return 0;
+    return 1;
+}
+
+/* Linear and cubic: one pass per resized axis over a double buffer (the
+ * cost is the sum of the axes' tap counts per element, not their
+ * product), then one store that writes the extrapolation value where any
+ * axis's coordinate fell outside a tf_crop_and_resize box. */
+static const char *interpolate(const struct resize *rp, const struct hacl_tensor *x, struct taps **tp,
+                               const void *src, void *y)
+{
+    int r = x->rank, t = x->onnx_type;
+    int64_t dims[HACL_MAX_RANK];
+    size_t count = numel(x);
+    double *cur = hacl_malloc((count ? count : 1) * sizeof *cur);
+    if (!cur)
+        return "out of memory resizing";
+    for (size_t i = 0; i < count; i++)
+        cur[i] = load_f(t, src, i);
+    memcpy(dims, x->dims, sizeof(int64_t) * (size_t)r);
+    for (int k = 0; k < r; k++) {
+        if (identity_axis(tp[k], rp->out[k], dims[k]))
+            continue;
+        size_t outer = 1, inner = 1;
+        for (int i = 0; i < k; i++)
+            outer *= (size_t)dims[i];
+        for (int i = k + 1; i < r; i++)
+            inner *= (size_t)dims[i];
+        size_t len = (size_t)dims[k], olen = (size_t)rp->out[k], ncount = outer * olen * inner;
+        double *next = hacl_malloc((ncount ? ncount : 1) * sizeof *next);
+        if (!next) {
+            hacl_free(cur);
+            return "out of memory resizing";
+        }
+        for (size_t o = 0; o < outer; o++)
+            for (size_t i = 0; i < olen; i++) {
+                const struct taps *tap = &tp[k][i];
+                double *dst = next + (o * olen + i) * inner;
+                for (size_t e = 0; e < inner; e++)
+                    dst[e] = 0;
+                for (int m = 0; m < tap->count; m++) {
+                    const double *row = cur + (o * len + (size_t)tap->idx[m]) * inner;
+                    double w = tap->w[m];
+                    for (size_t e = 0; e < inner; e++)
+                        dst[e] += w * row[e];
+                }
+            }
+        hacl_free(cur);
+        cur = next;
+        dims[k] = rp->out[k];
+    }
+    int64_t pos[HACL_MAX_RANK] = {0}, total = 1;
+    for (int k = 0; k < r; k++)
+        total *= rp->out[k];
+    for (int64_t e = 0; e < total; e++) {
+        int outside = 0;
+        for (int k = 0; k < r && rp->coord == CT_TF_CROP; k++)
+            outside |= tp[k][pos[k]].outside;
+        store_f(t, y, (size_t)e, outside ? rp->extrapolation : cur[e]);
+        for (int k = r - 1; k >= 0 && rp->coord == CT_TF_CROP; k--) {
+            if (++pos[k] < rp->out[k])
+                break;
+            pos[k] = 0;
+        }
+    }
+    hacl_free(cur);
+    return NULL;
+}
+
 static void run_resize(const struct hacl_kernel_args *a)
 {
     const struct hacl_graph *g = a->g;
@@ -344,50 +421,28 @@ static void run_resize(const struct hacl_kernel_args *a)
         for (int64_t i = 0; ok && i < rp.out[k]; i++)
             make_taps(&rp, r, k, i, x->dims[k], &tp[k][i]);
     }
+    const void *src = a->bufs[n->inputs[0]];
+    void *y = a->bufs[n->outputs[0]];
     if (!ok) {
         *a->error = "out of memory resizing";
+    } else if (rp.mode != M_NEAREST) {
+        const char *err = interpolate(&rp, x, tp, src, y);
+        if (err)
+            *a->error = err;
     } else {
-        const void *src = a->bufs[n->inputs[0]];
-        void *y = a->bufs[n->outputs[0]];
+        /* nearest: each element copies one input element */
         int64_t pos[HACL_MAX_RANK] = {0};
         for (int64_t e = 0; e < total; e++) {
-            const struct taps *cur[HACL_MAX_RANK];
+            int64_t off = 0;
             int outside = 0;
             for (int k = 0; k < r; k++) {
-                cur[k] = &tp[k][pos[k]];
-                outside |= cur[k]->outside;
+                off += tp[k][pos[k]].idx[0] * st[k];
+                outside |= tp[k][pos[k]].outside;
             }
-            if (rp.mode == M_NEAREST && !outside) {
-                int64_t off = 0;
-                for (int k = 0; k < r; k++)
-                    off += cur[k]->idx[0] * st[k];
-                memcpy((char *)y + (size_t)e * es, (const char *)src + (size_t)off * es, es);
-            } else if (outside) {
+            if (outside)
                 store_f(t, y, (size_t)e, rp.extrapolation);
-            } else {
-                /* every combination of the axes' taps */
-                int m[HACL_MAX_RANK] = {0};
-                double acc = 0;
-                for (;;) {
-                    double w = 1;
-                    int64_t off = 0;
-                    for (int k = 0; k < r; k++) {
-                        w *= cur[k]->w[m[k]];
-                        off += cur[k]->idx[m[k]] * st[k];
-                    }
-                    if (w != 0)
-                        acc += w * load_f(t, src, (size_t)off);
-                    int k = r - 1;
-                    for (; k >= 0; k--) {
-                        if (++m[k] < cur[k]->count)
-                            break;
-                        m[k] = 0;
-                    }
-                    if (k < 0)
-                        break;
-                }
-                store_f(t, y, (size_t)e, acc);
-            }
+            else
+                memcpy((char *)y + (size_t)e * es, (const char *)src + (size_t)off * es, es);
             for (int k = r - 1; k >= 0; k--) {
                 if (++pos[k] < rp.out[k])
                     break;

@@ -32,7 +32,7 @@ static int execute_small(uint32_t id, aclmdlDesc *d, const uint8_t *data, size_t
         total += aclmdlGetInputSizeByIndex(d, i);
     for (size_t i = 0; i < nout; i++)
         total += aclmdlGetOutputSizeByIndex(d, i);
-    if (total > (4u << 20))
+    if (total > (1u << 20))
         return -1;
     aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
     for (size_t k = 0; k < nin + nout; k++) {

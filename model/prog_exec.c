@@ -253,8 +253,9 @@ aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const
         dnnl_stream_wait(c->stream);
     for (size_t i = 0; i < g->noutputs; i++) {
         int t = g->outputs[i];
-        if (c->tptr[t] != outputs[i]) /* a model input or constant, or listed twice */
-            memmove(outputs[i], c->tptr[t], hacl_tensor_bytes(&g->tensors[t]));
+        size_t bytes = hacl_tensor_bytes(&g->tensors[t]);
+        if (c->tptr[t] != outputs[i] && bytes) /* a model input or constant, or listed twice */
+            memmove(outputs[i], c->tptr[t], bytes);
     }
     return ACL_SUCCESS;
 }

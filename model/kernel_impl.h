@@ -195,6 +195,27 @@ static inline aclError need_known(struct hacl_graph *g, const struct hacl_node *
     return ACL_SUCCESS;
 }
 
+/* At least lo and at most hi inputs, and input 0 has a static shape. */
+static inline aclError need_first(struct hacl_graph *g, const struct hacl_node *n, size_t lo, size_t hi, char *why,
+                                  size_t whylen)
+{
+    aclError rc = need_inputs(n, lo, hi, why, whylen);
+    return rc == ACL_SUCCESS ? need_known(g, n, 0, why, whylen) : rc;
+}
+
+/* At least lo and at most hi inputs; the first `present` of them given and
+ * of static shape. */
+static inline aclError need_present(struct hacl_graph *g, const struct hacl_node *n, size_t lo, size_t hi,
+                                    size_t present, char *why, size_t whylen)
+{
+    aclError rc = need_inputs(n, lo, hi, why, whylen);
+    for (size_t i = 0; rc == ACL_SUCCESS && i < present; i++)
+        rc = has_input(n, i) ? need_known(g, n, i, why, whylen)
+                             : why_fail(why, whylen, ACL_ERROR_PARSE_MODEL, "node '%s' (%s) lacks input %zu", n->name,
+                                        n->op, i);
+    return rc;
+}
+
 /* Every present input has a static shape. */
 static inline aclError need_known_all(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
@@ -217,6 +238,27 @@ static inline size_t numel(const struct hacl_tensor *t)
 {
     return (size_t)hacl_tensor_elements(t);
 }
+
+static inline size_t esize(const struct hacl_tensor *t)
+{
+    return hacl_onnx_type_size(t->onnx_type);
+}
+
+/* Strides in elements of a row-major tensor. */
+static inline void strides_of(const struct hacl_tensor *t, int64_t *st)
+{
+    int64_t s = 1;
+    for (int i = t->rank - 1; i >= 0; i--) {
+        st[i] = s;
+        s *= t->dims[i];
+    }
+}
+
+/* An input that decides a shape is computed at run time. */
+#define DYNAMIC(what)                                                                                           \
+    why_fail(why, whylen, ACL_ERROR_OP_UNSUPPORTED_DYNAMIC,                                                     \
+             "node '%s' (%s): %s is computed at run time; hostacl needs it constant (static shapes)", n->name, \
+             n->op, what)
 
 
 #endif

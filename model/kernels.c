@@ -41,9 +41,7 @@ int hacl_attr_ints(const struct hacl_node *n, const char *name, int64_t *out, in
 
 static aclError infer_same(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 3, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 3, why, whylen);
     if (rc == ACL_SUCCESS)
         set_out(OUT(n, 0), IN(n, 0)->onnx_type, IN(n, 0)->rank, IN(n, 0)->dims);
     return rc;
@@ -89,9 +87,7 @@ static aclError infer_flatten(struct hacl_graph *g, const struct hacl_node *n, c
 
 static aclError infer_reshape(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 2, 2, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 2, 2, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0), *s = has_input(n, 1) ? IN(n, 1) : NULL;
@@ -375,9 +371,7 @@ static aclError infer_softmax(struct hacl_graph *g, const struct hacl_node *n, c
 
 static aclError infer_bn(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 5, 5, why, whylen);
-    for (size_t i = 0; rc == ACL_SUCCESS && i < 5; i++)
-        rc = has_input(n, i) ? need_known(g, n, i, why, whylen) : FAIL("node '%s' lacks input %zu", n->name, i);
+    aclError rc = need_present(g, n, 5, 5, 5, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0);

@@ -16,25 +16,6 @@
 #include "device/alloc.h"
 #include "kernel_impl.h"
 
-#define DYNAMIC(what)                                                                                           \
-    why_fail(why, whylen, ACL_ERROR_OP_UNSUPPORTED_DYNAMIC,                                                     \
-             "node '%s' (%s): %s is computed at run time; hostacl needs it constant (static shapes)", n->name, \
-             n->op, what)
-
-static size_t esize(const struct hacl_tensor *t)
-{
-    return hacl_onnx_type_size(t->onnx_type);
-}
-
-static void strides_of(const struct hacl_tensor *t, int64_t *st)
-{
-    int64_t s = 1;
-    for (int i = t->rank - 1; i >= 0; i--) {
-        st[i] = s;
-        s *= t->dims[i];
-    }
-}
-
 /* The shape held by a constant int64 vector input: its length, or -1. */
 static int shape_input(struct hacl_graph *g, const struct hacl_node *n, size_t i, int64_t *d)
 {
@@ -160,9 +141,7 @@ static void run_range(const struct hacl_kernel_args *a)
 
 static aclError infer_eyelike(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 1, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 1, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     if (IN(n, 0)->rank != 2)
@@ -189,9 +168,7 @@ static void run_eyelike(const struct hacl_kernel_args *a)
 
 static aclError infer_size(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 1, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 1, why, whylen);
     if (rc == ACL_SUCCESS)
         set_out(OUT(n, 0), I64, 0, NULL);
     return rc;
@@ -208,9 +185,7 @@ static void run_size(const struct hacl_kernel_args *a)
 
 static aclError infer_expand(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 2, 2, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 2, 2, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     struct hacl_tensor shape = {0};
@@ -258,13 +233,11 @@ static void run_expand(const struct hacl_kernel_args *a)
 
 static aclError infer_tile(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 2, 2, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 2, 2, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0);
-    int64_t rep[HACL_MAX_RANK], d[HACL_MAX_RANK];
+    int64_t rep[HACL_MAX_RANK], d[HACL_MAX_RANK] = {0};
     int k = shape_input(g, n, 1, rep);
     if (k < 0)
         return DYNAMIC("repeats");
@@ -308,9 +281,7 @@ static void run_tile(const struct hacl_kernel_args *a)
 
 static aclError infer_trilu(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 2, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 2, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     int64_t k[1];
@@ -351,9 +322,7 @@ static void run_trilu(const struct hacl_kernel_args *a)
 
 static aclError infer_d2s(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 1, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 1, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0);
@@ -601,9 +570,7 @@ static void run_nd(const struct hacl_kernel_args *a)
 
 static aclError infer_onehot(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 3, 3, why, whylen);
-    for (size_t i = 0; rc == ACL_SUCCESS && i < 3; i++)
-        rc = has_input(n, i) ? need_known(g, n, i, why, whylen) : FAIL("node '%s' lacks input %zu", n->name, i);
+    aclError rc = need_present(g, n, 3, 3, 3, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *ix = IN(n, 0), *dep = IN(n, 1), *val = IN(n, 2);
@@ -655,9 +622,7 @@ static void run_onehot(const struct hacl_kernel_args *a)
 
 static aclError infer_nonzero(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 1, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 1, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0);

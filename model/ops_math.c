@@ -87,9 +87,7 @@ void hacl_bcast_walk(const struct hacl_bcast *b, hacl_bcast_row_fn row, void *ct
 
 static aclError infer_same(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 3, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 3, why, whylen);
     if (rc == ACL_SUCCESS && !is_numeric_type(IN(n, 0)->onnx_type))
         rc = why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (%s): element type %d is not supported",
                       n->name, n->op, IN(n, 0)->onnx_type);

@@ -15,9 +15,7 @@
 
 static aclError infer_same_int(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 2, 2, why, whylen);
-    for (size_t i = 0; rc == ACL_SUCCESS && i < 2; i++)
-        rc = has_input(n, i) ? need_known(g, n, i, why, whylen) : FAIL("node '%s' lacks input %zu", n->name, i);
+    aclError rc = need_present(g, n, 2, 2, 2, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *ins[2] = {IN(n, 0), IN(n, 1)};
@@ -68,9 +66,7 @@ static void run_bitshift(const struct hacl_kernel_args *a)
 
 static aclError infer_det(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 1, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 1, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0);
@@ -130,9 +126,7 @@ static void run_det(const struct hacl_kernel_args *a)
 
 static aclError infer_revseq(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 2, 2, why, whylen);
-    for (size_t i = 0; rc == ACL_SUCCESS && i < 2; i++)
-        rc = has_input(n, i) ? need_known(g, n, i, why, whylen) : FAIL("node '%s' lacks input %zu", n->name, i);
+    aclError rc = need_present(g, n, 2, 2, 2, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0), *l = IN(n, 1);
@@ -208,9 +202,7 @@ static void run_window(const struct hacl_kernel_args *a)
 
 static aclError infer_compress(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 2, 2, why, whylen);
-    for (size_t i = 0; rc == ACL_SUCCESS && i < 2; i++)
-        rc = has_input(n, i) ? need_known(g, n, i, why, whylen) : FAIL("node '%s' lacks input %zu", n->name, i);
+    aclError rc = need_present(g, n, 2, 2, 2, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0), *c = IN(n, 1);

@@ -133,9 +133,7 @@ static void run_layernorm(const struct hacl_kernel_args *a)
 
 static aclError infer_groupnorm(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 3, 3, why, whylen);
-    for (size_t i = 0; rc == ACL_SUCCESS && i < 3; i++)
-        rc = has_input(n, i) ? need_known(g, n, i, why, whylen) : FAIL("node '%s' lacks input %zu", n->name, i);
+    aclError rc = need_present(g, n, 3, 3, 3, why, whylen);
     if (rc == ACL_SUCCESS)
         rc = need_float(g, n, why, whylen);
     if (rc != ACL_SUCCESS)
@@ -185,9 +183,7 @@ static void run_groupnorm(const struct hacl_kernel_args *a)
 
 static aclError infer_float_same(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 1, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 1, why, whylen);
     if (rc == ACL_SUCCESS)
         rc = need_float(g, n, why, whylen);
     if (rc == ACL_SUCCESS)

@@ -100,9 +100,7 @@ static void run_qdq(const struct hacl_kernel_args *a)
 
 static aclError infer_dynq(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 1, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 1, why, whylen);
     if (rc == ACL_SUCCESS && IN(n, 0)->onnx_type != F32)
         rc = why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (%s) takes float32", n->name, n->op);
     if (rc == ACL_SUCCESS && n->noutputs != 3)

@@ -70,9 +70,7 @@ static aclError reduce_axes(struct hacl_graph *g, const struct hacl_node *n, int
 
 static aclError infer_reduce(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 2, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 2, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0);
@@ -230,9 +228,7 @@ static aclError axis_of(struct hacl_graph *g, const struct hacl_node *n, int64_t
 
 static aclError infer_arg(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 1, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 1, why, whylen);
     int64_t axis;
     if (rc == ACL_SUCCESS)
         rc = axis_of(g, n, 0, &axis, why, whylen);
@@ -305,9 +301,7 @@ static aclError cumsum_axis(struct hacl_graph *g, const struct hacl_node *n, int
 
 static aclError infer_cumsum(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 2, 2, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 2, 2, why, whylen);
     int64_t axis;
     if (rc == ACL_SUCCESS)
         rc = cumsum_axis(g, n, &axis, why, whylen);
@@ -374,9 +368,7 @@ static aclError topk_params(struct hacl_graph *g, const struct hacl_node *n, int
 
 static aclError infer_topk(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 2, 2, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 2, 2, why, whylen);
     if (rc == ACL_SUCCESS && (IN(n, 0)->rank < 1 || !is_numeric_type(IN(n, 0)->onnx_type)))
         rc = FAIL("node '%s' (TopK) needs a numeric input of rank 1 or more", n->name);
     int64_t axis, k;

@@ -198,9 +198,7 @@ static aclError resize_params(struct hacl_graph *g, const struct hacl_node *n, s
 
 static aclError infer_resize(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 4, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 4, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     if (!is_numeric_type(IN(n, 0)->onnx_type))

@@ -45,9 +45,7 @@ static int gs_padding(const struct hacl_node *n)
 
 static aclError infer_gridsample(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 2, 2, why, whylen);
-    for (size_t i = 0; rc == ACL_SUCCESS && i < 2; i++)
-        rc = has_input(n, i) ? need_known(g, n, i, why, whylen) : FAIL("node '%s' lacks input %zu", n->name, i);
+    aclError rc = need_present(g, n, 2, 2, 2, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0), *grid = IN(n, 1);
@@ -179,9 +177,7 @@ static void run_gridsample(const struct hacl_kernel_args *a)
 
 static aclError infer_roialign(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 3, 3, why, whylen);
-    for (size_t i = 0; rc == ACL_SUCCESS && i < 3; i++)
-        rc = has_input(n, i) ? need_known(g, n, i, why, whylen) : FAIL("node '%s' lacks input %zu", n->name, i);
+    aclError rc = need_present(g, n, 3, 3, 3, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0), *rois = IN(n, 1), *bi = IN(n, 2);
@@ -301,9 +297,7 @@ static aclError unpool_shape(struct hacl_graph *g, const struct hacl_node *n, in
 
 static aclError infer_maxunpool(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 2, 3, why, whylen);
-    for (size_t i = 0; rc == ACL_SUCCESS && i < 2; i++)
-        rc = has_input(n, i) ? need_known(g, n, i, why, whylen) : FAIL("node '%s' lacks input %zu", n->name, i);
+    aclError rc = need_present(g, n, 2, 3, 2, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0), *ix = IN(n, 1);

@@ -57,9 +57,7 @@ static aclError dft_params(struct hacl_graph *g, const struct hacl_node *n, stru
 
 static aclError infer_dft(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 3, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 3, why, whylen);
     if (rc == ACL_SUCCESS && !is_float_type(IN(n, 0)->onnx_type))
         rc = why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE, "node '%s' (DFT) takes floats", n->name);
     if (rc == ACL_SUCCESS && has_input(n, 2))

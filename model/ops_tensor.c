@@ -11,26 +11,6 @@
 #include "device/alloc.h"
 #include "kernel_impl.h"
 
-#define DYNAMIC(what)                                                                                           \
-    why_fail(why, whylen, ACL_ERROR_OP_UNSUPPORTED_DYNAMIC,                                                     \
-             "node '%s' (%s): %s is computed at run time; hostacl needs it constant (static shapes)", n->name, \
-             n->op, what)
-
-static size_t esize(const struct hacl_tensor *t)
-{
-    return hacl_onnx_type_size(t->onnx_type);
-}
-
-/* Strides in elements of a row-major tensor. */
-static void strides_of(const struct hacl_tensor *t, int64_t *st)
-{
-    int64_t s = 1;
-    for (int i = t->rank - 1; i >= 0; i--) {
-        st[i] = s;
-        s *= t->dims[i];
-    }
-}
-
 /* Reads a constant int vector input, or an ints attribute: count or -1. */
 static int ints_from(struct hacl_graph *g, const struct hacl_node *n, size_t input, const char *attr_name,
                      int64_t *out, int max)
@@ -105,9 +85,7 @@ static void shape_range(const struct hacl_node *n, int rank, int64_t *start, int
 
 static aclError infer_shape(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 1, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 1, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     int64_t s, e;
@@ -140,9 +118,7 @@ static void run_copy_bytes(const struct hacl_kernel_args *a)
 
 static aclError infer_squeeze(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 2, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 2, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0);
@@ -169,9 +145,7 @@ static aclError infer_squeeze(struct hacl_graph *g, const struct hacl_node *n, c
 
 static aclError infer_unsqueeze(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 2, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 2, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0);
@@ -322,9 +296,7 @@ static aclError slice_params(struct hacl_graph *g, const struct hacl_node *n, st
 
 static aclError infer_slice(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 5, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 5, why, whylen);
     struct slice sp;
     if (rc == ACL_SUCCESS)
         rc = slice_params(g, n, &sp, why, whylen);
@@ -405,9 +377,7 @@ static aclError split_sizes(struct hacl_graph *g, const struct hacl_node *n, int
 
 static aclError infer_split(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 2, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 2, why, whylen);
     int64_t axis, sizes[64];
     if (rc == ACL_SUCCESS)
         rc = split_sizes(g, n, &axis, sizes, why, whylen);
@@ -522,9 +492,7 @@ static aclError pad_params(struct hacl_graph *g, const struct hacl_node *n, stru
 
 static aclError infer_pad(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 4, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 4, why, whylen);
     struct pad pp;
     if (rc == ACL_SUCCESS)
         rc = pad_params(g, n, &pp, why, whylen);

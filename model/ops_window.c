@@ -234,9 +234,7 @@ aclError hacl_pool_geometry(struct hacl_graph *g, const struct hacl_node *n, str
 
 static aclError infer_pool(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 1, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 1, why, whylen);
     struct hacl_conv_geom cg;
     if (rc == ACL_SUCCESS)
         rc = hacl_pool_geometry(g, n, &cg, why, whylen);
@@ -305,9 +303,7 @@ static void run_avgpool(const struct hacl_kernel_args *a) { run_pool(a, 0); }
 
 static aclError infer_global(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
-    aclError rc = need_inputs(n, 1, 1, why, whylen);
-    if (rc == ACL_SUCCESS)
-        rc = need_known(g, n, 0, why, whylen);
+    aclError rc = need_first(g, n, 1, 1, why, whylen);
     if (rc != ACL_SUCCESS)
         return rc;
     const struct hacl_tensor *x = IN(n, 0);

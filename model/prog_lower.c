@@ -23,6 +23,14 @@ static int spatial_ok(const struct hacl_conv_geom *cg)
     return 1;
 }
 
+/* oneDNN picked its reference implementation (ref:any, ...). */
+static int is_reference(const_dnnl_primitive_desc_t pd)
+{
+    const char *impl = NULL;
+    return dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl &&
+           strncmp(impl, "ref", 3) == 0;
+}
+
 /* The tile size of a Winograd primitive's transformed weights (4: F(2x2,
  * 3x3), 6: F(4x4, 3x3)), or 0 when its weights are not Winograd's. */
 static int wino_alpha(const_dnnl_primitive_desc_t pd)
@@ -164,8 +172,15 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
             dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct, &src_any,
                                                        &w_any, &b_md, &dst_md, st, dl, pl, pr) == dnnl_success)
             result = dnnl_primitive_desc_create(&pd, &cd, a, hacl_pg_get_engine(), NULL) == dnnl_success;
+        /* No kernel for the blocked layout but oneDNN's reference one
+         * (grouped convolutions of 8 channels per group: 50-100x slower):
+         * let oneDNN choose the layouts. */
+        if (result && is_reference(pd) && (src_tag != dnnl_format_tag_any || dst_tag != dnnl_format_tag_any)) {
+            dnnl_primitive_desc_destroy(pd);
+            pd = NULL;
+            result = 0;
+        }
         if (!result && (src_tag != dnnl_format_tag_any || dst_tag != dnnl_format_tag_any)) {
-            /* no kernel for the blocked layout: let oneDNN choose */
             dnnl_memory_desc_init_by_tag(&src_any, nd, sd, dt, dnnl_format_tag_any);
             if (!p->is_out[out])
                 dnnl_memory_desc_init_by_tag(&dst_md, nd, dd, dt, dnnl_format_tag_any);

@@ -35,8 +35,16 @@ void hacl_pg_print_profile(const struct hacl_prog *p)
     for (size_t s = 0; s < p->nsteps; s++)
         order[s] = &p->steps[s];
     qsort(order, p->nsteps, sizeof *order, by_time_desc);
-    fprintf(stderr, "hostacl profile: %zu steps (%zu oneDNN, %zu reorders), %llu runs, %.3f ms per run\n", p->nsteps,
-            p->ndnnl, p->nreorders, runs, (double)total / 1e6 / (double)runs);
+    size_t refs = 0, kernels = 0;
+    for (size_t s = 0; s < p->nsteps; s++) {
+        refs += p->steps[s].node < 0 && strncmp(p->steps[s].impl, "ref", 3) == 0;
+        kernels += p->steps[s].node >= 0;
+    }
+    /* the one-line summary, then a line per step */
+    fprintf(stderr,
+            "hostacl profile: %zu steps (%zu oneDNN, %zu reorders, %zu C kernels, %zu oneDNN reference), %llu runs, "
+            "%.3f ms per run\n",
+            p->nsteps, p->ndnnl, p->nreorders, kernels, refs, runs, (double)total / 1e6 / (double)runs);
     fprintf(stderr, "%10s %6s  %-10s %-24s %s\n", "ms/run", "share", "kind", "implementation", "node");
     for (size_t k = 0; k < p->nsteps; k++) {
         const struct pstep *st = order[k];

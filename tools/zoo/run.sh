@@ -8,7 +8,9 @@
 # build tree with tools/hacl-zoo-run, default build), ORT_DIR (where
 # onnxruntime-node is installed from npm when missing, default build/ort),
 # ZOO_TOL (default 1e-4), ZOO_JSON (JSON lines out, default
-# $ZOO_DIR/results.jsonl). Needs scripts/install-zoo-deps.sh; exits 77
+# $ZOO_DIR/results.jsonl), ZOO_NO_REF=1 (a model also fails when a step
+# runs oneDNN's reference implementation, read from HOSTACL_PROFILE's
+# summary). Needs scripts/install-zoo-deps.sh; exits 77
 # (skipped) without it. Exports and ONNX Runtime's outputs are kept in
 # ZOO_DIR and reused. Prints one JSON line per model and a summary; exits 1
 # if any model disagrees.
@@ -46,10 +48,17 @@ for n in "${names[@]}"; do
   elif [ ! -f "$ZOO_DIR/$n.ort.bin" ] && ! node tools/zoo/ort_run.js "$ZOO_DIR" "$n" >/dev/null; then
     line="{\"model\": \"$n\", \"ok\": false, \"stage\": \"onnxruntime\"}"
   else
-    line=$("$BUILD/tools/hacl-zoo-run" "$ZOO_DIR/$n.onnx" "$ZOO_DIR/$n.input.bin" "$ZOO_DIR/$n.ort.bin" "$ZOO_TOL" \
-      "$ZOO_DIR/$n.f64.bin" 2>/dev/null)
+    prof=$(mktemp)
+    line=$(HOSTACL_PROFILE=${ZOO_NO_REF:+1} "$BUILD/tools/hacl-zoo-run" "$ZOO_DIR/$n.onnx" "$ZOO_DIR/$n.input.bin" \
+      "$ZOO_DIR/$n.ort.bin" "$ZOO_TOL" "$ZOO_DIR/$n.f64.bin" 2>"$prof")
     rc=$?
+    refs=$(sed -n 's/.* \([0-9][0-9]*\) oneDNN reference.*/\1/p' "$prof" | head -1)
+    rm -f "$prof"
     [ -n "$line" ] || line="{\"model\": \"$n\", \"ok\": false, \"stage\": \"crash\", \"status\": $rc}"
+    if [ -n "${ZOO_NO_REF:-}" ] && [ "${refs:-0}" != 0 ]; then
+      line="${line%\}}, \"reference_steps\": $refs}"
+      line=${line/\"ok\": true/\"ok\": false}
+    fi
   fi
   echo "$line" | tee -a "$ZOO_JSON"
   if [[ $line == *'"ok": true'* ]]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi

@@ -380,40 +380,105 @@ int hacl_pg_same_shape(const struct hacl_tensor *a, const struct hacl_tensor *b)
     return 1;
 }
 
+/* x * gate(x) written as two nodes: t read by exactly a gate node of type
+ * `gate` and a Mul of t and the gate's output, which nothing else reads.
+ * The Mul's index, or -1; *gn gets the gate node. */
+static int gated_mul(struct hacl_prog *p, int t, const char *gate, int *gn)
+{
+    const struct hacl_graph *g = p->g;
+    if (t < 0 || p->ncons[t] != 2 || p->is_out[t])
+        return -1;
+    for (int k = 0; k < 2; k++) {
+        int a = p->cons[p->cons_off[t] + k], m = p->cons[p->cons_off[t] + 1 - k];
+        const struct hacl_node *an = &g->nodes[a], *mn = &g->nodes[m];
+        if (p->absorbed[a] || p->absorbed[m] || strcmp(an->op, gate) != 0 || strcmp(mn->op, "Mul") != 0 ||
+            an->ninputs != 1 || an->noutputs != 1 || mn->ninputs != 2)
+            continue;
+        int s = an->outputs[0];
+        if (s < 0 || p->ncons[s] != 1 || p->is_out[s] || p->reader[s] != m)
+            continue;
+        if (!((mn->inputs[0] == t && mn->inputs[1] == s) || (mn->inputs[0] == s && mn->inputs[1] == t)))
+            continue;
+        if (!hacl_pg_same_shape(&g->tensors[mn->outputs[0]], &g->tensors[t]))
+            continue;
+        *gn = a;
+        return m;
+    }
+    return -1;
+}
+
+int hacl_pg_act_of(struct hacl_prog *p, int node, struct act *a)
+{
+    static const char *const names[] = {"Relu", "LeakyRelu", "Clip",     "Sigmoid",
+                                        "Tanh", "Elu",       "HardSwish", "HardSigmoid"};
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    size_t k = 0;
+    while (k < sizeof names / sizeof names[0] && strcmp(n->op, names[k]) != 0)
+        k++;
+    if (k == sizeof names / sizeof names[0] || n->noutputs < 1 || n->outputs[0] < 0)
+        return 0;
+    a->node = node;
+    a->node2 = -1;
+    a->out = n->outputs[0];
+    a->alpha = a->beta = 0;
+    a->clip01 = 0;
+    switch (k) {
+    case 0: a->alg = dnnl_eltwise_relu; break;
+    case 1: a->alg = dnnl_eltwise_relu, a->alpha = hacl_attr_float(n, "alpha", 0.01f); break;
+    case 2: {
+        float lo = hacl_attr_float(n, "min", -INFINITY), hi = hacl_attr_float(n, "max", INFINITY);
+        for (size_t i = 1; i < 3 && i < n->ninputs; i++) {
+            if (n->inputs[i] < 0)
+                continue;
+            if (!hacl_pg_is_const_f32(g, n, i) || g->tensors[n->inputs[i]].bytes != sizeof(float))
+                return 0;
+            float v = *(const float *)g->tensors[n->inputs[i]].data;
+            *(i == 1 ? &lo : &hi) = v;
+        }
+        a->alg = dnnl_eltwise_clip_v2, a->alpha = lo, a->beta = hi;
+        break;
+    }
+    case 3: a->alg = dnnl_eltwise_logistic; break;
+    case 4: a->alg = dnnl_eltwise_tanh; break;
+    case 5: a->alg = dnnl_eltwise_elu, a->alpha = hacl_attr_float(n, "alpha", 1.0f); break;
+    case 6: a->alg = dnnl_eltwise_hardswish; break;
+    default: /* HardSigmoid: alpha x + beta, clipped to [0, 1] */
+        a->alg = dnnl_eltwise_linear, a->alpha = hacl_attr_float(n, "alpha", 0.2f);
+        a->beta = hacl_attr_float(n, "beta", 0.5f), a->clip01 = 1;
+        break;
+    }
+    return 1;
+}
+
+void hacl_pg_append_act(dnnl_post_ops_t po, const struct act *a)
+{
+    dnnl_post_ops_append_eltwise(po, 1.0f, a->alg, a->alpha, a->beta);
+    if (a->clip01)
+        dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_clip_v2, 0.0f, 1.0f);
+}
+
 int hacl_pg_find_act(struct hacl_prog *p, int t, struct act *a)
 {
-    static const char *const names[] = {"Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "Elu"};
     const struct hacl_graph *g = p->g;
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        int r = hacl_pg_sole_reader(p, t, names[k]);
-        if (r < 0)
-            continue;
-        const struct hacl_node *n = &g->nodes[r];
-        a->node = r;
-        a->alpha = a->beta = 0;
-        switch (k) {
-        case 0: a->alg = dnnl_eltwise_relu; break;
-        case 1: a->alg = dnnl_eltwise_relu, a->alpha = hacl_attr_float(n, "alpha", 0.01f); break;
-        case 2: {
-            float lo = hacl_attr_float(n, "min", -INFINITY), hi = hacl_attr_float(n, "max", INFINITY);
-            for (size_t i = 1; i < 3 && i < n->ninputs; i++) {
-                if (n->inputs[i] < 0)
-                    continue;
-                if (!hacl_pg_is_const_f32(g, n, i) || g->tensors[n->inputs[i]].bytes != sizeof(float))
-                    return 0;
-                float v = *(const float *)g->tensors[n->inputs[i]].data;
-                *(i == 1 ? &lo : &hi) = v;
-            }
-            a->alg = dnnl_eltwise_clip_v2, a->alpha = lo, a->beta = hi;
-            break;
-        }
-        case 3: a->alg = dnnl_eltwise_logistic; break;
-        case 4: a->alg = dnnl_eltwise_tanh; break;
-        default: a->alg = dnnl_eltwise_elu, a->alpha = hacl_attr_float(n, "alpha", 1.0f); break;
-        }
+    /* SiLU (x * Sigmoid(x)) and HardSwish (x * HardSigmoid(x), alpha 1/6,
+     * beta 1/2), as exporters write them */
+    int gate, m = gated_mul(p, t, "Sigmoid", &gate);
+    if (m >= 0) {
+        a->node = gate, a->node2 = m, a->out = g->nodes[m].outputs[0];
+        a->alg = dnnl_eltwise_swish, a->alpha = 1.0f, a->beta = 0, a->clip01 = 0;
         return 1;
     }
-    return 0;
+    m = gated_mul(p, t, "HardSigmoid", &gate);
+    if (m >= 0 && fabsf(hacl_attr_float(&g->nodes[gate], "alpha", 0.2f) - 1.0f / 6) < 1e-7f &&
+        hacl_attr_float(&g->nodes[gate], "beta", 0.5f) == 0.5f) {
+        a->node = gate, a->node2 = m, a->out = g->nodes[m].outputs[0];
+        a->alg = dnnl_eltwise_hardswish, a->alpha = a->beta = 0, a->clip01 = 0;
+        return 1;
+    }
+    if (t < 0 || p->ncons[t] != 1 || p->is_out[t] || p->absorbed[p->reader[t]])
+        return 0;
+    return hacl_pg_act_of(p, p->reader[t], a);
 }
 
 /* A constant consumed into prepared weights: its decoded bytes go now if
@@ -500,6 +565,13 @@ static int node_step(struct hacl_prog *p, int node, aclError *rc)
             r = hacl_pg_gemm_step(p, node, rc);
         else if (strcmp(op, "MatMul") == 0)
             r = hacl_pg_matmul_step(p, node, rc);
+        else if (!strcmp(op, "Add") || !strcmp(op, "Sub") || !strcmp(op, "Mul") || !strcmp(op, "Div") ||
+                 !strcmp(op, "Max") || !strcmp(op, "Min"))
+            r = hacl_pg_binary_step(p, node, rc);
+        if (r == 0 && !p->reference && (!strcmp(op, "Relu") || !strcmp(op, "LeakyRelu") || !strcmp(op, "Clip") ||
+                                        !strcmp(op, "Sigmoid") || !strcmp(op, "Tanh") || !strcmp(op, "Elu") ||
+                                        !strcmp(op, "HardSwish") || !strcmp(op, "HardSigmoid")))
+            r = hacl_pg_eltwise_step(p, node, rc);
     }
     if (r < 0)
         return -1;
@@ -565,10 +637,12 @@ aclError hacl_prog_build(const struct hacl_graph *g, int reference, int precisio
     p->plainb = hacl_malloc(nt * sizeof *p->plainb);
     p->ncons = hacl_calloc(nt, sizeof *p->ncons);
     p->reader = hacl_calloc(nt, sizeof *p->reader);
+    p->cons_off = hacl_calloc(nt + 1, sizeof *p->cons_off);
     p->reads_left = hacl_calloc(nt, sizeof *p->reads_left);
     p->is_out = hacl_calloc(nt, 1);
     p->absorbed = hacl_calloc(g->nnodes ? g->nnodes : 1, 1);
-    if (!p->native || !p->plainb || !p->ncons || !p->reader || !p->reads_left || !p->is_out || !p->absorbed) {
+    if (!p->native || !p->plainb || !p->ncons || !p->reader || !p->cons_off || !p->reads_left || !p->is_out ||
+        !p->absorbed) {
         hacl_pg_fail(p, &rc, ACL_ERROR_BAD_ALLOC, "out of memory compiling the model");
         goto out;
     }
@@ -584,6 +658,30 @@ aclError hacl_prog_build(const struct hacl_graph *g, int reference, int precisio
                 p->reads_left[t]++;
                 p->reader[t] = (int)i;
             }
+    /* every tensor's readers, in node order (a reader reading twice is
+     * listed twice) */
+    size_t nreads = 0;
+    for (size_t t = 0; t < g->ntensors; t++) {
+        p->cons_off[t] = (int)nreads;
+        nreads += (size_t)p->ncons[t];
+    }
+    p->cons_off[g->ntensors] = (int)nreads;
+    p->cons = hacl_malloc((nreads ? nreads : 1) * sizeof *p->cons);
+    if (!p->cons) {
+        hacl_pg_fail(p, &rc, ACL_ERROR_BAD_ALLOC, "out of memory compiling the model");
+        goto out;
+    }
+    int *fill = p->reads_left; /* reused as a cursor, restored below */
+    for (size_t t = 0; t < g->ntensors; t++)
+        fill[t] = 0;
+    for (size_t i = 0; i < g->nnodes; i++)
+        for (size_t j = 0; j < g->nodes[i].ninputs; j++)
+            if (g->nodes[i].inputs[j] >= 0) {
+                int t = g->nodes[i].inputs[j];
+                p->cons[p->cons_off[t] + fill[t]++] = (int)i;
+            }
+    for (size_t t = 0; t < g->ntensors; t++)
+        p->reads_left[t] = p->ncons[t];
     for (size_t i = 0; i < g->ninputs; i++) {
         int b = hacl_pg_add_buf(p, g->inputs[i], B_INPUT, (int)i, &rc);
         if (b < 0)

@@ -79,6 +79,8 @@ void hacl_prog_free(struct hacl_prog *p)
     hacl_free(p->plainb);
     hacl_free(p->ncons);
     hacl_free(p->reader);
+    hacl_free(p->cons_off);
+    hacl_free(p->cons);
     hacl_free(p->reads_left);
     hacl_free(p->is_out);
     hacl_free(p->absorbed);

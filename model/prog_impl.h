@@ -64,6 +64,7 @@ struct hacl_prog {
     int *plainb;  /* per tensor: a buffer holding it row-major, -1 */
     int *ncons;   /* per tensor: how many node inputs read it */
     int *reader;  /* per tensor: a node reading it (the one, when ncons is 1) */
+    int *cons_off, *cons; /* per tensor t: its readers are cons[cons_off[t] .. cons_off[t + 1]) */
     int *reads_left; /* per tensor: readers not compiled yet */
     unsigned char *is_out, *absorbed;
     size_t plan_bytes, scratch_bytes, work_bytes, weight_bytes;
@@ -89,11 +90,14 @@ struct hacl_exec_ctx {
     void **tptr;            /* per tensor: row-major data for the C kernels */
 };
 
-/* An activation node after a fused op, as a oneDNN eltwise post-op. */
+/* An activation after a fused op, as a oneDNN eltwise post-op: one node,
+ * or two (SiLU exported as x * Sigmoid(x), HardSwish as x *
+ * HardSigmoid(x): node2 is the Mul). out: the tensor the result is. */
 struct act {
-    int node;
+    int node, node2, out;
     dnnl_alg_kind_t alg;
     float alpha, beta;
+    int clip01; /* then clipped to [0, 1] (HardSigmoid: linear, then clip) */
 };
 
 /* ---- prog.c: the engine, buffers, steps and layouts ---- */
@@ -130,8 +134,13 @@ int hacl_pg_ref_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_sole_reader(struct hacl_prog *p, int t, const char *op);
 int hacl_pg_is_const_f32(const struct hacl_graph *g, const struct hacl_node *n, size_t i);
 int hacl_pg_same_shape(const struct hacl_tensor *a, const struct hacl_tensor *b);
-/* An activation reading t alone that oneDNN can apply as a post-op. */
+/* An activation reading t alone that oneDNN can apply as a post-op (a
+ * node, or a SiLU / HardSwish pair of nodes). */
 int hacl_pg_find_act(struct hacl_prog *p, int t, struct act *a);
+/* Appends a's post-ops (one, or two for HardSigmoid). */
+void hacl_pg_append_act(dnnl_post_ops_t po, const struct act *a);
+/* Node `node` itself as a oneDNN eltwise algorithm, when it is one. */
+int hacl_pg_act_of(struct hacl_prog *p, int node, struct act *a);
 void hacl_pg_drop_source(struct hacl_prog *p, int t);
 int hacl_pg_weight_buf(struct hacl_prog *p, const dnnl_memory_desc_t *md, const void *init, void *owned, aclError *rc);
 int hacl_pg_owned_weight(struct hacl_prog *p, const dnnl_memory_desc_t *md, void *bytes, aclError *rc);
@@ -147,6 +156,9 @@ int hacl_pg_deconv_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_gemm_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc);
+/* prog_eltwise.c */
+int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc);
+int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc);
 
 /* ---- prog_exec.c ---- */
 

@@ -77,11 +77,11 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         else
             out = a->outputs[0];
     }
-    struct act act = {-1, dnnl_eltwise_relu, 0, 0};
+    struct act act = {-1, -1, -1, dnnl_eltwise_relu, 0, 0, 0};
     if (hacl_pg_find_act(p, out, &act))
-        out = g->nodes[act.node].outputs[0];
+        out = act.out;
     else
-        act.node = -1;
+        act.node = act.node2 = -1;
 
     /* Weights and bias in plain layout, BatchNormalization folded in. */
     int64_t M = cg.m, per = (cg.c / cg.group) * cg.k[0] * cg.k[1] * cg.k[2];
@@ -148,7 +148,7 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         if (add >= 0)
             dnnl_post_ops_append_sum(po, 1.0f);
         if (act.node >= 0)
-            dnnl_post_ops_append_eltwise(po, 1.0f, act.alg, act.alpha, act.beta);
+            hacl_pg_append_act(po, &act);
         dnnl_primitive_attr_set_post_ops(a, po);
         /* float32 3x3 stride-1 convolutions run Winograd where oneDNN has
          * it (measured on ResNet-50, 2 cores: +10% images/s at batch 1,
@@ -238,8 +238,8 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
     hacl_pg_arg(p, s, DNNL_ARG_WEIGHTS, wb);
     hacl_pg_arg(p, s, DNNL_ARG_BIAS, bb);
     hacl_pg_arg(p, s, DNNL_ARG_DST, db);
-    int fused[3] = {bn, add, act.node};
-    for (int k = 0; k < 3; k++)
+    int fused[4] = {bn, add, act.node, act.node2};
+    for (int k = 0; k < 4; k++)
         if (fused[k] >= 0) {
             p->absorbed[fused[k]] = 1;
             hacl_pg_consumed(p, fused[k]);
@@ -270,11 +270,11 @@ int hacl_pg_deconv_step(struct hacl_prog *p, int node, aclError *rc)
             return 0; /* output_padding or a larger output_shape: C kernel */
     }
     int out = n->outputs[0];
-    struct act act = {-1, dnnl_eltwise_relu, 0, 0};
+    struct act act = {-1, -1, -1, dnnl_eltwise_relu, 0, 0, 0};
     if (hacl_pg_find_act(p, out, &act))
-        out = g->nodes[act.node].outputs[0];
+        out = act.out;
     else
-        act.node = -1;
+        act.node = act.node2 = -1;
     int grouped = dg.group > 1;
     dnnl_dims_t sd = {dg.n, dg.c, dg.in[0], dg.in[1]}, dd = {dg.n, dg.m, dg.out[0], dg.out[1]}, bd = {dg.m};
     dnnl_dims_t wd4 = {dg.m, dg.c, dg.k[0], dg.k[1]};
@@ -298,7 +298,7 @@ int hacl_pg_deconv_step(struct hacl_prog *p, int node, aclError *rc)
                                                            pr) == dnnl_success &&
              (a = hacl_pg_new_attr()) && dnnl_post_ops_create(&po) == dnnl_success;
     if (ok && act.node >= 0)
-        dnnl_post_ops_append_eltwise(po, 1.0f, act.alg, act.alpha, act.beta);
+        hacl_pg_append_act(po, &act);
     if (ok)
         dnnl_primitive_attr_set_post_ops(a, po);
     ok = ok && dnnl_primitive_desc_create(&pd, &dd_desc, a, hacl_pg_get_engine(), NULL) == dnnl_success;
@@ -331,9 +331,12 @@ int hacl_pg_deconv_step(struct hacl_prog *p, int node, aclError *rc)
     hacl_pg_arg(p, s, DNNL_ARG_WEIGHTS, wb);
     hacl_pg_arg(p, s, DNNL_ARG_BIAS, bb);
     hacl_pg_arg(p, s, DNNL_ARG_DST, db);
-    if (act.node >= 0) {
-        p->absorbed[act.node] = 1;
-        hacl_pg_consumed(p, act.node);
+    for (int k = 0; k < 2; k++) {
+        int f = k ? act.node2 : act.node;
+        if (f >= 0) {
+            p->absorbed[f] = 1;
+            hacl_pg_consumed(p, f);
+        }
     }
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }

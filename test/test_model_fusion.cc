@@ -249,6 +249,46 @@ TEST_F(Fusion, MatMulVariants)
     Compare(m, "matmul");
 }
 
+// The activation patterns of EfficientNet and MobileNetV3 fused into their
+// convolutions (SiLU as x * Sigmoid(x), HardSwish as x * HardSigmoid(x) and
+// as the operator, HardSigmoid alone), a squeeze-and-excitation block whose
+// broadcast Mul runs in the blocked layout, and element-wise steps that are
+// not fused (an activation whose input has other readers, an Add of two
+// computed maps, a Sub that must keep its operand order).
+TEST_F(Fusion, ActivationPatternsAndSqueezeExcitation)
+{
+    for (int64_t C : {32, 24}) {
+        Model m;
+        int64_t H = 6;
+        m.inputs = {{"x", onnxb::FLOAT, {1, C, H, H}}};
+        ConvWeights(m, "c1", C, C, 3, true);
+        ConvWeights(m, "dw", C, 1, 3, true);
+        ConvWeights(m, "f1", 8, C, 1, true);
+        ConvWeights(m, "f2", C, 8, 1, true);
+        ConvWeights(m, "c3", C, C, 1, true);
+        Node dw = {"Conv", {"s1", "dw_w", "dw_b"}, {"d"}, "dw", {Attr::Int("group", C), Attr::Ints("pads", {1, 1, 1, 1})}};
+        m.nodes = {{"Conv", {"x", "c1_w", "c1_b"}, {"a"}, "conv1", {Attr::Ints("pads", {1, 1, 1, 1})}},
+                   {"Sigmoid", {"a"}, {"sa"}, "sig"},
+                   {"Mul", {"a", "sa"}, {"s1"}, "silu"},
+                   dw,
+                   {"HardSigmoid", {"d"}, {"hd"}, "hsig", {Attr::Float("alpha", 1.0f / 6), Attr::Float("beta", 0.5f)}},
+                   {"Mul", {"hd", "d"}, {"h1"}, "hswish"},
+                   {"GlobalAveragePool", {"h1"}, {"g"}, "gap"},
+                   {"Conv", {"g", "f1_w", "f1_b"}, {"f"}, "fc1"},
+                   {"Relu", {"f"}, {"fr"}, "relu"},
+                   {"Conv", {"fr", "f2_w", "f2_b"}, {"e"}, "fc2"},
+                   {"HardSigmoid", {"e"}, {"es"}, "gate"},
+                   {"Mul", {"es", "h1"}, {"se"}, "scale"},
+                   {"Conv", {"se", "c3_w", "c3_b"}, {"c"}, "conv3"},
+                   {"HardSwish", {"c"}, {"ch"}, "hswish_op"},
+                   {"Relu", {"a"}, {"ra"}, "relu_shared"},
+                   {"Add", {"ra", "ch"}, {"sum"}, "add"},
+                   {"Sub", {"e", "sum"}, {"y"}, "sub_broadcast_first"}};
+        m.outputs = {{"y", onnxb::FLOAT, {}, true}, {"se", onnxb::FLOAT, {}, true}};
+        Compare(m, C == 32 ? "32 channels" : "24 channels");
+    }
+}
+
 TEST_F(Fusion, PoolingVariants)
 {
     struct Case {

@@ -1,0 +1,208 @@
+/*
+ * Element-wise operators lowered to oneDNN (see prog_impl.h): binary
+ * arithmetic (Add, Sub, Mul, Div, Max, Min) and activations on float32
+ * tensors, in the layout their input already has. Between convolutions
+ * that keep blocked layouts, a C kernel would need a reorder to row-major
+ * and back on each side (a squeeze-and-excitation Mul: two reorders of the
+ * full feature map); these steps need none.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "device/alloc.h"
+#include "prog_impl.h"
+
+static const dnnl_format_tag_t plain_tags[] = {dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef};
+
+static int is_reference_pd(const_dnnl_primitive_desc_t pd)
+{
+    const char *impl = NULL;
+    return dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl &&
+           strncmp(impl, "ref", 3) == 0;
+}
+
+/* The format tag md has, among the layouts primitives pick for
+ * activations, or dnnl_format_tag_undef. */
+static dnnl_format_tag_t tag_of(const dnnl_memory_desc_t *md)
+{
+    static const dnnl_format_tag_t tags[] = {dnnl_a,      dnnl_ab,      dnnl_abc,     dnnl_abcd,     dnnl_abcde,
+                                             dnnl_abcdef, dnnl_acb,     dnnl_acdb,    dnnl_acdeb,    dnnl_aBc16b,
+                                             dnnl_aBcd16b, dnnl_aBcde16b, dnnl_aBc8b, dnnl_aBcd8b,   dnnl_aBcde8b,
+                                             dnnl_aBc4b,  dnnl_aBcd4b,  dnnl_aBcde4b};
+    for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
+        dnnl_memory_desc_t t;
+        if (dnnl_memory_desc_init_by_tag(&t, md->ndims, md->dims, md->data_type, tags[i]) == dnnl_success &&
+            dnnl_memory_desc_equal(&t, md))
+            return tags[i];
+    }
+    return dnnl_format_tag_undef;
+}
+
+/* The buffer holding tensor t as oneDNN produced it (blocked or plain),
+ * or its row-major buffer; -1 when it has neither yet (an error). */
+static int native_buf(struct hacl_prog *p, int t, aclError *rc)
+{
+    int b = p->native[t];
+    if (b >= 0 && p->bufs[b].has_md)
+        return b;
+    return hacl_pg_get_plain(p, t, rc);
+}
+
+static int binary_alg(const char *op, dnnl_alg_kind_t *alg, int *commutes)
+{
+    static const struct {
+        const char *op;
+        dnnl_alg_kind_t alg;
+        int commutes;
+    } algs[] = {{"Add", dnnl_binary_add, 1}, {"Mul", dnnl_binary_mul, 1}, {"Sub", dnnl_binary_sub, 0},
+                {"Div", dnnl_binary_div, 0}, {"Max", dnnl_binary_max, 1}, {"Min", dnnl_binary_min, 1}};
+    for (size_t i = 0; i < sizeof algs / sizeof algs[0]; i++)
+        if (!strcmp(algs[i].op, op)) {
+            *alg = algs[i].alg;
+            *commutes = algs[i].commutes;
+            return 1;
+        }
+    return 0;
+}
+
+int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    dnnl_alg_kind_t alg;
+    int commutes;
+    if (n->ninputs != 2 || n->inputs[0] < 0 || n->inputs[1] < 0 || !binary_alg(n->op, &alg, &commutes))
+        return 0;
+    int a = n->inputs[0], b = n->inputs[1], out = n->outputs[0];
+    const struct hacl_tensor *Y = &g->tensors[out];
+    /* src0 has the output's shape; src1 broadcasts to it */
+    if (!hacl_pg_same_shape(&g->tensors[a], Y)) {
+        if (!commutes || !hacl_pg_same_shape(&g->tensors[b], Y))
+            return 0;
+        int t = a;
+        a = b, b = t;
+    }
+    const struct hacl_tensor *A = &g->tensors[a], *B = &g->tensors[b];
+    if (A->onnx_type != 1 || B->onnx_type != 1 || Y->onnx_type != 1 || Y->rank < 1 || Y->rank > 6 ||
+        B->rank != Y->rank || hacl_tensor_elements(Y) <= 0 || A->is_const)
+        return 0;
+    int full = hacl_pg_same_shape(B, Y);
+    int ab = native_buf(p, a, rc);
+    if (ab < 0)
+        return -1;
+    dnnl_memory_desc_t a_md = p->bufs[ab].md, b_md, y_md;
+    dnnl_dims_t yd, bdims;
+    for (int i = 0; i < Y->rank; i++)
+        yd[i] = Y->dims[i], bdims[i] = B->dims[i];
+    /* both operands in src0's layout: oneDNN's fast kernels want a
+     * broadcast operand (1 x C x 1 x 1) in the same blocked layout as a
+     * blocked src0 (measured: any other choice leaves the reference one) */
+    dnnl_format_tag_t tag = full ? dnnl_format_tag_undef : tag_of(&a_md);
+    if (full)
+        b_md = a_md;
+    else if (tag == dnnl_format_tag_undef ||
+             dnnl_memory_desc_init_by_tag(&b_md, B->rank, bdims, dnnl_f32, tag) != dnnl_success)
+        return 0;
+    if (p->is_out[out])
+        dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, plain_tags[Y->rank]);
+    else
+        y_md = a_md; /* the input's layout */
+    dnnl_binary_desc_t bd;
+    if (dnnl_binary_desc_init(&bd, alg, &a_md, &b_md, &y_md) != dnnl_success)
+        return 0;
+    dnnl_primitive_attr_t at = hacl_pg_new_attr();
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t ds = at ? dnnl_primitive_desc_create(&pd, &bd, at, hacl_pg_get_engine(), NULL) : dnnl_out_of_memory;
+    dnnl_primitive_attr_destroy(at);
+    if (ds != dnnl_success)
+        return 0;
+    if (is_reference_pd(pd)) {
+        dnnl_primitive_desc_destroy(pd);
+        return 0;
+    }
+    y_md = hacl_pg_pd_md(pd, dnnl_query_dst_md);
+    int bb = hacl_pg_get_layout(p, b, &b_md, rc);
+    int s = bb >= 0 ? hacl_pg_add_step(p, -1, rc) : -1;
+    int db = s >= 0 ? hacl_pg_out_buf(p, out, &y_md, rc) : -1;
+    if (db < 0) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    p->steps[s].kind = n->op;
+    hacl_pg_arg(p, s, DNNL_ARG_SRC_0, ab);
+    hacl_pg_arg(p, s, DNNL_ARG_SRC_1, bb);
+    hacl_pg_arg(p, s, DNNL_ARG_DST, db);
+    return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
+}
+
+/* Activations not fused into a producer, on oneDNN's eltwise primitive in
+ * their input's layout (SiLU and HardSwish pairs as one step). */
+int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    if (n->ninputs < 1 || n->inputs[0] < 0 || n->noutputs < 1 || n->outputs[0] < 0)
+        return 0;
+    int x = n->inputs[0];
+    const struct hacl_tensor *X = &g->tensors[x];
+    if (X->onnx_type != 1 || X->rank < 1 || X->rank > 6 || hacl_tensor_elements(X) <= 0 || X->is_const ||
+        p->native[x] < 0)
+        return 0;
+    /* a SiLU / HardSwish pair this node opens, else the node itself */
+    struct act act;
+    if (!(hacl_pg_find_act(p, x, &act) && act.node == node && act.node2 >= 0) && !hacl_pg_act_of(p, node, &act))
+        return 0;
+    int xb = native_buf(p, x, rc);
+    if (xb < 0)
+        return -1;
+    dnnl_memory_desc_t x_md = p->bufs[xb].md, y_md;
+    const struct hacl_tensor *Y = &g->tensors[act.out];
+    dnnl_dims_t yd;
+    for (int i = 0; i < Y->rank; i++)
+        yd[i] = Y->dims[i];
+    if (p->is_out[act.out])
+        dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, plain_tags[Y->rank]);
+    else
+        y_md = x_md;
+    if (!dnnl_memory_desc_equal(&x_md, &y_md)) {
+        /* eltwise keeps one layout: convert the input to the output's */
+        xb = hacl_pg_get_layout(p, x, &y_md, rc);
+        if (xb < 0)
+            return -1;
+        x_md = y_md;
+    }
+    dnnl_eltwise_desc_t ed;
+    if (dnnl_eltwise_forward_desc_init(&ed, dnnl_forward_inference, act.alg, &x_md, act.alpha, act.beta) !=
+        dnnl_success)
+        return 0;
+    dnnl_primitive_attr_t at = hacl_pg_new_attr();
+    dnnl_post_ops_t po = NULL;
+    if (at && act.clip01 && dnnl_post_ops_create(&po) == dnnl_success) {
+        dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_clip_v2, 0.0f, 1.0f);
+        dnnl_primitive_attr_set_post_ops(at, po);
+        dnnl_post_ops_destroy(po);
+    }
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t ds = at ? dnnl_primitive_desc_create(&pd, &ed, at, hacl_pg_get_engine(), NULL) : dnnl_out_of_memory;
+    dnnl_primitive_attr_destroy(at);
+    if (ds != dnnl_success)
+        return 0;
+    if (is_reference_pd(pd)) {
+        dnnl_primitive_desc_destroy(pd);
+        return 0;
+    }
+    int s = hacl_pg_add_step(p, -1, rc);
+    int db = s >= 0 ? hacl_pg_out_buf(p, act.out, &y_md, rc) : -1;
+    if (db < 0) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    p->steps[s].kind = act.node2 >= 0 ? (act.alg == dnnl_eltwise_swish ? "SiLU" : "HardSwish") : n->op;
+    hacl_pg_arg(p, s, DNNL_ARG_SRC, xb);
+    hacl_pg_arg(p, s, DNNL_ARG_DST, db);
+    if (act.node2 >= 0) {
+        p->absorbed[act.node2] = 1;
+        hacl_pg_consumed(p, act.node2);
+    }
+    return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
+}

@@ -568,6 +568,10 @@ static int node_step(struct hacl_prog *p, int node, aclError *rc)
         else if (!strcmp(op, "Add") || !strcmp(op, "Sub") || !strcmp(op, "Mul") || !strcmp(op, "Div") ||
                  !strcmp(op, "Max") || !strcmp(op, "Min"))
             r = hacl_pg_binary_step(p, node, rc);
+        else if (strcmp(op, "Concat") == 0)
+            r = hacl_pg_concat_step(p, node, rc);
+        else if (strcmp(op, "BatchNormalization") == 0)
+            r = hacl_pg_bn_step(p, node, rc);
         if (r == 0 && !p->reference && (!strcmp(op, "Relu") || !strcmp(op, "LeakyRelu") || !strcmp(op, "Clip") ||
                                         !strcmp(op, "Sigmoid") || !strcmp(op, "Tanh") || !strcmp(op, "Elu") ||
                                         !strcmp(op, "HardSwish") || !strcmp(op, "HardSigmoid")))

@@ -206,3 +206,178 @@ int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc)
     }
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }
+
+/* Concat on oneDNN: every input in the layout its producer wrote when
+ * oneDNN has a fast kernel for that mix (DenseNet, Inception, GoogLeNet and
+ * SqueezeNet concatenate blocked convolution outputs), else every input
+ * row-major; never a C kernel between blocked maps. */
+int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    int out = n->outputs[0];
+    const struct hacl_tensor *Y = &g->tensors[out];
+    if (n->ninputs < 2 || n->ninputs > 64 || Y->onnx_type != 1 || Y->rank < 1 || Y->rank > 6 ||
+        hacl_tensor_elements(Y) <= 0)
+        return 0;
+    int64_t axis = hacl_attr_int(n, "axis", 0);
+    if (axis < 0)
+        axis += Y->rank;
+    for (size_t i = 0; i < n->ninputs; i++) {
+        const struct hacl_tensor *x = &g->tensors[n->inputs[i]];
+        if (n->inputs[i] < 0 || x->onnx_type != 1 || hacl_tensor_elements(x) <= 0)
+            return 0;
+    }
+    dnnl_memory_desc_t srcs[64], y_md;
+    int bufs[64];
+    dnnl_dims_t yd;
+    for (int i = 0; i < Y->rank; i++)
+        yd[i] = Y->dims[i];
+    /* The layout most inputs already have (a blocked one from their
+     * convolutions): the others are converted once to it (conversions are
+     * kept with their tensor, so a DenseNet feature concatenated again by
+     * every later layer is converted once); failing that, row-major. */
+    dnnl_format_tag_t common = dnnl_format_tag_undef;
+    int best = 0;
+    for (size_t i = 0; i < n->ninputs; i++) {
+        int b = p->native[n->inputs[i]];
+        dnnl_format_tag_t t = b >= 0 && p->bufs[b].has_md ? tag_of(&p->bufs[b].md) : dnnl_format_tag_undef;
+        int count = 0;
+        for (size_t j = 0; j < n->ninputs && t != dnnl_format_tag_undef; j++) {
+            int bj = p->native[n->inputs[j]];
+            count += bj >= 0 && p->bufs[bj].has_md && tag_of(&p->bufs[bj].md) == t;
+        }
+        if (count > best)
+            best = count, common = t;
+    }
+    dnnl_primitive_desc_t pd = NULL;
+    for (int attempt = common == dnnl_format_tag_undef ? 1 : 0; attempt < 2 && !pd; attempt++) {
+        dnnl_format_tag_t tag = attempt == 0 ? common : plain_tags[Y->rank];
+        for (size_t i = 0; i < n->ninputs; i++) {
+            const struct hacl_tensor *x = &g->tensors[n->inputs[i]];
+            dnnl_dims_t d;
+            for (int k = 0; k < x->rank; k++)
+                d[k] = x->dims[k];
+            dnnl_memory_desc_t want;
+            if (dnnl_memory_desc_init_by_tag(&want, x->rank, d, dnnl_f32, tag) != dnnl_success)
+                return 0;
+            bufs[i] = hacl_pg_get_layout(p, n->inputs[i], &want, rc);
+            if (bufs[i] < 0)
+                return -1;
+            srcs[i] = p->bufs[bufs[i]].md;
+        }
+        if (dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, p->is_out[out] ? plain_tags[Y->rank] : tag) !=
+                dnnl_success ||
+            dnnl_concat_primitive_desc_create(&pd, &y_md, (int)n->ninputs, (int)axis, srcs, NULL,
+                                              hacl_pg_get_engine()) != dnnl_success) {
+            pd = NULL;
+            continue;
+        }
+        if (is_reference_pd(pd)) {
+            dnnl_primitive_desc_destroy(pd);
+            pd = NULL;
+        }
+    }
+    if (!pd)
+        return 0;
+    /* the concat's scratchpad, if any, is the user's like every step's */
+    dnnl_primitive_desc_destroy(pd);
+    pd = NULL;
+    dnnl_primitive_attr_t at = hacl_pg_new_attr();
+    if (!at || dnnl_concat_primitive_desc_create(&pd, &y_md, (int)n->ninputs, (int)axis, srcs, at,
+                                                 hacl_pg_get_engine()) != dnnl_success) {
+        dnnl_primitive_attr_destroy(at);
+        return 0;
+    }
+    dnnl_primitive_attr_destroy(at);
+    y_md = hacl_pg_pd_md(pd, dnnl_query_dst_md);
+    int s = hacl_pg_add_step(p, -1, rc);
+    int db = s >= 0 ? hacl_pg_out_buf(p, out, &y_md, rc) : -1;
+    if (db < 0) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    p->steps[s].kind = "Concat";
+    for (size_t i = 0; i < n->ninputs; i++)
+        hacl_pg_arg(p, s, DNNL_ARG_MULTIPLE_SRC + (int)i, bufs[i]);
+    hacl_pg_arg(p, s, DNNL_ARG_DST, db);
+    return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
+}
+
+/* A BatchNormalization no convolution absorbed (DenseNet normalises each
+ * concatenation) on oneDNN's batch normalization with the model's
+ * statistics, in its input's layout, a following Relu fused. */
+int hacl_pg_bn_step(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    if (n->ninputs != 5 || (n->noutputs > 1 && n->outputs[1] >= 0) || n->inputs[0] < 0)
+        return 0;
+    int x = n->inputs[0];
+    const struct hacl_tensor *X = &g->tensors[x];
+    if (X->onnx_type != 1 || X->rank < 2 || X->rank > 5 || hacl_tensor_elements(X) <= 0 || X->is_const)
+        return 0;
+    for (size_t i = 1; i < 5; i++)
+        if (!hacl_pg_is_const_f32(g, n, i) || hacl_tensor_elements(&g->tensors[n->inputs[i]]) != X->dims[1])
+            return 0;
+    int out = n->outputs[0];
+    struct act act;
+    int relu = hacl_pg_find_act(p, out, &act) && act.node2 < 0 && act.alg == dnnl_eltwise_relu && act.alpha == 0 &&
+               !act.clip01;
+    if (relu)
+        out = act.out;
+    int xb = native_buf(p, x, rc);
+    if (xb < 0)
+        return -1;
+    dnnl_memory_desc_t x_md = p->bufs[xb].md, y_md = x_md;
+    if (p->is_out[out]) {
+        dnnl_dims_t d;
+        for (int i = 0; i < X->rank; i++)
+            d[i] = X->dims[i];
+        dnnl_memory_desc_init_by_tag(&y_md, X->rank, d, dnnl_f32, plain_tags[X->rank]);
+        if (!dnnl_memory_desc_equal(&x_md, &y_md)) {
+            if ((xb = hacl_pg_get_layout(p, x, &y_md, rc)) < 0)
+                return -1;
+            x_md = y_md;
+        }
+    }
+    float eps = hacl_attr_float(n, "epsilon", 1e-5f);
+    dnnl_batch_normalization_desc_t bd;
+    unsigned flags = dnnl_use_global_stats | dnnl_use_scale | dnnl_use_shift | (relu ? dnnl_fuse_norm_relu : 0);
+    if (dnnl_batch_normalization_forward_desc_init(&bd, dnnl_forward_inference, &x_md, eps, flags) != dnnl_success)
+        return 0;
+    dnnl_primitive_attr_t at = hacl_pg_new_attr();
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t ds = at ? dnnl_primitive_desc_create(&pd, &bd, at, hacl_pg_get_engine(), NULL) : dnnl_out_of_memory;
+    dnnl_primitive_attr_destroy(at);
+    if (ds != dnnl_success)
+        return 0;
+    if (is_reference_pd(pd)) {
+        dnnl_primitive_desc_destroy(pd);
+        return 0;
+    }
+    /* the four parameter vectors, as constants placed in the weights */
+    static const int args[4] = {DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE};
+    int pb[4];
+    for (int i = 0; i < 4; i++)
+        if ((pb[i] = hacl_pg_get_plain(p, n->inputs[1 + i], rc)) < 0) {
+            dnnl_primitive_desc_destroy(pd);
+            return -1;
+        }
+    int s = hacl_pg_add_step(p, -1, rc);
+    int db = s >= 0 ? hacl_pg_out_buf(p, out, &y_md, rc) : -1;
+    if (db < 0) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    p->steps[s].kind = relu ? "BN+Relu" : "BatchNorm";
+    hacl_pg_arg(p, s, DNNL_ARG_SRC, xb);
+    for (int i = 0; i < 4; i++)
+        hacl_pg_arg(p, s, args[i], pb[i]);
+    hacl_pg_arg(p, s, DNNL_ARG_DST, db);
+    if (relu) {
+        p->absorbed[act.node] = 1;
+        hacl_pg_consumed(p, act.node);
+    }
+    return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
+}

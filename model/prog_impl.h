@@ -17,7 +17,7 @@
 
 enum { F32 = 1 };
 enum buf_kind { B_WORK, B_WEIGHT, B_INPUT, B_OUTPUT };
-#define MAX_ARGS 8
+#define MAX_ARGS 72 /* a Concat of 64 inputs, its output and a scratchpad */
 #define ALIGN 64
 
 struct pbuf {
@@ -159,6 +159,8 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc);
 /* prog_eltwise.c */
 int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc);
+int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc);
+int hacl_pg_bn_step(struct hacl_prog *p, int node, aclError *rc);
 
 /* ---- prog_exec.c ---- */
 

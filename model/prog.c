@@ -420,6 +420,7 @@ int hacl_pg_act_of(struct hacl_prog *p, int node, struct act *a)
         return 0;
     a->node = node;
     a->node2 = -1;
+    a->nmore = 0;
     a->out = n->outputs[0];
     a->alpha = a->beta = 0;
     a->clip01 = 0;
@@ -458,9 +459,72 @@ void hacl_pg_append_act(dnnl_post_ops_t po, const struct act *a)
         dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_clip_v2, 0.0f, 1.0f);
 }
 
+/* A constant float32 scalar input i of n, or NAN. */
+static float scalar_input(const struct hacl_graph *g, const struct hacl_node *n, size_t i)
+{
+    if (i >= n->ninputs || !hacl_pg_is_const_f32(g, n, i) || hacl_tensor_elements(&g->tensors[n->inputs[i]]) != 1)
+        return NAN;
+    return *(const float *)g->tensors[n->inputs[i]].data;
+}
+
+/* GELU as torch exports it: x * (1 + Erf(x / sqrt 2)) * 0.5. */
+static int gelu_pattern(struct hacl_prog *p, int t, struct act *a)
+{
+    const struct hacl_graph *g = p->g;
+    if (t < 0 || p->ncons[t] != 2 || p->is_out[t])
+        return 0;
+    int dv = -1, m1 = -1;
+    for (int k = 0; k < 2; k++) {
+        int c = p->cons[p->cons_off[t] + k];
+        if (!strcmp(g->nodes[c].op, "Div") && g->nodes[c].inputs[0] == t)
+            dv = c;
+        else if (!strcmp(g->nodes[c].op, "Mul"))
+            m1 = c;
+    }
+    if (dv < 0 || m1 < 0 || fabsf(scalar_input(g, &g->nodes[dv], 1) - 1.41421356f) > 1e-5f)
+        return 0;
+    int er = hacl_pg_sole_reader(p, g->nodes[dv].outputs[0], "Erf");
+    int ad = er >= 0 ? hacl_pg_sole_reader(p, g->nodes[er].outputs[0], "Add") : -1;
+    if (ad < 0)
+        return 0;
+    const struct hacl_node *an = &g->nodes[ad];
+    size_t one = an->inputs[0] == g->nodes[er].outputs[0] ? 1 : 0;
+    if (scalar_input(g, an, one) != 1.0f || p->ncons[an->outputs[0]] != 1 || p->reader[an->outputs[0]] != m1)
+        return 0;
+    const struct hacl_node *mn = &g->nodes[m1];
+    if (!((mn->inputs[0] == t && mn->inputs[1] == an->outputs[0]) ||
+          (mn->inputs[1] == t && mn->inputs[0] == an->outputs[0])))
+        return 0;
+    int m2 = hacl_pg_sole_reader(p, mn->outputs[0], "Mul");
+    if (m2 < 0)
+        return 0;
+    const struct hacl_node *hn = &g->nodes[m2];
+    if (scalar_input(g, hn, hn->inputs[0] == mn->outputs[0] ? 1 : 0) != 0.5f ||
+        !hacl_pg_same_shape(&g->tensors[hn->outputs[0]], &g->tensors[t]))
+        return 0;
+    a->node = dv, a->node2 = m1, a->more[0] = er, a->more[1] = ad, a->more[2] = m2, a->nmore = 3;
+    a->out = hn->outputs[0];
+    a->alg = dnnl_eltwise_gelu_erf, a->alpha = a->beta = 0, a->clip01 = 0;
+    return 1;
+}
+
+void hacl_pg_absorb_act(struct hacl_prog *p, const struct act *a)
+{
+    int all[5] = {a->node, a->node2, a->nmore > 0 ? a->more[0] : -1, a->nmore > 1 ? a->more[1] : -1,
+                  a->nmore > 2 ? a->more[2] : -1};
+    for (int k = 0; k < 5; k++)
+        if (all[k] >= 0 && !p->absorbed[all[k]]) {
+            p->absorbed[all[k]] = 1;
+            hacl_pg_consumed(p, all[k]);
+        }
+}
+
 int hacl_pg_find_act(struct hacl_prog *p, int t, struct act *a)
 {
     const struct hacl_graph *g = p->g;
+    a->nmore = 0;
+    if (gelu_pattern(p, t, a))
+        return 1;
     /* SiLU (x * Sigmoid(x)) and HardSwish (x * HardSigmoid(x), alpha 1/6,
      * beta 1/2), as exporters write them */
     int gate, m = gated_mul(p, t, "Sigmoid", &gate);
@@ -572,9 +636,14 @@ static int node_step(struct hacl_prog *p, int node, aclError *rc)
             r = hacl_pg_concat_step(p, node, rc);
         else if (strcmp(op, "BatchNormalization") == 0)
             r = hacl_pg_bn_step(p, node, rc);
+        else if (strcmp(op, "ReduceMean") == 0 || strcmp(op, "LayerNormalization") == 0)
+            r = hacl_pg_layernorm_step(p, node, rc);
+        else if (strcmp(op, "Softmax") == 0 || strcmp(op, "LogSoftmax") == 0)
+            r = hacl_pg_softmax_step(p, node, rc);
         if (r == 0 && !p->reference && (!strcmp(op, "Relu") || !strcmp(op, "LeakyRelu") || !strcmp(op, "Clip") ||
                                         !strcmp(op, "Sigmoid") || !strcmp(op, "Tanh") || !strcmp(op, "Elu") ||
-                                        !strcmp(op, "HardSwish") || !strcmp(op, "HardSigmoid")))
+                                        !strcmp(op, "HardSwish") || !strcmp(op, "HardSigmoid") ||
+                                        !strcmp(op, "Div")))
             r = hacl_pg_eltwise_step(p, node, rc);
     }
     if (r < 0)

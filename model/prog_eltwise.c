@@ -152,6 +152,8 @@ int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc)
     struct act act;
     if (!(hacl_pg_find_act(p, x, &act) && act.node == node && act.node2 >= 0) && !hacl_pg_act_of(p, node, &act))
         return 0;
+    if (!hacl_pg_same_shape(&g->tensors[act.out], X))
+        return 0;
     int xb = native_buf(p, x, rc);
     if (xb < 0)
         return -1;
@@ -197,13 +199,12 @@ int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc)
         dnnl_primitive_desc_destroy(pd);
         return -1;
     }
-    p->steps[s].kind = act.node2 >= 0 ? (act.alg == dnnl_eltwise_swish ? "SiLU" : "HardSwish") : n->op;
+    p->steps[s].kind = act.alg == dnnl_eltwise_gelu_erf ? "GELU"
+                     : act.node2 >= 0 ? (act.alg == dnnl_eltwise_swish ? "SiLU" : "HardSwish")
+                                      : n->op;
     hacl_pg_arg(p, s, DNNL_ARG_SRC, xb);
     hacl_pg_arg(p, s, DNNL_ARG_DST, db);
-    if (act.node2 >= 0) {
-        p->absorbed[act.node2] = 1;
-        hacl_pg_consumed(p, act.node2);
-    }
+    hacl_pg_absorb_act(p, &act);
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }
 
@@ -375,9 +376,7 @@ int hacl_pg_bn_step(struct hacl_prog *p, int node, aclError *rc)
     for (int i = 0; i < 4; i++)
         hacl_pg_arg(p, s, args[i], pb[i]);
     hacl_pg_arg(p, s, DNNL_ARG_DST, db);
-    if (relu) {
-        p->absorbed[act.node] = 1;
-        hacl_pg_consumed(p, act.node);
-    }
+    if (relu)
+        hacl_pg_absorb_act(p, &act);
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }

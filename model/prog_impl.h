@@ -97,7 +97,8 @@ struct act {
     int node, node2, out;
     dnnl_alg_kind_t alg;
     float alpha, beta;
-    int clip01; /* then clipped to [0, 1] (HardSigmoid: linear, then clip) */
+    int clip01;       /* then clipped to [0, 1] (HardSigmoid: linear, then clip) */
+    int more[3], nmore; /* further nodes of the pattern (GELU's Erf, Add, Mul) */
 };
 
 /* ---- prog.c: the engine, buffers, steps and layouts ---- */
@@ -137,6 +138,8 @@ int hacl_pg_same_shape(const struct hacl_tensor *a, const struct hacl_tensor *b)
 /* An activation reading t alone that oneDNN can apply as a post-op (a
  * node, or a SiLU / HardSwish pair of nodes). */
 int hacl_pg_find_act(struct hacl_prog *p, int t, struct act *a);
+/* Marks every node of a as compiled into the step that fused it. */
+void hacl_pg_absorb_act(struct hacl_prog *p, const struct act *a);
 /* Appends a's post-ops (one, or two for HardSigmoid). */
 void hacl_pg_append_act(dnnl_post_ops_t po, const struct act *a);
 /* Node `node` itself as a oneDNN eltwise algorithm, when it is one. */
@@ -161,6 +164,9 @@ int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_bn_step(struct hacl_prog *p, int node, aclError *rc);
+/* prog_norm.c */
+int hacl_pg_layernorm_step(struct hacl_prog *p, int node, aclError *rc);
+int hacl_pg_softmax_step(struct hacl_prog *p, int node, aclError *rc);
 
 /* ---- prog_exec.c ---- */
 

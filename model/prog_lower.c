@@ -77,7 +77,7 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         else
             out = a->outputs[0];
     }
-    struct act act = {-1, -1, -1, dnnl_eltwise_relu, 0, 0, 0};
+    struct act act = {-1, -1, -1, dnnl_eltwise_relu, 0, 0, 0, {-1, -1, -1}, 0};
     if (hacl_pg_find_act(p, out, &act))
         out = act.out;
     else
@@ -238,8 +238,10 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
     hacl_pg_arg(p, s, DNNL_ARG_WEIGHTS, wb);
     hacl_pg_arg(p, s, DNNL_ARG_BIAS, bb);
     hacl_pg_arg(p, s, DNNL_ARG_DST, db);
-    int fused[4] = {bn, add, act.node, act.node2};
-    for (int k = 0; k < 4; k++)
+    if (act.node >= 0)
+        hacl_pg_absorb_act(p, &act);
+    int fused[2] = {bn, add};
+    for (int k = 0; k < 2; k++)
         if (fused[k] >= 0) {
             p->absorbed[fused[k]] = 1;
             hacl_pg_consumed(p, fused[k]);
@@ -270,7 +272,7 @@ int hacl_pg_deconv_step(struct hacl_prog *p, int node, aclError *rc)
             return 0; /* output_padding or a larger output_shape: C kernel */
     }
     int out = n->outputs[0];
-    struct act act = {-1, -1, -1, dnnl_eltwise_relu, 0, 0, 0};
+    struct act act = {-1, -1, -1, dnnl_eltwise_relu, 0, 0, 0, {-1, -1, -1}, 0};
     if (hacl_pg_find_act(p, out, &act))
         out = act.out;
     else
@@ -331,13 +333,8 @@ int hacl_pg_deconv_step(struct hacl_prog *p, int node, aclError *rc)
     hacl_pg_arg(p, s, DNNL_ARG_WEIGHTS, wb);
     hacl_pg_arg(p, s, DNNL_ARG_BIAS, bb);
     hacl_pg_arg(p, s, DNNL_ARG_DST, db);
-    for (int k = 0; k < 2; k++) {
-        int f = k ? act.node2 : act.node;
-        if (f >= 0) {
-            p->absorbed[f] = 1;
-            hacl_pg_consumed(p, f);
-        }
-    }
+    if (act.node >= 0)
+        hacl_pg_absorb_act(p, &act);
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }
 
@@ -528,6 +525,12 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
             add = -1;
         }
     }
+    /* an activation after the bias (GELU in transformers' MLPs) */
+    struct act act = {-1, -1, -1, dnnl_eltwise_relu, 0, 0, 0, {-1, -1, -1}, 0};
+    if (hacl_pg_find_act(p, out, &act) && hacl_pg_same_shape(&g->tensors[act.out], Y))
+        out = act.out;
+    else
+        act.node = -1;
     int wconst = B->is_const;
     dnnl_memory_desc_t a_md, b_md, b_plain, c_md, y_md;
     static const dnnl_format_tag_t plain[] = {dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef};
@@ -540,6 +543,12 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
     if (dnnl_matmul_desc_init(&md, &a_md, &b_md, add >= 0 ? &c_md : NULL, &y_md) != dnnl_success)
         return 0;
     dnnl_primitive_attr_t a = hacl_pg_new_attr();
+    dnnl_post_ops_t po = NULL;
+    if (a && act.node >= 0 && dnnl_post_ops_create(&po) == dnnl_success) {
+        hacl_pg_append_act(po, &act);
+        dnnl_primitive_attr_set_post_ops(a, po);
+        dnnl_post_ops_destroy(po);
+    }
     dnnl_primitive_desc_t pd = NULL;
     dnnl_status_t ds = a ? dnnl_primitive_desc_create(&pd, &md, a, hacl_pg_get_engine(), NULL) : dnnl_out_of_memory;
     dnnl_primitive_attr_destroy(a);
@@ -569,7 +578,9 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
         dnnl_primitive_desc_destroy(pd);
         return -1;
     }
-    p->steps[s].kind = add >= 0 ? "MatMul+Add" : "MatMul";
+    p->steps[s].kind = act.node >= 0 ? (add >= 0 ? "MatMul+Add+act" : "MatMul+act") : add >= 0 ? "MatMul+Add" : "MatMul";
+    if (act.node >= 0)
+        hacl_pg_absorb_act(p, &act);
     hacl_pg_arg(p, s, DNNL_ARG_SRC, xb);
     hacl_pg_arg(p, s, DNNL_ARG_WEIGHTS, wb);
     if (add >= 0) {

@@ -289,6 +289,51 @@ TEST_F(Fusion, ActivationPatternsAndSqueezeExcitation)
     }
 }
 
+// A transformer block as torch.onnx writes it before opset 17: LayerNorm
+// decomposed into nine nodes, a linear layer with bias, GELU as
+// x * (1 + Erf(x / sqrt 2)) * 0.5, attention scores through Softmax, and
+// the LayerNormalization operator itself.
+TEST_F(Fusion, TransformerPatterns)
+{
+    Model m;
+    int64_t T = 5, D = 16;
+    m.inputs = {{"x", onnxb::FLOAT, {1, T, D}}};
+    m.inits = {{"ax", onnxb::INT64, {1}, std::string("\xff\xff\xff\xff\xff\xff\xff\xff", 8)},
+               {"two", onnxb::FLOAT, {}, onnxb::Floats({2.0f})},
+               {"eps", onnxb::FLOAT, {}, onnxb::Floats({1e-5f})},
+               {"g", onnxb::FLOAT, {D}, Rand((size_t)D, rng, 0.5f, 1.5f)},
+               {"b", onnxb::FLOAT, {D}, Rand((size_t)D, rng)},
+               {"w1", onnxb::FLOAT, {D, 2 * D}, Rand((size_t)(2 * D * D), rng)},
+               {"b1", onnxb::FLOAT, {2 * D}, Rand((size_t)(2 * D), rng)},
+               {"sqrt2", onnxb::FLOAT, {}, onnxb::Floats({1.4142135f})},
+               {"one", onnxb::FLOAT, {}, onnxb::Floats({1.0f})},
+               {"half", onnxb::FLOAT, {}, onnxb::Floats({0.5f})},
+               {"w2", onnxb::FLOAT, {2 * D, D}, Rand((size_t)(2 * D * D), rng)}};
+    m.nodes = {{"ReduceMean", {"x"}, {"mu"}, "mean", {Attr::Ints("axes", {-1})}},
+               {"Sub", {"x", "mu"}, {"d"}, "sub"},
+               {"Pow", {"d", "two"}, {"d2"}, "pow"},
+               {"ReduceMean", {"d2"}, {"var"}, "var", {Attr::Ints("axes", {-1})}},
+               {"Add", {"var", "eps"}, {"ve"}, "add_eps"},
+               {"Sqrt", {"ve"}, {"sd"}, "sqrt"},
+               {"Div", {"d", "sd"}, {"n"}, "div"},
+               {"Mul", {"n", "g"}, {"ng"}, "scale"},
+               {"Add", {"ng", "b"}, {"ln"}, "shift"},
+               {"MatMul", {"ln", "w1"}, {"h"}, "fc1"},
+               {"Add", {"h", "b1"}, {"hb"}, "fc1_bias"},
+               {"Div", {"hb", "sqrt2"}, {"hd"}, "gelu_div"},
+               {"Erf", {"hd"}, {"he"}, "gelu_erf"},
+               {"Add", {"he", "one"}, {"h1"}, "gelu_add"},
+               {"Mul", {"hb", "h1"}, {"hm"}, "gelu_mul"},
+               {"Mul", {"hm", "half"}, {"gl"}, "gelu_half"},
+               {"MatMul", {"gl", "w2"}, {"o"}, "fc2"},
+               {"Transpose", {"o"}, {"ot"}, "tr", {Attr::Ints("perm", {0, 2, 1})}},
+               {"MatMul", {"o", "ot"}, {"att"}, "scores"},
+               {"Softmax", {"att"}, {"p"}, "softmax", {Attr::Int("axis", -1)}},
+               {"LayerNormalization", {"o", "g", "b"}, {"y"}, "ln_op", {Attr::Int("axis", -1)}}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}, {"p", onnxb::FLOAT, {}, true}};
+    Compare(m, "transformer");
+}
+
 TEST_F(Fusion, PoolingVariants)
 {
     struct Case {

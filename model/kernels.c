@@ -290,10 +290,26 @@ static void run_transpose(const struct hacl_kernel_args *a)
     const char *src = a->bufs[n->inputs[0]];
     char *dst = a->bufs[n->outputs[0]];
     size_t c = numel(o);
-    int64_t off = 0;
-    for (size_t k = 0; k < c; k++) {
-        memcpy(dst + k * es, src + (size_t)off * es, es);
-        for (int i = r - 1; i >= 0; i--) {
+    if (r == 0 || c == 0) {
+        if (c)
+            memcpy(dst, src, es);
+        return;
+    }
+    /* row by row along the output's last axis: a copy when the input is
+     * contiguous there too (the axes that move keep their inner runs) */
+    int64_t n_in = o->dims[r - 1], sl = step[r - 1], off = 0;
+    size_t rows = c / (size_t)n_in;
+    for (size_t row = 0; row < rows; row++) {
+        char *d = dst + row * (size_t)n_in * es;
+        if (sl == 1)
+            memcpy(d, src + (size_t)off * es, (size_t)n_in * es);
+        else if (es == 4)
+            for (int64_t i = 0; i < n_in; i++)
+                ((uint32_t *)d)[i] = ((const uint32_t *)src)[off + i * sl];
+        else
+            for (int64_t i = 0; i < n_in; i++)
+                memcpy(d + (size_t)i * es, src + (size_t)(off + i * sl) * es, es);
+        for (int i = r - 2; i >= 0; i--) {
             idx[i]++;
             off += step[i];
             if (idx[i] < o->dims[i])

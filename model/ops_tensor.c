@@ -312,16 +312,34 @@ static void copy_view(const struct hacl_tensor *x, const char *src, char *dst, c
 {
     int r = x->rank;
     size_t es = esize(x);
-    int64_t st[HACL_MAX_RANK], pos[HACL_MAX_RANK] = {0}, total = 1;
+    int64_t st[HACL_MAX_RANK], pos[HACL_MAX_RANK] = {0}, rows = 1;
     strides_of(x, st);
-    for (int k = 0; k < r; k++)
-        total *= len[k];
-    for (int64_t o = 0; o < total; o++) {
-        int64_t off = 0;
-        for (int k = 0; k < r; k++)
+    if (r == 0) {
+        memcpy(dst, src, es);
+        return;
+    }
+    for (int k = 0; k < r - 1; k++)
+        rows *= len[k];
+    /* one row (the last axis) at a time: a single copy when it is
+     * contiguous, as a slice along outer axes is */
+    int64_t n = len[r - 1], sl = step[r - 1];
+    size_t row_bytes = (size_t)n * es;
+    if (n == 0)
+        return;
+    for (int64_t o = 0; o < rows; o++) {
+        int64_t off = start[r - 1];
+        for (int k = 0; k < r - 1; k++)
             off += (start[k] + pos[k] * step[k]) * st[k];
-        memcpy(dst + (size_t)o * es, src + (size_t)off * es, es);
-        for (int k = r - 1; k >= 0; k--) {
+        char *d = dst + (size_t)o * row_bytes;
+        if (sl == 1)
+            memcpy(d, src + (size_t)off * es, row_bytes);
+        else if (es == 4)
+            for (int64_t i = 0; i < n; i++)
+                memcpy(d + (size_t)i * 4, src + (size_t)(off + i * sl) * 4, 4);
+        else
+            for (int64_t i = 0; i < n; i++)
+                memcpy(d + (size_t)i * es, src + (size_t)(off + i * sl) * es, es);
+        for (int k = r - 2; k >= 0; k--) {
             if (++pos[k] < len[k])
                 break;
             pos[k] = 0;

@@ -84,7 +84,8 @@ int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc)
     }
     const struct hacl_tensor *A = &g->tensors[a], *B = &g->tensors[b];
     if (A->onnx_type != 1 || B->onnx_type != 1 || Y->onnx_type != 1 || Y->rank < 1 || Y->rank > 6 ||
-        B->rank != Y->rank || hacl_tensor_elements(Y) <= 0 || A->is_const)
+        (B->rank != Y->rank && !B->is_const) || B->rank > Y->rank || hacl_tensor_elements(Y) <= 0 ||
+        A->is_const)
         return 0;
     int full = hacl_pg_same_shape(B, Y);
     int ab = native_buf(p, a, rc);
@@ -92,8 +93,10 @@ int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc)
         return -1;
     dnnl_memory_desc_t a_md = p->bufs[ab].md, b_md, y_md;
     dnnl_dims_t yd, bdims;
-    for (int i = 0; i < Y->rank; i++)
-        yd[i] = Y->dims[i], bdims[i] = B->dims[i];
+    for (int i = 0; i < Y->rank; i++) {
+        int ib = i - (Y->rank - B->rank); /* a constant of lower rank: leading 1s */
+        yd[i] = Y->dims[i], bdims[i] = ib >= 0 ? B->dims[ib] : 1;
+    }
     /* both operands in src0's layout: oneDNN's fast kernels want a
      * broadcast operand (1 x C x 1 x 1) in the same blocked layout as a
      * blocked src0 (measured: any other choice leaves the reference one) */
@@ -101,7 +104,7 @@ int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc)
     if (full)
         b_md = a_md;
     else if (tag == dnnl_format_tag_undef ||
-             dnnl_memory_desc_init_by_tag(&b_md, B->rank, bdims, dnnl_f32, tag) != dnnl_success)
+             dnnl_memory_desc_init_by_tag(&b_md, Y->rank, bdims, dnnl_f32, tag) != dnnl_success)
         return 0;
     if (p->is_out[out])
         dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, plain_tags[Y->rank]);
@@ -121,7 +124,15 @@ int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc)
         return 0;
     }
     y_md = hacl_pg_pd_md(pd, dnnl_query_dst_md);
-    int bb = hacl_pg_get_layout(p, b, &b_md, rc);
+    /* a constant operand is converted once, when the weights are placed */
+    int bb;
+    if (B->is_const) {
+        dnnl_memory_desc_t from;
+        dnnl_memory_desc_init_by_tag(&from, Y->rank, bdims, dnnl_f32, plain_tags[Y->rank]);
+        bb = hacl_pg_prepared_weight(p, &from, B->data, NULL, &b_md, rc);
+    } else {
+        bb = hacl_pg_get_layout(p, b, &b_md, rc);
+    }
     int s = bb >= 0 ? hacl_pg_add_step(p, -1, rc) : -1;
     int db = s >= 0 ? hacl_pg_out_buf(p, out, &y_md, rc) : -1;
     if (db < 0) {

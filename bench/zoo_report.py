@@ -23,10 +23,12 @@ def med(rs, f):
 
 names = list(dict.fromkeys(k[0] for k in rows))
 variants = list(dict.fromkeys(k[2] for k in rows if k[1] == "hostacl"))
-print("| model | variant | hostacl img/s | ORT img/s | ratio | hostacl p50 / p99 ms | ORT p50 / p99 ms |"
-      " load s hostacl / ORT | peak RSS MB hostacl / ORT |")
-print("|---|---|---|---|---|---|---|---|---|")
+has_base = any(k[1] == "base" for k in rows)
+print("| model | variant | hostacl img/s | ORT img/s | ratio |" + (" before img/s | after / before |" if has_base else "") +
+      " hostacl p50 / p99 ms | ORT p50 / p99 ms | load s hostacl / ORT | peak RSS MB hostacl / ORT |")
+print("|---|---|---|---|---|" + ("---|---|" if has_base else "") + "---|---|---|---|")
 summary = {}
+base_ratios = []
 for v in variants:
     ratios = []
     for n in names:
@@ -36,7 +38,12 @@ for v in variants:
         hi, oi = med(h, lambda r: r["images_per_s"]), med(o, lambda r: r["images_per_s"])
         ratio = hi / oi if oi else float("nan")
         ratios.append(ratio)
-        print(f"| {n} | {v or 'fp32'} | {hi:.1f} | {oi:.1f} | {ratio:.2f}x | "
+        b = rows.get((n, "base", "")) if has_base and not v else None
+        bi = med(b, lambda r: r["images_per_s"]) if b else None
+        base_cols = (f" {bi:.1f} | {hi / bi:.2f}x |" if bi else " | |") if has_base else ""
+        if bi:
+            base_ratios.append(hi / bi)
+        print(f"| {n} | {v or 'fp32'} | {hi:.1f} | {oi:.1f} | {ratio:.2f}x |{base_cols} "
               f"{med(h, lambda r: r['latency_ms']['p50']):.1f} / {med(h, lambda r: r['latency_ms']['p99']):.1f} | "
               f"{med(o, lambda r: r['latency_ms']['p50']):.1f} / {med(o, lambda r: r['latency_ms']['p99']):.1f} | "
               f"{med(h, lambda r: r['load_s']):.2f} / {med(o, lambda r: r['load_s']):.2f} | "
@@ -44,7 +51,12 @@ for v in variants:
     if ratios:
         gm = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
         summary[v or "fp32"] = {"models": len(ratios), "geomean_ratio": round(gm, 3), "min_ratio": round(min(ratios), 3)}
+if base_ratios:
+    summary["after_vs_before"] = {"models": len(base_ratios),
+                                  "geomean_ratio": round(math.exp(sum(map(math.log, base_ratios)) / len(base_ratios)), 3),
+                                  "min_ratio": round(min(base_ratios), 3)}
 for v, s in summary.items():
-    print(f"\n{v}: geometric mean hostacl/ORT {s['geomean_ratio']:.2f}x over {s['models']} models "
+    what = "this build / BASE_BUILD" if v == "after_vs_before" else "hostacl / ONNX Runtime"
+    print(f"\n{v}: geometric mean {what} {s['geomean_ratio']:.2f}x over {s['models']} models "
           f"(lowest {s['min_ratio']:.2f}x)")
 print(json.dumps({"summary": summary}))

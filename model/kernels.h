@@ -49,6 +49,12 @@ aclError hacl_conv_geometry(struct hacl_graph *g, const struct hacl_node *n, str
 aclError hacl_pool_geometry(struct hacl_graph *g, const struct hacl_node *n, struct hacl_conv_geom *cg, char *why,
                             size_t whylen);
 
+/* AveragePool counts padding (count_include_pad, or absorbed zeros). */
+int hacl_pool_counts_pad(const struct hacl_node *n);
+/* After shape inference: Pad nodes of spatial zeros merged into the Conv
+ * or AveragePool reading them (ops_window.c). */
+void hacl_graph_absorb_pads(struct hacl_graph *g);
+
 /* Operator families, one table per file: data movement (ops_tensor.c),
  * element-wise math (ops_math.c), reductions (ops_reduce.c), generating and
  * indexing (ops_index.c), MatMul and Einsum (ops_linalg.c), normalisations

@@ -45,7 +45,11 @@ struct hacl_node {
     size_t ninputs, noutputs;
     int *inputs;       /* tensor indices, -1 for an omitted optional input */
     int *outputs;
-    int folded;        /* computed at load (constant folding) */
+    int folded;        /* computed at load (constant folding), or absorbed */
+    /* Conv / AveragePool: zero padding of a Pad node absorbed into this
+     * window (the Pad is marked folded and input 0 reads its input) */
+    int absorbed_pad;
+    int64_t pad_begin[3], pad_end[3];
 };
 
 struct hacl_graph {

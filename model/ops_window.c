@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "device/alloc.h"
 #include "kernel_impl.h"
 
 static int window_attrs_ok(const int64_t *v, int n)
@@ -60,8 +61,8 @@ static aclError window_attrs(struct hacl_graph *g, const struct hacl_node *n, st
         return FAIL("node '%s' (%s): strides, dilations or pads do not have one entry per spatial dim", n->name,
                     n->op);
     for (int i = 0; i < sp; i++) {
-        cg->pb[i] = p[i];
-        cg->pe[i] = p[i + sp];
+        cg->pb[i] = p[i] + (n->absorbed_pad ? n->pad_begin[i] : 0);
+        cg->pe[i] = p[i + sp] + (n->absorbed_pad ? n->pad_end[i] : 0);
         if (cg->s[i] < 1 || cg->d[i] < 1 || cg->pb[i] < 0 || cg->pe[i] < 0)
             return FAIL("node '%s' (%s): strides and dilations must be positive, pads not negative", n->name, n->op);
     }
@@ -256,7 +257,7 @@ static void run_pool(const struct hacl_kernel_args *a, int is_max)
     char why[8];
     if (hacl_pool_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS)
         return;
-    int include_pad = (int)hacl_attr_int(n, "count_include_pad", 0), t = IN(n, 0)->onnx_type;
+    int include_pad = hacl_pool_counts_pad(n), t = IN(n, 0)->onnx_type;
     int col_major = hacl_attr_int(n, "storage_order", 0) != 0;
     const void *x = a->bufs[n->inputs[0]];
     void *y = a->bufs[n->outputs[0]];
@@ -334,6 +335,79 @@ static void run_global(const struct hacl_kernel_args *a)
             s = is_max ? (x[p * inner + i] > s ? x[p * inner + i] : s) : s + x[p * inner + i];
         y[p] = (float)(is_max ? s : inner ? s / (double)inner : 0);
     }
+}
+
+int hacl_pool_counts_pad(const struct hacl_node *n)
+{
+    return hacl_attr_int(n, "count_include_pad", 0) != 0 || n->absorbed_pad;
+}
+
+/* Absorbs Pad nodes (constant zeros on spatial dims only) into the one
+ * Conv or AveragePool reading them: Inception and DenseNet export
+ * avg_pool2d(padding=1) as Pad + AveragePool, a C kernel and two reorders
+ * around it. An AveragePool then counts the absorbed zeros, as it counted
+ * them when they were real. */
+void hacl_graph_absorb_pads(struct hacl_graph *g)
+{
+    int *readers = hacl_calloc(g->ntensors ? g->ntensors : 1, sizeof *readers);
+    if (!readers)
+        return; /* an optimisation only */
+    for (size_t i = 0; i < g->nnodes; i++)
+        for (size_t j = 0; j < g->nodes[i].ninputs; j++)
+            if (g->nodes[i].inputs[j] >= 0)
+                readers[g->nodes[i].inputs[j]]++;
+    for (size_t i = 0; i < g->noutputs; i++)
+        readers[g->outputs[i]] += 2; /* never absorb a model output */
+    for (size_t i = 0; i < g->nnodes; i++) {
+        struct hacl_node *pad = &g->nodes[i];
+        if (strcmp(pad->op, "Pad") != 0 || pad->folded || pad->noutputs != 1 || pad->outputs[0] < 0 ||
+            pad->ninputs < 2 || pad->inputs[0] < 0 || readers[pad->outputs[0]] != 1)
+            continue;
+        const struct hacl_tensor *x = &g->tensors[pad->inputs[0]];
+        const Onnx__AttributeProto *m = attr(pad, "mode");
+        int64_t p[2 * HACL_MAX_RANK];
+        int sp = x->rank - 2;
+        if (sp < 1 || sp > 3 || (m && !(m->has_s && m->s.len == 8 && !strncmp((const char *)m->s.data, "constant", 8))) ||
+            (pad->ninputs > 3 && pad->inputs[3] >= 0) || hacl_const_ints(IN(pad, 1), p, 2 * HACL_MAX_RANK) != 2 * x->rank)
+            continue;
+        if (pad->ninputs > 2 && pad->inputs[2] >= 0) { /* the value must be a constant zero */
+            const struct hacl_tensor *v = IN(pad, 2);
+            if (!v->is_const || numel(v) != 1 || load_f(v->onnx_type, v->data, 0) != 0)
+                continue;
+        }
+        int ok = x->onnx_type == F32 && p[0] == 0 && p[1] == 0 && p[x->rank] == 0 && p[x->rank + 1] == 0;
+        for (int k = 0; k < sp && ok; k++)
+            ok = p[2 + k] >= 0 && p[x->rank + 2 + k] >= 0 && p[2 + k] <= WINDOW_ATTR_MAX &&
+                 p[x->rank + 2 + k] <= WINDOW_ATTR_MAX;
+        if (!ok)
+            continue;
+        /* its reader */
+        struct hacl_node *r = NULL;
+        for (size_t j = i + 1; j < g->nnodes && !r; j++)
+            for (size_t k = 0; k < g->nodes[j].ninputs; k++)
+                if (g->nodes[j].inputs[k] == pad->outputs[0])
+                    r = &g->nodes[j];
+        if (!r || r->inputs[0] != pad->outputs[0] || r->absorbed_pad || attr(r, "auto_pad"))
+            continue;
+        int64_t own[6] = {0};
+        int nown = hacl_attr_ints(r, "pads", own, 6);
+        int zero_own = 1;
+        for (int k = 0; k < nown && k < 6; k++)
+            zero_own = zero_own && own[k] == 0;
+        int conv = !strcmp(r->op, "Conv");
+        int avg = !strcmp(r->op, "AveragePool") && (zero_own || hacl_attr_int(r, "count_include_pad", 0)) &&
+                  !hacl_attr_int(r, "ceil_mode", 0);
+        if (!conv && !avg)
+            continue;
+        r->absorbed_pad = 1;
+        for (int k = 0; k < sp; k++) {
+            r->pad_begin[k] = p[2 + k];
+            r->pad_end[k] = p[x->rank + 2 + k];
+        }
+        r->inputs[0] = pad->inputs[0];
+        pad->folded = 1;
+    }
+    hacl_free(readers);
 }
 
 const struct hacl_op hacl_window_ops[] = {

@@ -370,7 +370,7 @@ int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
      * when averaging with count_include_pad, so that case stays in C.
      * Windows larger than the input (legal, absurd) go to the C kernel,
      * which only visits the steps inside the input. */
-    int include = !is_max && hacl_attr_int(n, "count_include_pad", 0) != 0;
+    int include = !is_max && hacl_pool_counts_pad(n);
     dnnl_dims_t st, k, dl, pl, pr, dd = {y->dims[0], y->dims[1]};
     for (int i = 0; i < cg.sp; i++) {
         int64_t ek = (cg.k[i] - 1) * cg.d[i] + 1;

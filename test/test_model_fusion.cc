@@ -334,6 +334,35 @@ TEST_F(Fusion, TransformerPatterns)
     Compare(m, "transformer");
 }
 
+// Pad nodes of spatial zeros merge into the Conv or AveragePool reading
+// them (avg_pool2d(padding=1) exports as Pad + AveragePool, whose zeros
+// count); a Pad of another value, with other readers, or before a
+// MaxPool stays a node of its own.
+TEST_F(Fusion, ZeroPadsMergeIntoTheirWindow)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 16, 7, 7}}};
+    auto i64 = [](std::vector<int64_t> v) { return std::string(reinterpret_cast<const char *>(v.data()), v.size() * 8); };
+    ConvWeights(m, "c", 16, 16, 3, true);
+    m.inits.push_back({"p1", onnxb::INT64, {8}, i64({0, 0, 1, 1, 0, 0, 1, 1})});
+    m.inits.push_back({"p2", onnxb::INT64, {8}, i64({0, 0, 2, 0, 0, 0, 1, 2})});
+    m.inits.push_back({"v", onnxb::FLOAT, {}, onnxb::Floats({0.5f})});
+    m.nodes = {{"Relu", {"x"}, {"r"}, "relu"},
+               {"Pad", {"r", "p1"}, {"a"}, "pad_avg"},
+               {"AveragePool", {"a"}, {"y1"}, "avg", {Attr::Ints("kernel_shape", {3, 3})}},
+               {"Pad", {"r", "p2"}, {"b"}, "pad_conv"},
+               {"Conv", {"b", "c_w", "c_b"}, {"y2"}, "conv"},
+               {"Pad", {"r", "p1", "v"}, {"h"}, "pad_half"},
+               {"AveragePool", {"h"}, {"y3"}, "avg_half", {Attr::Ints("kernel_shape", {3, 3})}},
+               {"Pad", {"r", "p1"}, {"k"}, "pad_max"},
+               {"MaxPool", {"k"}, {"y4"}, "max", {Attr::Ints("kernel_shape", {3, 3})}},
+               {"Pad", {"r", "p1"}, {"t"}, "pad_twice"},
+               {"AveragePool", {"t"}, {"y5"}, "avg_twice", {Attr::Ints("kernel_shape", {2, 2})}}};
+    m.outputs = {{"y1", onnxb::FLOAT, {}, true}, {"y2", onnxb::FLOAT, {}, true}, {"y3", onnxb::FLOAT, {}, true},
+                 {"y4", onnxb::FLOAT, {}, true}, {"y5", onnxb::FLOAT, {}, true}, {"t", onnxb::FLOAT, {}, true}};
+    Compare(m, "pads");
+}
+
 TEST_F(Fusion, PoolingVariants)
 {
     struct Case {

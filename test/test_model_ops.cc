@@ -364,3 +364,40 @@ TEST_F(Ops, DataShapedOperatorsNeedConstantData)
     m.outputs = {{"y", onnxb::FLOAT, {}, true}};
     EXPECT_EQ(Run(m, {F({0, 0, 0, 0})}), std::vector<float>({1, 3}));
 }
+
+// Einsum of the attention forms (computed as a batched matrix product)
+// agrees with MatMul and Transpose, also with a label in a different place
+// in the output and a broadcast batch label.
+TEST_F(Ops, EinsumAttentionFormsAgreeWithMatMul)
+{
+    Model m;
+    m.inputs = {{"a", onnxb::FLOAT, {2, 3, 4}}, {"b", onnxb::FLOAT, {2, 5, 4}}, {"c", onnxb::FLOAT, {1, 5, 6}}};
+    m.outputs = {{"e1", onnxb::FLOAT, {2, 3, 5}}, {"m1", onnxb::FLOAT, {2, 3, 5}},
+                 {"e2", onnxb::FLOAT, {2, 3, 6}}, {"m2", onnxb::FLOAT, {2, 3, 6}},
+                 {"e3", onnxb::FLOAT, {2, 5, 3}}};
+    m.nodes = {{"Einsum", {"a", "b"}, {"e1"}, "scores", {Attr::Str("equation", "bid,bjd->bij")}},
+               {"Transpose", {"b"}, {"bt"}, "tr", {Attr::Ints("perm", {0, 2, 1})}},
+               {"MatMul", {"a", "bt"}, {"m1"}, "mm1"},
+               {"Einsum", {"m1", "c"}, {"e2"}, "context", {Attr::Str("equation", "bij,bjd->bid")}},
+               {"MatMul", {"m1", "c"}, {"m2"}, "mm2"},
+               {"Einsum", {"a", "b"}, {"e3"}, "swapped", {Attr::Str("equation", "bid,bjd->bji")}}};
+    std::vector<float> av(24), bv(40), cv(30);
+    for (size_t i = 0; i < av.size(); i++)
+        av[i] = (float)((i * 7) % 11) / 11 - 0.5f;
+    for (size_t i = 0; i < bv.size(); i++)
+        bv[i] = (float)((i * 5) % 13) / 13 - 0.4f;
+    for (size_t i = 0; i < cv.size(); i++)
+        cv[i] = (float)((i * 3) % 7) / 7 - 0.3f;
+    RunOptions o;
+    o.host_memory = true;
+    auto r = RunModel(m, {F(av), F(bv), F(cv)}, o);
+    ASSERT_EQ(r.size(), 5u);
+    for (size_t i = 0; i < r[0].size(); i++)
+        EXPECT_NEAR(r[0][i], r[1][i], 1e-5) << i;
+    for (size_t i = 0; i < r[2].size(); i++)
+        EXPECT_NEAR(r[2][i], r[3][i], 1e-5) << i;
+    for (int b = 0; b < 2; b++) /* e3[b][j][i] = e1[b][i][j] */
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 5; j++)
+                EXPECT_NEAR(r[4][(b * 5 + j) * 3 + i], r[0][(b * 3 + i) * 5 + j], 1e-6);
+}

@@ -88,6 +88,7 @@ int hacl_pg_add_buf(struct hacl_prog *p, int tensor, int kind, int io, aclError 
     b->kind = kind;
     b->io = io;
     b->first = b->last = -1;
+    b->alias_of = -1;
     if (tensor >= 0) {
         const struct hacl_tensor *t = &p->g->tensors[tensor];
         b->bytes = hacl_tensor_bytes(t);
@@ -610,6 +611,42 @@ int hacl_pg_prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from,
     return b;
 }
 
+/* Reshape, Flatten, Squeeze, Unsqueeze, Identity and Dropout at inference
+ * only change how the same row-major bytes are read: their output is a
+ * view of their input's buffer (swin_t copied 82 Reshapes and 24 Dropouts
+ * per image). Not for model outputs (the caller's buffer must be written)
+ * or inputs that are not work memory. 1: done, 0: not a view. */
+static int alias_step(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    static const char *const ops[] = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout"};
+    size_t k = 0;
+    while (k < sizeof ops / sizeof ops[0] && strcmp(n->op, ops[k]) != 0)
+        k++;
+    if (k == sizeof ops / sizeof ops[0] || n->ninputs < 1 || n->inputs[0] < 0 || n->noutputs < 1 ||
+        n->outputs[0] < 0 || (n->noutputs > 1 && n->outputs[1] >= 0))
+        return 0;
+    int x = n->inputs[0], y = n->outputs[0];
+    const struct hacl_tensor *X = &g->tensors[x], *Y = &g->tensors[y];
+    if (p->is_out[y] || X->is_const || X->onnx_type != Y->onnx_type || hacl_tensor_bytes(X) != hacl_tensor_bytes(Y) ||
+        hacl_tensor_bytes(X) == 0)
+        return 0;
+    int xb = hacl_pg_get_plain(p, x, rc);
+    if (xb < 0)
+        return -1;
+    if (p->bufs[xb].kind != B_WORK)
+        return 0;
+    int root = p->bufs[xb].alias_of >= 0 ? p->bufs[xb].alias_of : xb;
+    int b = hacl_pg_add_buf(p, y, B_WORK, -1, rc);
+    if (b < 0)
+        return -1;
+    p->bufs[b].alias_of = root;
+    p->bufs[b].aliased = p->bufs[root].aliased = p->bufs[xb].aliased = 1;
+    p->native[y] = p->plainb[y] = b;
+    return 1;
+}
+
 /* ---- the program ---- */
 
 static int node_step(struct hacl_prog *p, int node, aclError *rc)
@@ -640,6 +677,8 @@ static int node_step(struct hacl_prog *p, int node, aclError *rc)
             r = hacl_pg_layernorm_step(p, node, rc);
         else if (strcmp(op, "Softmax") == 0 || strcmp(op, "LogSoftmax") == 0)
             r = hacl_pg_softmax_step(p, node, rc);
+        if (r == 0)
+            r = alias_step(p, node, rc);
         if (r == 0 && !p->reference && (!strcmp(op, "Relu") || !strcmp(op, "LeakyRelu") || !strcmp(op, "Clip") ||
                                         !strcmp(op, "Sigmoid") || !strcmp(op, "Tanh") || !strcmp(op, "Elu") ||
                                         !strcmp(op, "HardSwish") || !strcmp(op, "HardSigmoid") ||
@@ -657,9 +696,20 @@ static aclError plan(struct hacl_prog *p)
     if (!iv)
         return ACL_ERROR_BAD_ALLOC;
     size_t n = 0, woff = 0;
+    /* a view keeps the bytes it shares alive as long as itself */
+    for (size_t b = 0; b < p->nbufs; b++) {
+        struct pbuf *v = &p->bufs[b];
+        if (v->alias_of < 0 || v->first < 0)
+            continue;
+        struct pbuf *base = &p->bufs[v->alias_of];
+        if (base->first < 0 || v->first < base->first)
+            base->first = v->first;
+        if (v->last > base->last)
+            base->last = v->last;
+    }
     for (size_t b = 0; b < p->nbufs; b++) {
         struct pbuf *pb = &p->bufs[b];
-        if (pb->kind == B_WORK && pb->first >= 0)
+        if (pb->kind == B_WORK && pb->first >= 0 && pb->alias_of < 0)
             iv[n++] = (struct hacl_live){pb->first, pb->last, pb->bytes, 0, (int)b};
         if (pb->kind == B_WEIGHT) {
             pb->offset = woff;
@@ -669,6 +719,9 @@ static aclError plan(struct hacl_prog *p)
     aclError rc = hacl_plan_intervals(iv, n, &p->plan_bytes);
     for (size_t k = 0; rc == ACL_SUCCESS && k < n; k++)
         p->bufs[iv[k].id].offset = iv[k].offset;
+    for (size_t b = 0; b < p->nbufs; b++)
+        if (p->bufs[b].alias_of >= 0)
+            p->bufs[b].offset = p->bufs[p->bufs[b].alias_of].offset;
     hacl_free(iv);
     p->weight_bytes = woff;
     p->work_bytes = p->plan_bytes + hacl_pg_align_up(p->scratch_bytes);

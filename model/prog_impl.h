@@ -36,6 +36,11 @@ struct pbuf {
     /* B_WEIGHT: converts init into md at placement, straight into the
      * weight memory; NULL: init is copied as it is. */
     dnnl_primitive_desc_t reorder;
+    /* B_WORK: this buffer is a view of buffer alias_of (another tensor's
+     * bytes read under this tensor's shape: Reshape, Flatten...), or -1;
+     * aliased: some view shares this buffer's bytes (never written in
+     * place) */
+    int alias_of, aliased;
 };
 
 struct pstep {

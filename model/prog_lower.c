@@ -214,7 +214,7 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         /* The residual's buffer becomes the output when nothing reads the
          * residual afterwards; otherwise it is copied there first. */
         struct pbuf *obuf = &p->bufs[ob];
-        if (p->reads_left[other] == 1 && obuf->kind == B_WORK && !p->is_out[out] && ob != xb) {
+        if (p->reads_left[other] == 1 && obuf->kind == B_WORK && !obuf->aliased && !p->is_out[out] && ob != xb) {
             db = ob;
             p->native[out] = db;
             if (obuf->plain)

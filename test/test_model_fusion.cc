@@ -363,6 +363,33 @@ TEST_F(Fusion, ZeroPadsMergeIntoTheirWindow)
     Compare(m, "pads");
 }
 
+// Reshape's output is a view of its input's bytes; a residual Add fused
+// into a convolution must then not overwrite those bytes in place while
+// the view is still to be read.
+TEST_F(Fusion, ViewsKeepTheirBytesFromInPlaceResiduals)
+{
+    for (int64_t C : {3, 5, 16}) {
+    Model m;
+    int64_t H = 4;
+    m.inputs = {{"x", onnxb::FLOAT, {1, C, H, H}}};
+    ConvWeights(m, "c0", C, C, 1, true);
+    ConvWeights(m, "c1", C, C, 1, true);
+    auto i64 = [](std::vector<int64_t> v) { return std::string(reinterpret_cast<const char *>(v.data()), v.size() * 8); };
+    m.inits.push_back({"shape", onnxb::INT64, {2}, i64({C, H * H})});
+    /* Erf runs in C: its row-major output is what the view shares and
+     * what the residual would be added into */
+    m.nodes = {{"Conv", {"x", "c0_w", "c0_b"}, {"h"}, "conv0"},
+               {"Erf", {"h"}, {"hs"}, "erf"},
+               {"Reshape", {"hs", "shape"}, {"v"}, "view"},
+               {"Conv", {"x", "c1_w", "c1_b"}, {"a"}, "conv1"},
+               {"Add", {"a", "hs"}, {"s"}, "residual"},
+               {"Flatten", {"v"}, {"f"}, "flat", {Attr::Int("axis", 1)}},
+               {"Tanh", {"f"}, {"t"}, "tanh"}};
+    m.outputs = {{"s", onnxb::FLOAT, {}, true}, {"t", onnxb::FLOAT, {}, true}};
+    Compare(m, "view");
+    }
+}
+
 TEST_F(Fusion, PoolingVariants)
 {
     struct Case {

@@ -540,6 +540,52 @@ static void run_pad(const struct hacl_kernel_args *a)
     strides_of(x, st);
     const char *src = a->bufs[n->inputs[0]];
     char *y = a->bufs[n->outputs[0]];
+    if (r > 0 && x->dims[r - 1] > 0) {
+        /* row by row along the last axis: the source row (resolved per
+         * outer index as below), its middle copied whole, the ends filled
+         * per element */
+        int64_t len = o->dims[r - 1], d = x->dims[r - 1], lo = pp.pads[r - 1];
+        int64_t rows = len ? total / len : 0;
+        for (int64_t row = 0; row < rows; row++) {
+            int64_t off = 0;
+            int outside = 0;
+            for (int k = 0; k < r - 1; k++) {
+                int64_t i = pos[k] - pp.pads[k], dk = x->dims[k];
+                if (i < 0 || i >= dk) {
+                    if (pp.mode == 0)
+                        outside = 1;
+                    else if (pp.mode == 2)
+                        i = i < 0 ? 0 : dk - 1;
+                    else if (pp.mode == 3)
+                        i = ((i % dk) + dk) % dk;
+                    else
+                        i = i < 0 ? -i : 2 * (dk - 1) - i;
+                }
+                off += i * st[k];
+            }
+            char *dst = y + (size_t)(row * len) * es;
+            for (int64_t j = 0; j < len; j++) {
+                int64_t i = j - lo;
+                if (!outside && i >= 0 && i < d) { /* the middle: one copy */
+                    int64_t run = d - i < len - j ? d - i : len - j;
+                    memcpy(dst + (size_t)j * es, src + (size_t)(off + i) * es, (size_t)run * es);
+                    j += run - 1;
+                    continue;
+                }
+                int out = outside || pp.mode == 0;
+                if (!out)
+                    i = pp.mode == 2 ? (i < 0 ? 0 : d - 1) : pp.mode == 3 ? ((i % d) + d) % d
+                                                                           : (i < 0 ? -i : 2 * (d - 1) - i);
+                memcpy(dst + (size_t)j * es, out ? pp.value : src + (size_t)(off + i) * es, es);
+            }
+            for (int k = r - 2; k >= 0; k--) {
+                if (++pos[k] < o->dims[k])
+                    break;
+                pos[k] = 0;
+            }
+        }
+        return;
+    }
     for (int64_t e = 0; e < total; e++) {
         int64_t off = 0;
         int outside = 0;

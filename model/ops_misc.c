@@ -1,7 +1,7 @@
 /*
  * Operators of their own kind: BitShift, Det, ReverseSequence, the signal
- * windows (HannWindow, HammingWindow, BlackmanWindow), GridSample and
- * RoiAlign; Compress, NonMaxSuppression and Unique, whose output shapes
+ * windows (HannWindow, HammingWindow, BlackmanWindow), TfIdfVectorizer on
+ * integer tokens; Compress, NonMaxSuppression and Unique, whose output shapes
  * depend on the data, are computed only when that data is constant
  * (Compress) or refused with that reason.
  *
@@ -262,6 +262,117 @@ static void run_compress(const struct hacl_kernel_args *a)
             }
 }
 
+/* ---- TfIdfVectorizer (integer tokens) ---- */
+
+struct tfidf {
+    int64_t min_n, max_n, skips, width, pool_len, nngrams;
+    int mode; /* 0 TF, 1 IDF, 2 TFIDF */
+    const int64_t *counts, *indexes, *pool;
+    size_t ncounts;
+    const float *weights;
+};
+
+static aclError tfidf_params(struct hacl_graph *g, const struct hacl_node *n, struct tfidf *t, char *why, size_t whylen)
+{
+    (void)g;
+    const Onnx__AttributeProto *c = attr(n, "ngram_counts"), *ix = attr(n, "ngram_indexes"),
+                               *pool = attr(n, "pool_int64s"), *w = attr(n, "weights"), *m = attr(n, "mode");
+    if (attr(n, "pool_strings"))
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE,
+                        "node '%s' (TfIdfVectorizer): string pools are not supported", n->name);
+    if (!c || !ix || !pool || !m || !m->has_s)
+        return FAIL("node '%s' (TfIdfVectorizer) needs ngram_counts, ngram_indexes, pool_int64s and mode", n->name);
+    t->min_n = hacl_attr_int(n, "min_gram_length", 1);
+    t->max_n = hacl_attr_int(n, "max_gram_length", 1);
+    t->skips = hacl_attr_int(n, "max_skip_count", 0);
+    t->mode = m->s.len == 2 && !strncmp((const char *)m->s.data, "TF", 2) ? 0
+            : m->s.len == 3 && !strncmp((const char *)m->s.data, "IDF", 3) ? 1
+            : m->s.len == 5 && !strncmp((const char *)m->s.data, "TFIDF", 5) ? 2 : -1;
+    t->counts = c->ints, t->ncounts = c->n_ints, t->indexes = ix->ints, t->pool = pool->ints;
+    t->pool_len = (int64_t)pool->n_ints, t->nngrams = (int64_t)ix->n_ints;
+    t->weights = w && w->n_floats ? w->floats : NULL;
+    if (t->mode < 0 || t->min_n < 1 || t->max_n < t->min_n || t->max_n > 64 || t->skips < 0 || t->skips > 1024 ||
+        (int64_t)t->ncounts < t->max_n || (t->weights && (int64_t)w->n_floats != t->nngrams))
+        return FAIL("node '%s' (TfIdfVectorizer): attributes out of range", n->name);
+    /* the n-grams the pool holds must be the indexes' count */
+    int64_t total = 0, width = 0;
+    for (size_t k = 0; k < t->ncounts; k++) {
+        int64_t start = t->counts[k], end = k + 1 < t->ncounts ? t->counts[k + 1] : t->pool_len;
+        if (start < 0 || end < start || end > t->pool_len || (end - start) % (int64_t)(k + 1))
+            return FAIL("node '%s' (TfIdfVectorizer): ngram_counts do not fit the pool", n->name);
+        total += (end - start) / (int64_t)(k + 1);
+    }
+    if (total != t->nngrams)
+        return FAIL("node '%s' (TfIdfVectorizer): ngram_indexes and the pool disagree", n->name);
+    for (int64_t i = 0; i < t->nngrams; i++) {
+        if (t->indexes[i] < 0 || t->indexes[i] > ((int64_t)1 << 24))
+            return FAIL("node '%s' (TfIdfVectorizer): an ngram index is out of range", n->name);
+        width = t->indexes[i] + 1 > width ? t->indexes[i] + 1 : width;
+    }
+    t->width = width;
+    return ACL_SUCCESS;
+}
+
+static aclError infer_tfidf(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
+{
+    aclError rc = need_first(g, n, 1, 1, why, whylen);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    const struct hacl_tensor *x = IN(n, 0);
+    if ((x->onnx_type != I64 && x->onnx_type != I32) || x->rank < 1 || x->rank > 2)
+        return why_fail(why, whylen, ACL_ERROR_UNSUPPORTED_DATA_TYPE,
+                        "node '%s' (TfIdfVectorizer) takes int32/int64 tokens of rank 1 or 2", n->name);
+    struct tfidf t;
+    if ((rc = tfidf_params(g, n, &t, why, whylen)) != ACL_SUCCESS)
+        return rc;
+    int64_t d[2] = {x->dims[0], t.width};
+    set_out(OUT(n, 0), F32, x->rank, x->rank == 1 ? &t.width : d);
+    return ACL_SUCCESS;
+}
+
+static void run_tfidf(const struct hacl_kernel_args *a)
+{
+    const struct hacl_graph *g = a->g;
+    const struct hacl_node *n = a->node;
+    struct tfidf t;
+    char why[8];
+    if (tfidf_params((struct hacl_graph *)g, n, &t, why, sizeof why) != ACL_SUCCESS)
+        return;
+    const struct hacl_tensor *x = IN(n, 0);
+    int64_t rows = x->rank == 2 ? x->dims[0] : 1, len = x->dims[x->rank - 1];
+    float *y = a->bufs[n->outputs[0]];
+    memset(y, 0, (size_t)(rows * t.width) * sizeof *y);
+    for (int64_t r = 0; r < rows; r++) {
+        float *out = y + r * t.width;
+        for (int64_t L = t.min_n; L <= t.max_n; L++) {
+            int64_t start = t.counts[L - 1], end = (size_t)L < t.ncounts ? t.counts[L] : t.pool_len;
+            int64_t first = 0; /* n-grams before this length */
+            for (int64_t k = 0; k < L - 1; k++) {
+                int64_t e = (size_t)(k + 1) < t.ncounts ? t.counts[k + 1] : t.pool_len;
+                first += (e - t.counts[k]) / (k + 1);
+            }
+            /* 1-grams are counted once whatever the skips */
+            for (int64_t skip = 0; skip <= (L == 1 ? 0 : t.skips); skip++)
+                for (int64_t i = 0; i + (L - 1) * (skip + 1) < len; i++)
+                    for (int64_t q = 0; q < (end - start) / L; q++) {
+                        int match = 1;
+                        for (int64_t k = 0; k < L && match; k++)
+                            match = load_i(x->onnx_type, a->bufs[n->inputs[0]], (size_t)(r * len + i + k * (skip + 1))) ==
+                                    t.pool[start + q * L + k];
+                        if (match)
+                            out[t.indexes[first + q]] += 1;
+                    }
+        }
+        for (int64_t i = 0; i < t.nngrams; i++) {
+            float *v = &out[t.indexes[i]], w = t.weights ? t.weights[i] : 1.0f;
+            if (t.mode == 1)
+                *v = *v > 0 ? w : 0;
+            else if (t.mode == 2)
+                *v *= w;
+        }
+    }
+}
+
 static aclError infer_data_shaped(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen)
 {
     (void)g;
@@ -286,5 +397,6 @@ const struct hacl_op hacl_misc_ops[] = {
     {"Compress", infer_compress, run_compress},
     {"NonMaxSuppression", infer_data_shaped, run_nothing},
     {"Unique", infer_data_shaped, run_nothing},
+    {"TfIdfVectorizer", infer_tfidf, run_tfidf},
 };
 const size_t hacl_misc_nops = sizeof hacl_misc_ops / sizeof hacl_misc_ops[0];

@@ -721,7 +721,7 @@ static aclError plan(struct hacl_prog *p)
         p->bufs[iv[k].id].offset = iv[k].offset;
     for (size_t b = 0; b < p->nbufs; b++)
         if (p->bufs[b].alias_of >= 0)
-            p->bufs[b].offset = p->bufs[p->bufs[b].alias_of].offset;
+            p->bufs[b].offset = p->bufs[p->bufs[b].alias_of].offset + p->bufs[b].alias_off;
     hacl_free(iv);
     p->weight_bytes = woff;
     p->work_bytes = p->plan_bytes + hacl_pg_align_up(p->scratch_bytes);

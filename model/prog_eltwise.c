@@ -219,6 +219,73 @@ int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc)
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }
 
+/* A Concat along the channels of a batch-1 map, whose inputs are all in
+ * one layout that keeps each input whole and in order (row-major, or
+ * channel blocks that divide each input's channels), needs no copy: each
+ * input's buffer becomes a view at its offset in the output's, so its
+ * producer writes straight into its slice (DenseNet, Inception, GoogLeNet,
+ * SqueezeNet). 1: done, 0: not such a Concat. */
+static int concat_in_place(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    int out = n->outputs[0];
+    const struct hacl_tensor *Y = &g->tensors[out];
+    int64_t axis = hacl_attr_int(n, "axis", 0);
+    if (axis < 0)
+        axis += Y->rank;
+    if (axis != 1 || Y->rank < 2 || Y->dims[0] != 1 || p->is_out[out])
+        return 0;
+    dnnl_format_tag_t tag = dnnl_format_tag_undef;
+    int64_t block = 1;
+    for (size_t i = 0; i < n->ninputs; i++) {
+        int t = n->inputs[i], b = p->native[t];
+        if (t < 0 || b < 0 || p->ncons[t] != 1 || p->is_out[t] || g->tensors[t].is_const)
+            return 0;
+        for (size_t j = 0; j < i; j++)
+            if (n->inputs[j] == t)
+                return 0; /* the same tensor twice */
+        const struct pbuf *pb = &p->bufs[b];
+        if (pb->kind != B_WORK || !pb->has_md || pb->alias_of >= 0 || pb->aliased)
+            return 0;
+        dnnl_format_tag_t ti = tag_of(&pb->md);
+        if (ti == dnnl_format_tag_undef || (i && ti != tag))
+            return 0;
+        tag = ti;
+        if (pb->md.format_kind == dnnl_blocked && pb->md.format_desc.blocking.inner_nblks == 1) {
+            if (pb->md.format_desc.blocking.inner_idxs[0] != 1)
+                return 0;
+            block = pb->md.format_desc.blocking.inner_blks[0];
+        } else if (pb->md.format_desc.blocking.inner_nblks > 1) {
+            return 0;
+        }
+        if (g->tensors[t].dims[1] % block)
+            return 0;
+    }
+    /* row-major (the one layout whose outermost stride is the batch),
+     * or one channel block */
+    if (block == 1 && tag != plain_tags[Y->rank])
+        return 0;
+    dnnl_dims_t yd;
+    for (int i = 0; i < Y->rank; i++)
+        yd[i] = Y->dims[i];
+    dnnl_memory_desc_t y_md;
+    if (dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, tag) != dnnl_success)
+        return 0;
+    int ob = hacl_pg_out_buf(p, out, &y_md, rc);
+    if (ob < 0)
+        return -1;
+    size_t off = 0;
+    for (size_t i = 0; i < n->ninputs; i++) {
+        struct pbuf *pb = &p->bufs[p->native[n->inputs[i]]];
+        pb->alias_of = ob;
+        pb->alias_off = off;
+        off += dnnl_memory_desc_get_size(&pb->md);
+    }
+    p->bufs[ob].aliased = 1;
+    return off == p->bufs[ob].bytes ? 1 : hacl_pg_fail(p, rc, ACL_ERROR_FAILURE, "internal: a concatenation's slices do not add up");
+}
+
 /* Concat on oneDNN: every input in the layout its producer wrote when
  * oneDNN has a fast kernel for that mix (DenseNet, Inception, GoogLeNet and
  * SqueezeNet concatenate blocked convolution outputs), else every input
@@ -240,6 +307,9 @@ int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc)
         if (n->inputs[i] < 0 || x->onnx_type != 1 || hacl_tensor_elements(x) <= 0)
             return 0;
     }
+    int inplace = concat_in_place(p, node, rc);
+    if (inplace)
+        return inplace;
     dnnl_memory_desc_t srcs[64], y_md;
     int bufs[64];
     dnnl_dims_t yd;

@@ -41,6 +41,7 @@ struct pbuf {
      * aliased: some view shares this buffer's bytes (never written in
      * place) */
     int alias_of, aliased;
+    size_t alias_off; /* a view's byte offset in the buffer it views */
 };
 
 struct pstep {

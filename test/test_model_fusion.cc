@@ -390,6 +390,34 @@ TEST_F(Fusion, ViewsKeepTheirBytesFromInPlaceResiduals)
     }
 }
 
+// Concatenations of convolution outputs: in place (each producer writes
+// into its slice; 16-channel blocks, and channel counts the blocks do not
+// divide), through oneDNN's concat (an input read twice), and into a
+// model output.
+TEST_F(Fusion, ConcatInPlaceAndCopied)
+{
+    for (int64_t c2 : {16, 8}) {
+        Model m;
+        int64_t C = 16, H = 5;
+        m.inputs = {{"x", onnxb::FLOAT, {1, C, H, H}}};
+        ConvWeights(m, "a", 16, C, 1, true);
+        ConvWeights(m, "b", c2, C, 3, true);
+        ConvWeights(m, "c", 32, C, 1, false);
+        ConvWeights(m, "d", 16, 16 + c2 + 32, 1, true);
+        m.nodes = {{"Conv", {"x", "a_w", "a_b"}, {"a"}, "conv_a"},
+                   {"Conv", {"x", "b_w", "b_b"}, {"b"}, "conv_b", {Attr::Ints("pads", {1, 1, 1, 1})}},
+                   {"Conv", {"x", "c_w"}, {"c"}, "conv_c"},
+                   {"Relu", {"c"}, {"cr"}, "relu_c"},
+                   {"Concat", {"a", "b", "cr"}, {"cat"}, "cat", {Attr::Int("axis", 1)}},
+                   {"Conv", {"cat", "d_w", "d_b"}, {"y"}, "conv_d"},
+                   {"Conv", {"x", "a_w", "a_b"}, {"a2"}, "conv_a2"},
+                   {"Concat", {"a2", "y"}, {"z"}, "cat_out", {Attr::Int("axis", 1)}},
+                   {"Sigmoid", {"a2"}, {"s"}, "second_reader"}};
+        m.outputs = {{"z", onnxb::FLOAT, {}, true}, {"s", onnxb::FLOAT, {}, true}};
+        Compare(m, c2 == 16 ? "blocks divide" : "blocks do not divide");
+    }
+}
+
 TEST_F(Fusion, PoolingVariants)
 {
     struct Case {

@@ -49,6 +49,10 @@ aclError hacl_conv_geometry(struct hacl_graph *g, const struct hacl_node *n, str
 aclError hacl_pool_geometry(struct hacl_graph *g, const struct hacl_node *n, struct hacl_conv_geom *cg, char *why,
                             size_t whylen);
 
+/* A float Resize oneDNN's linear resampling computes exactly (linear,
+ * half_pixel or pytorch_half_pixel, batch and channels kept, scales that
+ * are the sizes' ratios) (ops_resize.c). */
+int hacl_resize_is_linear_half_pixel(struct hacl_graph *g, const struct hacl_node *n);
 /* AveragePool counts padding (count_include_pad, or absorbed zeros). */
 int hacl_pool_counts_pad(const struct hacl_node *n);
 /* After shape inference: Pad nodes of spatial zeros merged into the Conv

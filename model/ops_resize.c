@@ -452,6 +452,28 @@ static void run_resize(const struct hacl_kernel_args *a)
         hacl_free(tp[k]);
 }
 
+int hacl_resize_is_linear_half_pixel(struct hacl_graph *g, const struct hacl_node *n)
+{
+    struct resize rp;
+    char why[8];
+    const struct hacl_tensor *x = IN(n, 0);
+    if (strcmp(n->op, "Resize") != 0 || resize_params(g, n, &rp, why, sizeof why) != ACL_SUCCESS ||
+        rp.mode != M_LINEAR || x->rank < 3)
+        return 0;
+    if (rp.coord != CT_HALF_PIXEL && rp.coord != CT_PYTORCH_HALF_PIXEL)
+        return 0;
+    for (int k = 0; k < x->rank; k++) {
+        if (k < 2 && rp.out[k] != x->dims[k])
+            return 0; /* batch and channels are not resized */
+        if (rp.coord == CT_PYTORCH_HALF_PIXEL && rp.out[k] <= 1)
+            return 0;
+        /* the primitive derives each scale from the sizes */
+        if (fabs(rp.scale[k] * (double)x->dims[k] - (double)rp.out[k]) > 1e-6 * (double)rp.out[k])
+            return 0;
+    }
+    return 1;
+}
+
 const struct hacl_op hacl_resize_ops[] = {
     {"Resize", infer_resize, run_resize},
     {"Upsample", infer_resize, run_resize},

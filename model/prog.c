@@ -677,6 +677,8 @@ static int node_step(struct hacl_prog *p, int node, aclError *rc)
             r = hacl_pg_layernorm_step(p, node, rc);
         else if (strcmp(op, "Softmax") == 0 || strcmp(op, "LogSoftmax") == 0)
             r = hacl_pg_softmax_step(p, node, rc);
+        else if (strcmp(op, "Resize") == 0)
+            r = hacl_pg_resize_step(p, node, rc);
         if (r == 0)
             r = alias_step(p, node, rc);
         if (r == 0 && !p->reference && (!strcmp(op, "Relu") || !strcmp(op, "LeakyRelu") || !strcmp(op, "Clip") ||

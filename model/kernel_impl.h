@@ -239,6 +239,11 @@ static inline size_t numel(const struct hacl_tensor *t)
     return (size_t)hacl_tensor_elements(t);
 }
 
+/* A float32 dot product, vectorised for the CPU it runs on (the sum's
+ * order is the compiler's, as in every optimised runtime's) (ops_linalg.c). */
+float hacl_dot_f32(const float *a, const float *b, int64_t n);
+#define dot_f32 hacl_dot_f32
+
 static inline size_t esize(const struct hacl_tensor *t)
 {
     return hacl_onnx_type_size(t->onnx_type);

@@ -4,8 +4,9 @@
  * peepholes and input_forget; GRU linear_before_reset; clip; every
  * activation the specification names, with activation_alpha/beta).
  *
- * The recurrence runs in double per batch row and time step on the C
- * kernels; weights are read in ONNX's gate order (RNN: one gate; GRU: z, r,
+ * The recurrence runs per batch row and time step on the C kernels: the
+ * products in float32 rows (as the optimised runtimes compute them), gates
+ * and states in double; weights are read in ONNX's gate order (RNN: one gate; GRU: z, r,
  * h; LSTM: i, o, f, c).
  *
  * Thread: any; kernels keep no state.
@@ -50,20 +51,23 @@ static int act_kind(const char *s, size_t len, int *params)
     return -1;
 }
 
-static double apply(const struct act_fn *a, double v)
+/* Activations in float32, as the optimised runtimes compute them: a
+ * recurrence applies hundreds per time step. */
+static double apply(const struct act_fn *a, double vd)
 {
+    float v = (float)vd, al = (float)a->alpha, be = (float)a->beta;
     switch (a->kind) {
-    case A_SIGMOID: return v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v));
-    case A_TANH: return tanh(v);
+    case A_SIGMOID: return v >= 0 ? 1.0f / (1.0f + expf(-v)) : expf(v) / (1.0f + expf(v));
+    case A_TANH: return tanhf(v);
     case A_RELU: return v > 0 ? v : 0;
-    case A_AFFINE: return a->alpha * v + a->beta;
-    case A_LEAKYRELU: return v >= 0 ? v : a->alpha * v;
-    case A_THRESHOLDEDRELU: return v > a->alpha ? v : 0;
-    case A_SCALEDTANH: return a->alpha * tanh(a->beta * v);
-    case A_HARDSIGMOID: return fmax(0, fmin(1, a->alpha * v + a->beta));
-    case A_ELU: return v >= 0 ? v : a->alpha * (exp(v) - 1);
-    case A_SOFTSIGN: return v / (1 + fabs(v));
-    default: return v > 0 ? v + log1p(exp(-v)) : log1p(exp(v));
+    case A_AFFINE: return al * v + be;
+    case A_LEAKYRELU: return v >= 0 ? v : al * v;
+    case A_THRESHOLDEDRELU: return v > al ? v : 0;
+    case A_SCALEDTANH: return al * tanhf(be * v);
+    case A_HARDSIGMOID: return fmaxf(0, fminf(1, al * v + be));
+    case A_ELU: return v >= 0 ? v : al * (expf(v) - 1);
+    case A_SOFTSIGN: return v / (1 + fabsf(v));
+    default: return v > 0 ? v + log1pf(expf(-v)) : log1pf(expf(v));
     }
 }
 
@@ -195,11 +199,34 @@ static void run_rnn(const struct hacl_kernel_args *a)
     int64_t G = r.gates, Hd = r.hid;
     double *h = hacl_calloc((size_t)(Hd * 4), sizeof *h), *c = h ? h + Hd : NULL, *gate = hacl_calloc((size_t)(G * Hd), sizeof *gate);
     double *hprev = h ? h + 2 * Hd : NULL, *tmp = h ? h + 3 * Hd : NULL;
-    if (!h || !gate) {
+    /* The products run on float32 rows (as the optimised runtimes do):
+     * float32 inputs are read in place, other types converted once. */
+    size_t nx = numel(IN(n, 0)), nw = numel(IN(n, 1)), nr = numel(IN(n, 2)), nb = B ? numel(IN(n, 3)) : 0;
+    float *conv = t == F32 ? NULL : hacl_malloc((nx + nw + nr + nb + 1) * sizeof *conv);
+    float *hf = hacl_malloc((size_t)(Hd ? Hd : 1) * sizeof *hf);
+    if (!h || !gate || !hf || (t != F32 && !conv)) {
         hacl_free(h);
         hacl_free(gate);
+        hacl_free(hf);
+        hacl_free(conv);
         *a->error = "out of memory in a recurrent operator";
         return;
+    }
+    const float *Xf = X, *Wf = W, *Rf = R, *Bf = B;
+    if (conv) {
+        float *q = conv;
+        for (size_t i = 0; i < nx; i++)
+            q[i] = (float)load_f(t, X, i);
+        Xf = q, q += nx;
+        for (size_t i = 0; i < nw; i++)
+            q[i] = (float)load_f(t, W, i);
+        Wf = q, q += nw;
+        for (size_t i = 0; i < nr; i++)
+            q[i] = (float)load_f(t, R, i);
+        Rf = q, q += nr;
+        for (size_t i = 0; i < nb; i++)
+            q[i] = (float)load_f(t, B, i);
+        Bf = B ? q : NULL;
     }
     if (Y)
         for (size_t i = 0, cnt = numel(OUT(n, 0)); i < cnt; i++)
@@ -221,19 +248,18 @@ static void run_rnn(const struct hacl_kernel_args *a)
                 int64_t ts = reverse ? len - 1 - step : step;
                 size_t xo = r.layout ? (size_t)((b * r.seq + ts) * r.in) : (size_t)((ts * r.batch + b) * r.in);
                 memcpy(hprev, h, (size_t)Hd * sizeof *h);
+                for (int64_t i = 0; i < Hd; i++)
+                    hf[i] = (float)h[i];
                 /* gate pre-activations: X W^T + H R^T + biases (GRU's
                  * candidate gate takes its recurrent part below) */
+                const float *xr = Xf + xo;
                 for (int64_t q = 0; q < G * Hd; q++) {
-                    double v = B ? load_f(t, B, bo + (size_t)q) : 0;
-                    for (int64_t i = 0; i < r.in; i++)
-                        v += load_f(t, X, xo + (size_t)i) * load_f(t, W, wo + (size_t)(q * r.in + i));
+                    float v = dot_f32(xr, Wf + wo + (size_t)(q * r.in), r.in), u = 0;
                     int cand = r.cell == C_GRU && q >= 2 * Hd;
-                    if (!cand) {
-                        v += B ? load_f(t, B, bo + (size_t)(G * Hd + q)) : 0;
-                        for (int64_t i = 0; i < Hd; i++)
-                            v += hprev[i] * load_f(t, R, ro + (size_t)(q * Hd + i));
-                    }
-                    gate[q] = v;
+                    if (!cand)
+                        u = dot_f32(hf, Rf + ro + (size_t)(q * Hd), Hd);
+                    double bias = Bf ? (double)Bf[bo + (size_t)q] + (cand ? 0 : (double)Bf[bo + (size_t)(G * Hd + q)]) : 0;
+                    gate[q] = (double)v + (double)u + bias;
                 }
                 if (r.cell == C_RNN) {
                     for (int64_t k = 0; k < Hd; k++)
@@ -243,9 +269,10 @@ static void run_rnn(const struct hacl_kernel_args *a)
                         tmp[i] = apply(f, clipped(&r, gate[Hd + i]));
                     for (int64_t k = 0; k < Hd; k++) {
                         double z = apply(f, clipped(&r, gate[k]));
-                        double rec = 0, rb = B ? load_f(t, B, bo + (size_t)(G * Hd + 2 * Hd + k)) : 0;
+                        double rec = 0, rb = Bf ? Bf[bo + (size_t)(G * Hd + 2 * Hd + k)] : 0;
+                        const float *rr = Rf + ro + (size_t)((2 * Hd + k) * Hd);
                         for (int64_t i = 0; i < Hd; i++)
-                            rec += (r.lbr ? hprev[i] : tmp[i] * hprev[i]) * load_f(t, R, ro + (size_t)((2 * Hd + k) * Hd + i));
+                            rec += (r.lbr ? hprev[i] : tmp[i] * hprev[i]) * rr[i];
                         double cand = r.lbr ? gate[2 * Hd + k] + tmp[k] * (rec + rb) : gate[2 * Hd + k] + rec + rb;
                         h[k] = (1 - z) * apply(gg, clipped(&r, cand)) + z * hprev[k];
                     }
@@ -280,6 +307,8 @@ static void run_rnn(const struct hacl_kernel_args *a)
     }
     hacl_free(h);
     hacl_free(gate);
+    hacl_free(hf);
+    hacl_free(conv);
 }
 
 const struct hacl_op hacl_rnn_ops[] = {

@@ -239,8 +239,9 @@ static inline size_t numel(const struct hacl_tensor *t)
     return (size_t)hacl_tensor_elements(t);
 }
 
-/* A float32 dot product, vectorised for the CPU it runs on (the sum's
- * order is the compiler's, as in every optimised runtime's) (ops_linalg.c). */
+/* A float32 dot product, vectorised (the sum's order is the compiler's, as
+ * in every optimised runtime's) (ops_linalg.c). No per-CPU clones: their
+ * ifunc resolvers run before ThreadSanitizer starts and crash it. */
 float hacl_dot_f32(const float *a, const float *b, int64_t n);
 #define dot_f32 hacl_dot_f32
 

@@ -13,9 +13,6 @@
 #include "device/alloc.h"
 #include "kernel_impl.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
 float hacl_dot_f32(const float *a, const float *b, int64_t n)
 {
     float s = 0;

@@ -85,7 +85,7 @@ int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc)
     const struct hacl_tensor *A = &g->tensors[a], *B = &g->tensors[b];
     if (A->onnx_type != 1 || B->onnx_type != 1 || Y->onnx_type != 1 || Y->rank < 1 || Y->rank > 6 ||
         (B->rank != Y->rank && !B->is_const) || B->rank > Y->rank || hacl_tensor_elements(Y) <= 0 ||
-        A->is_const)
+        A->is_const || !hacl_pg_dnnl_size_ok(Y))
         return 0;
     int full = hacl_pg_same_shape(B, Y);
     int ab = native_buf(p, a, rc);
@@ -157,7 +157,7 @@ int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc)
     int x = n->inputs[0];
     const struct hacl_tensor *X = &g->tensors[x];
     if (X->onnx_type != 1 || X->rank < 1 || X->rank > 6 || hacl_tensor_elements(X) <= 0 || X->is_const ||
-        p->native[x] < 0)
+        p->native[x] < 0 || !hacl_pg_dnnl_size_ok(X))
         return 0;
     /* a SiLU / HardSwish pair this node opens, else the node itself */
     struct act act;
@@ -297,7 +297,7 @@ int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc)
     int out = n->outputs[0];
     const struct hacl_tensor *Y = &g->tensors[out];
     if (n->ninputs < 2 || n->ninputs > 64 || Y->onnx_type != 1 || Y->rank < 1 || Y->rank > 6 ||
-        hacl_tensor_elements(Y) <= 0)
+        hacl_tensor_elements(Y) <= 0 || !hacl_pg_dnnl_size_ok(Y))
         return 0;
     int64_t axis = hacl_attr_int(n, "axis", 0);
     if (axis < 0)
@@ -397,7 +397,8 @@ int hacl_pg_bn_step(struct hacl_prog *p, int node, aclError *rc)
         return 0;
     int x = n->inputs[0];
     const struct hacl_tensor *X = &g->tensors[x];
-    if (X->onnx_type != 1 || X->rank < 2 || X->rank > 5 || hacl_tensor_elements(X) <= 0 || X->is_const)
+    if (X->onnx_type != 1 || X->rank < 2 || X->rank > 5 || hacl_tensor_elements(X) <= 0 || X->is_const ||
+        !hacl_pg_dnnl_size_ok(X))
         return 0;
     for (size_t i = 1; i < 5; i++)
         if (!hacl_pg_is_const_f32(g, n, i) || hacl_tensor_elements(&g->tensors[n->inputs[i]]) != X->dims[1])
@@ -472,8 +473,12 @@ int hacl_pg_resize_step(struct hacl_prog *p, int node, aclError *rc)
     int x = n->inputs[0], out = n->outputs[0];
     const struct hacl_tensor *X = &g->tensors[x], *Y = &g->tensors[out];
     if (X->onnx_type != 1 || X->rank < 3 || X->rank > 5 || hacl_tensor_elements(Y) <= 0 || X->is_const ||
+        !hacl_pg_dnnl_size_ok(X) || !hacl_pg_dnnl_size_ok(Y) ||
         !hacl_resize_is_linear_half_pixel((struct hacl_graph *)g, n))
         return 0;
+    for (int i = 2; i < Y->rank; i++) /* per-coordinate tables */
+        if (X->dims[i] > 65536 || Y->dims[i] > 65536)
+            return 0;
     int xb = native_buf(p, x, rc);
     if (xb < 0)
         return -1;

@@ -107,6 +107,16 @@ struct act {
     int more[3], nmore; /* further nodes of the pattern (GELU's Erf, Add, Mul) */
 };
 
+/* A tensor oneDNN may be given: fewer than 2^31 elements (some kernels
+ * index in 32 bits, and some precompute a table per coordinate: a fuzzed
+ * Resize to 134 million columns crashed inside oneDNN while the model was
+ * only being sized). Larger tensors run on the C kernels. */
+static inline int hacl_pg_dnnl_size_ok(const struct hacl_tensor *t)
+{
+    int64_t e = hacl_tensor_elements(t);
+    return e >= 0 && e < ((int64_t)1 << 31);
+}
+
 /* ---- prog.c: the engine, buffers, steps and layouts ---- */
 
 dnnl_engine_t hacl_pg_get_engine(void);

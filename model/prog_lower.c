@@ -17,6 +17,8 @@
 
 static int spatial_ok(const struct hacl_conv_geom *cg)
 {
+    if (cg->n * cg->c > ((int64_t)1 << 24) || cg->n * cg->m > ((int64_t)1 << 24))
+        return 0;
     for (int i = 0; i < 3; i++)
         if (cg->in[i] > DNNL_MAX_SPATIAL || cg->out[i] > DNNL_MAX_SPATIAL || cg->k[i] > DNNL_MAX_SPATIAL)
             return 0;
@@ -430,7 +432,8 @@ int hacl_pg_gemm_step(struct hacl_prog *p, int node, aclError *rc)
     const struct hacl_node *n = &g->nodes[node];
     const struct hacl_tensor *A = &g->tensors[n->inputs[0]], *Y = &g->tensors[n->outputs[0]];
     if (hacl_attr_int(n, "transA", 0) != 0 || hacl_attr_float(n, "alpha", 1.0f) != 1.0f ||
-        hacl_attr_float(n, "beta", 1.0f) != 1.0f || !hacl_pg_is_const_f32(g, n, 1) || A->onnx_type != F32)
+        hacl_attr_float(n, "beta", 1.0f) != 1.0f || !hacl_pg_is_const_f32(g, n, 1) || A->onnx_type != F32 ||
+        !hacl_pg_dnnl_size_ok(A) || !hacl_pg_dnnl_size_ok(Y) || !hacl_pg_dnnl_size_ok(&g->tensors[n->inputs[1]]))
         return 0;
     int64_t M = Y->dims[0], N = Y->dims[1], K = A->dims[1];
     const float *c = NULL;
@@ -499,7 +502,8 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
     const struct hacl_tensor *A = &g->tensors[n->inputs[0]], *B = &g->tensors[n->inputs[1]];
     int out = n->outputs[0];
     const struct hacl_tensor *Y = &g->tensors[out];
-    if (A->onnx_type != F32 || B->onnx_type != F32 || A->rank < 2 || B->rank < 2 || Y->rank > 6 || p->bf16)
+    if (A->onnx_type != F32 || B->onnx_type != F32 || A->rank < 2 || B->rank < 2 || Y->rank > 6 || p->bf16 ||
+        !hacl_pg_dnnl_size_ok(A) || !hacl_pg_dnnl_size_ok(B) || !hacl_pg_dnnl_size_ok(Y))
         return 0;
     /* Buffers keep their tensor's own rank: only a constant right operand
      * (converted into the primitive's layout) may have fewer dims. */

@@ -136,7 +136,7 @@ static int layernorm_prim(struct hacl_prog *p, const struct lnorm *ln, const cha
 {
     const struct hacl_graph *g = p->g;
     const struct hacl_tensor *X = &g->tensors[ln->x];
-    if (X->rank < 2 || X->rank > 5 || hacl_tensor_elements(X) <= 0)
+    if (X->rank < 2 || X->rank > 5 || hacl_tensor_elements(X) <= 0 || !hacl_pg_dnnl_size_ok(X))
         return 0;
     int64_t C = X->dims[X->rank - 1];
     dnnl_dims_t d;
@@ -214,7 +214,8 @@ int hacl_pg_softmax_step(struct hacl_prog *p, int node, aclError *rc)
     const struct hacl_graph *g = p->g;
     const struct hacl_node *n = &g->nodes[node];
     const struct hacl_tensor *X = &g->tensors[n->inputs[0]];
-    if (g->opset < 13 || X->onnx_type != 1 || X->rank < 1 || X->rank > 6 || hacl_tensor_elements(X) <= 0)
+    if (g->opset < 13 || X->onnx_type != 1 || X->rank < 1 || X->rank > 6 || hacl_tensor_elements(X) <= 0 ||
+        !hacl_pg_dnnl_size_ok(X))
         return 0;
     int64_t axis = hacl_attr_int(n, "axis", -1);
     if (axis < 0)

@@ -401,3 +401,19 @@ TEST_F(Ops, EinsumAttentionFormsAgreeWithMatMul)
             for (int j = 0; j < 5; j++)
                 EXPECT_NEAR(r[4][(b * 5 + j) * 3 + i], r[0][(b * 3 + i) * 5 + j], 1e-6);
 }
+
+// A Resize to 134 million columns (found by the fuzzer) crashed inside
+// oneDNN while the model was only being sized: tensors that large stay on
+// the C kernels, and sizing reports what they need.
+TEST_F(Ops, HugeResizeIsSizedWithoutCrashing)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 2, 4, 4}}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+    m.inits = {{"sizes", onnxb::INT64, {4}, I64({1, 2, 8, (int64_t)1 << 27})}};
+    m.nodes = {{"Resize", {"x", "", "", "sizes"}, {"y"}, "resize", {Attr::Str("mode", "linear")}}};
+    std::string bytes = onnxb::Serialize(m);
+    size_t work = 0, weight = 0;
+    ASSERT_EQ(aclmdlQuerySizeFromMem(bytes.data(), bytes.size(), &work, &weight), ACL_SUCCESS) << TakeErrMsg();
+    EXPECT_GE(work, ((size_t)1 << 27) * 2 * 8 * 4);
+}

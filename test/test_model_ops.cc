@@ -411,7 +411,8 @@ TEST_F(Ops, HugeResizeIsSizedWithoutCrashing)
     m.inputs = {{"x", onnxb::FLOAT, {1, 2, 4, 4}}};
     m.outputs = {{"y", onnxb::FLOAT, {}, true}};
     m.inits = {{"sizes", onnxb::INT64, {4}, I64({1, 2, 8, (int64_t)1 << 27})}};
-    m.nodes = {{"Resize", {"x", "", "", "sizes"}, {"y"}, "resize", {Attr::Str("mode", "linear")}}};
+    m.nodes = {{"Resize", {"x", "", "", "sizes"}, {"r"}, "resize", {Attr::Str("mode", "linear")}},
+               {"Relu", {"r"}, {"y"}, "relu"}}; /* the resized map is an intermediate */
     std::string bytes = onnxb::Serialize(m);
     size_t work = 0, weight = 0;
     ASSERT_EQ(aclmdlQuerySizeFromMem(bytes.data(), bytes.size(), &work, &weight), ACL_SUCCESS) << TakeErrMsg();

@@ -31,7 +31,7 @@ mkdir -p "$ZOO_DIR"
 if [ ! -d "$ORT_DIR/node_modules/onnxruntime-node" ]; then
   mkdir -p "$ORT_DIR"
   npm install --prefix "$ORT_DIR" "onnxruntime-node@$ORT_VERSION" --ignore-scripts --no-audit --no-fund >/dev/null ||
-    { echo "zoo: cannot install onnxruntime-node" >&2; exit 2; }
+    { echo "zoo: skipped: cannot install onnxruntime-node from the npm registry"; exit 77; }
 fi
 export ORT_NODE_PATH=$(cd "$ORT_DIR" && pwd)/node_modules/onnxruntime-node
 names=("$@")

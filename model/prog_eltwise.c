@@ -237,6 +237,7 @@ static int concat_in_place(struct hacl_prog *p, int node, aclError *rc)
     if (axis != 1 || Y->rank < 2 || Y->dims[0] != 1 || p->is_out[out])
         return 0;
     dnnl_format_tag_t tag = dnnl_format_tag_undef;
+    dnnl_data_type_t dt = dnnl_f32;
     int64_t block = 1;
     for (size_t i = 0; i < n->ninputs; i++) {
         int t = n->inputs[i], b = p->native[t];
@@ -249,9 +250,10 @@ static int concat_in_place(struct hacl_prog *p, int node, aclError *rc)
         if (pb->kind != B_WORK || !pb->has_md || pb->alias_of >= 0 || pb->aliased)
             return 0;
         dnnl_format_tag_t ti = tag_of(&pb->md);
-        if (ti == dnnl_format_tag_undef || (i && ti != tag))
+        if (ti == dnnl_format_tag_undef || (i && (ti != tag || pb->md.data_type != dt)))
             return 0;
         tag = ti;
+        dt = pb->md.data_type; /* bfloat16 maps with allow_bf16 */
         if (pb->md.format_kind == dnnl_blocked && pb->md.format_desc.blocking.inner_nblks == 1) {
             if (pb->md.format_desc.blocking.inner_idxs[0] != 1)
                 return 0;
@@ -270,7 +272,7 @@ static int concat_in_place(struct hacl_prog *p, int node, aclError *rc)
     for (int i = 0; i < Y->rank; i++)
         yd[i] = Y->dims[i];
     dnnl_memory_desc_t y_md;
-    if (dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, tag) != dnnl_success)
+    if (dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dt, tag) != dnnl_success)
         return 0;
     int ob = hacl_pg_out_buf(p, out, &y_md, rc);
     if (ob < 0)

@@ -502,7 +502,7 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
     const struct hacl_tensor *A = &g->tensors[n->inputs[0]], *B = &g->tensors[n->inputs[1]];
     int out = n->outputs[0];
     const struct hacl_tensor *Y = &g->tensors[out];
-    if (A->onnx_type != F32 || B->onnx_type != F32 || A->rank < 2 || B->rank < 2 || Y->rank > 6 || p->bf16 ||
+    if (A->onnx_type != F32 || B->onnx_type != F32 || A->rank < 2 || B->rank < 2 || Y->rank > 6 ||
         !hacl_pg_dnnl_size_ok(A) || !hacl_pg_dnnl_size_ok(B) || !hacl_pg_dnnl_size_ok(Y))
         return 0;
     /* Buffers keep their tensor's own rank: only a constant right operand

@@ -514,6 +514,8 @@ static int node_step(struct hacl_prog *p, int node, aclError *rc)
             r = hacl_pg_softmax_step(p, node, rc);
         else if (strcmp(op, "Resize") == 0)
             r = hacl_pg_resize_step(p, node, rc);
+        else if (strcmp(op, "Transpose") == 0)
+            r = hacl_pg_transpose_step(p, node, rc);
         if (r == 0)
             r = alias_step(p, node, rc);
         if (r == 0 && !p->reference && (!strcmp(op, "Relu") || !strcmp(op, "LeakyRelu") || !strcmp(op, "Clip") ||

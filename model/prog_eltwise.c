@@ -522,3 +522,65 @@ int hacl_pg_resize_step(struct hacl_prog *p, int node, aclError *rc)
     hacl_pg_arg(p, s, DNNL_ARG_DST, db);
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }
+
+/* Transpose on oneDNN as one reorder: from the input's layout (blocked
+ * after a convolution) straight into the output's row-major bytes, seen
+ * as the input's dims with permuted strides (ConvNeXt's channels-last
+ * blocks, ShuffleNet's channel shuffle: a reorder to row-major and a C
+ * kernel before). The output buffer gets a view with that description. */
+int hacl_pg_transpose_step(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    int x = n->inputs[0], out = n->outputs[0];
+    const struct hacl_tensor *X = &g->tensors[x], *Y = &g->tensors[out];
+    int r = X->rank;
+    if (X->onnx_type != 1 || r < 2 || r > 6 || hacl_tensor_elements(X) <= 0 || X->is_const || p->is_out[out] ||
+        !hacl_pg_dnnl_size_ok(X))
+        return 0;
+    int64_t perm[HACL_MAX_RANK];
+    if (hacl_attr_ints(n, "perm", perm, HACL_MAX_RANK) != r)
+        for (int i = 0; i < r; i++)
+            perm[i] = r - 1 - i;
+    dnnl_dims_t xd, st;
+    int64_t s = 1;
+    for (int i = r - 1; i >= 0; i--) { /* output dim i is input dim perm[i] */
+        st[perm[i]] = s;
+        s *= Y->dims[i];
+    }
+    for (int i = 0; i < r; i++)
+        xd[i] = X->dims[i];
+    int xb = native_buf(p, x, rc);
+    if (xb < 0)
+        return -1;
+    dnnl_memory_desc_t x_md = p->bufs[xb].md, pmd;
+    if (dnnl_memory_desc_init_by_strides(&pmd, r, xd, dnnl_f32, st) != dnnl_success)
+        return 0;
+    dnnl_primitive_attr_t at = hacl_pg_new_attr();
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t ds = at ? dnnl_reorder_primitive_desc_create(&pd, &x_md, hacl_pg_get_engine(), &pmd,
+                                                               hacl_pg_get_engine(), at)
+                          : dnnl_out_of_memory;
+    dnnl_primitive_attr_destroy(at);
+    if (ds != dnnl_success)
+        return 0;
+    int yb = hacl_pg_out_buf(p, out, NULL, rc);
+    int view = yb >= 0 ? hacl_pg_add_buf(p, out, B_WORK, -1, rc) : -1;
+    int s_ = view >= 0 ? hacl_pg_add_step(p, -1, rc) : -1;
+    if (s_ < 0) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    struct pbuf *v = &p->bufs[view];
+    v->md = pmd;
+    v->has_md = 1;
+    v->plain = 0;
+    v->alias_of = yb;
+    v->alias_off = 0;
+    v->aliased = p->bufs[yb].aliased = 1;
+    p->steps[s_].kind = "Transpose";
+    hacl_pg_arg(p, s_, DNNL_ARG_FROM, xb);
+    hacl_pg_arg(p, s_, DNNL_ARG_TO, view);
+    p->nreorders++;
+    return hacl_pg_finish_primitive(p, s_, pd, rc) < 0 ? -1 : 1;
+}

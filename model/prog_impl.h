@@ -181,6 +181,7 @@ int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_bn_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_resize_step(struct hacl_prog *p, int node, aclError *rc);
+int hacl_pg_transpose_step(struct hacl_prog *p, int node, aclError *rc);
 /* prog_norm.c */
 int hacl_pg_layernorm_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_softmax_step(struct hacl_prog *p, int node, aclError *rc);

@@ -446,6 +446,23 @@ int hacl_pg_prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from,
     return b;
 }
 
+int hacl_pg_view(struct hacl_prog *p, int t, int base, const dnnl_memory_desc_t *md, aclError *rc)
+{
+    int root = p->bufs[base].alias_of >= 0 ? p->bufs[base].alias_of : base;
+    size_t off = p->bufs[base].alias_of >= 0 ? p->bufs[base].alias_off : 0;
+    int v = hacl_pg_add_buf(p, t, B_WORK, -1, rc);
+    if (v < 0)
+        return -1;
+    struct pbuf *pv = &p->bufs[v];
+    pv->md = *md;
+    pv->has_md = 1;
+    pv->plain = 0;
+    pv->alias_of = root;
+    pv->alias_off = off;
+    pv->aliased = p->bufs[root].aliased = p->bufs[base].aliased = 1;
+    return v;
+}
+
 /* Reshape, Flatten, Squeeze, Unsqueeze, Identity and Dropout at inference
  * only change how the same row-major bytes are read: their output is a
  * view of their input's buffer (swin_t copied 82 Reshapes and 24 Dropouts

@@ -137,6 +137,9 @@ dnnl_primitive_attr_t hacl_pg_new_attr(void);
 int hacl_pg_finish_primitive(struct hacl_prog *p, int s, dnnl_primitive_desc_t pd, aclError *rc);
 int hacl_pg_copy_into(struct hacl_prog *p, int from, int to, const char *kind, aclError *rc);
 int hacl_pg_reorder_to(struct hacl_prog *p, int t, int from, const dnnl_memory_desc_t *md, aclError *rc);
+/* A buffer seeing the bytes of work buffer `base` (tensor t's) through
+ * layout md (another shape of the same bytes). */
+int hacl_pg_view(struct hacl_prog *p, int t, int base, const dnnl_memory_desc_t *md, aclError *rc);
 /* Node `node` has been compiled: its inputs have one reader fewer left. */
 void hacl_pg_consumed(struct hacl_prog *p, int node);
 int hacl_pg_const_buf(struct hacl_prog *p, int t, aclError *rc);

@@ -130,6 +130,8 @@ aclError hacl_deconv_geometry(struct hacl_graph *g, const struct hacl_node *n, s
 const struct hacl_op *hacl_op_find(const char *op_type);
 /* Nodes with more output elements than this are not folded at load. */
 #define HACL_FOLD_MAX_ELEMENTS ((int64_t)1 << 26)
+/* ... and convolutions, products and the like with more than this. */
+#define HACL_FOLD_HEAVY_MAX_ELEMENTS ((int64_t)1 << 20)
 
 /* Infers every node's outputs in order: 0, or an error naming the node.
  * Nodes whose inputs are all constants (and Shape, whose output depends

@@ -418,3 +418,24 @@ TEST_F(Ops, HugeResizeIsSizedWithoutCrashing)
     ASSERT_EQ(aclmdlQuerySizeFromMem(bytes.data(), bytes.size(), &work, &weight), ACL_SUCCESS) << TakeErrMsg();
     EXPECT_GE(work, ((size_t)1 << 27) * 2 * 8 * 4);
 }
+
+// Constant folding is for small results: a convolution over a large
+// constant (the fuzzer padded one to millions of elements) is computed at
+// run time, not for seconds at load, so its output is work memory.
+TEST_F(Ops, LargeConstantConvolutionsAreNotFoldedAtLoad)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1}}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}, {"x2", onnxb::FLOAT, {}, true}};
+    m.inits = {{"w", onnxb::FLOAT, {3, 2, 3, 3, 3}, F(std::vector<float>(162, 0.1f))},
+               {"pads", onnxb::INT64, {10}, I64({0, 0, 200000, 0, 0, 0, 0, 0, 0, 0})}};
+    m.nodes = {{"Pad", {"w", "pads"}, {"p"}, "pad"},
+               {"Conv", {"p", "w"}, {"c"}, "conv"},
+               {"Relu", {"c"}, {"y"}, "relu"},
+               {"Identity", {"x"}, {"x2"}, "id"}};
+    std::string bytes = onnxb::Serialize(m);
+    size_t work = 0, weight = 0;
+    ASSERT_EQ(aclmdlQuerySizeFromMem(bytes.data(), bytes.size(), &work, &weight), ACL_SUCCESS) << TakeErrMsg();
+    /* c: 3 x 3 x 200001 x 1 x 1 floats, computed at run time */
+    EXPECT_GE(work, (size_t)3 * 3 * 200001 * 4);
+}

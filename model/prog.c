@@ -57,9 +57,21 @@ int hacl_pg_fail(struct hacl_prog *p, aclError *rc, aclError code, const char *m
     return -1;
 }
 
-int hacl_pg_plain_md(const struct hacl_tensor *t, dnnl_memory_desc_t *md)
+dnnl_format_tag_t hacl_pg_plain_tag(int rank)
 {
     static const dnnl_format_tag_t tags[] = {dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef};
+    return rank >= 0 && rank <= 6 ? tags[rank] : dnnl_format_tag_undef;
+}
+
+int hacl_pg_is_reference(const_dnnl_primitive_desc_t pd)
+{
+    const char *impl = NULL;
+    return dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl &&
+           strncmp(impl, "ref", 3) == 0;
+}
+
+int hacl_pg_plain_md(const struct hacl_tensor *t, dnnl_memory_desc_t *md)
+{
     if (t->onnx_type != F32 || t->rank < 0 || t->rank > 6)
         return -1;
     dnnl_dims_t d = {1};
@@ -68,7 +80,7 @@ int hacl_pg_plain_md(const struct hacl_tensor *t, dnnl_memory_desc_t *md)
     for (int i = 0; i < t->rank; i++)
         if (t->dims[i] == 0)
             return -1;
-    return dnnl_memory_desc_init_by_tag(md, t->rank ? t->rank : 1, d, dnnl_f32, tags[t->rank]) == dnnl_success ? 0
+    return dnnl_memory_desc_init_by_tag(md, t->rank ? t->rank : 1, d, dnnl_f32, hacl_pg_plain_tag(t->rank)) == dnnl_success ? 0
                                                                                                                   : -1;
 }
 

@@ -12,14 +12,6 @@
 #include "device/alloc.h"
 #include "prog_impl.h"
 
-static const dnnl_format_tag_t plain_tags[] = {dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef};
-
-static int is_reference_pd(const_dnnl_primitive_desc_t pd)
-{
-    const char *impl = NULL;
-    return dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl &&
-           strncmp(impl, "ref", 3) == 0;
-}
 
 /* The format tag md has, among the layouts primitives pick for
  * activations, or dnnl_format_tag_undef. */
@@ -107,7 +99,7 @@ int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc)
              dnnl_memory_desc_init_by_tag(&b_md, Y->rank, bdims, dnnl_f32, tag) != dnnl_success)
         return 0;
     if (p->is_out[out])
-        dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, plain_tags[Y->rank]);
+        dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, hacl_pg_plain_tag(Y->rank));
     else
         y_md = a_md; /* the input's layout */
     dnnl_binary_desc_t bd;
@@ -119,7 +111,7 @@ int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc)
     dnnl_primitive_attr_destroy(at);
     if (ds != dnnl_success)
         return 0;
-    if (is_reference_pd(pd)) {
+    if (hacl_pg_is_reference(pd)) {
         dnnl_primitive_desc_destroy(pd);
         return 0;
     }
@@ -128,7 +120,7 @@ int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc)
     int bb;
     if (B->is_const) {
         dnnl_memory_desc_t from;
-        dnnl_memory_desc_init_by_tag(&from, Y->rank, bdims, dnnl_f32, plain_tags[Y->rank]);
+        dnnl_memory_desc_init_by_tag(&from, Y->rank, bdims, dnnl_f32, hacl_pg_plain_tag(Y->rank));
         bb = hacl_pg_prepared_weight(p, &from, B->data, NULL, &b_md, rc);
     } else {
         bb = hacl_pg_get_layout(p, b, &b_md, rc);
@@ -174,7 +166,7 @@ int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc)
     for (int i = 0; i < Y->rank; i++)
         yd[i] = Y->dims[i];
     if (p->is_out[act.out])
-        dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, plain_tags[Y->rank]);
+        dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, hacl_pg_plain_tag(Y->rank));
     else
         y_md = x_md;
     if (!dnnl_memory_desc_equal(&x_md, &y_md)) {
@@ -200,7 +192,7 @@ int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc)
     dnnl_primitive_attr_destroy(at);
     if (ds != dnnl_success)
         return 0;
-    if (is_reference_pd(pd)) {
+    if (hacl_pg_is_reference(pd)) {
         dnnl_primitive_desc_destroy(pd);
         return 0;
     }
@@ -266,7 +258,7 @@ static int concat_in_place(struct hacl_prog *p, int node, aclError *rc)
     }
     /* row-major (the one layout whose outermost stride is the batch),
      * or one channel block */
-    if (block == 1 && tag != plain_tags[Y->rank])
+    if (block == 1 && tag != hacl_pg_plain_tag(Y->rank))
         return 0;
     dnnl_dims_t yd;
     for (int i = 0; i < Y->rank; i++)
@@ -336,7 +328,7 @@ int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc)
     }
     dnnl_primitive_desc_t pd = NULL;
     for (int attempt = common == dnnl_format_tag_undef ? 1 : 0; attempt < 2 && !pd; attempt++) {
-        dnnl_format_tag_t tag = attempt == 0 ? common : plain_tags[Y->rank];
+        dnnl_format_tag_t tag = attempt == 0 ? common : hacl_pg_plain_tag(Y->rank);
         for (size_t i = 0; i < n->ninputs; i++) {
             const struct hacl_tensor *x = &g->tensors[n->inputs[i]];
             dnnl_dims_t d;
@@ -350,14 +342,14 @@ int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc)
                 return -1;
             srcs[i] = p->bufs[bufs[i]].md;
         }
-        if (dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, p->is_out[out] ? plain_tags[Y->rank] : tag) !=
+        if (dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, p->is_out[out] ? hacl_pg_plain_tag(Y->rank) : tag) !=
                 dnnl_success ||
             dnnl_concat_primitive_desc_create(&pd, &y_md, (int)n->ninputs, (int)axis, srcs, NULL,
                                               hacl_pg_get_engine()) != dnnl_success) {
             pd = NULL;
             continue;
         }
-        if (is_reference_pd(pd)) {
+        if (hacl_pg_is_reference(pd)) {
             dnnl_primitive_desc_destroy(pd);
             pd = NULL;
         }
@@ -419,7 +411,7 @@ int hacl_pg_bn_step(struct hacl_prog *p, int node, aclError *rc)
         dnnl_dims_t d;
         for (int i = 0; i < X->rank; i++)
             d[i] = X->dims[i];
-        dnnl_memory_desc_init_by_tag(&y_md, X->rank, d, dnnl_f32, plain_tags[X->rank]);
+        dnnl_memory_desc_init_by_tag(&y_md, X->rank, d, dnnl_f32, hacl_pg_plain_tag(X->rank));
         if (!dnnl_memory_desc_equal(&x_md, &y_md)) {
             if ((xb = hacl_pg_get_layout(p, x, &y_md, rc)) < 0)
                 return -1;
@@ -437,7 +429,7 @@ int hacl_pg_bn_step(struct hacl_prog *p, int node, aclError *rc)
     dnnl_primitive_attr_destroy(at);
     if (ds != dnnl_success)
         return 0;
-    if (is_reference_pd(pd)) {
+    if (hacl_pg_is_reference(pd)) {
         dnnl_primitive_desc_destroy(pd);
         return 0;
     }
@@ -491,7 +483,7 @@ int hacl_pg_resize_step(struct hacl_prog *p, int node, aclError *rc)
     dnnl_format_tag_t tag = tag_of(&x_md);
     if (p->is_out[out] || tag == dnnl_format_tag_undef) {
         /* one layout on both sides: the row-major one the caller gets */
-        tag = plain_tags[Y->rank];
+        tag = hacl_pg_plain_tag(Y->rank);
         if ((xb = hacl_pg_get_plain(p, x, rc)) < 0)
             return -1;
         x_md = p->bufs[xb].md;
@@ -507,7 +499,7 @@ int hacl_pg_resize_step(struct hacl_prog *p, int node, aclError *rc)
     dnnl_primitive_attr_destroy(at);
     if (ds != dnnl_success)
         return 0;
-    if (is_reference_pd(pd)) {
+    if (hacl_pg_is_reference(pd)) {
         dnnl_primitive_desc_destroy(pd);
         return 0;
     }

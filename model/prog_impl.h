@@ -124,6 +124,10 @@ size_t hacl_pg_align_up(size_t v);
 /* Records the first error (code and message); returns -1. */
 int hacl_pg_fail(struct hacl_prog *p, aclError *rc, aclError code, const char *msg);
 int hacl_pg_plain_md(const struct hacl_tensor *t, dnnl_memory_desc_t *md);
+/* The row-major format tag of a rank (0 to 6; undef beyond). */
+dnnl_format_tag_t hacl_pg_plain_tag(int rank);
+/* oneDNN picked its reference implementation (ref:any, ...) for pd. */
+int hacl_pg_is_reference(const_dnnl_primitive_desc_t pd);
 int hacl_pg_add_buf(struct hacl_prog *p, int tensor, int kind, int io, aclError *rc);
 int hacl_pg_add_step(struct hacl_prog *p, int node, aclError *rc);
 void hacl_pg_touch(struct hacl_prog *p, int b, int step);

@@ -25,14 +25,6 @@ static int spatial_ok(const struct hacl_conv_geom *cg)
     return 1;
 }
 
-/* oneDNN picked its reference implementation (ref:any, ...). */
-static int is_reference(const_dnnl_primitive_desc_t pd)
-{
-    const char *impl = NULL;
-    return dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl &&
-           strncmp(impl, "ref", 3) == 0;
-}
-
 /* The tile size of a Winograd primitive's transformed weights (4: F(2x2,
  * 3x3), 6: F(4x4, 3x3)), or 0 when its weights are not Winograd's. */
 static int wino_alpha(const_dnnl_primitive_desc_t pd)
@@ -114,7 +106,6 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
     }
 
     /* The primitive: layouts chosen by oneDNN, except for model outputs. */
-    static const dnnl_format_tag_t plain[] = {dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef};
     int nd = 2 + cg.sp, grouped = cg.group > 1, wnd = nd + grouped;
     dnnl_memory_desc_t src_any, w_any, w_plain, b_md, dst_md;
     dnnl_dims_t sd = {cg.n, cg.c}, dd = {cg.n, cg.m}, bd = {cg.m}, wd = {cg.m, cg.c / cg.group};
@@ -138,13 +129,13 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
      * reorder costs more than the convolution (shufflenet: 1.6 ms). */
     int first_layer = cg.c <= 4 && cg.group == 1 && !p->bf16;
     if (first_layer)
-        src_tag = plain[nd];
+        src_tag = hacl_pg_plain_tag(nd);
     dnnl_format_tag_t dst_tag = blocked && cg.m % 16 == 0 ? dnnl_aBcd16b : dnnl_format_tag_any;
     dnnl_memory_desc_init_by_tag(&src_any, nd, sd, dt, src_tag);
     dnnl_memory_desc_init_by_tag(&w_any, wnd, wd, dt, dnnl_format_tag_any);
-    dnnl_memory_desc_init_by_tag(&w_plain, wnd, wd, dnnl_f32, plain[wnd]);
+    dnnl_memory_desc_init_by_tag(&w_plain, wnd, wd, dnnl_f32, hacl_pg_plain_tag(wnd));
     dnnl_memory_desc_init_by_tag(&b_md, 1, bd, dnnl_f32, dnnl_a);
-    dnnl_memory_desc_init_by_tag(&dst_md, nd, dd, p->is_out[out] ? dnnl_f32 : dt, p->is_out[out] ? plain[nd] : dst_tag);
+    dnnl_memory_desc_init_by_tag(&dst_md, nd, dd, p->is_out[out] ? dnnl_f32 : dt, p->is_out[out] ? hacl_pg_plain_tag(nd) : dst_tag);
     dnnl_primitive_desc_t pd = NULL;
     int result = 0;
     /* The residual Add is a sum post-op: the destination holds the
@@ -183,7 +174,7 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         /* No kernel for the blocked layout but oneDNN's reference one
          * (grouped convolutions of 8 channels per group: 50-100x slower):
          * let oneDNN choose the layouts. */
-        if (result && is_reference(pd) && (src_tag != dnnl_format_tag_any || dst_tag != dnnl_format_tag_any)) {
+        if (result && hacl_pg_is_reference(pd) && (src_tag != dnnl_format_tag_any || dst_tag != dnnl_format_tag_any)) {
             dnnl_primitive_desc_destroy(pd);
             pd = NULL;
             result = 0;
@@ -395,11 +386,10 @@ int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
         return -1;
     if (!p->bufs[xb0].has_md)
         return 0;
-    static const dnnl_format_tag_t plain[] = {dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde};
     dnnl_memory_desc_t src_md = p->bufs[xb0].md, dst_md;
     int to_out = p->is_out[n->outputs[0]];
     dnnl_memory_desc_init_by_tag(&dst_md, x->rank, dd, to_out ? dnnl_f32 : src_md.data_type,
-                                 to_out ? plain[x->rank] : dnnl_format_tag_any);
+                                 to_out ? hacl_pg_plain_tag(x->rank) : dnnl_format_tag_any);
     dnnl_pooling_v2_desc_t pdsc;
     dnnl_alg_kind_t alg = is_max ? dnnl_pooling_max
                                  : include ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding;
@@ -562,12 +552,11 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
         nd = 2;
     }
     dnnl_memory_desc_t a_md, b_md, b_plain, c_md, y_md;
-    static const dnnl_format_tag_t plain[] = {dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef};
-    dnnl_memory_desc_init_by_tag(&a_md, nd, ad, dnnl_f32, plain[nd]);
-    dnnl_memory_desc_init_by_tag(&b_plain, nd, bd, dnnl_f32, plain[nd]);
-    dnnl_memory_desc_init_by_tag(&b_md, nd, bd, dnnl_f32, wconst ? dnnl_format_tag_any : plain[nd]);
-    dnnl_memory_desc_init_by_tag(&c_md, nd, cd, dnnl_f32, plain[nd]);
-    dnnl_memory_desc_init_by_tag(&y_md, nd, yd, dnnl_f32, plain[nd]);
+    dnnl_memory_desc_init_by_tag(&a_md, nd, ad, dnnl_f32, hacl_pg_plain_tag(nd));
+    dnnl_memory_desc_init_by_tag(&b_plain, nd, bd, dnnl_f32, hacl_pg_plain_tag(nd));
+    dnnl_memory_desc_init_by_tag(&b_md, nd, bd, dnnl_f32, wconst ? dnnl_format_tag_any : hacl_pg_plain_tag(nd));
+    dnnl_memory_desc_init_by_tag(&c_md, nd, cd, dnnl_f32, hacl_pg_plain_tag(nd));
+    dnnl_memory_desc_init_by_tag(&y_md, nd, yd, dnnl_f32, hacl_pg_plain_tag(nd));
     dnnl_matmul_desc_t md;
     if (dnnl_matmul_desc_init(&md, &a_md, &b_md, add >= 0 ? &c_md : NULL, &y_md) != dnnl_success)
         return 0;

@@ -11,8 +11,6 @@
 #include "device/alloc.h"
 #include "prog_impl.h"
 
-static const dnnl_format_tag_t plain_tags[] = {dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef};
-
 /* The only reader of t when it is node op (and t no model output). */
 static int only(struct hacl_prog *p, int t, const char *op)
 {
@@ -143,7 +141,7 @@ static int layernorm_prim(struct hacl_prog *p, const struct lnorm *ln, const cha
     for (int i = 0; i < X->rank; i++)
         d[i] = X->dims[i];
     dnnl_memory_desc_t md;
-    dnnl_memory_desc_init_by_tag(&md, X->rank, d, dnnl_f32, plain_tags[X->rank]);
+    dnnl_memory_desc_init_by_tag(&md, X->rank, d, dnnl_f32, hacl_pg_plain_tag(X->rank));
     dnnl_layer_normalization_desc_t ld;
     if (dnnl_layer_normalization_forward_desc_init(&ld, dnnl_forward_inference, &md, NULL, ln->eps,
                                                    dnnl_use_scale | dnnl_use_shift) != dnnl_success)
@@ -154,9 +152,7 @@ static int layernorm_prim(struct hacl_prog *p, const struct lnorm *ln, const cha
     dnnl_primitive_attr_destroy(at);
     if (ds != dnnl_success)
         return 0;
-    const char *impl = NULL;
-    if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl &&
-        !strncmp(impl, "ref", 3)) {
+    if (hacl_pg_is_reference(pd)) {
         dnnl_primitive_desc_destroy(pd);
         return 0;
     }
@@ -224,7 +220,7 @@ int hacl_pg_softmax_step(struct hacl_prog *p, int node, aclError *rc)
     for (int i = 0; i < X->rank; i++)
         d[i] = X->dims[i];
     dnnl_memory_desc_t md;
-    dnnl_memory_desc_init_by_tag(&md, X->rank, d, dnnl_f32, plain_tags[X->rank]);
+    dnnl_memory_desc_init_by_tag(&md, X->rank, d, dnnl_f32, hacl_pg_plain_tag(X->rank));
     dnnl_softmax_v2_desc_t sd;
     dnnl_alg_kind_t alg = !strcmp(n->op, "LogSoftmax") ? dnnl_softmax_log : dnnl_softmax_accurate;
     if (dnnl_softmax_v2_forward_desc_init(&sd, dnnl_forward_inference, alg, &md, &md, (int)axis) != dnnl_success)

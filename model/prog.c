@@ -70,6 +70,23 @@ int hacl_pg_is_reference(const_dnnl_primitive_desc_t pd)
            strncmp(impl, "ref", 3) == 0;
 }
 
+dnnl_primitive_desc_t hacl_pg_fast_pd(const_dnnl_op_desc_t desc, const_dnnl_post_ops_t po)
+{
+    dnnl_primitive_attr_t at = hacl_pg_new_attr();
+    dnnl_primitive_desc_t pd = NULL;
+    if (at && po)
+        dnnl_primitive_attr_set_post_ops(at, po);
+    dnnl_status_t ds = at ? dnnl_primitive_desc_create(&pd, desc, at, hacl_pg_get_engine(), NULL) : dnnl_out_of_memory;
+    dnnl_primitive_attr_destroy(at);
+    if (ds != dnnl_success)
+        return NULL;
+    if (hacl_pg_is_reference(pd)) {
+        dnnl_primitive_desc_destroy(pd);
+        return NULL;
+    }
+    return pd;
+}
+
 int hacl_pg_plain_md(const struct hacl_tensor *t, dnnl_memory_desc_t *md)
 {
     if (t->onnx_type != F32 || t->rank < 0 || t->rank > 6)

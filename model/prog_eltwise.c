@@ -105,16 +105,9 @@ int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc)
     dnnl_binary_desc_t bd;
     if (dnnl_binary_desc_init(&bd, alg, &a_md, &b_md, &y_md) != dnnl_success)
         return 0;
-    dnnl_primitive_attr_t at = hacl_pg_new_attr();
-    dnnl_primitive_desc_t pd = NULL;
-    dnnl_status_t ds = at ? dnnl_primitive_desc_create(&pd, &bd, at, hacl_pg_get_engine(), NULL) : dnnl_out_of_memory;
-    dnnl_primitive_attr_destroy(at);
-    if (ds != dnnl_success)
+    dnnl_primitive_desc_t pd = hacl_pg_fast_pd(&bd, NULL);
+    if (!pd)
         return 0;
-    if (hacl_pg_is_reference(pd)) {
-        dnnl_primitive_desc_destroy(pd);
-        return 0;
-    }
     y_md = hacl_pg_pd_md(pd, dnnl_query_dst_md);
     /* a constant operand is converted once, when the weights are placed */
     int bb;
@@ -180,22 +173,14 @@ int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc)
     if (dnnl_eltwise_forward_desc_init(&ed, dnnl_forward_inference, act.alg, &x_md, act.alpha, act.beta) !=
         dnnl_success)
         return 0;
-    dnnl_primitive_attr_t at = hacl_pg_new_attr();
     dnnl_post_ops_t po = NULL;
-    if (at && act.clip01 && dnnl_post_ops_create(&po) == dnnl_success) {
+    if (act.clip01 && dnnl_post_ops_create(&po) == dnnl_success)
         dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_clip_v2, 0.0f, 1.0f);
-        dnnl_primitive_attr_set_post_ops(at, po);
+    dnnl_primitive_desc_t pd = act.clip01 && !po ? NULL : hacl_pg_fast_pd(&ed, po);
+    if (po)
         dnnl_post_ops_destroy(po);
-    }
-    dnnl_primitive_desc_t pd = NULL;
-    dnnl_status_t ds = at ? dnnl_primitive_desc_create(&pd, &ed, at, hacl_pg_get_engine(), NULL) : dnnl_out_of_memory;
-    dnnl_primitive_attr_destroy(at);
-    if (ds != dnnl_success)
+    if (!pd)
         return 0;
-    if (hacl_pg_is_reference(pd)) {
-        dnnl_primitive_desc_destroy(pd);
-        return 0;
-    }
     int s = hacl_pg_add_step(p, -1, rc);
     int db = s >= 0 ? hacl_pg_out_buf(p, act.out, &y_md, rc) : -1;
     if (db < 0) {
@@ -423,16 +408,9 @@ int hacl_pg_bn_step(struct hacl_prog *p, int node, aclError *rc)
     unsigned flags = dnnl_use_global_stats | dnnl_use_scale | dnnl_use_shift | (relu ? dnnl_fuse_norm_relu : 0);
     if (dnnl_batch_normalization_forward_desc_init(&bd, dnnl_forward_inference, &x_md, eps, flags) != dnnl_success)
         return 0;
-    dnnl_primitive_attr_t at = hacl_pg_new_attr();
-    dnnl_primitive_desc_t pd = NULL;
-    dnnl_status_t ds = at ? dnnl_primitive_desc_create(&pd, &bd, at, hacl_pg_get_engine(), NULL) : dnnl_out_of_memory;
-    dnnl_primitive_attr_destroy(at);
-    if (ds != dnnl_success)
+    dnnl_primitive_desc_t pd = hacl_pg_fast_pd(&bd, NULL);
+    if (!pd)
         return 0;
-    if (hacl_pg_is_reference(pd)) {
-        dnnl_primitive_desc_destroy(pd);
-        return 0;
-    }
     /* the four parameter vectors, as constants placed in the weights */
     static const int args[4] = {DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE};
     int pb[4];
@@ -493,16 +471,9 @@ int hacl_pg_resize_step(struct hacl_prog *p, int node, aclError *rc)
     if (dnnl_resampling_forward_desc_init(&rd, dnnl_forward_inference, dnnl_resampling_linear, NULL, &x_md, &y_md) !=
         dnnl_success)
         return 0;
-    dnnl_primitive_attr_t at = hacl_pg_new_attr();
-    dnnl_primitive_desc_t pd = NULL;
-    dnnl_status_t ds = at ? dnnl_primitive_desc_create(&pd, &rd, at, hacl_pg_get_engine(), NULL) : dnnl_out_of_memory;
-    dnnl_primitive_attr_destroy(at);
-    if (ds != dnnl_success)
+    dnnl_primitive_desc_t pd = hacl_pg_fast_pd(&rd, NULL);
+    if (!pd)
         return 0;
-    if (hacl_pg_is_reference(pd)) {
-        dnnl_primitive_desc_destroy(pd);
-        return 0;
-    }
     int s = hacl_pg_add_step(p, -1, rc);
     int db = s >= 0 ? hacl_pg_out_buf(p, out, &y_md, rc) : -1;
     if (db < 0) {

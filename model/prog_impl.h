@@ -128,6 +128,10 @@ int hacl_pg_plain_md(const struct hacl_tensor *t, dnnl_memory_desc_t *md);
 dnnl_format_tag_t hacl_pg_plain_tag(int rank);
 /* oneDNN picked its reference implementation (ref:any, ...) for pd. */
 int hacl_pg_is_reference(const_dnnl_primitive_desc_t pd);
+/* The primitive descriptor of an operation desc (post-ops po, may be NULL;
+ * user scratchpad), or NULL when oneDNN has none or only its reference
+ * implementation (the caller then runs the node's C kernel). */
+dnnl_primitive_desc_t hacl_pg_fast_pd(const_dnnl_op_desc_t desc, const_dnnl_post_ops_t po);
 int hacl_pg_add_buf(struct hacl_prog *p, int tensor, int kind, int io, aclError *rc);
 int hacl_pg_add_step(struct hacl_prog *p, int node, aclError *rc);
 void hacl_pg_touch(struct hacl_prog *p, int b, int step);

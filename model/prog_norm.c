@@ -146,16 +146,9 @@ static int layernorm_prim(struct hacl_prog *p, const struct lnorm *ln, const cha
     if (dnnl_layer_normalization_forward_desc_init(&ld, dnnl_forward_inference, &md, NULL, ln->eps,
                                                    dnnl_use_scale | dnnl_use_shift) != dnnl_success)
         return 0;
-    dnnl_primitive_attr_t at = hacl_pg_new_attr();
-    dnnl_primitive_desc_t pd = NULL;
-    dnnl_status_t ds = at ? dnnl_primitive_desc_create(&pd, &ld, at, hacl_pg_get_engine(), NULL) : dnnl_out_of_memory;
-    dnnl_primitive_attr_destroy(at);
-    if (ds != dnnl_success)
+    dnnl_primitive_desc_t pd = hacl_pg_fast_pd(&ld, NULL);
+    if (!pd)
         return 0;
-    if (hacl_pg_is_reference(pd)) {
-        dnnl_primitive_desc_destroy(pd);
-        return 0;
-    }
     int sb = param_buf(p, ln->scale, C, 1.0f, rc);
     int hb = sb >= 0 ? param_buf(p, ln->shift, C, 0.0f, rc) : -1;
     int xb = hb >= 0 ? hacl_pg_get_plain(p, ln->x, rc) : -1;

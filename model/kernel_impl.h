@@ -239,6 +239,17 @@ static inline size_t numel(const struct hacl_tensor *t)
     return (size_t)hacl_tensor_elements(t);
 }
 
+/* Steps a row-major multi-index to the next element: the last of the
+ * first `rank` dims moves fastest, wrapping into the one before it. */
+static inline void hacl_index_next(int64_t *pos, const int64_t *dims, int rank)
+{
+    for (int k = rank - 1; k >= 0; k--) {
+        if (++pos[k] < dims[k])
+            return;
+        pos[k] = 0;
+    }
+}
+
 /* A float32 dot product, vectorised (the sum's order is the compiler's, as
  * in every optimised runtime's) (ops_linalg.c). No per-CPU clones: their
  * ifunc resolvers run before ThreadSanitizer starts and crash it. */

@@ -269,11 +269,7 @@ static void run_tile(const struct hacl_kernel_args *a)
         for (int k = 0; k < o->rank; k++)
             off += (idx[k] % x->dims[k]) * st[k];
         memcpy(y + e * es, src + (size_t)off * es, es);
-        for (int k = o->rank - 1; k >= 0; k--) {
-            if (++idx[k] < o->dims[k])
-                break;
-            idx[k] = 0;
-        }
+        hacl_index_next(idx, o->dims, o->rank);
     }
 }
 
@@ -471,11 +467,7 @@ static void run_elements(const struct hacl_kernel_args *a)
             combine(x->onnx_type, red, y, (size_t)off, a->bufs[n->inputs[2]], e);
         else
             memcpy(y + e * es, src + (size_t)off * es, es);
-        for (int k = it->rank - 1; k >= 0; k--) {
-            if (++pos[k] < it->dims[k])
-                break;
-            pos[k] = 0;
-        }
+        hacl_index_next(pos, it->dims, it->rank);
     }
 }
 
@@ -653,11 +645,7 @@ static void run_nonzero(const struct hacl_kernel_args *a)
                 y[k] = 0;
             k++;
         }
-        for (int r = x->rank - 1; r >= 0; r--) {
-            if (++pos[r] < x->dims[r])
-                break;
-            pos[r] = 0;
-        }
+        hacl_index_next(pos, x->dims, x->rank);
     }
 }
 

@@ -384,11 +384,8 @@ static const char *interpolate(const struct resize *rp, const struct hacl_tensor
         for (int k = 0; k < r && rp->coord == CT_TF_CROP; k++)
             outside |= tp[k][pos[k]].outside;
         store_f(t, y, (size_t)e, outside ? rp->extrapolation : cur[e]);
-        for (int k = r - 1; k >= 0 && rp->coord == CT_TF_CROP; k--) {
-            if (++pos[k] < rp->out[k])
-                break;
-            pos[k] = 0;
-        }
+        if (rp->coord == CT_TF_CROP)
+            hacl_index_next(pos, rp->out, r);
     }
     hacl_free(cur);
     return NULL;
@@ -441,11 +438,7 @@ static void run_resize(const struct hacl_kernel_args *a)
                 store_f(t, y, (size_t)e, rp.extrapolation);
             else
                 memcpy((char *)y + (size_t)e * es, (const char *)src + (size_t)off * es, es);
-            for (int k = r - 1; k >= 0; k--) {
-                if (++pos[k] < rp.out[k])
-                    break;
-                pos[k] = 0;
-            }
+            hacl_index_next(pos, rp.out, r);
         }
     }
     for (int k = 0; k < r; k++)

@@ -339,11 +339,7 @@ static void copy_view(const struct hacl_tensor *x, const char *src, char *dst, c
         else
             for (int64_t i = 0; i < n; i++)
                 memcpy(d + (size_t)i * es, src + (size_t)(off + i * sl) * es, es);
-        for (int k = r - 2; k >= 0; k--) {
-            if (++pos[k] < len[k])
-                break;
-            pos[k] = 0;
-        }
+        hacl_index_next(pos, len, r - 1);
     }
 }
 
@@ -578,11 +574,7 @@ static void run_pad(const struct hacl_kernel_args *a)
                                                                            : (i < 0 ? -i : 2 * (d - 1) - i);
                 memcpy(dst + (size_t)j * es, out ? pp.value : src + (size_t)(off + i) * es, es);
             }
-            for (int k = r - 2; k >= 0; k--) {
-                if (++pos[k] < o->dims[k])
-                    break;
-                pos[k] = 0;
-            }
+            hacl_index_next(pos, o->dims, r - 1);
         }
         return;
     }
@@ -605,11 +597,7 @@ static void run_pad(const struct hacl_kernel_args *a)
         }
         char *dst = y + (size_t)e * es;
         memcpy(dst, outside ? pp.value : src + (size_t)off * es, es);
-        for (int k = r - 1; k >= 0; k--) {
-            if (++pos[k] < o->dims[k])
-                break;
-            pos[k] = 0;
-        }
+        hacl_index_next(pos, o->dims, r);
     }
 }
 

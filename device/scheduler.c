@@ -2,7 +2,8 @@
  * The device scheduler (see scheduler.h for the model).
  *
  * Workers: wait for a queue on the ready list, run its pending tasks as one
- * batch without locks, then park it, put it back, or leave it idle. An idle
+ * batch without locks, then leave it waiting for a deferred task, put it
+ * back, or leave it idle. An idle
  * worker spins briefly (hacl_sched_spin_us) before sleeping on the condition
  * variable, because on virtual machines a cross-core wake-up costs tens of
  * microseconds while a spinning hand-off costs a fraction of one.
@@ -15,7 +16,6 @@
 #include "scheduler.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +37,8 @@ struct hacl_sched {
     unsigned nworkers;
     pthread_t *threads;
     _Atomic uint64_t tasks_run;
-    _Atomic uint64_t parks;
+    _Atomic uint64_t defers;
+    _Atomic uint64_t inline_runs;
 };
 
 static _Atomic unsigned spin_us = 20;
@@ -80,6 +81,75 @@ static void free_node_locked(struct hacl_squeue *q, struct hacl_task *t)
     }
 }
 
+/* How many task run functions this thread is inside. A task completed or
+ * pushed from inside another task's run (an event record completing the
+ * waits of other streams) may still run inline on this thread, nested, up
+ * to INLINE_DEPTH: that saves waking a worker, and the bound keeps a chain
+ * of streams waiting on each other from growing the stack. */
+static _Thread_local unsigned depth;
+#define INLINE_DEPTH 3
+
+static int may_run_inline(const struct hacl_task *t)
+{
+    return (t->ops->flags & HACL_TASK_INLINE) && depth < INLINE_DEPTH;
+}
+
+static int should_drop(struct hacl_squeue *q, const struct hacl_task *t)
+{
+    return atomic_load_explicit(&q->discard, memory_order_relaxed) ||
+           ((t->ops->flags & HACL_TASK_WORK) && atomic_load_explicit(&q->skip_work, memory_order_relaxed));
+}
+
+/* Runs t (in no list) on the calling thread, or drops it. */
+static enum hacl_task_result run_one(struct hacl_squeue *q, struct hacl_task *t)
+{
+    if (should_drop(q, t)) {
+        if (t->ops->drop)
+            t->ops->drop(t);
+        atomic_fetch_add(&q->dropped, 1);
+        return HACL_TASK_DONE;
+    }
+    depth++;
+    enum hacl_task_result r = t->ops->run(t);
+    depth--;
+    return r;
+}
+
+/* Wakes synchronising threads if any. Caller holds q->lock. */
+static void wake_waiters_locked(struct hacl_squeue *q)
+{
+    if (atomic_load(&q->sync_waiters) > 0)
+        pthread_cond_broadcast(&q->done_cv);
+}
+
+/* t has finished: publishes its seq and recycles its node. Caller holds
+ * q->lock. */
+static void retire_locked(struct hacl_squeue *q, struct hacl_task *t)
+{
+    atomic_store(&q->done_seq, t->seq);
+    wake_waiters_locked(q);
+    free_node_locked(q, t);
+}
+
+/* t's run returned DEFER. Returns 1 when the queue now waits for t, 0 when
+ * t has already finished (completed early, or taken back because the queue
+ * is being discarded) and was retired. Caller holds q->lock. */
+static int defer_locked(struct hacl_squeue *q, struct hacl_task *t)
+{
+    if (!t->early && atomic_load(&q->discard) && t->ops->cancel && t->ops->cancel(t)) {
+        t->early = 1;
+        atomic_fetch_add(&q->dropped, 1);
+    }
+    if (t->early) {
+        retire_locked(q, t);
+        return 0;
+    }
+    q->deferred = t;
+    q->state = HACL_SQ_DEFERRED;
+    atomic_fetch_add_explicit(&q->sched->defers, 1, memory_order_relaxed);
+    return 1;
+}
+
 static void run_queue(struct hacl_sched *s, struct hacl_squeue *q)
 {
     struct hacl_qnode local, done;
@@ -90,62 +160,47 @@ static void run_queue(struct hacl_sched *s, struct hacl_squeue *q)
     for (;;) {
         if (hacl_queue_empty(&q->tasks)) {
             q->state = HACL_SQ_IDLE;
-            if (atomic_load(&q->sync_waiters) > 0)
-                pthread_cond_broadcast(&q->done_cv);
+            wake_waiters_locked(q);
             pthread_mutex_unlock(&q->lock);
             return; /* from here on this worker never touches q */
         }
         hacl_queue_move(&q->tasks, &local);
         pthread_mutex_unlock(&q->lock);
 
-        int parked = 0;
+        int waiting = 0;
         struct hacl_qnode *n;
         while ((n = hacl_queue_head(&local)) != NULL) {
             struct hacl_task *t = HACL_QUEUE_DATA(n, struct hacl_task, link);
-            /* Unlink and read the seq first: a task that returns KEEP has
-             * handed its node to another thread, which may recycle it at once. */
+            /* Unlink and read the seq first: a task that returns RETAIN
+             * has handed its node to another thread. */
             uint64_t seq = t->seq;
             hacl_queue_remove(n);
-            enum hacl_task_result r;
-            /* Only tasks that never ran are dropped: one that has started
-             * (a delivered callback, a registered wait) decides itself. */
-            if (t->state == 0 && (atomic_load_explicit(&q->discard, memory_order_relaxed) ||
-                                  (t->is_work && atomic_load_explicit(&q->failed, memory_order_relaxed) &&
-                                   atomic_load_explicit(&q->stop_on_failure, memory_order_relaxed)))) {
-                if (t->drop)
-                    t->drop(q, t);
-                atomic_fetch_add(&q->dropped, 1);
-                r = HACL_TASK_DONE;
-            } else {
-                r = t->run(q, t);
-            }
-            if (r == HACL_TASK_PARK) {
-                hacl_queue_push_head(&local, n);
-                parked = 1;
-                atomic_fetch_add_explicit(&s->parks, 1, memory_order_relaxed);
-                break;
+            enum hacl_task_result r = run_one(q, t);
+            atomic_fetch_add_explicit(&s->tasks_run, 1, memory_order_relaxed);
+            if (r == HACL_TASK_DEFER) {
+                pthread_mutex_lock(&q->lock);
+                waiting = defer_locked(q, t);
+                if (waiting)
+                    break; /* q->lock stays held */
+                pthread_mutex_unlock(&q->lock);
+                continue;
             }
             if (r == HACL_TASK_DONE)
                 hacl_queue_push_tail(&done, n);
-            atomic_fetch_add_explicit(&s->tasks_run, 1, memory_order_relaxed);
             publish_done(q, seq);
         }
 
-        pthread_mutex_lock(&q->lock);
+        if (!waiting)
+            pthread_mutex_lock(&q->lock);
         while ((n = hacl_queue_head(&done)) != NULL) {
             hacl_queue_remove(n);
             free_node_locked(q, HACL_QUEUE_DATA(n, struct hacl_task, link));
         }
-        if (parked) {
-            /* The parked task and those after it go back in front of
+        if (waiting) {
+            /* The tasks after the deferred one go back in front of
              * whatever was queued meanwhile. */
             hacl_queue_move(&q->tasks, &local);
             hacl_queue_move(&local, &q->tasks);
-            if (q->unpark_pending) {
-                q->unpark_pending = 0;
-                continue;
-            }
-            q->state = HACL_SQ_PARKED;
             pthread_mutex_unlock(&q->lock);
             return;
         }
@@ -241,7 +296,8 @@ void hacl_sched_stats(struct hacl_sched *s, struct hacl_sched_stats *out)
 {
     out->workers = s->nworkers;
     out->tasks_run = atomic_load(&s->tasks_run);
-    out->parks = atomic_load(&s->parks);
+    out->defers = atomic_load(&s->defers);
+    out->inline_runs = atomic_load(&s->inline_runs);
 }
 
 void hacl_squeue_init(struct hacl_squeue *q, struct hacl_sched *s)
@@ -267,8 +323,10 @@ void hacl_squeue_fini(struct hacl_squeue *q)
     pthread_mutex_destroy(&q->lock);
 }
 
-struct hacl_task *hacl_squeue_alloc(struct hacl_squeue *q)
+struct hacl_task *hacl_task_new(struct hacl_squeue *q, const struct hacl_task_ops *ops, size_t size)
 {
+    if (size < sizeof(struct hacl_task) || size > HACL_TASK_SLOT)
+        return NULL; /* a kind too large for a node: a bug, refused cleanly */
     struct hacl_task *t = NULL;
     pthread_mutex_lock(&q->lock);
     struct hacl_qnode *n = hacl_queue_head(&q->free_nodes);
@@ -279,52 +337,63 @@ struct hacl_task *hacl_squeue_alloc(struct hacl_squeue *q)
     }
     pthread_mutex_unlock(&q->lock);
     if (!t)
-        t = hacl_malloc(sizeof *t);
+        t = hacl_malloc(HACL_TASK_SLOT);
     if (t) {
-        memset(t, 0, sizeof *t);
+        memset(t, 0, size);
         hacl_queue_init(&t->link);
-        hacl_queue_init(&t->xlink);
+        t->ops = ops;
+        t->q = q;
     }
     return t;
 }
 
-void hacl_squeue_recycle(struct hacl_squeue *q, struct hacl_task *t)
+void hacl_task_release(struct hacl_task *t)
 {
+    struct hacl_squeue *q = t->q;
     pthread_mutex_lock(&q->lock);
     free_node_locked(q, t);
     pthread_mutex_unlock(&q->lock);
 }
 
-/* Runs t, the only task of an idle queue, on the calling thread, then
- * leaves the queue as a worker would. Caller holds q->lock (released). */
-static void run_inline(struct hacl_squeue *q, struct hacl_task *t)
+#define INLINE_MAX 16 /* inline tasks one thread runs before a worker takes over */
+
+/* Runs t and, while they are inline tasks, those after it on the calling
+ * thread. Caller holds q->lock, has set q->state to RUNNING and owns t (in
+ * no list); returns with the lock released. */
+static void run_inline_locked(struct hacl_squeue *q, struct hacl_task *t)
 {
-    q->state = HACL_SQ_RUNNING;
-    pthread_mutex_unlock(&q->lock);
-    uint64_t seq = t->seq;
-    enum hacl_task_result r = t->run(q, t);
-    pthread_mutex_lock(&q->lock);
-    if (r == HACL_TASK_PARK) {
-        hacl_queue_push_head(&q->tasks, &t->link);
-        if (q->unpark_pending) {
-            q->unpark_pending = 0;
-            make_ready(q);
-        } else {
-            q->state = HACL_SQ_PARKED;
-        }
+    for (unsigned n = 1;; n++) {
         pthread_mutex_unlock(&q->lock);
-        return;
+        uint64_t seq = t->seq;
+        enum hacl_task_result r = run_one(q, t);
+        atomic_fetch_add_explicit(&q->sched->inline_runs, 1, memory_order_relaxed);
+        pthread_mutex_lock(&q->lock);
+        if (r == HACL_TASK_DEFER) {
+            if (defer_locked(q, t)) {
+                pthread_mutex_unlock(&q->lock);
+                return;
+            }
+        } else {
+            if (r == HACL_TASK_DONE)
+                free_node_locked(q, t);
+            atomic_store(&q->done_seq, seq);
+            wake_waiters_locked(q);
+        }
+        struct hacl_qnode *h = hacl_queue_head(&q->tasks);
+        if (!h) {
+            q->state = HACL_SQ_IDLE;
+            wake_waiters_locked(q);
+            pthread_mutex_unlock(&q->lock);
+            return;
+        }
+        t = HACL_QUEUE_DATA(h, struct hacl_task, link);
+        if (n >= INLINE_MAX || !may_run_inline(t)) {
+            make_ready(q);
+            pthread_mutex_unlock(&q->lock);
+            return;
+        }
+        hacl_queue_remove(h);
     }
-    if (r == HACL_TASK_DONE)
-        free_node_locked(q, t);
-    atomic_store(&q->done_seq, seq);
-    if (hacl_queue_empty(&q->tasks))
-        q->state = HACL_SQ_IDLE;
-    else
-        make_ready(q); /* pushed meanwhile */
-    if (atomic_load(&q->sync_waiters) > 0)
-        pthread_cond_broadcast(&q->done_cv);
-    pthread_mutex_unlock(&q->lock);
 }
 
 uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t)
@@ -335,9 +404,9 @@ uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t)
         return 0;
     }
     uint64_t seq = t->seq = ++q->submit_seq;
-    if (t->inline_ok && q->state == HACL_SQ_IDLE && hacl_queue_empty(&q->tasks) &&
-        !atomic_load_explicit(&q->discard, memory_order_relaxed)) {
-        run_inline(q, t);
+    if (may_run_inline(t) && q->state == HACL_SQ_IDLE && hacl_queue_empty(&q->tasks)) {
+        q->state = HACL_SQ_RUNNING;
+        run_inline_locked(q, t);
         return seq;
     }
     hacl_queue_push_tail(&q->tasks, &t->link);
@@ -347,20 +416,62 @@ uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t)
     return seq;
 }
 
-void hacl_squeue_unpark(struct hacl_squeue *q)
+/* The queue's deferred task has finished and was retired: the queue goes
+ * on, inline on this thread when it can. Caller holds q->lock (released). */
+static void resume_locked(struct hacl_squeue *q)
 {
-    pthread_mutex_lock(&q->lock);
-    if (q->state == HACL_SQ_PARKED)
-        make_ready(q);
-    else if (q->state == HACL_SQ_RUNNING)
-        q->unpark_pending = 1;
+    struct hacl_qnode *h = hacl_queue_head(&q->tasks);
+    if (!h) {
+        q->state = HACL_SQ_IDLE;
+        wake_waiters_locked(q);
+        pthread_mutex_unlock(&q->lock);
+        return;
+    }
+    struct hacl_task *next = HACL_QUEUE_DATA(h, struct hacl_task, link);
+    if (may_run_inline(next)) {
+        hacl_queue_remove(h);
+        q->state = HACL_SQ_RUNNING;
+        run_inline_locked(q, next);
+        return;
+    }
+    make_ready(q);
     pthread_mutex_unlock(&q->lock);
+}
+
+void hacl_task_complete(struct hacl_task *t, aclError status)
+{
+    struct hacl_squeue *q = t->q;
+    pthread_mutex_lock(&q->lock);
+    t->status = status;
+    if (q->deferred != t) {
+        /* Its run function has not returned DEFER yet: the thread running
+         * it sees this under the lock and retires the task itself. */
+        t->early = 1;
+        pthread_mutex_unlock(&q->lock);
+        return;
+    }
+    q->deferred = NULL;
+    retire_locked(q, t);
+    resume_locked(q);
 }
 
 void hacl_squeue_discard(struct hacl_squeue *q)
 {
+    pthread_mutex_lock(&q->lock);
     atomic_store(&q->discard, 1);
-    hacl_squeue_unpark(q);
+    struct hacl_task *t = q->deferred;
+    if (t && t->ops->cancel && t->ops->cancel(t)) {
+        q->deferred = NULL;
+        atomic_fetch_add(&q->dropped, 1);
+        retire_locked(q, t);
+        if (!hacl_queue_empty(&q->tasks)) {
+            make_ready(q); /* a worker drops the rest */
+        } else {
+            q->state = HACL_SQ_IDLE;
+            wake_waiters_locked(q);
+        }
+    }
+    pthread_mutex_unlock(&q->lock);
 }
 
 int hacl_squeue_wait(struct hacl_squeue *q, uint64_t seq, int32_t timeout_ms)
@@ -423,36 +534,4 @@ uint64_t hacl_squeue_submitted(struct hacl_squeue *q)
 int hacl_squeue_is_done(struct hacl_squeue *q, uint64_t seq)
 {
     return atomic_load(&q->done_seq) >= seq;
-}
-
-void hacl_squeue_fail(struct hacl_squeue *q, struct hacl_task *t, aclError code, const char *fmt, ...)
-{
-    pthread_mutex_lock(&q->lock);
-    if (q->err == ACL_SUCCESS) {
-        q->err = code;
-        q->err_seq = t->seq;
-        int n = snprintf(q->err_msg, sizeof q->err_msg, "task #%llu (%s) failed: ", (unsigned long long)t->seq,
-                         t->what ? t->what : "task");
-        if (n > 0 && (size_t)n < sizeof q->err_msg) {
-            va_list ap;
-            va_start(ap, fmt);
-            vsnprintf(q->err_msg + n, sizeof q->err_msg - (size_t)n, fmt, ap);
-            va_end(ap);
-        }
-    }
-    atomic_store(&q->failed, 1);
-    pthread_mutex_unlock(&q->lock);
-}
-
-aclError hacl_squeue_take_error(struct hacl_squeue *q, char *msg, size_t msglen)
-{
-    pthread_mutex_lock(&q->lock);
-    aclError code = q->err;
-    if (code != ACL_SUCCESS && msg && msglen)
-        snprintf(msg, msglen, "%s", q->err_msg);
-    q->err = ACL_SUCCESS;
-    q->err_msg[0] = '\0';
-    atomic_store(&q->failed, 0);
-    pthread_mutex_unlock(&q->lock);
-    return code;
 }

@@ -3,29 +3,61 @@
  *
  * A device owns a fixed pool of worker threads and a ready list of stream
  * queues. A stream queue (struct hacl_squeue, embedded in the runtime's
- * stream object) is an in-order FIFO of tasks. A queue with runnable work sits
- * on the ready list; a worker takes it, detaches the pending tasks as one
- * batch, runs them in order without holding any lock, and puts the queue back
- * (at the tail, if other queues are waiting) while work remains. Tasks of one
- * queue never run concurrently or out of order; different queues run in
- * parallel on different workers.
+ * stream object) is an in-order FIFO of typed tasks. A queue with runnable
+ * work sits on the ready list; a worker takes it, detaches the pending tasks
+ * as one batch, runs them in order without holding any lock, and puts the
+ * queue back (at the tail, if other queues are waiting) while work remains.
+ * Tasks of one queue never run concurrently or out of order; different
+ * queues run in parallel on different workers.
  *
- * A task that cannot finish now (an event wait, a blocking host callback)
- * returns HACL_TASK_PARK: the queue is parked with that task at its head and
- * holds no worker. Whoever satisfies the wait calls hacl_squeue_unpark(),
- * and the task is run again (it must then see that it is satisfied).
+ * Typed tasks. Each task kind is a struct of its own whose first member is
+ * struct hacl_task; its hacl_task_ops give the kind's name, its run
+ * function and what to do when it is discarded. A task runs exactly once.
+ * Its run function returns
+ *   DONE    it has finished; the node is recycled;
+ *   RETAIN  it has finished for the queue, but its memory now belongs to
+ *           another thread, which frees it with hacl_task_release;
+ *   DEFER   it was handed to another thread (the compute thread, a report
+ *           thread, an event's record) that finishes it later with
+ *           hacl_task_complete. The queue waits without holding a worker.
+ * hacl_task_complete may be called from any thread, even before the run
+ * function has returned DEFER: the scheduler notices under the queue lock.
  *
- * Task nodes come from a per-queue free list: no allocation per task once a
- * queue has warmed up.
+ * Inline running. A task whose kind is marked HACL_TASK_INLINE is cheap
+ * (a list append, an event stamp, handing a job to the compute thread). When
+ * it reaches the head of an idle queue it runs right there instead of
+ * waking a worker: on the thread that pushes it, or on the thread that
+ * completes the deferred task before it (nested inside another task's run
+ * only a few levels deep). The path of an asynchronous model execution followed by a
+ * BLOCK callback on an idle stream is therefore
+ *   application thread: push execution -> runs inline, hands the job to
+ *                       the compute thread, defers;            (hand-off 1)
+ *   compute thread:     computes, completes the execution, runs the
+ *                       queued callback task inline: delivers it to the
+ *                       stream's report thread, defers;        (hand-off 2)
+ *   report thread:      runs the user's callback, completes it; the next
+ *                       inline task of the stream runs there too.
+ * Two hand-offs; a worker joins only for tasks that are not inline (copies,
+ * memsets) or when the queue was busy when the task was pushed (three).
  *
- * Locks: q->lock > sched->lock. Task functions run with no scheduler lock
- * held and may take any runtime lock except those of their own queue.
+ * Task nodes come from a per-queue free list of HACL_TASK_SLOT bytes each:
+ * no allocation per task once a queue has warmed up.
+ *
+ * Failure policy is not the scheduler's: the queue's owner records errors
+ * and sets skip_work when later work must be skipped (stop on failure).
+ *
+ * Locks: q->lock > sched->lock; a kind's cancel function is called with
+ * q->lock held and may take only leaf locks of its own (an event's lock).
+ * Run functions and hacl_task_complete are called with no scheduler lock
+ * held; a caller of hacl_task_complete must hold no runtime lock either
+ * (inline tasks may run on its thread).
  */
 #ifndef HOSTACL_DEVICE_SCHEDULER_H
 #define HOSTACL_DEVICE_SCHEDULER_H
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "acl/acl_base.h"
@@ -39,61 +71,65 @@ struct hacl_sched;
 struct hacl_squeue;
 struct hacl_task;
 
-enum hacl_task_result { HACL_TASK_DONE = 0, HACL_TASK_PARK = 1, HACL_TASK_KEEP = 2 };
+enum hacl_task_result { HACL_TASK_DONE = 0, HACL_TASK_DEFER = 1, HACL_TASK_RETAIN = 2 };
 
-/* Runs the task on a worker. Returns DONE (the node is recycled), PARK (the
- * queue waits; the task runs again after hacl_squeue_unpark), or KEEP (done,
- * but the node now belongs to someone else, who hands it back with
- * hacl_squeue_recycle). A failure is recorded with hacl_squeue_fail. */
-typedef enum hacl_task_result (*hacl_task_fn)(struct hacl_squeue *q, struct hacl_task *t);
-/* Releases what a task holds when it is discarded without running. */
-typedef void (*hacl_task_drop_fn)(struct hacl_squeue *q, struct hacl_task *t);
-
-struct hacl_task {
-    struct hacl_qnode link;  /* in the queue's task list or free list */
-    struct hacl_qnode xlink; /* free for the task's owner (event waiters, report lists) */
-    hacl_task_fn run;
-    hacl_task_drop_fn drop;
-    const char *what; /* "memcpy", "callback", ... for error messages */
-    uint64_t seq;     /* position in its queue, from 1 */
-    int is_work;      /* skipped after a failure in stop-on-failure mode */
-    int inline_ok;    /* cheap: may run on the pushing thread when the queue is idle */
-    int state;        /* 0 until the task first runs; then the task's own */
-    _Atomic int flag; /* set by another thread to tell a parked task it may finish */
-    void *p[4];
-    uint64_t u[4];
+enum {
+    HACL_TASK_WORK = 1u << 0,   /* skipped while the queue skips work */
+    HACL_TASK_INLINE = 1u << 1, /* cheap: may run on the pushing or completing thread */
 };
 
-enum hacl_squeue_state { HACL_SQ_IDLE, HACL_SQ_READY, HACL_SQ_RUNNING, HACL_SQ_PARKED };
+struct hacl_task_ops {
+    const char *what; /* "memcpy", "callback", ... for messages */
+    unsigned flags;   /* HACL_TASK_* */
+    enum hacl_task_result (*run)(struct hacl_task *t);
+    /* Releases what the task holds when it is discarded without running
+     * (NULL: nothing to release). The node is recycled afterwards. */
+    void (*drop)(struct hacl_task *t);
+    /* Called with q->lock held when the queue is discarded while t is
+     * deferred: returns 1 when it took t back from the thread that would
+     * have completed it (the scheduler then completes it as cancelled), 0
+     * when that thread will still complete it. NULL: never taken back. */
+    int (*cancel)(struct hacl_task *t);
+};
+
+struct hacl_task {
+    struct hacl_qnode link; /* in its queue's task list or free list */
+    const struct hacl_task_ops *ops;
+    struct hacl_squeue *q;
+    uint64_t seq;    /* position in its queue, from 1 */
+    aclError status; /* as completed */
+    int early;       /* completed before its run returned DEFER (q->lock) */
+};
+
+/* Every task kind fits in one node. */
+#define HACL_TASK_SLOT 128
+
+enum hacl_squeue_state { HACL_SQ_IDLE, HACL_SQ_READY, HACL_SQ_RUNNING, HACL_SQ_DEFERRED };
 
 struct hacl_squeue {
     pthread_mutex_t lock;
     pthread_cond_t done_cv;      /* signalled as done_seq advances */
     struct hacl_sched *sched;
-    struct hacl_qnode tasks;     /* pending, in order */
+    struct hacl_qnode tasks;     /* pending, in order (not the deferred one) */
+    struct hacl_task *deferred;  /* the task the queue waits for, if DEFERRED */
     struct hacl_qnode free_nodes;
     unsigned nfree;
     struct hacl_qnode ready_link; /* in sched->ready while READY */
     enum hacl_squeue_state state;
-    int unpark_pending;
     int closed;                   /* no more pushes (stream being destroyed) */
     uint64_t submit_seq;          /* seq of the last task queued */
     _Atomic uint64_t done_seq;    /* every task up to this seq has finished */
     _Atomic int sync_waiters;
-    /* first failure since the last hacl_squeue_take_error */
-    aclError err;
-    uint64_t err_seq;
-    char err_msg[384];
-    _Atomic int stop_on_failure;
-    _Atomic int failed;  /* a failure happened: stop_on_failure skips work */
-    _Atomic int discard; /* drop instead of run (forced destroy) */
+    _Atomic int skip_work; /* set by the owner: tasks marked WORK are dropped */
+    _Atomic int discard;   /* drop instead of run (forced destroy) */
     _Atomic unsigned dropped;
 };
 
 struct hacl_sched_stats {
     unsigned workers;
     uint64_t tasks_run;
-    uint64_t parks;
+    uint64_t defers;
+    uint64_t inline_runs;
 };
 
 /* Starts `workers` threads. NULL when threads or memory are short. */
@@ -106,41 +142,36 @@ void hacl_squeue_init(struct hacl_squeue *q, struct hacl_sched *s);
 /* Frees the cached nodes; the queue must be drained (or discarded). */
 void hacl_squeue_fini(struct hacl_squeue *q);
 
-/* Takes a node to fill (NULL when out of memory). Thread: any. */
-struct hacl_task *hacl_squeue_alloc(struct hacl_squeue *q);
-/* Returns an unused node from hacl_squeue_alloc, or a KEEP node. */
-void hacl_squeue_recycle(struct hacl_squeue *q, struct hacl_task *t);
-/* Queues a filled node; returns its seq, or 0 (node not taken) when the
- * queue is closed. A task marked inline_ok that finds its queue idle and
- * empty runs at once on the calling thread, saving a hand-off to a worker
- * (callback delivery, event records). Thread: any. */
+/* A zeroed task of `size` bytes (at most HACL_TASK_SLOT) of kind `ops`
+ * for q, or NULL when out of memory. Thread: any. */
+struct hacl_task *hacl_task_new(struct hacl_squeue *q, const struct hacl_task_ops *ops, size_t size);
+#define HACL_TASK_NEW(q, type, ops) ((type *)hacl_task_new((q), (ops), sizeof(type)))
+/* Frees a task that was never queued, or one its run function RETAINed. */
+void hacl_task_release(struct hacl_task *t);
+/* Finishes a DEFERred task (status: ACL_SUCCESS or the failure code the
+ * task recorded). The task is gone when this returns. Thread: any, holding
+ * no runtime lock. */
+void hacl_task_complete(struct hacl_task *t, aclError status);
+
+/* Queues a task; returns its seq, or 0 (not taken: the caller still owns
+ * it) when the queue is closed. Thread: any, holding no runtime lock (an
+ * inline task may run at once on this thread). */
 uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t);
-/* Makes a parked queue runnable again (its head task runs again). */
-void hacl_squeue_unpark(struct hacl_squeue *q);
 
 /* Waits until every task up to `seq` has finished: 0, or -1 on timeout
  * (timeout_ms < 0: forever). */
 int hacl_squeue_wait(struct hacl_squeue *q, uint64_t seq, int32_t timeout_ms);
 /* Refuses further pushes; returns the last seq queued. */
 uint64_t hacl_squeue_close(struct hacl_squeue *q);
-/* Waits until no worker holds the queue (after the last task finished). */
+/* Waits until no thread holds the queue (after the last task finished). */
 void hacl_squeue_quiesce(struct hacl_squeue *q);
 /* Last queued seq, and whether all of it has finished. */
 uint64_t hacl_squeue_submitted(struct hacl_squeue *q);
 int hacl_squeue_is_done(struct hacl_squeue *q, uint64_t seq);
 
-/* Records a failure of task t (first one wins until taken). */
-void hacl_squeue_fail(struct hacl_squeue *q, struct hacl_task *t, aclError code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-/* Takes the recorded failure: its code (ACL_SUCCESS if none) and message. */
-aclError hacl_squeue_take_error(struct hacl_squeue *q, char *msg, size_t msglen);
-
 /* From now on the queue's tasks are dropped instead of run (their drop
- * function releases what they hold), and a parked head task is given a
- * chance to see it. The caller then waits for the queue as usual. */
+ * function releases what they hold), and a deferred task is offered to its
+ * kind's cancel. The caller then waits for the queue as usual. */
 void hacl_squeue_discard(struct hacl_squeue *q);
 
 /* Idle workers spin this long for new work before sleeping (HOSTACL_SPIN_US). */

@@ -1,7 +1,7 @@
 /*
  * Model executions: aclmdlExecute on the calling thread (through the
- * compute thread) and aclmdlExecuteAsync as a stream task that waits for
- * the compute thread with its stream parked.
+ * compute thread) and aclmdlExecuteAsync as a stream task that defers to
+ * the compute thread, which completes it.
  *
  * Thread: any; datasets are checked when an execution is queued and their
  * buffers again when it runs.
@@ -196,13 +196,21 @@ static aclError recheck_buffers(const struct hacl_graph *g, void **ptrs, char *w
 }
 
 /* An asynchronous execution waits for its compute turn without holding a
- * device worker: the task hands its job to the compute thread and parks its
- * stream; the job's end unparks it and the task completes. The job is
- * allocated with the execution (no allocation when it runs). */
+ * device worker: the task (cheap, so it runs inline on whichever thread
+ * reaches it) hands its job to the compute thread and defers; the compute
+ * thread completes it when the job ends, and the stream goes on from there.
+ * The job is allocated with the execution (no allocation when it runs). */
+struct exec_job;
+struct exec_task {
+    struct hacl_task hdr;
+    struct hacl_model *model; /* referenced */
+    struct exec_job *job;
+};
+_Static_assert(sizeof(struct exec_task) <= HACL_TASK_SLOT, "an execution task fits in a node");
+
 struct exec_job {
     struct hacl_compute_job cj; /* first: the job is the struct */
-    struct hacl_squeue *q;
-    struct hacl_task *t;
+    struct exec_task *task;
     aclError rc;
     char why[256];
     /* buffer addresses, a NULL, then one flag per buffer: was it runtime
@@ -210,61 +218,50 @@ struct exec_job {
     void *ptrs[];
 };
 
-/* Task layout: p[0] the model (referenced), p[1] the exec_job. */
-static void exec_drop(struct hacl_squeue *q, struct hacl_task *t)
+static void exec_drop(struct hacl_task *t)
 {
-    (void)q;
-    hacl_free(t->p[1]);
-    hacl_model_put(t->p[0]);
+    struct exec_task *x = (struct exec_task *)t;
+    hacl_free(x->job);
+    hacl_model_put(x->model);
 }
 
 static void exec_compute(struct hacl_compute_job *cj)
 {
     struct exec_job *e = (struct exec_job *)cj;
-    e->rc = compute_model(e->t->p[0], e->ptrs, e->why, sizeof e->why);
+    e->rc = compute_model(e->task->model, e->ptrs, e->why, sizeof e->why);
 }
 
+/* On the compute thread, once the job has run. */
 static void exec_computed(struct hacl_compute_job *cj)
 {
     struct exec_job *e = (struct exec_job *)cj;
-    /* Once the flag is up the task may complete and the stream go: the
-     * job's own stream reference keeps the queue alive through unpark. */
-    struct hacl_stream *s = hacl_stream_of(e->q);
-    atomic_store(&e->t->flag, 1);
-    hacl_squeue_unpark(&s->q);
-    hacl_obj_put(&s->hdr);
+    struct exec_task *x = e->task;
+    aclError rc = e->rc;
+    if (rc != ACL_SUCCESS)
+        hacl_task_fail(&x->hdr, ACL_ERROR_RT_MODEL_EXECUTE, "model %u: %s", x->model->id, e->why);
+    exec_drop(&x->hdr);
+    hacl_task_complete(&x->hdr, rc == ACL_SUCCESS ? ACL_SUCCESS : ACL_ERROR_RT_MODEL_EXECUTE);
 }
 
-static enum hacl_task_result exec_run(struct hacl_squeue *q, struct hacl_task *t)
+static enum hacl_task_result exec_run(struct hacl_task *t)
 {
-    struct hacl_model *m = t->p[0];
-    struct exec_job *e = t->p[1];
-    if (t->state == 0) {
-        aclError rc = recheck_buffers(m->graph, e->ptrs, e->why, sizeof e->why);
-        if (rc != ACL_SUCCESS) {
-            hacl_squeue_fail(q, t, ACL_ERROR_RT_MODEL_EXECUTE, "model %u: %s", m->id, e->why);
-            exec_drop(q, t);
-            return HACL_TASK_DONE;
-        }
-        e->cj.fn = exec_compute;
-        e->cj.done = exec_computed;
-        e->q = q;
-        e->t = t;
-        t->state = 1;
-        atomic_store(&t->flag, 0);
-        hacl_obj_ref(&hacl_stream_of(q)->hdr);
-        hacl_compute_submit(&e->cj);
-        return HACL_TASK_PARK;
+    struct exec_task *x = (struct exec_task *)t;
+    struct exec_job *e = x->job;
+    aclError rc = recheck_buffers(x->model->graph, e->ptrs, e->why, sizeof e->why);
+    if (rc != ACL_SUCCESS) {
+        hacl_task_fail(t, ACL_ERROR_RT_MODEL_EXECUTE, "model %u: %s", x->model->id, e->why);
+        exec_drop(t);
+        return HACL_TASK_DONE;
     }
-    /* Run again: after the job's end, or to see a discard (the job must
-     * end first either way: it uses the task's buffers). */
-    if (!atomic_load(&t->flag))
-        return HACL_TASK_PARK;
-    if (e->rc != ACL_SUCCESS)
-        hacl_squeue_fail(q, t, ACL_ERROR_RT_MODEL_EXECUTE, "model %u: %s", m->id, e->why);
-    exec_drop(q, t);
-    return HACL_TASK_DONE;
+    e->cj.fn = exec_compute;
+    e->cj.done = exec_computed;
+    e->task = x;
+    hacl_compute_submit(&e->cj);
+    return HACL_TASK_DEFER; /* x may be completed from here on */
 }
+
+static const struct hacl_task_ops exec_ops = {
+    .what = "model execute", .flags = HACL_TASK_WORK | HACL_TASK_INLINE, .run = exec_run, .drop = exec_drop};
 
 ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output,
                                                 aclrtStream stream)
@@ -291,17 +288,13 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDa
     }
     if (rc == ACL_SUCCESS)
         s = hacl_stream_get(__func__, stream, &rc);
-    struct hacl_task *t = s ? hacl_stream_task(__func__, s, &rc) : NULL;
-    if (t) {
-        t->run = exec_run;
-        t->drop = exec_drop;
-        t->what = "model execute";
-        t->is_work = 1;
-        t->p[0] = m; /* the references pass to the task */
-        t->p[1] = e;
+    struct exec_task *x = s ? HACL_STREAM_TASK(__func__, s, struct exec_task, &exec_ops, &rc) : NULL;
+    if (x) {
+        x->model = m; /* the references pass to the task */
+        x->job = e;
         m = NULL;
         e = NULL;
-        rc = hacl_stream_submit(__func__, s, t);
+        rc = hacl_stream_submit(__func__, s, &x->hdr);
     }
     if (s)
         hacl_obj_put(&s->hdr);

@@ -7,14 +7,14 @@
  * the monotonic clock. Query and synchronize look at the latest generation
  * recorded at the time of the call; aclrtStreamWaitEvent captures that
  * generation when it is called, so later records do not move the goal of an
- * earlier wait. A wait that is not yet satisfied parks its stream (no worker
- * is held) on the event's waiter list; the record task unparks it.
+ * earlier wait. A wait that is not yet satisfied defers on the event's
+ * waiter list (its stream holds no worker); the record completes it.
  *
  * Destroying an event never blocks: queued records and waits hold
  * references and finish normally.
  *
- * Thread: any. Locks: ev->lock is taken alone (stream references are taken
- * under it; queues are unparked after it is released).
+ * Thread: any. Locks: ev->lock is a leaf (taken under a queue lock only
+ * by wait_cancel); waiters are completed after it is released.
  */
 #include <time.h>
 
@@ -61,79 +61,95 @@ static struct hacl_event *event_get(const char *api, aclrtEvent h, aclError *rc)
     return e;
 }
 
-/* ---- tasks ---- */
+/* ---- tasks ----
+ *
+ * A record stamps its generation; a wait that finds its generation not yet
+ * done joins the event's waiter list and defers: the record that satisfies
+ * it unlinks it under the event lock and completes it after. Whoever
+ * unlinks a waiter (that record, or a forced destroy cancelling it)
+ * finishes it, so it finishes once. */
 
-static void event_task_drop(struct hacl_squeue *q, struct hacl_task *t)
+struct event_task {
+    struct hacl_task hdr;
+    struct hacl_event *event; /* referenced */
+    uint64_t gen;             /* recorded, or awaited */
+    struct hacl_qnode wait_link; /* in event->waiters while a wait defers */
+};
+_Static_assert(sizeof(struct event_task) <= HACL_TASK_SLOT, "an event task fits in a node");
+
+static void event_task_drop(struct hacl_task *t)
 {
-    (void)q;
-    hacl_obj_put(t->p[0]);
+    hacl_obj_put(&((struct event_task *)t)->event->hdr);
 }
 
-static enum hacl_task_result record_run(struct hacl_squeue *q, struct hacl_task *t)
+static enum hacl_task_result record_run(struct hacl_task *t)
 {
-    (void)q;
-    struct hacl_event *e = t->p[0];
-    uint64_t gen = t->u[0];
+    struct event_task *et = (struct event_task *)t;
+    struct hacl_event *e = et->event;
     pthread_mutex_lock(&e->lock);
-    if (gen > e->done_gen)
-        e->done_gen = gen;
+    if (et->gen > e->done_gen)
+        e->done_gen = et->gen;
     e->recorded = 1;
     e->stamp_ns = hacl_now_ns();
     if (e->sync_waiters)
         pthread_cond_broadcast(&e->cv);
-    /* Wake satisfied waiters in rounds: unlink them and reference their
-     * streams under the lock, unpark them after it. */
-    for (;;) {
-        struct hacl_stream *wake[64];
-        size_t nw = 0;
-        struct hacl_qnode *n = e->waiters.next;
-        while (n != &e->waiters && nw < 64) {
-            struct hacl_qnode *next = n->next;
-            struct hacl_task *w = HACL_QUEUE_DATA(n, struct hacl_task, xlink);
-            if (w->u[0] <= e->done_gen) {
-                hacl_queue_remove(n);
-                wake[nw] = hacl_stream_of(w->p[1]);
-                hacl_obj_ref(&wake[nw]->hdr);
-                nw++;
-            }
-            n = next;
+    /* Unlink the satisfied waiters under the lock, complete them after. */
+    struct hacl_qnode woken;
+    hacl_queue_init(&woken);
+    struct hacl_qnode *n = e->waiters.next;
+    while (n != &e->waiters) {
+        struct hacl_qnode *next = n->next;
+        if (HACL_QUEUE_DATA(n, struct event_task, wait_link)->gen <= e->done_gen) {
+            hacl_queue_remove(n);
+            hacl_queue_push_tail(&woken, n);
         }
-        pthread_mutex_unlock(&e->lock);
-        for (size_t i = 0; i < nw; i++) {
-            hacl_squeue_unpark(&wake[i]->q);
-            hacl_obj_put(&wake[i]->hdr);
-        }
-        if (nw < 64)
-            break;
-        pthread_mutex_lock(&e->lock);
+        n = next;
+    }
+    pthread_mutex_unlock(&e->lock);
+    while ((n = hacl_queue_head(&woken)) != NULL) {
+        hacl_queue_remove(n);
+        struct event_task *w = HACL_QUEUE_DATA(n, struct event_task, wait_link);
+        hacl_obj_put(&w->event->hdr);
+        hacl_task_complete(&w->hdr, ACL_SUCCESS);
     }
     hacl_obj_put(&e->hdr);
     return HACL_TASK_DONE;
 }
 
-static enum hacl_task_result wait_run(struct hacl_squeue *q, struct hacl_task *t)
+static enum hacl_task_result wait_run(struct hacl_task *t)
 {
-    struct hacl_event *e = t->p[0];
+    struct event_task *et = (struct event_task *)t;
+    struct hacl_event *e = et->event;
     pthread_mutex_lock(&e->lock);
-    if (e->done_gen >= t->u[0] || atomic_load(&q->discard)) {
-        hacl_queue_remove(&t->xlink); /* no-op unless still registered */
+    if (e->done_gen >= et->gen) {
         pthread_mutex_unlock(&e->lock);
         hacl_obj_put(&e->hdr);
         return HACL_TASK_DONE;
     }
-    if (hacl_queue_empty(&t->xlink)) {
-        t->p[1] = q;
-        hacl_queue_push_tail(&e->waiters, &t->xlink);
-    }
-    t->state = 1;
+    hacl_queue_push_tail(&e->waiters, &et->wait_link);
     pthread_mutex_unlock(&e->lock);
-    return HACL_TASK_PARK;
+    return HACL_TASK_DEFER; /* et may be completed from here on */
 }
 
-static enum hacl_task_result reset_run(struct hacl_squeue *q, struct hacl_task *t)
+/* A forced destroy takes a deferred wait back (called under the queue
+ * lock; the event lock is a leaf). */
+static int wait_cancel(struct hacl_task *t)
 {
-    (void)q;
-    struct hacl_event *e = t->p[0];
+    struct event_task *et = (struct event_task *)t;
+    struct hacl_event *e = et->event;
+    pthread_mutex_lock(&e->lock);
+    int mine = !hacl_queue_empty(&et->wait_link);
+    if (mine)
+        hacl_queue_remove(&et->wait_link);
+    pthread_mutex_unlock(&e->lock);
+    if (mine)
+        hacl_obj_put(&e->hdr);
+    return mine;
+}
+
+static enum hacl_task_result reset_run(struct hacl_task *t)
+{
+    struct hacl_event *e = ((struct event_task *)t)->event;
     pthread_mutex_lock(&e->lock);
     e->recorded = 0;
     pthread_mutex_unlock(&e->lock);
@@ -141,9 +157,17 @@ static enum hacl_task_result reset_run(struct hacl_squeue *q, struct hacl_task *
     return HACL_TASK_DONE;
 }
 
-/* Queues a task of kind `fn` referring to e on the stream. */
-static aclError queue_event_task(const char *api, aclrtEvent event, aclrtStream stream, hacl_task_fn fn,
-                                 const char *what, int is_record, int is_wait)
+/* Records, resets and satisfied waits are cheap: they run inline. */
+static const struct hacl_task_ops record_ops = {
+    .what = "event record", .flags = HACL_TASK_INLINE, .run = record_run, .drop = event_task_drop};
+static const struct hacl_task_ops reset_ops = {
+    .what = "event reset", .flags = HACL_TASK_INLINE, .run = reset_run, .drop = event_task_drop};
+static const struct hacl_task_ops wait_ops = {
+    .what = "event wait", .flags = HACL_TASK_INLINE, .run = wait_run, .drop = event_task_drop, .cancel = wait_cancel};
+
+/* Queues a task of kind `ops` referring to e on the stream. */
+static aclError queue_event_task(const char *api, aclrtEvent event, aclrtStream stream,
+                                 const struct hacl_task_ops *ops)
 {
     aclError rc;
     struct hacl_event *e = event_get(api, event, &rc);
@@ -154,20 +178,17 @@ static aclError queue_event_task(const char *api, aclrtEvent event, aclrtStream 
         hacl_obj_put(&e->hdr);
         return rc;
     }
-    struct hacl_task *t = hacl_stream_task(api, s, &rc);
-    if (t) {
-        t->run = fn;
-        t->drop = event_task_drop;
-        t->what = what;
-        t->inline_ok = 1; /* records, resets and satisfied waits are cheap */
-        t->p[0] = e; /* our reference passes to the task */
+    struct event_task *et = HACL_STREAM_TASK(api, s, struct event_task, ops, &rc);
+    if (et) {
+        et->event = e; /* our reference passes to the task */
+        hacl_queue_init(&et->wait_link);
         pthread_mutex_lock(&e->lock);
-        if (is_record)
-            t->u[0] = ++e->record_gen;
-        else if (is_wait)
-            t->u[0] = e->record_gen;
+        if (ops == &record_ops)
+            et->gen = ++e->record_gen;
+        else if (ops == &wait_ops)
+            et->gen = e->record_gen;
         pthread_mutex_unlock(&e->lock);
-        rc = hacl_stream_submit(api, s, t);
+        rc = hacl_stream_submit(api, s, &et->hdr);
     } else {
         hacl_obj_put(&e->hdr);
     }
@@ -235,17 +256,17 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event)
 
 ACL_FUNC_VISIBILITY aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream)
 {
-    return queue_event_task(__func__, event, stream, record_run, "event record", 1, 0);
+    return queue_event_task(__func__, event, stream, &record_ops);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream)
 {
-    return queue_event_task(__func__, event, stream, reset_run, "event reset", 0, 0);
+    return queue_event_task(__func__, event, stream, &reset_ops);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event)
 {
-    return queue_event_task(__func__, event, stream, wait_run, "event wait", 0, 1);
+    return queue_event_task(__func__, event, stream, &wait_ops);
 }
 
 /* One snapshot of an event's state, taken under its lock. */

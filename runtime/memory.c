@@ -347,41 +347,56 @@ ACL_FUNC_VISIBILITY aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t *free, si
  *
  * Validated when queued, exactly as the synchronous forms, and checked
  * again when they run: a buffer freed in between fails the task (reported
- * by aclrtSynchronizeStream) instead of corrupting memory.
- *
- * Task layout: p[0] dst, p[1] src, p[2] the copy kind, u[0] width
- * (count), u[1] height, u[2] dpitch, u[3] spitch. */
+ * by aclrtSynchronizeStream) instead of corrupting memory. A copy may be
+ * large: these run on workers, never inline. */
 
-static enum hacl_task_result copy_run(struct hacl_squeue *q, struct hacl_task *t)
+struct copy_task {
+    struct hacl_task hdr;
+    void *dst;
+    const void *src;
+    aclrtMemcpyKind kind;
+    size_t width, height, dpitch, spitch;
+};
+_Static_assert(sizeof(struct copy_task) <= HACL_TASK_SLOT, "a copy task fits in a node");
+
+struct set_task {
+    struct hacl_task hdr;
+    void *dst;
+    size_t count;
+    unsigned char value;
+};
+
+static enum hacl_task_result copy_run(struct hacl_task *t)
 {
-    void *dst = t->p[0];
-    const void *src = t->p[1];
-    size_t width = (size_t)t->u[0], height = (size_t)t->u[1], dp = (size_t)t->u[2], sp = (size_t)t->u[3];
-    aclrtMemcpyKind kind = (aclrtMemcpyKind)(uintptr_t)t->p[2];
-    size_t dlen = height ? dp * (height - 1) + width : 0, slen = height ? sp * (height - 1) + width : 0;
+    struct copy_task *c = (struct copy_task *)t;
+    size_t dlen = c->height ? c->dpitch * (c->height - 1) + c->width : 0;
+    size_t slen = c->height ? c->spitch * (c->height - 1) + c->width : 0;
     struct hacl_ptrinfo dpi, spi;
-    if (hacl_mem_check_copy("aclrtMemcpyAsync", dst, dlen, src, slen, kind, &dpi, &spi) != ACL_SUCCESS) {
+    if (hacl_mem_check_copy("aclrtMemcpyAsync", c->dst, dlen, c->src, slen, c->kind, &dpi, &spi) != ACL_SUCCESS) {
         const char *why = aclGetRecentErrMsg();
-        hacl_squeue_fail(q, t, ACL_ERROR_RT_PARAM_INVALID, "%s", why ? why : "buffers no longer valid");
+        hacl_task_fail(t, ACL_ERROR_RT_PARAM_INVALID, "%s", why ? why : "buffers no longer valid");
         return HACL_TASK_DONE;
     }
-    for (size_t r = 0; r < height; r++)
-        memmove((char *)dst + r * dp, (const char *)src + r * sp, width);
+    for (size_t r = 0; r < c->height; r++)
+        memmove((char *)c->dst + r * c->dpitch, (const char *)c->src + r * c->spitch, c->width);
     return HACL_TASK_DONE;
 }
 
-static enum hacl_task_result set_run(struct hacl_squeue *q, struct hacl_task *t)
+static enum hacl_task_result set_run(struct hacl_task *t)
 {
-    void *dst = t->p[0];
-    size_t count = (size_t)t->u[0];
-    if (hacl_mem_check_set("aclrtMemsetAsync", dst, count, count) != ACL_SUCCESS) {
+    struct set_task *st = (struct set_task *)t;
+    if (hacl_mem_check_set("aclrtMemsetAsync", st->dst, st->count, st->count) != ACL_SUCCESS) {
         const char *why = aclGetRecentErrMsg();
-        hacl_squeue_fail(q, t, ACL_ERROR_RT_PARAM_INVALID, "%s", why ? why : "buffer no longer valid");
+        hacl_task_fail(t, ACL_ERROR_RT_PARAM_INVALID, "%s", why ? why : "buffer no longer valid");
         return HACL_TASK_DONE;
     }
-    memset(dst, (unsigned char)t->u[1], count);
+    memset(st->dst, st->value, st->count);
     return HACL_TASK_DONE;
 }
+
+static const struct hacl_task_ops copy_ops = {.what = "memcpy", .flags = HACL_TASK_WORK, .run = copy_run};
+static const struct hacl_task_ops copy2d_ops = {.what = "memcpy2d", .flags = HACL_TASK_WORK, .run = copy_run};
+static const struct hacl_task_ops set_ops = {.what = "memset", .flags = HACL_TASK_WORK, .run = set_run};
 
 static aclError queue_copy(const char *api, void *dst, const void *src, size_t width, size_t height, size_t dp,
                            size_t sp, aclrtMemcpyKind kind, aclrtStream stream)
@@ -397,19 +412,16 @@ static aclError queue_copy(const char *api, void *dst, const void *src, size_t w
     struct hacl_stream *s = hacl_stream_get(api, stream, &rc);
     if (!s)
         return rc;
-    struct hacl_task *t = hacl_stream_task(api, s, &rc);
-    if (t) {
-        t->run = copy_run;
-        t->what = height > 1 ? "memcpy2d" : "memcpy";
-        t->is_work = 1;
-        t->p[0] = dst;
-        t->p[1] = (void *)src;
-        t->p[2] = (void *)(uintptr_t)kind;
-        t->u[0] = width;
-        t->u[1] = height;
-        t->u[2] = dp;
-        t->u[3] = sp;
-        rc = hacl_stream_submit(api, s, t);
+    struct copy_task *c = HACL_STREAM_TASK(api, s, struct copy_task, height > 1 ? &copy2d_ops : &copy_ops, &rc);
+    if (c) {
+        c->dst = dst;
+        c->src = src;
+        c->kind = kind;
+        c->width = width;
+        c->height = height;
+        c->dpitch = dp;
+        c->spitch = sp;
+        rc = hacl_stream_submit(api, s, &c->hdr);
     }
     hacl_obj_put(&s->hdr);
     return rc;
@@ -444,15 +456,12 @@ ACL_FUNC_VISIBILITY aclError aclrtMemsetAsync(void *devPtr, size_t maxCount, int
     struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
     if (!s)
         return rc;
-    struct hacl_task *t = hacl_stream_task(__func__, s, &rc);
-    if (t) {
-        t->run = set_run;
-        t->what = "memset";
-        t->is_work = 1;
-        t->p[0] = devPtr;
-        t->u[0] = count;
-        t->u[1] = (uint64_t)(unsigned char)value;
-        rc = hacl_stream_submit(__func__, s, t);
+    struct set_task *st = HACL_STREAM_TASK(__func__, s, struct set_task, &set_ops, &rc);
+    if (st) {
+        st->dst = devPtr;
+        st->count = count;
+        st->value = (unsigned char)value;
+        rc = hacl_stream_submit(__func__, s, &st->hdr);
     }
     hacl_obj_put(&s->hdr);
     return rc;

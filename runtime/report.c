@@ -8,8 +8,9 @@
  * reporter's list and wakes the thread if it sleeps in aclrtProcessReport;
  * that thread runs the callbacks in delivery order (so each stream's
  * callbacks run in stream order) with no runtime lock held. A BLOCK callback
- * keeps its stream parked until it has returned; a NO_BLOCK one lets the
- * stream go on at once.
+ * keeps its stream waiting (deferred, no worker held) until it has returned,
+ * and the report thread completes it; a NO_BLOCK one lets the stream go on
+ * at once.
  *
  * Host functions (aclrtLaunchHostFunc) use the same machinery with a
  * reporter of the device's own, served by an internal thread.
@@ -20,8 +21,8 @@
  * the stranded callbacks itself (docs/semantics.md). Callbacks dropped by a
  * forced destroy are counted and logged as cancelled.
  *
- * Locks: hacl_rt.report_lock > r->lock > q->lock (via unpark/recycle after
- * r->lock is dropped). User callbacks run with none held.
+ * Locks: hacl_rt.report_lock > r->lock. Queues are completed and nodes
+ * released with neither held; user callbacks run with no lock held.
  */
 #include <stdio.h>
 #include <time.h>
@@ -38,7 +39,7 @@ struct hacl_reporter {
     _Atomic unsigned refs;
     pthread_mutex_t lock;
     pthread_cond_t cv;
-    struct hacl_qnode items; /* delivered callback tasks, via t->xlink */
+    struct hacl_qnode items; /* delivered callback tasks */
     _Atomic unsigned nitems;
     unsigned sleepers;
     int in_process;          /* threads inside aclrtProcessReport (or the host-function loop) */
@@ -138,72 +139,76 @@ void hacl_report_release_all(void)
 
 /* ---- the callback task ---- */
 
-/* p[0] fn, p[1] user data, p[2] reporter (referenced), p[3] stream
- * (referenced); u[0] 1 for a blocking callback. */
+struct callback_task {
+    struct hacl_task hdr;
+    aclrtCallback fn;
+    void *data;
+    struct hacl_reporter *reporter; /* referenced; the stream is too */
+    int block;
+    struct hacl_qnode item; /* in the reporter's list once delivered */
+};
+_Static_assert(sizeof(struct callback_task) <= HACL_TASK_SLOT, "a callback task fits in a node");
 
-static void finish_callback(struct hacl_task *t, int ran)
+static struct callback_task *callback_of_item(struct hacl_qnode *n)
 {
-    struct hacl_stream *s = t->p[3];
-    struct hacl_reporter *r = t->p[2];
-    if (!ran) {
-        hacl_log(ACL_WARNING, "a %s of stream %p was cancelled without running (stream destroyed by force)",
-                 t->what, (void *)s);
-    }
+    return HACL_QUEUE_DATA(n, struct callback_task, item);
+}
+
+static void callback_drop(struct hacl_task *t)
+{
+    struct callback_task *c = (struct callback_task *)t;
+    struct hacl_stream *s = hacl_task_stream(t);
+    hacl_log(ACL_WARNING, "a %s of stream %p was cancelled without running (stream destroyed by force)",
+             t->ops->what, (void *)s);
     hacl_stream_callback_done(s);
     hacl_obj_put(&s->hdr);
-    hacl_reporter_put(r);
+    hacl_reporter_put(c->reporter);
 }
 
-static void callback_drop(struct hacl_squeue *q, struct hacl_task *t)
+/* Delivers the callback to its report thread. A BLOCK callback keeps the
+ * stream waiting until it has run; a NO_BLOCK one lets the stream go on and
+ * the report thread frees the node. */
+static enum hacl_task_result callback_run(struct hacl_task *t)
 {
-    (void)q;
-    finish_callback(t, 0);
-}
-
-static enum hacl_task_result callback_run(struct hacl_squeue *q, struct hacl_task *t)
-{
-    (void)q;
-    if (t->state == 1)
-        return atomic_load(&t->flag) ? HACL_TASK_DONE : HACL_TASK_PARK;
-    int block = (int)t->u[0];
-    struct hacl_reporter *r = t->p[2];
-    t->state = 1;
+    struct callback_task *c = (struct callback_task *)t;
+    struct hacl_reporter *r = c->reporter;
+    int block = c->block;
     pthread_mutex_lock(&r->lock);
-    hacl_queue_push_tail(&r->items, &t->xlink);
+    hacl_queue_push_tail(&r->items, &c->item);
     atomic_fetch_add(&r->nitems, 1);
     if (r->sleepers)
         pthread_cond_signal(&r->cv);
     pthread_mutex_unlock(&r->lock);
-    /* From here the reporter owns the node of a non-blocking callback. */
-    return block ? HACL_TASK_PARK : HACL_TASK_KEEP;
+    /* c may be gone from here on (run, completed or released). */
+    return block ? HACL_TASK_DEFER : HACL_TASK_RETAIN;
 }
 
-/* Runs one delivered callback on the calling thread. */
-static void run_item(struct hacl_task *t)
+/* Delivery is a list append: it runs wherever the stream reaches it. */
+static const struct hacl_task_ops callback_ops = {
+    .what = "callback", .flags = HACL_TASK_INLINE, .run = callback_run, .drop = callback_drop};
+static const struct hacl_task_ops hostfn_ops = {
+    .what = "host function", .flags = HACL_TASK_INLINE, .run = callback_run, .drop = callback_drop};
+
+/* Runs one delivered callback on the calling thread, then finishes its
+ * task: the stream goes on from here (inline tasks on this thread). */
+static void run_item(struct callback_task *c)
 {
-    aclrtCallback fn = (aclrtCallback)t->p[0];
-    void *data = t->p[1];
-    struct hacl_stream *s = t->p[3];
-    int block = (int)t->u[0];
+    struct hacl_stream *s = hacl_task_stream(&c->hdr);
+    struct hacl_reporter *r = c->reporter;
+    int block = c->block;
     const struct hacl_stream *saved_s = tls_cb.stream;
     int saved_b = tls_cb.blocking;
     tls_cb.stream = s;
     tls_cb.blocking = block;
-    struct hacl_reporter *owner = t->p[2];
-    if (owner->internal) /* host functions run in their stream's context */
+    if (r->internal) /* host functions run in their stream's context */
         hacl_context_set_current(s->ctx);
-    fn(data);
+    c->fn(c->data);
     tls_cb.stream = saved_s;
     tls_cb.blocking = saved_b;
-    struct hacl_reporter *r = t->p[2];
-    struct hacl_squeue *q = &s->q;
-    t->p[2] = NULL;
-    if (block) {
-        atomic_store(&t->flag, 1);
-        hacl_squeue_unpark(q); /* the node may be recycled from here on */
-    } else {
-        hacl_squeue_recycle(q, t);
-    }
+    if (block)
+        hacl_task_complete(&c->hdr, ACL_SUCCESS);
+    else
+        hacl_task_release(&c->hdr);
     hacl_stream_callback_done(s);
     hacl_obj_put(&s->hdr);
     hacl_reporter_put(r);
@@ -215,7 +220,7 @@ static unsigned run_list(struct hacl_qnode *list)
     struct hacl_qnode *node;
     while ((node = hacl_queue_head(list)) != NULL) {
         hacl_queue_remove(node);
-        run_item(HACL_QUEUE_DATA(node, struct hacl_task, xlink));
+        run_item(callback_of_item(node));
         n++;
     }
     return n;
@@ -237,7 +242,7 @@ static unsigned run_due(struct hacl_reporter *r, unsigned max)
         pthread_mutex_unlock(&r->lock);
         if (!node)
             break;
-        run_item(HACL_QUEUE_DATA(node, struct hacl_task, xlink));
+        run_item(callback_of_item(node));
         n++;
     }
     return n;
@@ -278,8 +283,7 @@ static void steal_from(struct hacl_reporter *r, const struct hacl_stream *s, str
         struct hacl_qnode *n = r->items.next;
         while (n != &r->items) {
             struct hacl_qnode *next = n->next;
-            struct hacl_task *t = HACL_QUEUE_DATA(n, struct hacl_task, xlink);
-            if (t->p[3] == s) {
+            if (hacl_task_stream(&callback_of_item(n)->hdr) == s) {
                 hacl_queue_remove(n);
                 atomic_fetch_sub(&r->nitems, 1);
                 hacl_queue_push_tail(out, n);
@@ -307,26 +311,15 @@ void hacl_report_steal_stranded(const struct hacl_stream *s)
 void hacl_report_drain_stream(struct hacl_stream *s)
 {
     struct hacl_reporter *self = hacl_reporter_self();
-    pthread_mutex_lock(&s->q.lock);
     while (atomic_load(&s->cb_pending) > 0) {
         if (self) {
-            pthread_mutex_unlock(&s->q.lock);
             hacl_reporter_run_due(self);
-            pthread_mutex_lock(&s->q.lock);
             if (atomic_load(&s->cb_pending) == 0)
                 break;
         }
-        struct timespec ts = hacl_deadline_us(self ? 200 : 20000);
-        atomic_fetch_add(&s->q.sync_waiters, 1);
-        pthread_cond_timedwait(&s->q.done_cv, &s->q.lock, &ts);
-        atomic_fetch_sub(&s->q.sync_waiters, 1);
-        if (atomic_load(&s->cb_pending) > 0) {
-            pthread_mutex_unlock(&s->q.lock);
+        if (hacl_stream_callback_wait(s, self ? 200 : 20000) > 0)
             hacl_report_steal_stranded(s);
-            pthread_mutex_lock(&s->q.lock);
-        }
     }
-    pthread_mutex_unlock(&s->q.lock);
     if (self)
         hacl_reporter_put(self);
 }
@@ -418,27 +411,25 @@ void hacl_report_stop_hostfn(struct hacl_device *dev)
 
 /* ---- public entry points ---- */
 
+/* Queues a callback of s for reporter r; the caller's reference to r and
+ * its count in s's pending callbacks pass to the task. */
 static aclError launch(const char *api, struct hacl_stream *s, struct hacl_reporter *r, aclrtCallback fn,
-                       void *data, int block, const char *what)
+                       void *data, int block, const struct hacl_task_ops *ops)
 {
     aclError rc;
-    struct hacl_task *t = hacl_stream_task(api, s, &rc);
-    if (!t) {
+    struct callback_task *c = HACL_STREAM_TASK(api, s, struct callback_task, ops, &rc);
+    if (!c) {
         hacl_stream_callback_done(s);
         hacl_reporter_put(r);
         return rc;
     }
-    t->run = callback_run;
-    t->drop = callback_drop;
-    t->what = what;
-    t->inline_ok = 1; /* delivery is a list append */
-    t->p[0] = (void *)fn;
-    t->p[1] = data;
-    t->p[2] = r; /* the caller's reference passes to the task */
+    c->fn = fn;
+    c->data = data;
+    c->reporter = r;
+    c->block = block;
+    hacl_queue_init(&c->item);
     hacl_obj_ref(&s->hdr);
-    t->p[3] = s;
-    t->u[0] = (uint64_t)block;
-    return hacl_stream_submit(api, s, t);
+    return hacl_stream_submit(api, s, &c->hdr);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtLaunchCallback(aclrtCallback fn, void *userData, aclrtCallbackBlockType blockType,
@@ -459,14 +450,14 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchCallback(aclrtCallback fn, void *userDat
     struct hacl_reporter *r = s->reporter;
     if (r) {
         reporter_ref(r);
-        atomic_fetch_add(&s->cb_pending, 1);
+        hacl_stream_callback_add(s);
     }
     pthread_mutex_unlock(&hacl_rt.report_lock);
     if (!r)
         rc = HACL_ERR(ACL_ERROR_RT_STREAM_NO_CB_REG,
                       "stream %p has no report thread: call aclrtSubscribeReport first", (void *)s);
     else
-        rc = launch(__func__, s, r, fn, userData, blockType == ACL_CALLBACK_BLOCK, "callback");
+        rc = launch(__func__, s, r, fn, userData, blockType == ACL_CALLBACK_BLOCK, &callback_ops);
     hacl_obj_put(&s->hdr);
     return rc;
 }
@@ -481,11 +472,11 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFu
         return rc;
     struct hacl_reporter *r = hostfn_reporter(s->dev);
     if (r)
-        atomic_fetch_add(&s->cb_pending, 1);
+        hacl_stream_callback_add(s);
     if (!r)
         rc = HACL_ERR(ACL_ERROR_RT_RESOURCE_ALLOC_FAIL, "cannot start the host-function thread");
     else
-        rc = launch(__func__, s, r, (aclrtCallback)fn, args, 1, "host function");
+        rc = launch(__func__, s, r, (aclrtCallback)fn, args, 1, &hostfn_ops);
     hacl_obj_put(&s->hdr);
     return rc;
 }

@@ -80,27 +80,57 @@ struct hacl_stream {
     int is_default;
     uint32_t priority, flags;
     struct hacl_reporter *reporter; /* under hacl_rt.report_lock */
-    _Atomic long cb_pending;        /* launched callbacks and host functions not yet run */
+    /* launched callbacks and host functions not yet run, and the condition
+     * a draining thread waits on (under cb_lock) */
+    pthread_mutex_t cb_lock;
+    pthread_cond_t cb_cv;
+    _Atomic long cb_pending;
+    /* The first failure since the last synchronisation, and the failure
+     * mode (under err_lock). Stop-on-failure tells the queue to skip work. */
+    pthread_mutex_t err_lock;
+    aclError err;
+    char err_msg[384];
+    int stop_on_failure;
 };
 
 /* Resolves a stream argument: NULL means the current context's default
  * stream. The stream must belong to the caller's current context (107003).
  * Referenced; release with hacl_obj_put(&s->hdr). */
 struct hacl_stream *hacl_stream_get(const char *api, aclrtStream h, aclError *rc);
-/* A task node of s to fill, or NULL with ACL_ERROR_BAD_ALLOC recorded. */
-struct hacl_task *hacl_stream_task(const char *api, struct hacl_stream *s, aclError *rc);
+/* A task of kind `ops` for s, `size` bytes, zeroed but for its header; NULL
+ * with ACL_ERROR_BAD_ALLOC recorded. */
+struct hacl_task *hacl_stream_task(const char *api, struct hacl_stream *s, const struct hacl_task_ops *ops,
+                                   size_t size, aclError *rc);
+#define HACL_STREAM_TASK(api, s, type, ops, rc) ((type *)hacl_stream_task((api), (s), (ops), sizeof(type), (rc)))
 /* Queues a filled task; on refusal (stream being destroyed) drops it. */
 aclError hacl_stream_submit(const char *api, struct hacl_stream *s, struct hacl_task *t);
-/* The stream owning a scheduler queue. */
+/* The stream owning a scheduler queue, and a task's stream. */
 static inline struct hacl_stream *hacl_stream_of(struct hacl_squeue *q)
 {
     return (struct hacl_stream *)((char *)q - offsetof(struct hacl_stream, q));
 }
+static inline struct hacl_stream *hacl_task_stream(const struct hacl_task *t)
+{
+    return hacl_stream_of(t->q);
+}
+/* Records a failure of task t on its stream (the first one wins until the
+ * stream is synchronised); in stop-on-failure mode later work is skipped.
+ * Thread: any. */
+void hacl_task_fail(struct hacl_task *t, aclError code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 /* Destroys every stream of ctx, draining them (forced: discarding). Called
  * without dev->lock. */
 void hacl_context_release_streams(struct hacl_context *ctx, int force);
-/* Notes that one launched callback of s has run (or was dropped). */
+/* Counts a launched callback of s (before it is queued), and notes that
+ * one has run or was dropped. */
+void hacl_stream_callback_add(struct hacl_stream *s);
 void hacl_stream_callback_done(struct hacl_stream *s);
+/* Waits up to `us` for the launched callbacks of s to drop to zero:
+ * returns the number still pending. */
+long hacl_stream_callback_wait(struct hacl_stream *s, unsigned us);
 
 /* ---- report threads (report.c) ---- */
 struct hacl_reporter;

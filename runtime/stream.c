@@ -15,6 +15,8 @@
  *
  * Thread: any.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "device/alloc.h"
@@ -27,6 +29,9 @@ static void stream_release(struct hacl_obj *o)
 {
     struct hacl_stream *s = (struct hacl_stream *)o;
     hacl_squeue_fini(&s->q);
+    pthread_cond_destroy(&s->cb_cv);
+    pthread_mutex_destroy(&s->cb_lock);
+    pthread_mutex_destroy(&s->err_lock);
     hacl_obj_put(&s->ctx->hdr);
     hacl_free(s);
 }
@@ -46,6 +51,9 @@ static aclError stream_create(const char *api, struct hacl_context *ctx, int is_
         return hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory creating a stream");
     hacl_obj_init(&s->hdr, HACL_KIND_STREAM, stream_release);
     hacl_squeue_init(&s->q, sched);
+    pthread_mutex_init(&s->cb_lock, NULL);
+    hacl_cond_init_monotonic(&s->cb_cv);
+    pthread_mutex_init(&s->err_lock, NULL);
     hacl_queue_init(&s->ctx_link);
     hacl_obj_ref(&ctx->hdr);
     s->ctx = ctx;
@@ -114,9 +122,10 @@ struct hacl_stream *hacl_stream_get(const char *api, aclrtStream h, aclError *rc
     return s;
 }
 
-struct hacl_task *hacl_stream_task(const char *api, struct hacl_stream *s, aclError *rc)
+struct hacl_task *hacl_stream_task(const char *api, struct hacl_stream *s, const struct hacl_task_ops *ops,
+                                   size_t size, aclError *rc)
 {
-    struct hacl_task *t = hacl_squeue_alloc(&s->q);
+    struct hacl_task *t = hacl_task_new(&s->q, ops, size);
     *rc = t ? ACL_SUCCESS : hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory queueing a task");
     return t;
 }
@@ -125,12 +134,56 @@ aclError hacl_stream_submit(const char *api, struct hacl_stream *s, struct hacl_
 {
     if (hacl_squeue_push(&s->q, t) != 0)
         return ACL_SUCCESS;
-    if (t->drop)
-        t->drop(&s->q, t);
-    hacl_squeue_recycle(&s->q, t);
+    if (t->ops->drop)
+        t->ops->drop(t);
+    hacl_task_release(t);
     return hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "the stream is being destroyed");
 }
 
+/* ---- failures ---- */
+
+void hacl_task_fail(struct hacl_task *t, aclError code, const char *fmt, ...)
+{
+    struct hacl_stream *s = hacl_task_stream(t);
+    pthread_mutex_lock(&s->err_lock);
+    if (s->err == ACL_SUCCESS) {
+        s->err = code;
+        int n = snprintf(s->err_msg, sizeof s->err_msg, "task #%llu (%s) failed: ", (unsigned long long)t->seq,
+                         t->ops->what);
+        if (n > 0 && (size_t)n < sizeof s->err_msg) {
+            va_list ap;
+            va_start(ap, fmt);
+            vsnprintf(s->err_msg + n, sizeof s->err_msg - (size_t)n, fmt, ap);
+            va_end(ap);
+        }
+    }
+    if (s->stop_on_failure)
+        atomic_store(&s->q.skip_work, 1);
+    pthread_mutex_unlock(&s->err_lock);
+}
+
+/* Takes the recorded failure: its code (ACL_SUCCESS if none) and message;
+ * work runs again from here on. */
+static aclError take_error(struct hacl_stream *s, char *msg, size_t msglen)
+{
+    pthread_mutex_lock(&s->err_lock);
+    aclError code = s->err;
+    if (code != ACL_SUCCESS && msg && msglen)
+        snprintf(msg, msglen, "%s", s->err_msg);
+    s->err = ACL_SUCCESS;
+    s->err_msg[0] = '\0';
+    atomic_store(&s->q.skip_work, 0);
+    pthread_mutex_unlock(&s->err_lock);
+    return code;
+}
+
+static void set_failure_mode(struct hacl_stream *s, int stop)
+{
+    pthread_mutex_lock(&s->err_lock);
+    s->stop_on_failure = stop;
+    atomic_store(&s->q.skip_work, stop && s->err != ACL_SUCCESS);
+    pthread_mutex_unlock(&s->err_lock);
+}
 
 /* Waits for seq on s: 0, or -1 on timeout. A report thread keeps serving
  * its callbacks meanwhile, so a stream waiting on them can progress. */
@@ -180,7 +233,7 @@ static aclError stream_sync(const char *api, struct hacl_stream *s, int32_t time
         return hacl_err_quiet(ACL_ERROR_RT_STREAM_SYNC_TIMEOUT, api, "stream %p did not finish within %d ms", (void *)s,
                         (int)timeout_ms);
     char msg[400];
-    rc = hacl_squeue_take_error(&s->q, msg, sizeof msg);
+    rc = take_error(s, msg, sizeof msg);
     if (rc != ACL_SUCCESS)
         return hacl_err(rc, api, "%s", msg);
     return ACL_SUCCESS;
@@ -205,7 +258,7 @@ static aclError stream_destroy(const char *api, struct hacl_stream *s, int force
     if (force && dropped)
         hacl_log(ACL_WARNING, "%s: %u queued task(s) of stream %p were discarded without running", api, dropped,
                  (void *)s);
-    (void)hacl_squeue_take_error(&s->q, NULL, 0);
+    (void)take_error(s, NULL, 0);
     struct hacl_device *dev = s->dev;
     pthread_mutex_lock(&dev->lock);
     hacl_queue_remove(&s->ctx_link);
@@ -238,12 +291,28 @@ void hacl_context_release_streams(struct hacl_context *ctx, int force)
     }
 }
 
+void hacl_stream_callback_add(struct hacl_stream *s)
+{
+    atomic_fetch_add(&s->cb_pending, 1);
+}
+
 void hacl_stream_callback_done(struct hacl_stream *s)
 {
-    pthread_mutex_lock(&s->q.lock);
+    pthread_mutex_lock(&s->cb_lock);
     if (atomic_fetch_sub(&s->cb_pending, 1) == 1)
-        pthread_cond_broadcast(&s->q.done_cv);
-    pthread_mutex_unlock(&s->q.lock);
+        pthread_cond_broadcast(&s->cb_cv);
+    pthread_mutex_unlock(&s->cb_lock);
+}
+
+long hacl_stream_callback_wait(struct hacl_stream *s, unsigned us)
+{
+    struct timespec ts = hacl_deadline_us(us);
+    pthread_mutex_lock(&s->cb_lock);
+    if (atomic_load(&s->cb_pending) > 0)
+        pthread_cond_timedwait(&s->cb_cv, &s->cb_lock, &ts);
+    long left = atomic_load(&s->cb_pending);
+    pthread_mutex_unlock(&s->cb_lock);
+    return left;
 }
 
 /* ---- public entry points ---- */
@@ -365,7 +434,7 @@ ACL_FUNC_VISIBILITY aclError aclrtSetStreamFailureMode(aclrtStream stream, uint6
     struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
     if (!s)
         return rc;
-    atomic_store(&s->q.stop_on_failure, mode == ACL_STOP_ON_FAILURE);
+    set_failure_mode(s, mode == ACL_STOP_ON_FAILURE);
     hacl_obj_put(&s->hdr);
     return ACL_SUCCESS;
 }

@@ -124,6 +124,5 @@ struct hacl_device *hacl_cpu_device_create(int32_t id, const struct hacl_device_
     dev->cfg = *cfg;
     hacl_memreg_init(&dev->mem, cfg->mem_budget);
     pthread_mutex_init(&dev->lock, NULL);
-    hacl_queue_init(&dev->contexts);
     return dev;
 }

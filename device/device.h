@@ -6,11 +6,10 @@
  * A device owns its memory (a private arena plus an allocation registry with
  * a fixed budget) and, once streams land, its scheduler and workers.
  *
- * The fields under "runtime state" belong to runtime/device.c and
- * runtime/context.c and are guarded by dev->lock.
- *
- * Lock order (whole runtime): hacl_rt.lock > dev->lock > memreg / handle
- * registry locks (leaves). No user code runs under any of them.
+ * The device knows no runtime types: contexts, report threads and the
+ * aclrtSetDevice count live in the runtime's per-device state
+ * (struct hacl_rtdev, runtime/runtime.h, where the whole lock order is
+ * written down).
  */
 #ifndef HOSTACL_DEVICE_DEVICE_H
 #define HOSTACL_DEVICE_DEVICE_H
@@ -30,8 +29,6 @@ extern "C" {
 #endif
 
 struct hacl_device;
-struct hacl_context;
-struct hacl_reporter;
 
 struct hacl_device_config {
     size_t mem_budget;        /* bytes of device memory */
@@ -39,23 +36,34 @@ struct hacl_device_config {
     unsigned worker_threads;  /* scheduler workers running stream tasks */
 };
 
+/* The device's driver table. Contract of every op, as a driver's would be:
+ * who may call it, and which locks must not be held. "Any thread" means
+ * any thread of the process, concurrently with the other ops, unless
+ * stated otherwise; no op calls back into the runtime or runs user code. */
 struct hacl_device_ops {
     const char *name;
-    /* Device memory: size is the caller's request. Return ACL_SUCCESS,
+    /* Device memory: size is the caller's request. Returns ACL_SUCCESS,
      * ACL_ERROR_RT_MEMORY_ALLOCATION (budget or host exhausted) or
-     * ACL_ERROR_BAD_ALLOC (bookkeeping). */
+     * ACL_ERROR_BAD_ALLOC (bookkeeping). Any thread; takes the device's
+     * memory registry lock (a leaf): the caller may hold any runtime lock. */
     aclError (*mem_alloc)(struct hacl_device *dev, size_t size, void **out);
     /* ACL_SUCCESS, or ACL_ERROR_RT_MEMORY_FREE when ptr is not the start of a
-     * live allocation of this device. */
+     * live allocation of this device. Any thread; as mem_alloc. */
     aclError (*mem_free)(struct hacl_device *dev, void *ptr);
-    /* 0 and *out when p lies in an allocation of this device, else -1. */
+    /* 0 and *out when p lies in an allocation of this device, else -1.
+     * Any thread, including scheduler workers inside a task; as mem_alloc. */
     int (*mem_lookup)(struct hacl_device *dev, const void *p, struct hacl_memreg_entry *out);
+    /* Free and total bytes of the budget. Any thread; as mem_alloc. */
     void (*mem_info)(struct hacl_device *dev, size_t *free_bytes, size_t *total_bytes);
-    /* The device's scheduler, started on first use (NULL: no threads). */
+    /* The device's scheduler, its workers started on first use (NULL: no
+     * threads). Any thread; takes dev->lock: the caller must not hold a
+     * queue lock or the scheduler's lock. */
     struct hacl_sched *(*scheduler)(struct hacl_device *dev);
-    /* Stops the scheduler's workers (every queue must be idle). */
+    /* Stops and joins the scheduler's workers. Every queue must be idle
+     * (nothing queued, nothing deferred); never from a worker. */
     void (*stop)(struct hacl_device *dev);
-    /* Frees every allocation and the device itself. */
+    /* Stops the workers, frees every allocation and the device itself. One
+     * thread, once, after the runtime has released every stream. */
     void (*destroy)(struct hacl_device *dev);
 };
 
@@ -65,14 +73,8 @@ struct hacl_device {
     struct hacl_device_config cfg;
     struct hacl_memreg mem;
     struct hacl_arena *arena;
-    struct hacl_sched *sched; /* created by ops->scheduler under dev->lock */
-
-    /* runtime state, guarded by lock */
-    pthread_mutex_t lock;
-    uint64_t set_refs;               /* aclrtSetDevice count not yet reset */
-    struct hacl_context *default_ctx; /* exists while set_refs > 0 */
-    struct hacl_qnode contexts;       /* every live context of the device */
-    struct hacl_reporter *hostfn;     /* runs aclrtLaunchHostFunc functions */
+    pthread_mutex_t lock;     /* guards sched's creation and stop */
+    struct hacl_sched *sched; /* created by ops->scheduler on first use */
 };
 
 /* The real size reserved for a request: rounded up to 32 bytes plus 32, as

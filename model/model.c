@@ -66,7 +66,8 @@ struct hacl_model *hacl_model_get(uint32_t id)
     return m;
 }
 
-void hacl_model_release_all(void)
+/* Unloads every model: registered as a finalize hook with the first load. */
+static void release_all(void)
 {
     pthread_mutex_lock(&table_lock);
     struct hacl_model **t = table;
@@ -82,7 +83,7 @@ void hacl_model_release_all(void)
 static aclError register_model(const char *api, struct hacl_graph *g, struct hacl_prog *prog,
                                struct hacl_context *ctx, void *work, uint32_t *id)
 {
-    struct hacl_model *m = hacl_calloc(1, sizeof *m);
+    struct hacl_model *m = hacl_rt_on_finalize(release_all) == 0 ? hacl_calloc(1, sizeof *m) : NULL;
     if (!m) {
         hacl_prog_free(prog);
         hacl_graph_free(g);

@@ -47,7 +47,7 @@ struct hacl_context *hacl_context_current(const char *api, aclError *rc)
     return (struct hacl_context *)o;
 }
 
-aclError hacl_context_create_locked(struct hacl_device *dev, int is_default, struct hacl_context **out)
+aclError hacl_context_create_locked(struct hacl_rtdev *dev, int is_default, struct hacl_context **out)
 {
     struct hacl_context *ctx = hacl_calloc(1, sizeof *ctx);
     if (!ctx)
@@ -83,7 +83,7 @@ void hacl_context_finish(struct hacl_context *ctx, int force)
     hacl_obj_put(&ctx->hdr); /* the registry's reference */
 }
 
-void hacl_device_release_contexts(struct hacl_device *dev)
+void hacl_device_release_contexts(struct hacl_rtdev *dev)
 {
     pthread_mutex_lock(&dev->lock);
     dev->default_ctx = NULL;
@@ -104,7 +104,7 @@ ACL_FUNC_VISIBILITY aclError aclrtCreateContext(aclrtContext *context, int32_t d
     if (!context)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
     aclError rc;
-    struct hacl_device *dev = hacl_rt_device(__func__, deviceId, &rc);
+    struct hacl_rtdev *dev = hacl_rt_device(__func__, deviceId, &rc);
     if (!dev)
         return rc;
     struct hacl_context *ctx = NULL;
@@ -135,7 +135,7 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyContext(aclrtContext context)
                       context, (int)ctx->dev->id);
         goto out;
     }
-    struct hacl_device *dev = ctx->dev;
+    struct hacl_rtdev *dev = ctx->dev;
     pthread_mutex_lock(&dev->lock);
     int live = hacl_context_detach_locked(ctx);
     pthread_mutex_unlock(&dev->lock);

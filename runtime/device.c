@@ -16,7 +16,7 @@
 ACL_FUNC_VISIBILITY aclError aclrtSetDevice(int32_t deviceId)
 {
     aclError rc;
-    struct hacl_device *dev = hacl_rt_device(__func__, deviceId, &rc);
+    struct hacl_rtdev *dev = hacl_rt_device(__func__, deviceId, &rc);
     if (!dev)
         return rc;
     pthread_mutex_lock(&dev->lock);
@@ -37,7 +37,7 @@ ACL_FUNC_VISIBILITY aclError aclrtSetDevice(int32_t deviceId)
 static aclError reset_device(const char *api, int32_t deviceId, int force)
 {
     aclError rc;
-    struct hacl_device *dev = hacl_rt_device(api, deviceId, &rc);
+    struct hacl_rtdev *dev = hacl_rt_device(api, deviceId, &rc);
     if (!dev)
         return rc;
     pthread_mutex_lock(&dev->lock);

@@ -30,7 +30,7 @@ aclError hacl_rt_require_init(const char *api)
     return hacl_err(ACL_ERROR_UNINITIALIZE, api, "call aclInit first");
 }
 
-struct hacl_device *hacl_rt_device(const char *api, int32_t id, aclError *rc)
+struct hacl_rtdev *hacl_rt_device(const char *api, int32_t id, aclError *rc)
 {
     *rc = hacl_rt_require_init(api);
     if (*rc != ACL_SUCCESS)
@@ -41,6 +41,40 @@ struct hacl_device *hacl_rt_device(const char *api, int32_t id, aclError *rc)
         return NULL;
     }
     return hacl_rt.devices[id];
+}
+
+#define MAX_HOOKS 8
+static pthread_mutex_t hooks_lock = PTHREAD_MUTEX_INITIALIZER;
+static void (*hooks[MAX_HOOKS])(void);
+static unsigned nhooks;
+
+int hacl_rt_on_finalize(void (*fn)(void))
+{
+    int rc = 0;
+    pthread_mutex_lock(&hooks_lock);
+    unsigned i = 0;
+    while (i < nhooks && hooks[i] != fn)
+        i++;
+    if (i == nhooks) {
+        if (nhooks < MAX_HOOKS)
+            hooks[nhooks++] = fn;
+        else
+            rc = -1;
+    }
+    pthread_mutex_unlock(&hooks_lock);
+    return rc;
+}
+
+static void run_finalize_hooks(void)
+{
+    pthread_mutex_lock(&hooks_lock);
+    unsigned n = nhooks;
+    void (*copy[MAX_HOOKS])(void);
+    for (unsigned i = 0; i < n; i++)
+        copy[i] = hooks[i];
+    pthread_mutex_unlock(&hooks_lock);
+    while (n > 0)
+        copy[--n]();
 }
 
 static void free_host_allocations(void)
@@ -54,14 +88,17 @@ static void free_host_allocations(void)
 static void teardown_locked(void)
 {
     atomic_store_explicit(&hacl_rt.initialized, 0, memory_order_release);
-    hacl_model_release_all();
+    run_finalize_hooks();
     for (uint32_t i = 0; i < HACL_MAX_DEVICES; i++) {
-        struct hacl_device *dev = hacl_rt.devices[i];
+        struct hacl_rtdev *dev = hacl_rt.devices[i];
         if (!dev)
             continue;
         hacl_device_release_contexts(dev);
         hacl_report_stop_hostfn(dev);
-        dev->ops->destroy(dev);
+        if (dev->hw)
+            dev->hw->ops->destroy(dev->hw);
+        pthread_mutex_destroy(&dev->lock);
+        hacl_free(dev);
         hacl_rt.devices[i] = NULL;
     }
     hacl_report_release_all();
@@ -91,8 +128,15 @@ ACL_FUNC_VISIBILITY aclError aclInit(const char *configPath)
     hacl_rt.cfg = cfg;
     struct hacl_device_config dcfg = {cfg.device_memory, cfg.compute_threads, cfg.worker_threads};
     for (uint32_t i = 0; i < cfg.device_count; i++) {
-        hacl_rt.devices[i] = hacl_cpu_device_create((int32_t)i, &dcfg);
-        if (!hacl_rt.devices[i]) {
+        struct hacl_rtdev *dev = hacl_calloc(1, sizeof *dev);
+        if (dev) {
+            dev->id = (int32_t)i;
+            pthread_mutex_init(&dev->lock, NULL);
+            hacl_queue_init(&dev->contexts);
+            hacl_rt.devices[i] = dev;
+            dev->hw = hacl_cpu_device_create((int32_t)i, &dcfg);
+        }
+        if (!dev || !dev->hw) {
             teardown_locked();
             rc = HACL_ERR(ACL_ERROR_BAD_ALLOC, "out of memory creating device %u", i);
             goto out;

@@ -25,7 +25,7 @@ void hacl_mem_classify(const void *p, struct hacl_ptrinfo *pi)
     memset(pi, 0, sizeof *pi);
     pi->where = HACL_PTR_UNKNOWN_HOST;
     for (uint32_t i = 0; i < hacl_rt.cfg.device_count; i++) {
-        struct hacl_device *dev = hacl_rt.devices[i];
+        struct hacl_device *dev = hacl_rt.devices[i] ? hacl_rt.devices[i]->hw : NULL;
         if (dev && dev->ops->mem_lookup(dev, p, &pi->alloc) == 0) {
             pi->where = HACL_PTR_DEVICE;
             pi->dev = dev;
@@ -113,7 +113,7 @@ static aclError device_malloc(const char *api, void **devPtr, size_t size, aclrt
     struct hacl_context *ctx = hacl_context_current(api, &rc);
     if (!ctx)
         return rc;
-    struct hacl_device *dev = ctx->dev;
+    struct hacl_device *dev = ctx->dev->hw;
     rc = dev->ops->mem_alloc(dev, size, devPtr);
     if (rc == ACL_ERROR_RT_MEMORY_ALLOCATION) {
         size_t fr, tot;
@@ -145,7 +145,7 @@ ACL_FUNC_VISIBILITY aclError aclrtFree(void *devPtr)
     if (rc != ACL_SUCCESS)
         return rc;
     for (uint32_t i = 0; i < hacl_rt.cfg.device_count; i++) {
-        struct hacl_device *dev = hacl_rt.devices[i];
+        struct hacl_device *dev = hacl_rt.devices[i] ? hacl_rt.devices[i]->hw : NULL;
         if (dev && dev->ops->mem_free(dev, devPtr) == ACL_SUCCESS)
             return ACL_SUCCESS;
     }
@@ -338,7 +338,7 @@ ACL_FUNC_VISIBILITY aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t *free, si
     struct hacl_context *ctx = hacl_context_current(__func__, &rc);
     if (!ctx)
         return rc;
-    ctx->dev->ops->mem_info(ctx->dev, free, total);
+    ctx->dev->hw->ops->mem_info(ctx->dev->hw, free, total);
     hacl_obj_put(&ctx->hdr);
     return ACL_SUCCESS;
 }

@@ -35,7 +35,7 @@
 
 struct hacl_reporter {
     uint64_t tid;
-    struct hacl_device *dev;
+    struct hacl_rtdev *dev;
     _Atomic unsigned refs;
     pthread_mutex_t lock;
     pthread_cond_t cv;
@@ -57,7 +57,7 @@ static _Thread_local struct {
 } tls_cb;
 
 
-static struct hacl_reporter *reporter_new(uint64_t tid, struct hacl_device *dev, int internal)
+static struct hacl_reporter *reporter_new(uint64_t tid, struct hacl_rtdev *dev, int internal)
 {
     struct hacl_reporter *r = hacl_calloc(1, sizeof *r);
     if (!r)
@@ -366,7 +366,7 @@ static void *hostfn_main(void *arg)
 }
 
 /* The device's host-function reporter (started on first use), referenced. */
-static struct hacl_reporter *hostfn_reporter(struct hacl_device *dev)
+static struct hacl_reporter *hostfn_reporter(struct hacl_rtdev *dev)
 {
     pthread_mutex_lock(&hacl_rt.report_lock);
     struct hacl_reporter *r = dev->hostfn;
@@ -391,7 +391,7 @@ static struct hacl_reporter *hostfn_reporter(struct hacl_device *dev)
     return r;
 }
 
-void hacl_report_stop_hostfn(struct hacl_device *dev)
+void hacl_report_stop_hostfn(struct hacl_rtdev *dev)
 {
     pthread_mutex_lock(&hacl_rt.report_lock);
     struct hacl_reporter *r = dev->hostfn;

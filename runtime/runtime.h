@@ -5,8 +5,18 @@
  * holds the initialisation state and the devices; every other object hangs
  * off a device, and aclFinalize tears all of it down.
  *
- * Lock order: hacl_rt.lock > dev->lock > leaf locks (memory registries,
- * handle registry, error store). No user code runs under any of them.
+ * Lock order, the whole runtime (a lock may be taken while holding those
+ * to its left, never the other way):
+ *
+ *   hacl_rt.lock > rtdev->lock > hacl_rt.report_lock > reporter->lock
+ *   hacl_rt.lock > rtdev->lock > q->lock > sched->lock
+ *   q->lock > event->lock               (a deferred wait's cancel)
+ *   rtdev->lock > hw->lock              (ops->scheduler)
+ *   stream->cb_lock, stream->err_lock, memory registries, the handle
+ *   registry, the error store, the compute thread's lock: leaves.
+ *
+ * No user code runs under any of them; tasks run, and are completed, with
+ * none held.
  */
 #ifndef HOSTACL_RUNTIME_RUNTIME_H
 #define HOSTACL_RUNTIME_RUNTIME_H
@@ -29,7 +39,7 @@ struct hacl_runtime {
     atomic_int initialized;
     uint64_t init_refs;
     struct hacl_config cfg;
-    struct hacl_device *devices[HACL_MAX_DEVICES];
+    struct hacl_rtdev *devices[HACL_MAX_DEVICES];
     struct hacl_memreg host_mem; /* aclrtMallocHost allocations */
     pthread_mutex_t report_lock; /* guards reporters and stream->reporter */
     struct hacl_qnode reporters; /* every report thread with subscriptions */
@@ -37,15 +47,28 @@ struct hacl_runtime {
 
 extern struct hacl_runtime hacl_rt;
 
+/* The runtime's side of one device: contexts, the aclrtSetDevice count and
+ * the host-function thread (guarded by lock). The device below (hw) knows
+ * memory and the scheduler, nothing of these. */
+struct hacl_rtdev {
+    int32_t id;
+    struct hacl_device *hw;
+    pthread_mutex_t lock;
+    uint64_t set_refs;                /* aclrtSetDevice count not yet reset */
+    struct hacl_context *default_ctx; /* exists while set_refs > 0 */
+    struct hacl_qnode contexts;       /* every live context of the device */
+    struct hacl_reporter *hostfn;     /* runs aclrtLaunchHostFunc functions */
+};
+
 /* ACL_SUCCESS when initialised, else records the error for `api`. */
 aclError hacl_rt_require_init(const char *api);
 /* The device with that id, or NULL (records ACL_ERROR_RT_INVALID_DEVICEID). */
-struct hacl_device *hacl_rt_device(const char *api, int32_t id, aclError *rc);
+struct hacl_rtdev *hacl_rt_device(const char *api, int32_t id, aclError *rc);
 
 /* ---- contexts (context.c) ---- */
 struct hacl_context {
     struct hacl_obj hdr;
-    struct hacl_device *dev;
+    struct hacl_rtdev *dev;
     int is_default;
     struct hacl_qnode dev_link;        /* in dev->contexts, under dev->lock */
     struct hacl_qnode streams;         /* its streams, under dev->lock */
@@ -58,7 +81,7 @@ struct hacl_context {
 struct hacl_context *hacl_context_current(const char *api, aclError *rc);
 void hacl_context_set_current(struct hacl_context *ctx);
 /* Creates a context on dev (dev->lock held by the caller). */
-aclError hacl_context_create_locked(struct hacl_device *dev, int is_default, struct hacl_context **out);
+aclError hacl_context_create_locked(struct hacl_rtdev *dev, int is_default, struct hacl_context **out);
 /* Unregisters and unlinks a context (dev->lock held). Returns 0 when it was
  * already destroyed; otherwise the caller must call hacl_context_finish
  * after dropping dev->lock. */
@@ -68,13 +91,13 @@ int hacl_context_detach_locked(struct hacl_context *ctx);
 void hacl_context_finish(struct hacl_context *ctx, int force);
 
 /* Tears down every context of dev (finalize and forced reset). */
-void hacl_device_release_contexts(struct hacl_device *dev);
+void hacl_device_release_contexts(struct hacl_rtdev *dev);
 
 /* ---- streams (stream.c) ---- */
 struct hacl_stream {
     struct hacl_obj hdr;
     struct hacl_context *ctx;
-    struct hacl_device *dev;
+    struct hacl_rtdev *dev;
     struct hacl_squeue q;
     struct hacl_qnode ctx_link; /* in ctx->streams, under dev->lock */
     int is_default;
@@ -155,11 +178,14 @@ int hacl_report_in_callback_of(const struct hacl_stream *s, int *blocking);
 /* Forgets every report thread (aclFinalize, after all streams are gone). */
 void hacl_report_release_all(void);
 /* Stops the device's host-function thread (device teardown). */
-void hacl_report_stop_hostfn(struct hacl_device *dev);
+void hacl_report_stop_hostfn(struct hacl_rtdev *dev);
 
-/* ---- models (model/model.c) ---- */
-/* Unloads every model (aclFinalize). */
-void hacl_model_release_all(void);
+/* ---- finalize hooks (init.c) ---- */
+/* Layers above the runtime (models) register what aclFinalize must tear
+ * down; hooks run first at every teardown, newest first. Registering the
+ * same function again is a no-op. 0, or -1 when the table is full.
+ * Thread: any. */
+int hacl_rt_on_finalize(void (*fn)(void));
 
 /* ---- unimplemented entry points (unsupported.c) ---- */
 aclError hacl_unsupported(const char *api);

@@ -41,8 +41,8 @@ static void stream_release(struct hacl_obj *o)
 static aclError stream_create(const char *api, struct hacl_context *ctx, int is_default, uint32_t prio,
                               uint32_t flags, struct hacl_stream **out)
 {
-    struct hacl_device *dev = ctx->dev;
-    struct hacl_sched *sched = dev->ops->scheduler(dev);
+    struct hacl_rtdev *dev = ctx->dev;
+    struct hacl_sched *sched = dev->hw->ops->scheduler(dev->hw);
     if (!sched)
         return hacl_err(ACL_ERROR_RT_RESOURCE_ALLOC_FAIL, api, "cannot start the worker threads of device %d",
                         (int)dev->id);
@@ -259,7 +259,7 @@ static aclError stream_destroy(const char *api, struct hacl_stream *s, int force
         hacl_log(ACL_WARNING, "%s: %u queued task(s) of stream %p were discarded without running", api, dropped,
                  (void *)s);
     (void)take_error(s, NULL, 0);
-    struct hacl_device *dev = s->dev;
+    struct hacl_rtdev *dev = s->dev;
     pthread_mutex_lock(&dev->lock);
     hacl_queue_remove(&s->ctx_link);
     if (s->ctx->default_stream == s)
@@ -271,7 +271,7 @@ static aclError stream_destroy(const char *api, struct hacl_stream *s, int force
 
 void hacl_context_release_streams(struct hacl_context *ctx, int force)
 {
-    struct hacl_device *dev = ctx->dev;
+    struct hacl_rtdev *dev = ctx->dev;
     for (;;) {
         pthread_mutex_lock(&dev->lock);
         struct hacl_qnode *n = hacl_queue_head(&ctx->streams);
@@ -445,7 +445,7 @@ ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDevice(void)
     struct hacl_context *ctx = hacl_context_current(__func__, &rc);
     if (!ctx)
         return rc;
-    struct hacl_device *dev = ctx->dev;
+    struct hacl_rtdev *dev = ctx->dev;
     hacl_obj_put(&ctx->hdr);
     /* Snapshot every stream of every context of the device, then wait for
      * each without holding the device lock. */

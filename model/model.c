@@ -66,6 +66,16 @@ struct hacl_model *hacl_model_get(uint32_t id)
     return m;
 }
 
+long hacl_model_steps(uint32_t id, struct hacl_prog_step *out, size_t max)
+{
+    struct hacl_model *m = hacl_model_get(id);
+    if (!m)
+        return -1;
+    long n = (long)hacl_prog_steps(m->prog, out, max);
+    hacl_model_put(m);
+    return n;
+}
+
 /* Unloads every model: registered as a finalize hook with the first load. */
 static void release_all(void)
 {

@@ -44,6 +44,12 @@ aclError hacl_model_load_file(const char *api, const char *path, int precision, 
 aclError hacl_model_load_mem(const char *api, const void *model, size_t size, int precision, void *work,
                              size_t work_size, void *weights, size_t weight_size, uint32_t *id);
 
+/* The steps of loaded model id's program (see hacl_prog_steps; valid while
+ * the model stays loaded): how many there are, or -1 when id is not loaded.
+ * For tests and tools. */
+struct hacl_prog_step;
+long hacl_model_steps(uint32_t id, struct hacl_prog_step *out, size_t max);
+
 /* Referenced lookups; NULL when h is not a live object of that kind. */
 aclDataBuffer *hacl_databuf_get(const void *h);
 aclmdlDataset *hacl_dataset_get(const void *h);

@@ -57,6 +57,15 @@ void hacl_prog_free(struct hacl_prog *p);
 aclError hacl_exec_ctx_create(const struct hacl_prog *p, void *work, struct hacl_exec_ctx **out);
 void hacl_exec_ctx_free(struct hacl_exec_ctx *c);
 
+/* One step of a program, as profiles and tests see it. */
+struct hacl_prog_step {
+    const char *node; /* the node it computes ("" when unnamed or a reorder) */
+    const char *kind; /* "reorder", "conv", ... or the node's op */
+    const char *impl; /* oneDNN's implementation name, or "C kernel" */
+};
+/* Describes up to max steps in execution order; returns how many there are. */
+size_t hacl_prog_steps(const struct hacl_prog *p, struct hacl_prog_step *out, size_t max);
+
 /* Runs once: inputs[i] / outputs[i] as for hacl_graph_run. */
 aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const *inputs, void *const *outputs,
                        char *why, size_t whylen);

@@ -57,6 +57,18 @@ void hacl_pg_print_profile(const struct hacl_prog *p)
     hacl_free(order);
 }
 
+size_t hacl_prog_steps(const struct hacl_prog *p, struct hacl_prog_step *out, size_t max)
+{
+    for (size_t s = 0; s < p->nsteps && s < max; s++) {
+        const struct pstep *st = &p->steps[s];
+        const struct hacl_node *n = st->what >= 0 ? &p->g->nodes[st->what] : NULL;
+        out[s].node = n && n->name ? n->name : "";
+        out[s].kind = st->kind ? st->kind : "";
+        out[s].impl = st->node >= 0 ? "C kernel" : st->impl;
+    }
+    return p->nsteps;
+}
+
 void hacl_prog_free(struct hacl_prog *p)
 {
     if (!p)

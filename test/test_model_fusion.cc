@@ -9,6 +9,11 @@
 
 #include "model_runner.h"
 
+extern "C" {
+#include "model/model.h"
+#include "model/prog.h"
+}
+
 using onnxb::Attr;
 using onnxb::Model;
 using onnxb::Node;
@@ -66,10 +71,67 @@ protected:
         return RunModel(m, inputs, o);
     }
 
+    // The compiled program's steps: "node:kind" per step, in order.
+    std::vector<std::string> Steps(const Model &m)
+    {
+        std::string bytes = onnxb::Serialize(m);
+        uint32_t id = 0;
+        EXPECT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_SUCCESS) << TakeErrMsg();
+        std::vector<hacl_prog_step> st(4096);
+        long n = hacl_model_steps(id, st.data(), st.size());
+        std::vector<std::string> out;
+        for (long i = 0; i < n && i < (long)st.size(); i++)
+            out.push_back(std::string(st[i].node) + ":" + st[i].kind + ":" + st[i].impl);
+        EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+        if (getenv("HACL_TEST_PRINT_STEPS"))
+            for (const auto &x : out)
+                printf("  step %s\n", x.c_str());
+        return out;
+    }
+
+    // The nodes in `fused` must have no step of their own (they run inside
+    // another node's step), and the nodes in `present` must have one.
+    void ExpectFused(const Model &m, const std::vector<std::string> &fused, const std::vector<std::string> &present)
+    {
+        std::vector<std::string> steps = Steps(m);
+        auto has = [&](const std::string &node) {
+            for (const auto &s : steps)
+                if (s.compare(0, node.size() + 1, node + ":") == 0)
+                    return true;
+            return false;
+        };
+        for (const auto &f : fused)
+            EXPECT_FALSE(has(f)) << "node '" << f << "' has a step of its own: it was not fused";
+        for (const auto &p : present)
+            EXPECT_TRUE(has(p)) << "node '" << p << "' has no step";
+    }
+
+    // Each node's computing step (not its reorders) runs on oneDNN (or, with
+    // on_dnnl false, on a C kernel).
+    void ExpectOnDnnl(const Model &m, const std::vector<std::string> &nodes, bool on_dnnl = true)
+    {
+        std::vector<std::string> steps = Steps(m);
+        for (const auto &node : nodes) {
+            int found = 0;
+            for (const auto &s : steps) {
+                if (s.compare(0, node.size() + 1, node + ":") != 0 || s.find(":reorder:") != std::string::npos ||
+                    s.find(":copy:") != std::string::npos)
+                    continue;
+                found++;
+                EXPECT_EQ(s.find(":C kernel") == std::string::npos, on_dnnl) << s;
+            }
+            EXPECT_EQ(found, 1) << "node '" << node << "' should have exactly one computing step";
+        }
+    }
+
     // Runs m both ways on the same random inputs; outputs must agree.
     void Compare(const Model &m, const char *what)
     {
         SCOPED_TRACE(what);
+        if (getenv("HACL_TEST_PRINT_STEPS")) {
+            printf("== %s\n", what);
+            Steps(m);
+        }
         std::vector<std::string> inputs;
         for (const auto &v : m.inputs)
             inputs.push_back(Rand(Count(v.dims), rng));
@@ -130,6 +192,8 @@ TEST_F(Fusion, ConvVariantsWithFoldedBatchNormAndActivations)
             m.nodes.push_back({c.act, {"b"}, {"y"}, "act"});
         m.outputs = {{"y", onnxb::FLOAT, {}, true}};
         Compare(m, c.what);
+        ExpectFused(m, c.act ? std::vector<std::string>{"bn", "act"} : std::vector<std::string>{"bn"}, {"conv"});
+        ExpectOnDnnl(m, {"conv"});
     }
 }
 
@@ -166,6 +230,7 @@ TEST_F(Fusion, ResidualBlocksInPlaceAndProjected)
         m.nodes.push_back({"Relu", {"s"}, {"y"}, "relu3"});
         m.outputs = {{"y", onnxb::FLOAT, {}, true}};
         Compare(m, projected ? "projected" : "identity");
+        ExpectFused(m, {"b1", "relu1", "b2", "relu2", "b3", "add", "relu3"}, {"conv1", "conv2", "conv3"});
     }
 }
 
@@ -192,6 +257,7 @@ TEST_F(Fusion, ResidualStillNeededAndIntermediateOutputs)
     m.outputs = {{"y", onnxb::FLOAT, {}, true}, {"h", onnxb::FLOAT, {}, true}, {"c", onnxb::FLOAT, {}, true},
                  {"sq", onnxb::FLOAT, {}, true}};
     Compare(m, "residual reused");
+    ExpectFused(m, {"add", "clip", "add2"}, {"conv0", "conv1", "conv2", "square"});
 }
 
 // LRASPP's head (lraspp_mobilenet_v3_large crashed here): two convolution
@@ -223,6 +289,7 @@ TEST_F(Fusion, KernelReadsAFusedSumInTheResidualsBuffer)
                                                                "\x08\0\0\0\0\0\0\0\x08\0\0\0\0\0\0\0", 32)});
         m.outputs = {{"y", onnxb::FLOAT, {}, true}};
         Compare(m, M == 21 ? "21 classes" : "16 classes");
+        ExpectFused(m, {"sum"}, {"high_cls", "low_cls", "resize"});
     }
 }
 
@@ -247,6 +314,7 @@ TEST_F(Fusion, MatMulVariants)
                {"Add", {"h2", "full"}, {"y2"}, "not_a_bias"}};
     m.outputs = {{"y4", onnxb::FLOAT, {}, true}, {"y2", onnxb::FLOAT, {}, true}, {"hb", onnxb::FLOAT, {}, true}};
     Compare(m, "matmul");
+    ExpectFused(m, {"bias"}, {"linear", "scores", "softmax", "context", "batched", "linear2", "not_a_bias"});
 }
 
 // The activation patterns of EfficientNet and MobileNetV3 fused into their
@@ -286,6 +354,9 @@ TEST_F(Fusion, ActivationPatternsAndSqueezeExcitation)
                    {"Sub", {"e", "sum"}, {"y"}, "sub_broadcast_first"}};
         m.outputs = {{"y", onnxb::FLOAT, {}, true}, {"se", onnxb::FLOAT, {}, true}};
         Compare(m, C == 32 ? "32 channels" : "24 channels");
+        // HardSwish decomposed and whole, and the excitation's ReLU, become
+        // post-ops; the SiLU on a tensor with another reader stays apart.
+        ExpectFused(m, {"hsig", "hswish", "relu", "hswish_op"}, {"conv1", "sig", "silu", "relu_shared", "dw", "fc1", "conv3"});
     }
 }
 
@@ -332,6 +403,12 @@ TEST_F(Fusion, TransformerPatterns)
                {"LayerNormalization", {"o", "g", "b"}, {"y"}, "ln_op", {Attr::Int("axis", -1)}}};
     m.outputs = {{"y", onnxb::FLOAT, {}, true}, {"p", onnxb::FLOAT, {}, true}};
     Compare(m, "transformer");
+    // The decomposed LayerNorm runs as one step (named after its first
+    // node), the bias and the decomposed GELU as the MatMul's post-ops.
+    ExpectFused(m, {"sub", "pow", "var", "add_eps", "sqrt", "div", "scale", "shift", "fc1_bias", "gelu_div", "gelu_erf",
+                    "gelu_add", "gelu_mul", "gelu_half"},
+                {"mean", "fc1", "fc2", "ln_op", "scores", "softmax"});
+    ExpectOnDnnl(m, {"mean", "fc1", "ln_op"});
 }
 
 // Pad nodes of spatial zeros merge into the Conv or AveragePool reading
@@ -361,6 +438,9 @@ TEST_F(Fusion, ZeroPadsMergeIntoTheirWindow)
     m.outputs = {{"y1", onnxb::FLOAT, {}, true}, {"y2", onnxb::FLOAT, {}, true}, {"y3", onnxb::FLOAT, {}, true},
                  {"y4", onnxb::FLOAT, {}, true}, {"y5", onnxb::FLOAT, {}, true}, {"t", onnxb::FLOAT, {}, true}};
     Compare(m, "pads");
+    // Zero pads merge into the pooling or convolution after them; a pad of
+    // another value, before a max pool, or read twice stays a step.
+    ExpectFused(m, {"pad_avg", "pad_conv"}, {"avg", "conv", "pad_half", "pad_max", "pad_twice"});
 }
 
 // Reshape's output is a view of its input's bytes; a residual Add fused
@@ -387,6 +467,7 @@ TEST_F(Fusion, ViewsKeepTheirBytesFromInPlaceResiduals)
                {"Tanh", {"f"}, {"t"}, "tanh"}};
     m.outputs = {{"s", onnxb::FLOAT, {}, true}, {"t", onnxb::FLOAT, {}, true}};
     Compare(m, "view");
+    ExpectFused(m, {"view", "flat"}, {"erf", "residual", "tanh"}); /* views cost no step */
     }
 }
 
@@ -415,6 +496,12 @@ TEST_F(Fusion, ConcatInPlaceAndCopied)
                    {"Sigmoid", {"a2"}, {"s"}, "second_reader"}};
         m.outputs = {{"z", onnxb::FLOAT, {}, true}, {"s", onnxb::FLOAT, {}, true}};
         Compare(m, c2 == 16 ? "blocks divide" : "blocks do not divide");
+        // The producers write into their slices when the blocks divide the
+        // channel offsets; the ReLU is a post-op either way.
+        if (c2 == 16)
+            ExpectFused(m, {"cat", "relu_c"}, {"conv_a", "conv_b", "conv_c", "conv_d", "cat_out"});
+        else
+            ExpectFused(m, {"relu_c"}, {"cat", "conv_d", "cat_out"});
     }
 }
 
@@ -457,6 +544,9 @@ TEST_F(Fusion, PoolingVariants)
             m.nodes.push_back({"Sigmoid", {"p"}, {"y"}, "sig"});
             m.outputs = {{"y", onnxb::FLOAT, {}, true}};
             Compare(m, c.what);
+            // ceil mode counting the padding: windows past the padded edge
+            // would count differently in oneDNN; that one stays in C.
+            ExpectOnDnnl(m, {"pool"}, strcmp(c.what, "avg ceil include pad") != 0);
         }
     }
 }
@@ -495,6 +585,8 @@ TEST_F(Fusion, ClassifierHeads)
         }
         m.outputs = {{"y", onnxb::FLOAT, {}, true}, {"logits", onnxb::FLOAT, {}, true}};
         Compare(m, c.what);
+        ExpectFused(m, {"relu"}, {"conv", "gap", "fc", "softmax"});
+        ExpectOnDnnl(m, {"fc"}, strcmp(c.what, "alpha") != 0);
     }
 }
 
@@ -530,6 +622,9 @@ TEST_F(Fusion, ConvTransposeVariants)
             m.nodes.push_back({c.act, {"t"}, {"y"}, "act"});
         m.outputs = {{"y", onnxb::FLOAT, {}, true}};
         Compare(m, c.what);
+        if (c.act)
+            ExpectFused(m, {"act"}, {"deconv"});
+        ExpectOnDnnl(m, {"deconv"}, strcmp(c.what, "output_padding") != 0);
     }
 }
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "test_util.h"
@@ -152,9 +153,20 @@ TEST(AppLog, RuntimeErrorsAreLoggedAtErrorLevel)
     EXPECT_EQ(aclFinalize(), ACL_SUCCESS);
 }
 
+// A NULL format writes nothing (and does not crash), at a level that would
+// print: the line after it still appears, alone.
 TEST(AppLog, NullFormatIsIgnored)
 {
+    ScopedEnv e("ASCEND_GLOBAL_LOG_LEVEL", "0");
+    ASSERT_EQ(aclInit(nullptr), ACL_SUCCESS);
+    StderrCapture cap;
     aclAppLog(ACL_ERROR, "f", "x.c", 1, nullptr);
+    aclAppLog(ACL_ERROR, "g", "y.c", 2, "after");
+    std::string out = cap.Finish();
+    EXPECT_EQ(out.find("x.c"), std::string::npos) << out;
+    EXPECT_NE(out.find("[y.c:2] g: after"), std::string::npos) << out;
+    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+    EXPECT_EQ(aclFinalize(), ACL_SUCCESS);
 }
 
 TEST_F(AclTest, UnimplementedCallsSayWhichFunction)

@@ -18,11 +18,7 @@
 
 static std::string Generate(const std::string &args)
 {
-    char tmpl[] = "/tmp/hostacl-zoo-XXXXXX";
-    int fd = mkstemp(tmpl);
-    close(fd);
-    std::string path = std::string(tmpl) + ".om";
-    rename(tmpl, path.c_str());
+    std::string path = MakeTempFile("", ".om");
     // The generator leaves its message tree to process exit on purpose.
     std::string cmd = "ASAN_OPTIONS=detect_leaks=0 " + std::string(HACL_MODELGEN) + " " + args + " -o " + path +
                       " 2>/dev/null";
@@ -43,25 +39,13 @@ static std::vector<float> Execute(uint32_t id, const void *input, size_t in_byte
 {
     aclmdlDesc *d = aclmdlCreateDesc();
     EXPECT_EQ(aclmdlGetDesc(d, id), ACL_SUCCESS);
-    size_t out_bytes = aclmdlGetOutputSizeByIndex(d, 0);
-    EXPECT_EQ(aclmdlGetInputSizeByIndex(d, 0), in_bytes);
-    void *din, *dout;
-    EXPECT_EQ(aclrtMalloc(&din, in_bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-    EXPECT_EQ(aclrtMalloc(&dout, out_bytes, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
-    EXPECT_EQ(aclrtMemcpy(din, in_bytes, input, in_bytes, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
-    aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
-    aclDataBuffer *bi = aclCreateDataBuffer(din, in_bytes), *bo = aclCreateDataBuffer(dout, out_bytes);
-    aclmdlAddDatasetBuffer(in, bi);
-    aclmdlAddDatasetBuffer(out, bo);
-    EXPECT_EQ(aclmdlExecute(id, in, out), ACL_SUCCESS) << TakeErrMsg();
-    std::vector<float> r(out_bytes / 4);
-    EXPECT_EQ(aclrtMemcpy(r.data(), out_bytes, dout, out_bytes, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
-    aclmdlDestroyDataset(in);
-    aclmdlDestroyDataset(out);
-    aclDestroyDataBuffer(bi);
-    aclDestroyDataBuffer(bo);
-    aclrtFree(din);
-    aclrtFree(dout);
+    std::vector<float> r;
+    {
+        Io io(d);
+        io.SetInput(0, input, in_bytes);
+        EXPECT_EQ(aclmdlExecute(id, io.in, io.out), ACL_SUCCESS) << TakeErrMsg();
+        r = io.Output(0);
+    }
     aclmdlDestroyDesc(d);
     return r;
 }

@@ -37,11 +37,7 @@ std::string Affine(float k, float b, const char *in = "x", const char *out = "y"
 
 std::string WriteModel(const std::string &bytes)
 {
-    char tmpl[] = "/tmp/hostacl-pipe-XXXXXX";
-    int fd = mkstemp(tmpl);
-    EXPECT_EQ(write(fd, bytes.data(), bytes.size()), (ssize_t)bytes.size());
-    close(fd);
-    return tmpl;
+    return MakeTempFile(bytes, ".onnx");
 }
 
 class Pipeline : public DeviceTest {

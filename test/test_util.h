@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <string>
@@ -19,20 +20,33 @@ inline std::string TakeErrMsg()
     return m ? std::string(m) : std::string();
 }
 
-// A file with the given contents, removed when the object goes away.
+// The one way tests make temporary files: a new file under /tmp holding
+// `contents`, its name ending in `suffix` (".om", ".onnx"); the caller
+// removes it (or uses TempFile).
+inline std::string MakeTempFile(const std::string &contents, const char *suffix = "")
+{
+    char tmpl[] = "/tmp/hostacl-test-XXXXXX";
+    int fd = mkstemp(tmpl);
+    EXPECT_GE(fd, 0) << "mkstemp failed";
+    if (fd < 0)
+        return std::string();
+    close(fd);
+    std::string path = std::string(tmpl) + suffix;
+    if (*suffix && rename(tmpl, path.c_str()) != 0)
+        path = tmpl;
+    FILE *f = fopen(path.c_str(), "wb");
+    EXPECT_NE(f, nullptr) << path;
+    if (f) {
+        EXPECT_EQ(fwrite(contents.data(), 1, contents.size(), f), contents.size()) << path;
+        fclose(f);
+    }
+    return path;
+}
+
+// A temporary file removed when the object goes away.
 class TempFile {
 public:
-    explicit TempFile(const std::string &contents)
-    {
-        char tmpl[] = "/tmp/hostacl-test-XXXXXX";
-        int fd = mkstemp(tmpl);
-        path_ = tmpl;
-        if (fd >= 0) {
-            ssize_t w = write(fd, contents.data(), contents.size());
-            (void)w;
-            close(fd);
-        }
-    }
+    explicit TempFile(const std::string &contents, const char *suffix = "") : path_(MakeTempFile(contents, suffix)) {}
     ~TempFile() { unlink(path_.c_str()); }
     const char *path() const { return path_.c_str(); }
 
@@ -85,24 +99,31 @@ protected:
     }
 };
 
-// Device buffers for a model's inputs and outputs, wrapped in datasets.
+// The one dataset helper: buffers for every input and output of a model
+// (device memory, or host memory from aclrtMallocHost), wrapped in datasets
+// and freed with the object.
 struct Io {
-    std::vector<void *> dev;
+    std::vector<void *> dev; /* inputs first, then outputs */
+    std::vector<size_t> sizes;
     aclmdlDataset *in = nullptr, *out = nullptr;
     std::vector<aclDataBuffer *> bufs;
-    Io(aclmdlDesc *d)
+    size_t nin = 0;
+    bool host = false;
+    explicit Io(aclmdlDesc *d, bool host_memory = false) : host(host_memory)
     {
         in = aclmdlCreateDataset();
         out = aclmdlCreateDataset();
+        nin = aclmdlGetNumInputs(d);
         for (int side = 0; side < 2; side++) {
-            size_t n = side ? aclmdlGetNumOutputs(d) : aclmdlGetNumInputs(d);
+            size_t n = side ? aclmdlGetNumOutputs(d) : nin;
             for (size_t i = 0; i < n; i++) {
                 size_t sz = side ? aclmdlGetOutputSizeByIndex(d, i) : aclmdlGetInputSizeByIndex(d, i);
                 void *p = nullptr;
-                EXPECT_EQ(aclrtMalloc(&p, sz, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+                EXPECT_EQ(host ? aclrtMallocHost(&p, sz) : aclrtMalloc(&p, sz, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
                 aclDataBuffer *b = aclCreateDataBuffer(p, sz);
                 EXPECT_EQ(aclmdlAddDatasetBuffer(side ? out : in, b), ACL_SUCCESS);
                 dev.push_back(p);
+                sizes.push_back(sz);
                 bufs.push_back(b);
             }
         }
@@ -114,11 +135,41 @@ struct Io {
         for (auto *b : bufs)
             aclDestroyDataBuffer(b);
         for (void *p : dev)
-            aclrtFree(p);
+            host ? aclrtFreeHost(p) : aclrtFree(p);
+    }
+    // Copies host bytes into input i (exactly its size).
+    void SetInput(size_t i, const void *bytes, size_t n)
+    {
+        EXPECT_EQ(n, sizes[i]) << "input " << i;
+        n = n < sizes[i] ? n : sizes[i];
+        if (host)
+            memcpy(dev[i], bytes, n);
+        else
+            EXPECT_EQ(aclrtMemcpy(dev[i], sizes[i], bytes, n, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
+    }
+    // Fills every output with 0xff bytes (NaN floats): what is not written shows.
+    void PoisonOutputs()
+    {
+        for (size_t i = nin; i < dev.size(); i++) {
+            if (host)
+                memset(dev[i], 0xff, sizes[i]);
+            else
+                EXPECT_EQ(aclrtMemset(dev[i], sizes[i], 0xff, sizes[i]), ACL_SUCCESS);
+        }
+    }
+    // Output i as floats.
+    std::vector<float> Output(size_t i) const
+    {
+        size_t sz = sizes[nin + i];
+        std::vector<float> v(sz / 4);
+        if (host)
+            memcpy(v.data(), dev[nin + i], v.size() * 4);
+        else
+            EXPECT_EQ(aclrtMemcpy(v.data(), v.size() * 4, dev[nin + i], v.size() * 4, ACL_MEMCPY_DEVICE_TO_HOST),
+                      ACL_SUCCESS);
+        return v;
     }
 };
-
-#endif
 
 #include <pthread.h>
 
@@ -200,3 +251,5 @@ protected:
     aclrtContext ctx_ = nullptr;
     aclrtStream stream_ = nullptr;
 };
+
+#endif

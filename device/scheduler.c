@@ -292,7 +292,7 @@ void hacl_sched_destroy(struct hacl_sched *s)
     hacl_free(s);
 }
 
-void hacl_sched_stats(struct hacl_sched *s, struct hacl_sched_stats *out)
+void hacl_sched_get_stats(struct hacl_sched *s, struct hacl_sched_stats *out)
 {
     out->workers = s->nworkers;
     out->tasks_run = atomic_load(&s->tasks_run);

@@ -62,6 +62,7 @@
 
 #include "acl/acl_base.h"
 #include "queue.h"
+#include "sched_stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -125,18 +126,12 @@ struct hacl_squeue {
     _Atomic unsigned dropped;
 };
 
-struct hacl_sched_stats {
-    unsigned workers;
-    uint64_t tasks_run;
-    uint64_t defers;
-    uint64_t inline_runs;
-};
 
 /* Starts `workers` threads. NULL when threads or memory are short. */
 struct hacl_sched *hacl_sched_create(unsigned workers, int device_id);
 /* Stops and joins the workers; every queue must be idle or gone. */
 void hacl_sched_destroy(struct hacl_sched *s);
-void hacl_sched_stats(struct hacl_sched *s, struct hacl_sched_stats *out);
+void hacl_sched_get_stats(struct hacl_sched *s, struct hacl_sched_stats *out);
 
 void hacl_squeue_init(struct hacl_squeue *q, struct hacl_sched *s);
 /* Frees the cached nodes; the queue must be drained (or discarded). */

@@ -12,6 +12,21 @@
  * Thread: any; device state under dev->lock.
  */
 #include "runtime.h"
+#include "stats.h"
+
+int hacl_rt_sched_stats(int32_t device, struct hacl_sched_stats *out)
+{
+    if (!atomic_load(&hacl_rt.initialized) || device < 0 || device >= HACL_MAX_DEVICES || !hacl_rt.devices[device])
+        return -1;
+    struct hacl_device *hw = hacl_rt.devices[device]->hw;
+    pthread_mutex_lock(&hw->lock);
+    struct hacl_sched *s = hw->sched;
+    pthread_mutex_unlock(&hw->lock);
+    if (!s)
+        return -1;
+    hacl_sched_get_stats(s, out);
+    return 0;
+}
 
 ACL_FUNC_VISIBILITY aclError aclrtSetDevice(int32_t deviceId)
 {

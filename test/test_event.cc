@@ -249,6 +249,41 @@ TEST_F(StreamTest, DestroyEventWithPendingWaitsDoesNotBlock)
     EXPECT_EQ(aclrtDestroyStream(other), ACL_SUCCESS);
 }
 
+// A forced destroy takes back a wait whose record cannot come (its stream is
+// held by a host function): it returns without waiting for the record, and
+// the work queued behind the wait never runs (docs/semantics.md).
+TEST_F(StreamTest, ForcedDestroyTakesBackAWaitingEventWait)
+{
+    aclrtStream other;
+    ASSERT_EQ(aclrtCreateStream(&other), ACL_SUCCESS);
+    aclrtEvent e;
+    ASSERT_EQ(aclrtCreateEvent(&e), ACL_SUCCESS);
+    void *d;
+    ASSERT_EQ(aclrtMalloc(&d, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMemset(d, 64, 0, 64), ACL_SUCCESS);
+    Gate gate;
+    ASSERT_EQ(aclrtLaunchHostFunc(stream_, Gate::Wait, &gate), ACL_SUCCESS);
+    ASSERT_EQ(aclrtRecordEvent(e, stream_), ACL_SUCCESS);
+    ASSERT_EQ(aclrtStreamWaitEvent(other, e), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMemsetAsync(d, 64, 9, 64, other), ACL_SUCCESS);
+    gate.WaitEntered();
+    std::this_thread::sleep_for(5ms); // let the wait start waiting
+    std::thread opener([&] { // so a destroy that waits still ends
+        std::this_thread::sleep_for(3s);
+        gate.open = true;
+    });
+    auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(aclrtDestroyStreamForce(other), ACL_SUCCESS);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s) << "the destroy waited for the record";
+    opener.join();
+    EXPECT_EQ(aclrtSynchronizeStream(stream_), ACL_SUCCESS);
+    unsigned char back[64];
+    ASSERT_EQ(aclrtMemcpy(back, 64, d, 64, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+    EXPECT_EQ(back[0], 0) << "work queued behind the cancelled wait ran";
+    EXPECT_EQ(aclrtFree(d), ACL_SUCCESS);
+    EXPECT_EQ(aclrtDestroyEvent(e), ACL_SUCCESS);
+}
+
 static void Sleep20ms(void *) { std::this_thread::sleep_for(20ms); }
 
 TEST_F(StreamTest, ElapsedTimeBetweenRecords)

@@ -56,23 +56,19 @@ struct variant {
     int nexec;
 };
 
+/* Zero-filled buffers; inputs then get a fixed pseudo-random pattern. */
 static aclmdlDataset *make_dataset(aclmdlDesc *d, int inputs)
 {
-    aclmdlDataset *ds = aclmdlCreateDataset();
-    size_t n = inputs ? aclmdlGetNumInputs(d) : aclmdlGetNumOutputs(d);
-    for (size_t i = 0; i < n; i++) {
-        size_t size = inputs ? aclmdlGetInputSizeByIndex(d, i) : aclmdlGetOutputSizeByIndex(d, i);
-        void *dev;
-        CHECK(aclrtMalloc(&dev, size, ACL_MEM_MALLOC_HUGE_FIRST));
-        CHECK(aclrtMemset(dev, size, 0, size));
-        if (inputs) {
-            float *host = malloc(size);
-            for (size_t k = 0; k < size / sizeof(float); k++)
-                host[k] = (float)((k * 2654435761u) % 1000) / 1000.0f - 0.5f;
-            CHECK(aclrtMemcpy(dev, size, host, size / sizeof(float) * sizeof(float), ACL_MEMCPY_HOST_TO_DEVICE));
-            free(host);
-        }
-        CHECK(aclmdlAddDatasetBuffer(ds, aclCreateDataBuffer(dev, size)));
+    aclmdlDataset *ds = zero_dataset(d, inputs);
+    for (size_t i = 0; inputs && i < aclmdlGetDatasetNumBuffers(ds); i++) {
+        aclDataBuffer *b = aclmdlGetDatasetBuffer(ds, i);
+        size_t size = aclGetDataBufferSizeV2(b);
+        float *host = malloc(size ? size : 1);
+        for (size_t k = 0; k < size / sizeof(float); k++)
+            host[k] = (float)((k * 2654435761u) % 1000) / 1000.0f - 0.5f;
+        CHECK(aclrtMemcpy(aclGetDataBufferAddr(b), size, host, size / sizeof(float) * sizeof(float),
+                          ACL_MEMCPY_HOST_TO_DEVICE));
+        free(host);
     }
     return ds;
 }

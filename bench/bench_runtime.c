@@ -408,27 +408,13 @@ static void bench_event_handoff(void)
 
 /* ---- execution followed by a callback ---- */
 
-static aclmdlDataset *make_dataset(aclmdlDesc *d, int out)
-{
-    aclmdlDataset *ds = aclmdlCreateDataset();
-    size_t n = out ? aclmdlGetNumOutputs(d) : aclmdlGetNumInputs(d);
-    for (size_t i = 0; i < n; i++) {
-        size_t sz = out ? aclmdlGetOutputSizeByIndex(d, i) : aclmdlGetInputSizeByIndex(d, i);
-        void *p;
-        CHECK(aclrtMalloc(&p, sz ? sz : 1, ACL_MEM_MALLOC_HUGE_FIRST));
-        CHECK(aclrtMemset(p, sz ? sz : 1, 0, sz ? sz : 1));
-        CHECK(aclmdlAddDatasetBuffer(ds, aclCreateDataBuffer(p, sz)));
-    }
-    return ds;
-}
-
 static void bench_exec_callback(const char *path)
 {
     uint32_t id;
     CHECK(aclmdlLoadFromFile(path, &id));
     aclmdlDesc *d = aclmdlCreateDesc();
     CHECK(aclmdlGetDesc(d, id));
-    aclmdlDataset *in = make_dataset(d, 0), *out = make_dataset(d, 1);
+    aclmdlDataset *in = zero_dataset(d, 1), *out = zero_dataset(d, 0);
     aclrtStream s;
     CHECK(aclrtCreateStream(&s));
     start_reporter(s);

@@ -58,6 +58,23 @@ static inline long peak_rss_kb(void)
     return kb;
 }
 
+/* A dataset of zero-filled device buffers for a model's inputs (or
+ * outputs); CHECK aborts on failure. */
+static inline aclmdlDataset *zero_dataset(aclmdlDesc *d, int inputs)
+{
+    aclmdlDataset *ds = aclmdlCreateDataset();
+    size_t n = inputs ? aclmdlGetNumInputs(d) : aclmdlGetNumOutputs(d);
+    for (size_t i = 0; i < n; i++) {
+        size_t size = inputs ? aclmdlGetInputSizeByIndex(d, i) : aclmdlGetOutputSizeByIndex(d, i);
+        size_t alloc = size ? size : 1;
+        void *dev;
+        CHECK(aclrtMalloc(&dev, alloc, ACL_MEM_MALLOC_HUGE_FIRST));
+        CHECK(aclrtMemset(dev, alloc, 0, alloc));
+        CHECK(aclmdlAddDatasetBuffer(ds, aclCreateDataBuffer(dev, size)));
+    }
+    return ds;
+}
+
 /* Frees a dataset, its buffers and their device memory. */
 static inline void free_dataset(aclmdlDataset *ds)
 {

@@ -357,6 +357,30 @@ void hacl_task_release(struct hacl_task *t)
 
 #define INLINE_MAX 16 /* inline tasks one thread runs before a worker takes over */
 
+/* How q goes on after a task finished on this thread (`ran` of them so
+ * far): returns the next task to run here (taken off the list, q->lock
+ * still held, q RUNNING), or NULL once the queue is idle or handed to a
+ * worker (lock released). */
+static struct hacl_task *next_inline_locked(struct hacl_squeue *q, unsigned ran)
+{
+    struct hacl_qnode *h = hacl_queue_head(&q->tasks);
+    if (!h) {
+        q->state = HACL_SQ_IDLE;
+        wake_waiters_locked(q);
+        pthread_mutex_unlock(&q->lock);
+        return NULL;
+    }
+    struct hacl_task *t = HACL_QUEUE_DATA(h, struct hacl_task, link);
+    if (ran >= INLINE_MAX || !may_run_inline(t)) {
+        make_ready(q);
+        pthread_mutex_unlock(&q->lock);
+        return NULL;
+    }
+    hacl_queue_remove(h);
+    q->state = HACL_SQ_RUNNING;
+    return t;
+}
+
 /* Runs t and, while they are inline tasks, those after it on the calling
  * thread. Caller holds q->lock, has set q->state to RUNNING and owns t (in
  * no list); returns with the lock released. */
@@ -379,20 +403,8 @@ static void run_inline_locked(struct hacl_squeue *q, struct hacl_task *t)
             atomic_store(&q->done_seq, seq);
             wake_waiters_locked(q);
         }
-        struct hacl_qnode *h = hacl_queue_head(&q->tasks);
-        if (!h) {
-            q->state = HACL_SQ_IDLE;
-            wake_waiters_locked(q);
-            pthread_mutex_unlock(&q->lock);
+        if (!(t = next_inline_locked(q, n)))
             return;
-        }
-        t = HACL_QUEUE_DATA(h, struct hacl_task, link);
-        if (n >= INLINE_MAX || !may_run_inline(t)) {
-            make_ready(q);
-            pthread_mutex_unlock(&q->lock);
-            return;
-        }
-        hacl_queue_remove(h);
     }
 }
 
@@ -420,22 +432,9 @@ uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t)
  * on, inline on this thread when it can. Caller holds q->lock (released). */
 static void resume_locked(struct hacl_squeue *q)
 {
-    struct hacl_qnode *h = hacl_queue_head(&q->tasks);
-    if (!h) {
-        q->state = HACL_SQ_IDLE;
-        wake_waiters_locked(q);
-        pthread_mutex_unlock(&q->lock);
-        return;
-    }
-    struct hacl_task *next = HACL_QUEUE_DATA(h, struct hacl_task, link);
-    if (may_run_inline(next)) {
-        hacl_queue_remove(h);
-        q->state = HACL_SQ_RUNNING;
+    struct hacl_task *next = next_inline_locked(q, 0);
+    if (next)
         run_inline_locked(q, next);
-        return;
-    }
-    make_ready(q);
-    pthread_mutex_unlock(&q->lock);
 }
 
 void hacl_task_complete(struct hacl_task *t, aclError status)

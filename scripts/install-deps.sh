@@ -7,6 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config binutils
   libjemalloc-dev libgtest-dev
   libdnnl-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata
+  python3-dev python3-numpy python3-pytest
 )
 
 missing=()

@@ -1,0 +1,215 @@
+/*
+ * The `acl` extension module: the top level and its submodules (acl.rt,
+ * acl.mdl, acl.util, acl.hacl), registered in sys.modules too so that
+ * `from acl import rt` and `import acl.rt` work; and the argument and
+ * result helpers every file uses (binding.h).
+ */
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "binding.h"
+
+/* ---- arguments ---- */
+
+static int as_u64(PyObject *o, unsigned long long max, unsigned long long *v, const char *what)
+{
+    if (!PyLong_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "%s must be an int, not %.100s", what, Py_TYPE(o)->tp_name);
+        return 0;
+    }
+    int overflow = 0;
+    long long s = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (s == -1 && PyErr_Occurred())
+        return 0;
+    if (overflow < 0 || (!overflow && s < 0)) {
+        PyErr_Format(PyExc_ValueError, "%s must not be negative", what);
+        return 0;
+    }
+    unsigned long long u = overflow ? PyLong_AsUnsignedLongLong(o) : (unsigned long long)s;
+    if (u == (unsigned long long)-1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_ValueError, "%s is too large", what);
+        return 0;
+    }
+    if (u > max) {
+        PyErr_Format(PyExc_ValueError, "%s %llu is too large (at most %llu)", what, u, max);
+        return 0;
+    }
+    *v = u;
+    return 1;
+}
+
+int hpy_addr(PyObject *o, void *out)
+{
+    unsigned long long v;
+    if (!as_u64(o, UINTPTR_MAX, &v, "an address or handle"))
+        return 0;
+    *(void **)out = (void *)(uintptr_t)v;
+    return 1;
+}
+
+int hpy_size(PyObject *o, void *out)
+{
+    unsigned long long v;
+    if (!as_u64(o, SIZE_MAX, &v, "a size"))
+        return 0;
+    *(size_t *)out = (size_t)v;
+    return 1;
+}
+
+int hpy_u32(PyObject *o, void *out)
+{
+    unsigned long long v;
+    if (!as_u64(o, UINT32_MAX, &v, "the value"))
+        return 0;
+    *(uint32_t *)out = (uint32_t)v;
+    return 1;
+}
+
+int hpy_u64(PyObject *o, void *out)
+{
+    unsigned long long v;
+    if (!as_u64(o, UINT64_MAX, &v, "the value"))
+        return 0;
+    *(uint64_t *)out = (uint64_t)v;
+    return 1;
+}
+
+int hpy_i32(PyObject *o, void *out)
+{
+    if (!PyLong_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "an int is required, not %.100s", Py_TYPE(o)->tp_name);
+        return 0;
+    }
+    long long v = PyLong_AsLongLong(o);
+    if (v == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "the value does not fit a 32-bit int");
+        return 0;
+    }
+    if (v < INT32_MIN || v > INT32_MAX) {
+        PyErr_Format(PyExc_ValueError, "%lld does not fit a 32-bit int", v);
+        return 0;
+    }
+    *(int32_t *)out = (int32_t)v;
+    return 1;
+}
+
+/* ---- results ---- */
+
+PyObject *hpy_ret(aclError ret)
+{
+    return PyLong_FromLong((long)ret);
+}
+
+PyObject *hpy_addr_obj(const void *p)
+{
+    return PyLong_FromUnsignedLongLong((unsigned long long)(uintptr_t)p);
+}
+
+PyObject *hpy_addr_ret(const void *p, aclError ret)
+{
+    return Py_BuildValue("(Ki)", (unsigned long long)(uintptr_t)p, (int)ret);
+}
+
+PyObject *hpy_u64_ret(unsigned long long v, aclError ret)
+{
+    return Py_BuildValue("(Ki)", v, (int)ret);
+}
+
+/* ---- host memory ---- */
+
+int hpy_check_mapped(const void *p, size_t n, const char *what)
+{
+    if (n == 0 || !p) /* nothing to touch, or NULL: the C API's own error */
+        return 0;
+    uintptr_t start = (uintptr_t)p, end;
+    if (__builtin_add_overflow(start, n, &end)) {
+        PyErr_Format(PyExc_ValueError, "%s: %zu bytes at %p are not memory of this process", what, n, p);
+        return -1;
+    }
+    static long page;
+    if (!page)
+        page = sysconf(_SC_PAGESIZE);
+    uintptr_t a = start & ~(uintptr_t)(page - 1);
+    /* mincore fails with ENOMEM when any page of the range is unmapped;
+     * it wants a byte per page, so go in chunks. */
+    unsigned char vec[1024];
+    while (a < end) {
+        size_t pages = (end - a + (uintptr_t)page - 1) / (uintptr_t)page;
+        if (pages > sizeof vec)
+            pages = sizeof vec;
+        if (mincore((void *)a, pages * (size_t)page, vec) != 0 && errno == ENOMEM) {
+            PyErr_Format(PyExc_ValueError, "%s: %zu bytes at %p are not (all) mapped memory of this process", what, n,
+                         p);
+            return -1;
+        }
+        a += pages * (uintptr_t)page;
+    }
+    return 0;
+}
+
+/* ---- the module ---- */
+
+struct sub {
+    const char *name, *full; /* attribute of acl, and its sys.modules name */
+    const char *doc;
+    PyMethodDef *methods[3];
+    PyModuleDef def; /* filled at import */
+};
+
+static struct sub subs[] = {
+    {"rt", "acl.rt", "Runtime: devices, contexts, streams, events, memory, callbacks.",
+     {hpy_rt_methods, hpy_rt_mem_methods, hpy_report_methods}, {PyModuleDef_HEAD_INIT, .m_name = NULL}},
+    {"mdl", "acl.mdl", "Models: loading, descriptions, datasets, execution.", {hpy_mdl_methods, NULL, NULL},
+     {PyModuleDef_HEAD_INIT, .m_name = NULL}},
+    {"util", "acl.util", "Memory and thread helpers for Python.", {hpy_util_methods, hpy_util_thread_methods, NULL},
+     {PyModuleDef_HEAD_INIT, .m_name = NULL}},
+    {"hacl", "acl.hacl", "hostacl's own extensions: dataset pools and pipelines.", {hpy_hacl_methods, NULL, NULL},
+     {PyModuleDef_HEAD_INIT, .m_name = NULL}},
+};
+
+static int add_functions(PyObject *m, PyMethodDef *const *tables, size_t ntables)
+{
+    for (size_t t = 0; t < ntables; t++)
+        if (tables[t] && PyModule_AddFunctions(m, tables[t]) != 0)
+            return -1;
+    return 0;
+}
+
+static struct PyModuleDef acl_def = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "acl",
+    .m_doc = "AscendCL on the host CPU (hostacl), pyACL-compatible.",
+    .m_size = -1,
+};
+
+PyMODINIT_FUNC PyInit_acl(void)
+{
+    PyObject *m = PyModule_Create(&acl_def);
+    if (!m)
+        return NULL;
+    PyMethodDef *const base[] = {hpy_base_methods};
+    if (add_functions(m, base, 1) != 0)
+        goto fail;
+    PyObject *modules = PyImport_GetModuleDict();
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        struct sub *s = &subs[i];
+        s->def.m_name = s->full;
+        s->def.m_doc = s->doc;
+        s->def.m_size = -1;
+        PyObject *sm = PyModule_Create(&s->def);
+        if (!sm)
+            goto fail;
+        if (add_functions(sm, s->methods, 3) != 0 || PyDict_SetItemString(modules, s->full, sm) != 0 ||
+            PyModule_AddObject(m, s->name, sm) != 0) {
+            Py_DECREF(sm);
+            goto fail;
+        }
+    }
+    return m;
+fail:
+    Py_DECREF(m);
+    return NULL;
+}

@@ -49,9 +49,12 @@ PyObject *hpy_u64_ret(unsigned long long v, aclError ret); /* (int, ret) */
 PyObject *hpy_addr_obj(const void *p);                     /* address */
 
 /* ---- host memory ----
- * 0 when [p, p + n) lies in mapped memory of this process, else -1 with
- * ValueError set: an address made up in Python must not crash the process.
- * (The C API checks device memory itself; host pointers it cannot.) */
+ * 0 when every page of [p, p + n) can be read by this process (asked of the
+ * kernel: process_vm_readv, or mincore where that call is filtered), else
+ * -1 with ValueError set: an address made up in Python must not crash the
+ * process. (The C API checks device memory itself; host pointers it cannot.
+ * A read-only mapping given as a destination is not caught: made-up ints
+ * land there far less often than in holes.) */
 int hpy_check_mapped(const void *p, size_t n, const char *what);
 
 /* ---- submodules: each file adds its functions ---- */

@@ -163,6 +163,20 @@ struct hacl_obj *hacl_handle_get_serial(const void *h, enum hacl_kind kind, uint
     return lookup(h, kind, 1, serial);
 }
 
+int hacl_handle_is_live(const void *p)
+{
+    int live_obj = 0;
+    if (!p)
+        return 0;
+    pthread_mutex_lock(&reg_lock);
+    if (cap) {
+        struct hacl_obj *o = slots[probe(slots, cap, p, 0)];
+        live_obj = (const void *)o == p && o->magic == HACL_OBJ_MAGIC;
+    }
+    pthread_mutex_unlock(&reg_lock);
+    return live_obj;
+}
+
 size_t hacl_handle_count(void)
 {
     pthread_mutex_lock(&reg_lock);

@@ -73,6 +73,9 @@ struct hacl_obj *hacl_handle_get(const void *h, enum hacl_kind kind);
 /* Like hacl_handle_get, and also requires the serial to match. */
 struct hacl_obj *hacl_handle_get_serial(const void *h, enum hacl_kind kind, uint64_t serial);
 /* Number of live handles (tests, leak checks). */
+/* 1 when p is a live handle of any kind (a caller passing a handle where
+ * memory belongs is refused instead of having the object overwritten). */
+int hacl_handle_is_live(const void *p);
 size_t hacl_handle_count(void);
 
 #ifdef __cplusplus

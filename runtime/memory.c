@@ -34,6 +34,8 @@ void hacl_mem_classify(const void *p, struct hacl_ptrinfo *pi)
     }
     if (hacl_memreg_find(&hacl_rt.host_mem, (uintptr_t)p, &pi->alloc) == 0)
         pi->where = HACL_PTR_RUNTIME_HOST;
+    else if (hacl_handle_is_live(p))
+        pi->where = HACL_PTR_HANDLE; /* alloc stays empty: no range fits */
 }
 
 int hacl_mem_range_ok(const void *p, size_t len, const struct hacl_ptrinfo *pi)
@@ -62,6 +64,7 @@ static const char *where_name(enum hacl_ptr_where w)
     switch (w) {
     case HACL_PTR_DEVICE: return "device memory";
     case HACL_PTR_RUNTIME_HOST: return "host memory from aclrtMallocHost";
+    case HACL_PTR_HANDLE: return "a runtime object's handle, not memory";
     default: return "host memory";
     }
 }
@@ -73,6 +76,10 @@ aclError hacl_mem_check_copy(const char *api, void *dst, size_t dstLen, const vo
         return hacl_err(ACL_ERROR_INVALID_PARAM, api, "kind %d is not an aclrtMemcpyKind", (int)kind);
     hacl_mem_classify(dst, dpi);
     hacl_mem_classify(src, spi);
+    if (dpi->where == HACL_PTR_HANDLE || spi->where == HACL_PTR_HANDLE)
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "the %s %p is %s",
+                        dpi->where == HACL_PTR_HANDLE ? "destination" : "source",
+                        dpi->where == HACL_PTR_HANDLE ? (const void *)dst : src, where_name(HACL_PTR_HANDLE));
     int dst_dev = dpi->where == HACL_PTR_DEVICE, src_dev = spi->where == HACL_PTR_DEVICE;
     int want_dst = -1, want_src = -1; /* -1: either */
     switch (kind) {
@@ -288,7 +295,7 @@ aclError hacl_mem_check_set(const char *api, void *devPtr, size_t maxCount, size
         return rc;
     struct hacl_ptrinfo pi;
     hacl_mem_classify(devPtr, &pi);
-    if (pi.where == HACL_PTR_UNKNOWN_HOST)
+    if (pi.where == HACL_PTR_UNKNOWN_HOST || pi.where == HACL_PTR_HANDLE)
         return hacl_err(ACL_ERROR_RT_PARAM_INVALID, api,
                         "%p is not memory from aclrtMalloc or aclrtMallocHost", devPtr);
     return check_range(api, "target", devPtr, count, &pi);

@@ -12,7 +12,9 @@
 
 struct hacl_device;
 
-enum hacl_ptr_where { HACL_PTR_UNKNOWN_HOST, HACL_PTR_RUNTIME_HOST, HACL_PTR_DEVICE };
+/* HANDLE: the address of a live runtime object (a stream, a dataset...):
+ * never memory to copy to or from. */
+enum hacl_ptr_where { HACL_PTR_UNKNOWN_HOST, HACL_PTR_RUNTIME_HOST, HACL_PTR_DEVICE, HACL_PTR_HANDLE };
 
 struct hacl_ptrinfo {
     enum hacl_ptr_where where;

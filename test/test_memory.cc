@@ -349,3 +349,24 @@ TEST_F(Memory, ConcurrentAllocationsKeepExactAccounts)
     EXPECT_EQ(failures.load(), 0);
     EXPECT_EQ(Free(), before);
 }
+
+// A handle passed where memory belongs (an int mix-up in a binding) is
+// refused: the object behind it is never read or overwritten.
+TEST_F(Memory, HandlesAreNotMemory)
+{
+    aclrtStream s;
+    ASSERT_EQ(aclrtCreateStream(&s), ACL_SUCCESS);
+    void *d;
+    ASSERT_EQ(aclrtMalloc(&d, 4096, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    char host[64] = {0};
+    EXPECT_EQ(aclrtMemcpy(s, 4096, d, 4096, ACL_MEMCPY_DEVICE_TO_HOST), ACL_ERROR_INVALID_PARAM);
+    EXPECT_NE(TakeErrMsg().find("handle"), std::string::npos);
+    EXPECT_EQ(aclrtMemcpy(d, 4096, s, 4096, ACL_MEMCPY_HOST_TO_DEVICE), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtMemcpyAsync(s, 64, d, 64, ACL_MEMCPY_DEVICE_TO_HOST, s), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtMemcpy(host, 64, s, 64, ACL_MEMCPY_HOST_TO_HOST), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtMemset(s, 64, 0, 64), ACL_ERROR_RT_PARAM_INVALID);
+    TakeErrMsg();
+    EXPECT_EQ(aclrtSynchronizeStream(s), ACL_SUCCESS);
+    EXPECT_EQ(aclrtDestroyStream(s), ACL_SUCCESS);
+    EXPECT_EQ(aclrtFree(d), ACL_SUCCESS);
+}

@@ -77,3 +77,18 @@ def test_wrong_arguments():
         acl.util.ptr_to_bytes(0, 10)
     with pytest.raises(ValueError):
         acl.util.ptr_to_bytes(acl.util.bytes_to_ptr(b"ab"), -2)
+
+
+def test_runtime_memory_is_checked_against_its_allocation(device, stream):
+    dev, ret = acl.rt.malloc(64, 0)
+    assert ret == 0
+    assert len(acl.util.ptr_to_bytes(dev, 64)) == 64
+    with pytest.raises(ValueError):
+        acl.util.ptr_to_bytes(dev, 65)  # past the allocation
+    with pytest.raises(ValueError):
+        acl.util.ptr_to_numpy(dev, (17,), 11)
+    with pytest.raises(ValueError):
+        acl.util.ptr_to_bytes(stream, 16)  # a handle is not memory
+    with pytest.raises(ValueError):
+        acl.rt.memcpy(dev, 64, stream, 16, 1)
+    assert acl.rt.free(dev) == 0

@@ -547,16 +547,21 @@ ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStre
 
 ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
 {
+    return hacl_report_process(__func__, timeout, hacl_sched_spin_us());
+}
+
+aclError hacl_report_process(const char *api, int32_t timeout, unsigned spin_us)
+{
     if (timeout == 0 || timeout < -1)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "timeout %d must be -1 (forever) or a positive number of ms",
+        return hacl_err(ACL_ERROR_INVALID_PARAM, api, "timeout %d must be -1 (forever) or a positive number of ms",
                         (int)timeout);
-    aclError rc = hacl_rt_require_init(__func__);
+    aclError rc = hacl_rt_require_init(api);
     if (rc != ACL_SUCCESS)
         return rc;
     struct hacl_reporter *r = hacl_reporter_self();
     if (!r || r->internal) {
         hacl_reporter_put(r);
-        return hacl_err_quiet(ACL_ERROR_RT_THREAD_SUBSCRIBE, __func__, "the calling thread is not subscribed to any stream");
+        return hacl_err_quiet(ACL_ERROR_RT_THREAD_SUBSCRIBE, api, "the calling thread is not subscribed to any stream");
     }
     struct timespec deadline = hacl_deadline_us(timeout > 0 ? (uint64_t)timeout * 1000u : 0);
     unsigned due = 0;
@@ -576,7 +581,7 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
             /* A short spin catches callbacks that are about to arrive
              * without paying for a sleep and a cross-core wake-up. */
             spun = 1;
-            unsigned us = hacl_sched_spin_us();
+            unsigned us = spin_us;
             if (us) {
                 pthread_mutex_unlock(&r->lock);
                 uint64_t until = hacl_now_us() + us;
@@ -602,8 +607,8 @@ ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)
     pthread_mutex_unlock(&r->lock);
     hacl_reporter_put(r);
     if (rc == ACL_ERROR_RT_REPORT_TIMEOUT)
-        return hacl_err_quiet(rc, __func__, "no callback arrived within %d ms", (int)timeout);
+        return hacl_err_quiet(rc, api, "no callback arrived within %d ms", (int)timeout);
     if (rc == ACL_ERROR_RT_THREAD_SUBSCRIBE)
-        return hacl_err_quiet(rc, __func__, "every stream of the calling thread was unsubscribed while it waited");
+        return hacl_err_quiet(rc, api, "every stream of the calling thread was unsubscribed while it waited");
     return ACL_SUCCESS;
 }

@@ -177,6 +177,10 @@ void hacl_report_detach_stream(struct hacl_stream *s);
 int hacl_report_in_callback_of(const struct hacl_stream *s, int *blocking);
 /* Forgets every report thread (aclFinalize, after all streams are gone). */
 void hacl_report_release_all(void);
+/* aclrtProcessReport with its own spin before sleeping (bindings whose
+ * report loops take longer between calls spin longer); api names the entry
+ * point in messages. */
+aclError hacl_report_process(const char *api, int32_t timeout, unsigned spin_us);
 /* Stops the device's host-function thread (device teardown). */
 void hacl_report_stop_hostfn(struct hacl_rtdev *dev);
 

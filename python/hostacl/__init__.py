@@ -1,0 +1,1 @@
+"""hostacl's pure-Python helpers around the `acl` extension module."""

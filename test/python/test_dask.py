@@ -117,3 +117,26 @@ def test_bad_inputs_end_in_the_errors_file(inputs, tmp_path):
     (tmp_path / "broken.om").write_bytes(b"not a model")
     r = batch("--model", str(tmp_path / "broken.om"), "--input", str(bad), "--output", out, "--local", "0", timeout=60)
     assert r.returncode != 0 and "cannot load" in r.stderr
+
+
+def test_images_are_converted_as_img2bin_does(inputs, tmp_path):
+    model, _ = inputs
+    img2bin = os.environ["HACL_IMG2BIN"]
+    pics = tmp_path / "pics"
+    pics.mkdir()
+    for k in range(3):  # small PPM images (always supported)
+        w, h = 40 + k, 36
+        body = bytes((x * 7 + y * 3 + k * 50) % 256 for y in range(h) for x in range(w) for _ in range(3))
+        (pics / f"img{k}.ppm").write_bytes(b"P6\n%d %d\n255\n" % (w, h) + body)
+    out = str(tmp_path / "out.jsonl")
+    r = batch("--model", model, "--input", str(pics), "--output", out, "--local", "0", "--img2bin", img2bin)
+    assert r.returncode == 0, r.stderr
+    got = tops(out)
+    assert sorted(got) == ["img0.ppm", "img1.ppm", "img2.ppm"]
+    # the same as converting by hand and running the tensors
+    subprocess.run([img2bin, "-o", str(tmp_path / "t"), "--size", "32", "--fp32"] + sorted(str(p) for p in pics.iterdir()),
+                   check=True, capture_output=True)
+    r = batch("--model", model, "--input", str(tmp_path / "t"), "--output", str(tmp_path / "t.jsonl"), "--local", "0")
+    assert r.returncode == 0
+    by_hand = tops(tmp_path / "t.jsonl")
+    assert [by_hand[n] for n in sorted(by_hand)] == [got[n] for n in sorted(got)]

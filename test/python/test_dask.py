@@ -140,3 +140,17 @@ def test_images_are_converted_as_img2bin_does(inputs, tmp_path):
     assert r.returncode == 0
     by_hand = tops(tmp_path / "t.jsonl")
     assert [by_hand[n] for n in sorted(by_hand)] == [got[n] for n in sorted(got)]
+
+
+def test_a_scheduler_address_gives_the_same_results(inputs, tmp_path):
+    model, folder = inputs
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        r = batch("--model", model, "--input", folder, "--output", str(tmp_path / "s.jsonl"), "--scheduler",
+                  cluster.scheduler_address, "--partition", "5")
+        assert r.returncode == 0, r.stderr
+        one = batch("--model", model, "--input", folder, "--output", str(tmp_path / "one.jsonl"), "--local", "0")
+        assert one.returncode == 0
+        assert tops(tmp_path / "s.jsonl") == tops(tmp_path / "one.jsonl")
+    finally:
+        cluster.close()

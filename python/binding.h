@@ -66,6 +66,9 @@ extern PyMethodDef hpy_mdl_methods[];
 extern PyMethodDef hpy_util_methods[];
 extern PyMethodDef hpy_util_thread_methods[];
 extern PyMethodDef hpy_hacl_methods[];
+extern PyMethodDef hpy_rt_sys_methods[];
+extern PyMethodDef hpy_base_sys_methods[];
+extern PyMethodDef hpy_sys_methods[];
 
 /* Python callbacks still queued (report.c) are released when their stream
  * is destroyed by force or the runtime finalised, since they will not run:

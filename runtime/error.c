@@ -150,6 +150,8 @@ struct msg_store {
 };
 
 static _Thread_local struct msg_store tls_store;
+/* The code of this thread's last failed call (aclrtGetLastError). */
+static _Thread_local aclError tls_last;
 static struct msg_store proc_store;
 static pthread_mutex_t proc_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int process_mode;
@@ -195,6 +197,7 @@ static aclError record(aclError code, aclLogLevel level, const char *api, const 
 
     char msg[1400];
     snprintf(msg, sizeof msg, "%s: %s (%s %d)", api ? api : "hostacl", detail, hacl_err_name(code), code);
+    tls_last = code;
     if (atomic_load(&process_mode)) {
         pthread_mutex_lock(&proc_lock);
         store_push(&proc_store, msg);
@@ -241,6 +244,25 @@ ACL_FUNC_VISIBILITY const char *aclGetRecentErrMsg(void)
         return r;
     }
     return store_take(&tls_store);
+}
+
+/* One record per thread: the messages (aclGetRecentErrMsg takes them) and
+ * the last code (aclrtGetLastError takes it, Peek only reads it). The two
+ * are cleared independently, so a program may read both in any order. */
+ACL_FUNC_VISIBILITY aclError aclrtPeekAtLastError(aclrtLastErrLevel level)
+{
+    if (level != ACL_RT_THREAD_LEVEL)
+        return ACL_ERROR_INVALID_PARAM; /* not recorded: it would replace the error asked for */
+    return tls_last;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtGetLastError(aclrtLastErrLevel level)
+{
+    if (level != ACL_RT_THREAD_LEVEL)
+        return ACL_ERROR_INVALID_PARAM;
+    aclError code = tls_last;
+    tls_last = ACL_SUCCESS;
+    return code;
 }
 
 /* ---- logs ---- */

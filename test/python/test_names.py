@@ -31,7 +31,7 @@ def c_functions():
 def py_name(c):
     if c in EXCEPTIONS:
         return EXCEPTIONS[c]
-    for prefix, mod in (("aclrt", "rt."), ("aclmdl", "mdl."), ("acl", "")):
+    for prefix, mod in (("aclrt", "rt."), ("aclmdl", "mdl."), ("aclsys", "sys."), ("acl", "")):
         if c.startswith(prefix) and c[len(prefix)].isupper():
             rest = c[len(prefix):]
             return mod + re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", rest).lower()

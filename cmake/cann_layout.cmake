@@ -1,0 +1,23 @@
+# CANN's install layout on top of hostacl's (see cmake/set_env.sh.in): what
+# applications built for CANN 8 find with ASCEND_INSTALL_PATH, and what
+# older ones find with DDK_PATH / NPU_HOST_LIB. Links, made at install time,
+# all to the one runtime library.
+if(NOT DEFINED HACL_PYTHON_INSTALL_DIR)
+  set(HACL_PYTHON_INSTALL_DIR lib/python3/dist-packages)
+endif()
+configure_file(${CMAKE_CURRENT_LIST_DIR}/set_env.sh.in ${CMAKE_BINARY_DIR}/set_env.sh @ONLY)
+install(PROGRAMS ${CMAKE_BINARY_DIR}/set_env.sh DESTINATION .)
+install(PROGRAMS ${CMAKE_BINARY_DIR}/set_env.sh DESTINATION ${CMAKE_INSTALL_BINDIR} RENAME setenv.bash)
+install(CODE "
+  set(root \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}\")
+  set(lib \"${CMAKE_INSTALL_LIBDIR}\")
+  file(MAKE_DIRECTORY \"\${root}/lib64\" \"\${root}/runtime/lib64/stub\")
+  foreach(name libacl_rt.so libascendcl.so libascendcl.so.0)
+    file(CREATE_LINK \"../\${lib}/libascendcl.so.0\" \"\${root}/lib64/\${name}\" SYMBOLIC)
+  endforeach()
+  foreach(name libascendcl.so libacl_rt.so)
+    file(CREATE_LINK \"../../\${lib}/libascendcl.so.0\" \"\${root}/runtime/lib64/\${name}\" SYMBOLIC)
+    file(CREATE_LINK \"../../../\${lib}/libascendcl.so.0\" \"\${root}/runtime/lib64/stub/\${name}\" SYMBOLIC)
+  endforeach()
+  file(CREATE_LINK \"../include\" \"\${root}/runtime/include\" SYMBOLIC)
+")

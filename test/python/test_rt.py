@@ -157,3 +157,24 @@ def test_memory_errors(device):
         acl.rt.free(1 << 80)
     assert acl.rt.free(dev) == 0
     acl.get_recent_err_msg()
+
+
+def test_last_error_versions_and_capabilities(device):
+    assert acl.rt.get_run_mode()[1] == 0
+    acl.rt.set_device(42)
+    assert acl.rt.peek_at_last_error(0) == 107001
+    assert acl.rt.get_last_error() == 107001 and acl.rt.get_last_error() == 0
+    acl.get_recent_err_msg()
+    info, ret = acl.rt.get_error_verbose(0)
+    assert ret == 0 and info == {"errorType": 0, "tryRepair": 0, "hasDetail": 0}
+    assert acl.rt.repair_error(0, info) == 0
+    assert acl.sys.get_version_str("runtime") == ("0.1.0", 0)
+    assert acl.sys.get_version_num("runtime") == (1000, 0)
+    assert acl.sys.get_version_str("driver")[1] == 100003
+    attrs, ret = acl.get_cann_attribute_list()
+    assert ret == 0 and attrs == [0, 1, 2]
+    assert acl.get_cann_attribute(0) == (1, 0) and acl.get_cann_attribute(2) == (0, 0)
+    assert acl.rt.get_device_capability(0, 1) == (0, 0)
+    assert acl.rt.check_arch_compatibility(acl.get_soc_name()) == (1, 0)
+    assert acl.rt.check_arch_compatibility("Ascend310P3") == (0, 0)
+    acl.get_recent_err_msg()

@@ -53,7 +53,11 @@ static void make_ready(struct hacl_squeue *q)
     struct hacl_sched *s = q->sched;
     q->state = HACL_SQ_READY;
     pthread_mutex_lock(&s->lock);
-    hacl_queue_push_tail(&s->ready, &q->ready_link);
+    /* behind every queue of the same or a higher priority */
+    struct hacl_qnode *at = s->ready.prev;
+    while (at != &s->ready && HACL_QUEUE_DATA(at, struct hacl_squeue, ready_link)->priority > q->priority)
+        at = at->prev;
+    hacl_queue_push_head(at, &q->ready_link); /* links q right after `at` */
     atomic_fetch_add(&s->nready, 1);
     if (s->sleepers)
         pthread_cond_signal(&s->cv);

@@ -8,7 +8,8 @@
  * as one batch, runs them in order without holding any lock, and puts the
  * queue back (at the tail, if other queues are waiting) while work remains.
  * Tasks of one queue never run concurrently or out of order; different
- * queues run in parallel on different workers.
+ * queues run in parallel on different workers. The ready list is ordered
+ * by queue priority (0 first), first come first served within one.
  *
  * Typed tasks. Each task kind is a struct of its own whose first member is
  * struct hacl_task; its hacl_task_ops give the kind's name, its run
@@ -116,6 +117,7 @@ struct hacl_squeue {
     struct hacl_qnode free_nodes;
     unsigned nfree;
     struct hacl_qnode ready_link; /* in sched->ready while READY */
+    unsigned priority;            /* 0 first; set by the owner before use */
     enum hacl_squeue_state state;
     int closed;                   /* no more pushes (stream being destroyed) */
     uint64_t submit_seq;          /* seq of the last task queued */

@@ -293,9 +293,84 @@ static PyObject *py_event_elapsed_time(PyObject *self, PyObject *args)
     return Py_BuildValue("(fi)", ms, (int)rc);
 }
 
+/* ---- stream configuration and queries ---- */
+
+static PyObject *py_create_stream_config_handle(PyObject *self, PyObject *unused)
+{
+    (void)self, (void)unused;
+    return hpy_addr_obj(aclrtCreateStreamConfigHandle());
+}
+
+RET_OF_HANDLE(destroy_stream_config_handle, aclrtDestroyStreamConfigHandle)
+
+static PyObject *py_set_stream_config_opt(PyObject *self, PyObject *args)
+{
+    (void)self;
+    void *h;
+    int attr;
+    uint64_t v;
+    if (!PyArg_ParseTuple(args, "O&iO&:set_stream_config_opt", hpy_addr, &h, &attr, hpy_u64, &v))
+        return NULL;
+    return hpy_ret(aclrtSetStreamConfigOpt(h, (aclrtStreamConfigAttr)attr, &v, sizeof v));
+}
+
+static PyObject *py_create_stream_v2(PyObject *self, PyObject *args)
+{
+    (void)self;
+    void *h;
+    if (!PyArg_ParseTuple(args, "O&:create_stream_v2", hpy_addr, &h))
+        return NULL;
+    aclrtStream s = NULL;
+    aclError rc = aclrtCreateStreamV2(&s, h);
+    return hpy_addr_ret(s, rc);
+}
+
+#define STREAM_U32(pyname, call, type)                                      \
+    static PyObject *py_##pyname(PyObject *self, PyObject *args)            \
+    {                                                                       \
+        (void)self;                                                         \
+        void *s;                                                            \
+        if (!PyArg_ParseTuple(args, "O&:" #pyname, hpy_addr, &s))           \
+            return NULL;                                                    \
+        type v = 0;                                                         \
+        aclError rc = call(s, &v);                                          \
+        return Py_BuildValue("(Li)", (long long)v, (int)rc);                \
+    }
+STREAM_U32(stream_get_id, aclrtStreamGetId, int32_t)
+STREAM_U32(stream_get_flags, aclrtStreamGetFlags, uint32_t)
+STREAM_U32(stream_get_priority, aclrtStreamGetPriority, uint32_t)
+
+static PyObject *py_ctx_get_current_default_stream(PyObject *self, PyObject *unused)
+{
+    (void)self, (void)unused;
+    aclrtStream s = NULL;
+    aclError rc = aclrtCtxGetCurrentDefaultStream(&s);
+    return hpy_addr_ret(s, rc);
+}
+
+static PyObject *py_get_res_in_current_thread(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int type;
+    if (!PyArg_ParseTuple(args, "i:get_res_in_current_thread", &type))
+        return NULL;
+    uint32_t v = 0;
+    aclError rc = aclrtGetResInCurrentThread((aclrtDevResLimitType)type, &v);
+    return Py_BuildValue("(Ii)", v, (int)rc);
+}
+
 #define ARGS(name) {#name, py_##name, METH_VARARGS, NULL}
 #define NOARGS(name) {#name, py_##name, METH_NOARGS, NULL}
 PyMethodDef hpy_rt_methods[] = {
+    NOARGS(create_stream_config_handle),
+    ARGS(destroy_stream_config_handle),
+    ARGS(set_stream_config_opt),
+    ARGS(create_stream_v2),
+    ARGS(stream_get_id),
+    ARGS(stream_get_flags),
+    ARGS(stream_get_priority),
+    NOARGS(ctx_get_current_default_stream),
+    ARGS(get_res_in_current_thread),
     ARGS(set_device),
     ARGS(reset_device),
     ARGS(reset_device_force),

@@ -101,6 +101,7 @@ struct hacl_stream {
     struct hacl_squeue q;
     struct hacl_qnode ctx_link; /* in ctx->streams, under dev->lock */
     int is_default;
+    int32_t id; /* aclrtStreamGetId: unique in the process, from 1 */
     uint32_t priority, flags;
     struct hacl_reporter *reporter; /* under hacl_rt.report_lock */
     /* launched callbacks and host functions not yet run, and the condition
@@ -144,6 +145,9 @@ void hacl_task_fail(struct hacl_task *t, aclError code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* aclrtCreateStreamWithConfig's checks and creation (priority 0..7, 0 runs
+ * first; flags ACL_STREAM_*), for the other creation calls. */
+aclError hacl_stream_create_public(const char *api, aclrtStream *stream, uint32_t priority, uint32_t flag);
 /* Destroys every stream of ctx, draining them (forced: discarding). Called
  * without dev->lock. */
 void hacl_context_release_streams(struct hacl_context *ctx, int force);

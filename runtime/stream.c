@@ -60,6 +60,9 @@ static aclError stream_create(const char *api, struct hacl_context *ctx, int is_
     s->dev = dev;
     s->is_default = is_default;
     s->priority = prio;
+    s->q.priority = prio; /* 0 runs first when workers are short */
+    static _Atomic int32_t next_id;
+    s->id = atomic_fetch_add(&next_id, 1) + 1;
     s->flags = flags;
     if (hacl_handle_register(&s->hdr) != ACL_SUCCESS) {
         hacl_obj_put(&s->hdr);
@@ -321,7 +324,7 @@ long hacl_stream_callback_wait(struct hacl_stream *s, unsigned us)
     (ACL_STREAM_FAST_LAUNCH | ACL_STREAM_FAST_SYNC | ACL_STREAM_PERSISTENT | ACL_STREAM_HUGE | \
      ACL_STREAM_CPU_SCHEDULE)
 
-static aclError create_public(const char *api, aclrtStream *stream, uint32_t priority, uint32_t flag)
+aclError hacl_stream_create_public(const char *api, aclrtStream *stream, uint32_t priority, uint32_t flag)
 {
     if (!stream)
         return hacl_err(ACL_ERROR_INVALID_PARAM, api, "stream must not be NULL");
@@ -345,12 +348,12 @@ static aclError create_public(const char *api, aclrtStream *stream, uint32_t pri
 
 ACL_FUNC_VISIBILITY aclError aclrtCreateStream(aclrtStream *stream)
 {
-    return create_public(__func__, stream, 0, 0);
+    return hacl_stream_create_public(__func__, stream, 0, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtCreateStreamWithConfig(aclrtStream *stream, uint32_t priority, uint32_t flag)
 {
-    return create_public(__func__, stream, priority, flag);
+    return hacl_stream_create_public(__func__, stream, priority, flag);
 }
 
 static aclError destroy_public(const char *api, aclrtStream stream, int force)

@@ -205,8 +205,21 @@ static PyObject *py_memset_async(PyObject *self, PyObject *args)
     return fill(args, 1);
 }
 
+static PyObject *py_reduce_async(PyObject *self, PyObject *args)
+{
+    (void)self;
+    void *dst, *src, *stream, *reserve = NULL;
+    uint64_t count;
+    int kind, type;
+    if (!PyArg_ParseTuple(args, "O&O&O&iiO&|O&:reduce_async", hpy_addr, &dst, hpy_addr, &src, hpy_u64, &count, &kind,
+                          &type, hpy_addr, &stream, hpy_addr, &reserve))
+        return NULL;
+    return hpy_ret(aclrtReduceAsync(dst, src, count, (aclrtReduceKind)kind, (aclDataType)type, stream, reserve));
+}
+
 #define ARGS(name) {#name, py_##name, METH_VARARGS, NULL}
 PyMethodDef hpy_rt_mem_methods[] = {
+    ARGS(reduce_async),
     ARGS(malloc),
     ARGS(malloc_cached),
     ARGS(malloc_host),

@@ -69,6 +69,7 @@ extern PyMethodDef hpy_hacl_methods[];
 extern PyMethodDef hpy_rt_sys_methods[];
 extern PyMethodDef hpy_base_sys_methods[];
 extern PyMethodDef hpy_sys_methods[];
+extern PyMethodDef hpy_rt_task_methods[];
 
 /* Python callbacks still queued (report.c) are released when their stream
  * is destroyed by force or the runtime finalised, since they will not run:

@@ -134,3 +134,170 @@ TEST_F(Reduce, RunsInStreamOrderAndRefusesBadArguments)
     aclrtFree(d);
     aclrtFree(s);
 }
+
+// ---- aclrtRandomNumAsync ----
+
+class Random : public StreamTest {
+protected:
+    void *out_ = nullptr, *counter_ = nullptr;
+    static constexpr size_t kMax = 1 << 20;
+    void SetUp() override
+    {
+        StreamTest::SetUp();
+        ASSERT_EQ(aclrtMalloc(&out_, kMax, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        ASSERT_EQ(aclrtMalloc(&counter_, 16, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        ASSERT_EQ(aclrtMemset(counter_, 16, 0, 16), ACL_SUCCESS);
+    }
+    void TearDown() override
+    {
+        aclrtFree(out_);
+        aclrtFree(counter_);
+        StreamTest::TearDown();
+    }
+    static void Set(aclrtRandomParaInfo &p, const void *v, uint8_t size)
+    {
+        memset(&p, 0, sizeof p);
+        memcpy(p.valueOrAddr, v, size);
+        p.size = size;
+    }
+    aclrtRandomNumTaskInfo Task(aclDataType t, aclrtRandomNumFuncType f, const void *a, const void *b, uint8_t psize,
+                                uint64_t seed, uint64_t num)
+    {
+        aclrtRandomNumTaskInfo ti;
+        memset(&ti, 0, sizeof ti);
+        ti.dataType = t;
+        ti.randomNumFuncParaInfo.funcType = f;
+        Set(ti.randomNumFuncParaInfo.paramInfo.uniformDisInfo.min, a, psize);
+        if (b)
+            Set(ti.randomNumFuncParaInfo.paramInfo.uniformDisInfo.max, b, psize);
+        ti.randomResultAddr = out_;
+        ti.randomCounterAddr = counter_;
+        Set(ti.randomSeed, &seed, 8);
+        Set(ti.randomNum, &num, 8);
+        return ti;
+    }
+    template <typename T> std::vector<T> Get(size_t n)
+    {
+        EXPECT_EQ(aclrtSynchronizeStream(stream_), ACL_SUCCESS) << TakeErrMsg();
+        std::vector<T> v(n);
+        EXPECT_EQ(aclrtMemcpy(v.data(), n * sizeof(T), out_, n * sizeof(T), ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+        return v;
+    }
+};
+
+TEST_F(Random, NormalHasItsMeanAndDeviationAndIsReproducible)
+{
+    float mean = 3, sd = 2;
+    const size_t n = 100000;
+    auto ti = Task(ACL_FLOAT, ACL_RT_RANDOM_NUM_FUNC_TYPE_NORMAL_DIS, &mean, &sd, 4, 42, n);
+    ASSERT_EQ(aclrtRandomNumAsync(&ti, stream_, nullptr), ACL_SUCCESS) << TakeErrMsg();
+    auto a = Get<float>(n);
+    double s = 0, s2 = 0;
+    for (float x : a)
+        s += x, s2 += (double)x * x;
+    double m = s / n, var = s2 / n - m * m;
+    EXPECT_NEAR(m, 3.0, 0.03);
+    EXPECT_NEAR(sqrt(var), 2.0, 0.03);
+    // the same seed and counter give the same numbers
+    ASSERT_EQ(aclrtMemset(counter_, 16, 0, 16), ACL_SUCCESS);
+    ASSERT_EQ(aclrtRandomNumAsync(&ti, stream_, nullptr), ACL_SUCCESS);
+    EXPECT_EQ(Get<float>(n), a);
+    // another seed does not
+    ASSERT_EQ(aclrtMemset(counter_, 16, 0, 16), ACL_SUCCESS);
+    auto other = Task(ACL_FLOAT, ACL_RT_RANDOM_NUM_FUNC_TYPE_NORMAL_DIS, &mean, &sd, 4, 43, n);
+    ASSERT_EQ(aclrtRandomNumAsync(&other, stream_, nullptr), ACL_SUCCESS);
+    EXPECT_NE(Get<float>(n), a);
+}
+
+TEST_F(Random, TheCounterContinuesTheSequence)
+{
+    float lo = 0, hi = 1;
+    auto whole = Task(ACL_FLOAT, ACL_RT_RANDOM_NUM_FUNC_TYPE_UNIFORM_DIS, &lo, &hi, 4, 7, 200);
+    ASSERT_EQ(aclrtRandomNumAsync(&whole, stream_, nullptr), ACL_SUCCESS);
+    auto all = Get<float>(200);
+    uint64_t c[2];
+    ASSERT_EQ(aclrtMemcpy(c, 16, counter_, 16, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+    EXPECT_EQ(c[0], 200u);
+    EXPECT_EQ(c[1], 0u);
+    ASSERT_EQ(aclrtMemset(counter_, 16, 0, 16), ACL_SUCCESS);
+    auto half = Task(ACL_FLOAT, ACL_RT_RANDOM_NUM_FUNC_TYPE_UNIFORM_DIS, &lo, &hi, 4, 7, 100);
+    ASSERT_EQ(aclrtRandomNumAsync(&half, stream_, nullptr), ACL_SUCCESS);
+    auto first = Get<float>(100);
+    ASSERT_EQ(aclrtRandomNumAsync(&half, stream_, nullptr), ACL_SUCCESS);
+    auto second = Get<float>(100);
+    first.insert(first.end(), second.begin(), second.end());
+    EXPECT_EQ(first, all);
+    for (float x : all) {
+        EXPECT_GE(x, 0.0f);
+        EXPECT_LT(x, 1.0f);
+    }
+}
+
+TEST_F(Random, UniformIntegersTruncatedNormalHalvesAndDropout)
+{
+    int32_t lo = -5, hi = 5;
+    const size_t n = 50000;
+    auto ti = Task(ACL_INT32, ACL_RT_RANDOM_NUM_FUNC_TYPE_UNIFORM_DIS, &lo, &hi, 4, 1, n);
+    ASSERT_EQ(aclrtRandomNumAsync(&ti, stream_, nullptr), ACL_SUCCESS) << TakeErrMsg();
+    auto v = Get<int32_t>(n);
+    int seen[10] = {0};
+    for (int32_t x : v) {
+        ASSERT_GE(x, -5);
+        ASSERT_LT(x, 5);
+        seen[x + 5]++;
+    }
+    for (int k = 0; k < 10; k++)
+        EXPECT_NEAR(seen[k], (int)(n / 10), (int)(n / 50)) << k;
+    // truncated normal in bfloat16: mean 1, sd 2, nothing beyond 2 sd
+    uint16_t mean = 0x3f80, sd = 0x4000;
+    auto tn = Task(ACL_BF16, ACL_RT_RANDOM_NUM_FUNC_TYPE_TRUNCATED_NORMAL_DIS, &mean, &sd, 2, 2, n);
+    ASSERT_EQ(aclrtRandomNumAsync(&tn, stream_, nullptr), ACL_SUCCESS);
+    auto b = Get<uint16_t>(n);
+    for (uint16_t x : b) {
+        uint32_t bits = (uint32_t)x << 16;
+        float f;
+        memcpy(&f, &bits, 4);
+        ASSERT_GE(f, -3.05f);
+        ASSERT_LE(f, 5.05f);
+    }
+    // dropout: ratio 0.4 keeps ~60% of the bits
+    float ratio = 0.4f;
+    auto dm = Task(ACL_FLOAT, ACL_RT_RANDOM_NUM_FUNC_TYPE_DROPOUT_BITMASK, &ratio, nullptr, 4, 3, 80000);
+    ASSERT_EQ(aclrtRandomNumAsync(&dm, stream_, nullptr), ACL_SUCCESS);
+    auto bits = Get<uint8_t>(10000);
+    size_t ones = 0;
+    for (uint8_t x : bits)
+        ones += (size_t)__builtin_popcount(x);
+    EXPECT_NEAR((double)ones / 80000, 0.6, 0.01);
+}
+
+TEST_F(Random, BadTasksAreRefused)
+{
+    float lo = 0, hi = 1;
+    auto ti = Task(ACL_FLOAT, ACL_RT_RANDOM_NUM_FUNC_TYPE_UNIFORM_DIS, &lo, &hi, 4, 1, 10);
+    int dummy;
+    EXPECT_EQ(aclrtRandomNumAsync(nullptr, stream_, nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtRandomNumAsync(&ti, stream_, &dummy), ACL_ERROR_INVALID_PARAM);
+    auto t2 = ti;
+    t2.dataType = ACL_DOUBLE;
+    EXPECT_EQ(aclrtRandomNumAsync(&t2, stream_, nullptr), ACL_ERROR_INVALID_PARAM);
+    t2 = ti;
+    t2.randomNumFuncParaInfo.funcType = (aclrtRandomNumFuncType)9;
+    EXPECT_EQ(aclrtRandomNumAsync(&t2, stream_, nullptr), ACL_ERROR_INVALID_PARAM);
+    t2 = Task(ACL_FLOAT, ACL_RT_RANDOM_NUM_FUNC_TYPE_UNIFORM_DIS, &lo, &hi, 4, 1, kMax); // 4 MB into 1 MB
+    EXPECT_EQ(aclrtRandomNumAsync(&t2, stream_, nullptr), ACL_ERROR_RT_PARAM_INVALID);
+    t2 = ti;
+    t2.randomResultAddr = &dummy; // host memory
+    EXPECT_EQ(aclrtRandomNumAsync(&t2, stream_, nullptr), ACL_ERROR_RT_PARAM_INVALID);
+    t2 = ti;
+    t2.randomNum.isAddr = 1; // an address that is not device memory
+    void *bogus = &dummy;
+    memcpy(t2.randomNum.valueOrAddr, &bogus, 8);
+    EXPECT_EQ(aclrtRandomNumAsync(&t2, stream_, nullptr), ACL_ERROR_RT_PARAM_INVALID);
+    t2 = Task(ACL_FLOAT, ACL_RT_RANDOM_NUM_FUNC_TYPE_UNIFORM_DIS, &hi, &lo, 4, 1, 10); // min above max
+    EXPECT_EQ(aclrtRandomNumAsync(&t2, stream_, nullptr), ACL_ERROR_INVALID_PARAM);
+    int32_t ilo = 0, ihi = 1;
+    t2 = Task(ACL_INT32, ACL_RT_RANDOM_NUM_FUNC_TYPE_NORMAL_DIS, &ilo, &ihi, 4, 1, 10); // normal needs floats
+    EXPECT_EQ(aclrtRandomNumAsync(&t2, stream_, nullptr), ACL_ERROR_INVALID_PARAM);
+    TakeErrMsg();
+}

@@ -372,6 +372,13 @@ typedef struct {
 ACL_FUNC_VISIBILITY aclError aclrtRandomNumAsync(const aclrtRandomNumTaskInfo *taskInfo, const aclrtStream stream,
                                                  void *reserve);
 
+/* ---- Peer access between devices ---- */
+/* *canAccessPeer = 1 when deviceId may access peerDeviceId's memory once
+ * enabled. Enabling is from the current device; flags must be 0. */
+ACL_FUNC_VISIBILITY aclError aclrtDeviceCanAccessPeer(int32_t *canAccessPeer, int32_t deviceId, int32_t peerDeviceId);
+ACL_FUNC_VISIBILITY aclError aclrtDeviceEnablePeerAccess(int32_t peerDeviceId, uint32_t flags);
+ACL_FUNC_VISIBILITY aclError aclrtDeviceDisablePeerAccess(int32_t peerDeviceId);
+
 #ifdef __cplusplus
 }
 #endif

@@ -134,10 +134,41 @@ static PyObject *py_check_arch_compatibility(PyObject *self, PyObject *args)
     return Py_BuildValue("(ii)", (int)ok, (int)rc);
 }
 
+static PyObject *py_device_can_access_peer(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int32_t a, b;
+    if (!PyArg_ParseTuple(args, "O&O&:device_can_access_peer", hpy_i32, &a, hpy_i32, &b))
+        return NULL;
+    int32_t can = 0;
+    aclError rc = aclrtDeviceCanAccessPeer(&can, a, b);
+    return Py_BuildValue("(ii)", (int)can, (int)rc);
+}
+
+static PyObject *py_device_enable_peer_access(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int32_t peer;
+    uint32_t flags = 0;
+    if (!PyArg_ParseTuple(args, "O&|O&:device_enable_peer_access", hpy_i32, &peer, hpy_u32, &flags))
+        return NULL;
+    return hpy_ret(aclrtDeviceEnablePeerAccess(peer, flags));
+}
+
+static PyObject *py_device_disable_peer_access(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int32_t peer;
+    if (!PyArg_ParseTuple(args, "O&:device_disable_peer_access", hpy_i32, &peer))
+        return NULL;
+    return hpy_ret(aclrtDeviceDisablePeerAccess(peer));
+}
+
 #define ARGS(name) {#name, py_##name, METH_VARARGS, NULL}
 #define NOARGS(name) {#name, py_##name, METH_NOARGS, NULL}
 /* acl.rt */
 PyMethodDef hpy_rt_sys_methods[] = {
+    ARGS(device_can_access_peer), ARGS(device_enable_peer_access), ARGS(device_disable_peer_access),
     ARGS(peek_at_last_error), ARGS(get_last_error),          ARGS(get_error_verbose),
     ARGS(repair_error),       ARGS(get_device_capability),   ARGS(check_arch_compatibility),
     {NULL, NULL, 0, NULL},

@@ -102,6 +102,7 @@ static void teardown_locked(void)
         hacl_rt.devices[i] = NULL;
     }
     hacl_report_release_all();
+    hacl_peer_reset();
     free_host_allocations();
     hacl_memreg_fini(&hacl_rt.host_mem);
     hacl_compute_stop();

@@ -96,6 +96,12 @@ aclError hacl_mem_check_copy(const char *api, void *dst, size_t dstLen, const vo
         return hacl_err(ACL_ERROR_RT_PARAM_INVALID, api,
                         "copy kind %d does not match its pointers: destination %p is %s, source %p is %s", (int)kind,
                         dst, where_name(dpi->where), src, where_name(spi->where));
+    if (dst_dev && src_dev && dpi->dev != spi->dev && (kind == ACL_MEMCPY_DEVICE_TO_DEVICE || kind == ACL_MEMCPY_DEFAULT) &&
+        !hacl_peer_enabled(dpi->dev->id, spi->dev->id))
+        return hacl_err(ACL_ERROR_RT_PARAM_INVALID, api,
+                        "a copy from device %d to device %d needs peer access between them: call "
+                        "aclrtDeviceEnablePeerAccess first",
+                        (int)spi->dev->id, (int)dpi->dev->id);
     if (kind == ACL_MEMCPY_INNER_DEVICE_TO_DEVICE && dpi->dev != spi->dev)
         return hacl_err(ACL_ERROR_RT_PARAM_INVALID, api,
                         "ACL_MEMCPY_INNER_DEVICE_TO_DEVICE needs both pointers on one device (destination on %d, "

@@ -188,6 +188,12 @@ aclError hacl_report_process(const char *api, int32_t timeout, unsigned spin_us)
 /* Stops the device's host-function thread (device teardown). */
 void hacl_report_stop_hostfn(struct hacl_rtdev *dev);
 
+/* ---- peer access (peer.c) ---- */
+/* 1 when peer access is enabled between devices a and b, either way. */
+int hacl_peer_enabled(int32_t a, int32_t b);
+/* Forgets every enabled pair (aclFinalize). */
+void hacl_peer_reset(void);
+
 /* ---- finalize hooks (init.c) ---- */
 /* Layers above the runtime (models) register what aclFinalize must tear
  * down; hooks run first at every teardown, newest first. Registering the

@@ -99,3 +99,44 @@ TEST_F(DeviceTest, CapabilitiesAndCompatibility)
     EXPECT_EQ(aclrtCheckArchCompatibility(nullptr, &ok), ACL_ERROR_INVALID_PARAM);
     TakeErrMsg();
 }
+
+// Peer access between two simulated devices: a device-to-device copy across
+// them needs it (enabled from either side); INTER_DEVICE_TO_DEVICE does not.
+TEST(PeerAccess, CrossDeviceCopiesNeedIt)
+{
+    TempFile cfg(R"({"hostacl": {"device_count": 2}})");
+    ASSERT_EQ(aclInit(cfg.path()), ACL_SUCCESS);
+    int32_t can = -1;
+    EXPECT_EQ(aclrtDeviceCanAccessPeer(&can, 0, 1), ACL_SUCCESS);
+    EXPECT_EQ(can, 1);
+    EXPECT_EQ(aclrtDeviceCanAccessPeer(&can, 1, 1), ACL_SUCCESS);
+    EXPECT_EQ(can, 0);
+    EXPECT_EQ(aclrtDeviceCanAccessPeer(&can, 0, 5), ACL_ERROR_RT_INVALID_DEVICEID);
+    EXPECT_EQ(aclrtDeviceCanAccessPeer(nullptr, 0, 1), ACL_ERROR_INVALID_PARAM);
+    ASSERT_EQ(aclrtSetDevice(0), ACL_SUCCESS);
+    void *d0, *d1;
+    ASSERT_EQ(aclrtMalloc(&d0, 64, ACL_MEM_MALLOC_HUGE_FIRST_P2P), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMemset(d0, 64, 7, 64), ACL_SUCCESS);
+    ASSERT_EQ(aclrtSetDevice(1), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMalloc(&d1, 64, ACL_MEM_MALLOC_HUGE_FIRST_P2P), ACL_SUCCESS);
+    EXPECT_EQ(aclrtMemcpy(d1, 64, d0, 64, ACL_MEMCPY_DEVICE_TO_DEVICE), ACL_ERROR_RT_PARAM_INVALID);
+    EXPECT_NE(TakeErrMsg().find("aclrtDeviceEnablePeerAccess"), std::string::npos);
+    EXPECT_EQ(aclrtMemcpy(d1, 64, d0, 64, ACL_MEMCPY_INTER_DEVICE_TO_DEVICE), ACL_SUCCESS);
+    EXPECT_EQ(aclrtDeviceEnablePeerAccess(1, 0), ACL_ERROR_INVALID_PARAM); // itself
+    EXPECT_EQ(aclrtDeviceEnablePeerAccess(0, 3), ACL_ERROR_INVALID_PARAM); // flags
+    EXPECT_EQ(aclrtDeviceDisablePeerAccess(0), ACL_ERROR_INVALID_PARAM);   // not enabled
+    ASSERT_EQ(aclrtDeviceEnablePeerAccess(0, 0), ACL_SUCCESS);
+    EXPECT_EQ(aclrtDeviceEnablePeerAccess(0, 0), ACL_SUCCESS); // harmless twice
+    ASSERT_EQ(aclrtMemset(d1, 64, 0, 64), ACL_SUCCESS);
+    EXPECT_EQ(aclrtMemcpy(d1, 64, d0, 64, ACL_MEMCPY_DEVICE_TO_DEVICE), ACL_SUCCESS);
+    unsigned char back[64];
+    ASSERT_EQ(aclrtMemcpy(back, 64, d1, 64, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+    EXPECT_EQ(back[63], 7);
+    EXPECT_EQ(aclrtMemcpy(d0, 64, d1, 64, ACL_MEMCPY_DEVICE_TO_DEVICE), ACL_SUCCESS); // either direction
+    EXPECT_EQ(aclrtDeviceDisablePeerAccess(0), ACL_SUCCESS);
+    EXPECT_EQ(aclrtMemcpy(d1, 64, d0, 64, ACL_MEMCPY_DEVICE_TO_DEVICE), ACL_ERROR_RT_PARAM_INVALID);
+    EXPECT_EQ(aclrtFree(d1), ACL_SUCCESS);
+    EXPECT_EQ(aclrtFree(d0), ACL_SUCCESS);
+    EXPECT_EQ(aclFinalize(), ACL_SUCCESS);
+    TakeErrMsg();
+}

@@ -379,6 +379,19 @@ ACL_FUNC_VISIBILITY aclError aclrtDeviceCanAccessPeer(int32_t *canAccessPeer, in
 ACL_FUNC_VISIBILITY aclError aclrtDeviceEnablePeerAccess(int32_t peerDeviceId, uint32_t flags);
 ACL_FUNC_VISIBILITY aclError aclrtDeviceDisablePeerAccess(int32_t peerDeviceId);
 
+/* ---- Stream memory operations ---- */
+#define ACL_STREAM_WAIT_VALUE_GEQ 0x00000000U /* word >= value */
+#define ACL_STREAM_WAIT_VALUE_EQ 0x00000001U  /* word == value */
+#define ACL_STREAM_WAIT_VALUE_AND 0x00000002U /* (word & value) != 0 */
+#define ACL_STREAM_WAIT_VALUE_NOR 0x00000003U /* ~(word | value) != 0 */
+
+/* Stores the 64-bit value at devAddr (8-byte aligned device memory) when the
+ * stream reaches it; flag must be 0. */
+ACL_FUNC_VISIBILITY aclError aclrtValueWrite(void *devAddr, uint64_t value, uint32_t flag, aclrtStream stream);
+/* Holds the stream until the 64-bit word at devAddr meets the condition
+ * `flag` against value. */
+ACL_FUNC_VISIBILITY aclError aclrtValueWait(void *devAddr, uint64_t value, uint32_t flag, aclrtStream stream);
+
 #ifdef __cplusplus
 }
 #endif

@@ -217,8 +217,36 @@ static PyObject *py_reduce_async(PyObject *self, PyObject *args)
     return hpy_ret(aclrtReduceAsync(dst, src, count, (aclrtReduceKind)kind, (aclDataType)type, stream, reserve));
 }
 
+static PyObject *value_op(PyObject *args, const char *fmt, aclError (*call)(void *, uint64_t, uint32_t, aclrtStream))
+{
+    void *addr, *stream;
+    uint64_t value;
+    uint32_t flag;
+    if (!PyArg_ParseTuple(args, fmt, hpy_addr, &addr, hpy_u64, &value, hpy_u32, &flag, hpy_addr, &stream))
+        return NULL;
+    aclError rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = call(addr, value, flag, stream);
+    Py_END_ALLOW_THREADS
+    return hpy_ret(rc);
+}
+
+static PyObject *py_value_write(PyObject *self, PyObject *args)
+{
+    (void)self;
+    return value_op(args, "O&O&O&O&:value_write", aclrtValueWrite);
+}
+
+static PyObject *py_value_wait(PyObject *self, PyObject *args)
+{
+    (void)self;
+    return value_op(args, "O&O&O&O&:value_wait", aclrtValueWait);
+}
+
 #define ARGS(name) {#name, py_##name, METH_VARARGS, NULL}
 PyMethodDef hpy_rt_mem_methods[] = {
+    ARGS(value_write),
+    ARGS(value_wait),
     ARGS(reduce_async),
     ARGS(malloc),
     ARGS(malloc_cached),

@@ -261,6 +261,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, const void *
     if (rc != ACL_SUCCESS || count == 0)
         return rc;
     memmove(dst, src, count);
+    hacl_value_recheck(); /* a value wait may watch the bytes just written */
     return ACL_SUCCESS;
 }
 
@@ -287,6 +288,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2d(void *dst, size_t dpitch, const void 
         return rc;
     for (size_t r = 0; r < height; r++)
         memmove((char *)dst + r * dpitch, (const char *)src + r * spitch, width);
+    hacl_value_recheck();
     return ACL_SUCCESS;
 }
 
@@ -313,6 +315,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t 
     if (rc != ACL_SUCCESS)
         return rc;
     memset(devPtr, (unsigned char)value, count);
+    hacl_value_recheck();
     return ACL_SUCCESS;
 }
 
@@ -392,6 +395,7 @@ static enum hacl_task_result copy_run(struct hacl_task *t)
     }
     for (size_t r = 0; r < c->height; r++)
         memmove((char *)c->dst + r * c->dpitch, (const char *)c->src + r * c->spitch, c->width);
+    hacl_value_recheck();
     return HACL_TASK_DONE;
 }
 
@@ -404,6 +408,7 @@ static enum hacl_task_result set_run(struct hacl_task *t)
         return HACL_TASK_DONE;
     }
     memset(st->dst, st->value, st->count);
+    hacl_value_recheck();
     return HACL_TASK_DONE;
 }
 

@@ -188,6 +188,10 @@ aclError hacl_report_process(const char *api, int32_t timeout, unsigned spin_us)
 /* Stops the device's host-function thread (device teardown). */
 void hacl_report_stop_hostfn(struct hacl_rtdev *dev);
 
+/* ---- stream memory operations (value.c) ---- */
+/* Completes the value waits whose condition now holds (after a write). */
+void hacl_value_recheck(void);
+
 /* ---- peer access (peer.c) ---- */
 /* 1 when peer access is enabled between devices a and b, either way. */
 int hacl_peer_enabled(int32_t a, int32_t b);

@@ -7,6 +7,7 @@ if(NOT DEFINED HACL_PYTHON_INSTALL_DIR)
 endif()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/set_env.sh.in ${CMAKE_BINARY_DIR}/set_env.sh @ONLY)
 install(PROGRAMS ${CMAKE_BINARY_DIR}/set_env.sh DESTINATION .)
+install(FILES ${CMAKE_CURRENT_LIST_DIR}/ascendc/ascendc.cmake DESTINATION tools/ascendc_kernel_cmake)
 install(PROGRAMS ${CMAKE_BINARY_DIR}/set_env.sh DESTINATION ${CMAKE_INSTALL_BINDIR} RENAME setenv.bash)
 install(CODE "
   set(root \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}\")

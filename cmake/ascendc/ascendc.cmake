@@ -8,6 +8,8 @@ function(ascendc_library name type)
   message(WARNING "hostacl: ascendc_library(${name}) builds no Ascend C device code; "
                   "programs that launch its kernels will not link")
   add_library(${name} INTERFACE)
+  # what a real kernel library brings along: the runtime
+  target_link_libraries(${name} INTERFACE ascendcl)
 endfunction()
 function(ascendc_include_directories)
 endfunction()

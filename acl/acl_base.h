@@ -40,6 +40,12 @@ typedef void *aclrtNotify;
 typedef void *aclrtLabel;
 typedef void *aclrtLabelList;
 typedef void *aclrtMbuf;
+/* A user memory allocator (acl_rt_allocator.h): its description, the
+ * application's allocator object, a block it hands out, an address hint. */
+typedef void *aclrtAllocatorDesc;
+typedef void *aclrtAllocator;
+typedef void *aclrtAllocatorBlock;
+typedef void *aclrtAllocatorAddr;
 
 typedef int aclError;
 typedef uint16_t aclFloat16;

@@ -42,6 +42,7 @@ void hacl_model_put(struct hacl_model *m)
     if (m && atomic_fetch_sub(&m->refs, 1) == 1) {
         pthread_mutex_destroy(&m->work_lock);
         hacl_exec_ctx_free(m->work_ctx);
+        hacl_exec_ctx_free(m->alloc_ctx);
         for (size_t i = 0; i < m->npool; i++)
             hacl_exec_ctx_free(m->pool[i]);
         hacl_free(m->pool);

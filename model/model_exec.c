@@ -80,13 +80,135 @@ static aclError check_datasets(const char *api, const struct hacl_graph *g, cons
     return ACL_SUCCESS;
 }
 
-/* One execution on the compute thread: in the caller's work memory (one
- * at a time) or in a context from the model's pool. */
-static aclError compute_model(struct hacl_model *m, void **ptrs, char *why, size_t whylen)
+/* What an execution takes from its stream when it is launched: work
+ * memory from the stream's user allocator and the float overflow flags. */
+struct exec_opts {
+    void *work; /* NULL: the model's own or the runtime's work memory */
+    int work_is_runtime; /* work was runtime memory when taken */
+    unsigned float_flags;
+    struct hacl_rtdev *dev;
+};
+
+/* Work memory from the stream's allocator, taken on the launching thread
+ * (its context current, as on Ascend) and given back right after the
+ * execution is queued: reuse is ordered by the stream, so the allocator
+ * may hand the block out again to later work on the same stream (AscendCL:
+ * streams sharing one allocator must not run concurrently). The advise
+ * function, when there is one, is asked for the address the model's
+ * cached context was built over. */
+static aclError take_work(const char *api, struct hacl_model *m, struct hacl_stream *s, struct exec_opts *o,
+                          void **block, struct hacl_stream_alloc *a)
+{
+    size_t need = hacl_prog_work_bytes(m->prog);
+    *block = NULL;
+    if (m->work_ctx || !need || !hacl_stream_allocator(s, a))
+        return ACL_SUCCESS;
+    pthread_mutex_lock(&m->work_lock);
+    void *hint = m->alloc_addr;
+    pthread_mutex_unlock(&m->work_lock);
+    *block = a->advise && hint ? a->advise(a->obj, need, hint) : a->alloc(a->obj, need);
+    void *addr = *block ? a->addr(*block) : NULL;
+    aclError rc = ACL_SUCCESS;
+    if (!addr) {
+        rc = hacl_err(ACL_ERROR_RT_MEMORY_ALLOCATION, api,
+                      "the stream's allocator gave no %s for %zu bytes of work memory", *block ? "address" : "block",
+                      need);
+    } else if ((uintptr_t)addr % 64) {
+        rc = hacl_err(ACL_ERROR_MEMORY_ADDRESS_UNALIGNED, api,
+                      "the stream's allocator gave work memory at %p, not 64-byte aligned", addr);
+    } else {
+        struct hacl_ptrinfo pi;
+        hacl_mem_classify(addr, &pi);
+        if (!hacl_mem_range_ok(addr, need, &pi))
+            rc = hacl_err(ACL_ERROR_RT_PARAM_INVALID, api,
+                          "the stream's allocator gave work memory [%p, +%zu) that runs past its allocation", addr,
+                          need);
+        o->work_is_runtime = pi.where != HACL_PTR_UNKNOWN_HOST;
+    }
+    if (rc != ACL_SUCCESS) {
+        if (*block)
+            a->free(a->obj, *block);
+        *block = NULL;
+        return rc;
+    }
+    o->work = addr;
+    return ACL_SUCCESS;
+}
+
+static void exec_opts_of(struct hacl_stream *s, struct exec_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->float_flags = hacl_stream_float_flags(s);
+    o->dev = s->dev;
+}
+
+/* A synchronous execution is on no stream: it follows the overflow switch
+ * of its context's default stream, or the device's mode when that stream
+ * was never made, and has no user allocator. */
+static void sync_opts(struct hacl_model *m, struct exec_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    struct hacl_rtdev *dev = m->ctx ? m->ctx->dev : NULL;
+    if (!dev)
+        return;
+    o->dev = dev;
+    pthread_mutex_lock(&dev->lock);
+    struct hacl_stream *ds = m->ctx->default_stream;
+    o->float_flags = ds ? hacl_stream_float_flags(ds)
+                        : atomic_load(&dev->sat_mode) == ACL_RT_OVERFLOW_MODE_SATURATION ? HACL_FLOAT_SATURATE
+                                                                                          : 0u;
+    pthread_mutex_unlock(&dev->lock);
+}
+
+/* Detection and saturation on the float outputs. */
+static void fix_outputs(const struct hacl_graph *g, void **ptrs, const struct exec_opts *o)
+{
+    if (!o->float_flags)
+        return;
+    int seen = 0;
+    for (size_t i = 0; i < g->noutputs; i++) {
+        const struct hacl_tensor *t = &g->tensors[g->outputs[i]];
+        size_t es = hacl_onnx_type_size(t->onnx_type);
+        if (es)
+            seen |= hacl_float_fix(ptrs[g->ninputs + i], hacl_tensor_bytes(t) / es,
+                                   hacl_onnx_to_acl_type(t->onnx_type), o->float_flags);
+    }
+    if (seen && (o->float_flags & HACL_FLOAT_DETECT) && o->dev)
+        hacl_overflow_note(o->dev);
+}
+
+/* One execution in work memory from the stream's user allocator, over a
+ * context kept while the allocator keeps giving the same address. */
+static aclError compute_in(struct hacl_model *m, void **ptrs, void *work, char *why, size_t whylen)
+{
+    aclError rc = ACL_SUCCESS;
+    pthread_mutex_lock(&m->work_lock);
+    if (m->alloc_ctx && m->alloc_addr != work) {
+        hacl_exec_ctx_free(m->alloc_ctx);
+        m->alloc_ctx = NULL;
+    }
+    if (!m->alloc_ctx) {
+        rc = hacl_exec_ctx_create(m->prog, work, &m->alloc_ctx);
+        m->alloc_addr = work;
+        if (rc != ACL_SUCCESS) {
+            m->alloc_ctx = NULL;
+            snprintf(why, whylen, "out of memory for an execution context");
+        }
+    }
+    if (rc == ACL_SUCCESS)
+        rc = hacl_prog_run(m->prog, m->alloc_ctx, ptrs, ptrs + m->graph->ninputs, why, whylen);
+    pthread_mutex_unlock(&m->work_lock);
+    return rc;
+}
+
+static aclError compute_work(struct hacl_model *m, void **ptrs, const struct exec_opts *o, char *why,
+                             size_t whylen)
 {
     const struct hacl_graph *g = m->graph;
     struct hacl_exec_ctx *c = NULL;
     aclError rc;
+    if (o->work)
+        return compute_in(m, ptrs, o->work, why, whylen);
     /* Executions compute one at a time, so one context serves every
      * stream and its work memory stays warm in the caches (measured: 4
      * streams lost 7% to 1 stream when each waiting execution held a
@@ -126,9 +248,22 @@ static aclError compute_model(struct hacl_model *m, void **ptrs, char *why, size
     return rc;
 }
 
+/* One execution on the compute thread: in the caller's work memory (one
+ * at a time), in the stream's user allocator's, or in a context from the
+ * model's pool. */
+static aclError compute_model(struct hacl_model *m, void **ptrs, const struct exec_opts *o, char *why,
+                              size_t whylen)
+{
+    aclError rc = compute_work(m, ptrs, o, why, whylen);
+    if (rc == ACL_SUCCESS)
+        fix_outputs(m->graph, ptrs, o);
+    return rc;
+}
+
 struct run_job {
     struct hacl_model *m;
     void **ptrs;
+    const struct exec_opts *o;
     char *why;
     size_t whylen;
     aclError rc;
@@ -137,13 +272,13 @@ struct run_job {
 static void run_on_compute(void *arg)
 {
     struct run_job *j = arg;
-    j->rc = compute_model(j->m, j->ptrs, j->why, j->whylen);
+    j->rc = compute_model(j->m, j->ptrs, j->o, j->why, j->whylen);
 }
 
 /* A synchronous execution: the caller waits for the compute thread. */
-static aclError run_model(struct hacl_model *m, void **ptrs, char *why, size_t whylen)
+static aclError run_model(struct hacl_model *m, void **ptrs, const struct exec_opts *o, char *why, size_t whylen)
 {
-    struct run_job j = {m, ptrs, why, whylen, ACL_SUCCESS};
+    struct run_job j = {m, ptrs, o, why, whylen, ACL_SUCCESS};
     hacl_compute_run(run_on_compute, &j);
     return j.rc;
 }
@@ -165,7 +300,12 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset
     rc = check_datasets(__func__, g, input, output, ptrs);
     if (rc == ACL_SUCCESS) {
         char why[256];
-        rc = run_model(m, ptrs, why, sizeof why);
+        /* a synchronous execution follows the current context's default
+         * stream's overflow settings (and has no allocator: it is on no
+         * stream) */
+        struct exec_opts o;
+        sync_opts(m, &o);
+        rc = run_model(m, ptrs, &o, why, sizeof why);
         if (rc != ACL_SUCCESS)
             rc = HACL_ERR(rc, "model %u: %s", modelId, why);
     }
@@ -211,6 +351,7 @@ _Static_assert(sizeof(struct exec_task) <= HACL_TASK_SLOT, "an execution task fi
 struct exec_job {
     struct hacl_compute_job cj; /* first: the job is the struct */
     struct exec_task *task;
+    struct exec_opts opts; /* taken from the stream at launch */
     aclError rc;
     char why[256];
     /* buffer addresses, a NULL, then one flag per buffer: was it runtime
@@ -228,7 +369,7 @@ static void exec_drop(struct hacl_task *t)
 static void exec_compute(struct hacl_compute_job *cj)
 {
     struct exec_job *e = (struct exec_job *)cj;
-    e->rc = compute_model(e->task->model, e->ptrs, e->why, sizeof e->why);
+    e->rc = compute_model(e->task->model, e->ptrs, &e->opts, e->why, sizeof e->why);
 }
 
 /* On the compute thread, once the job has run. */
@@ -248,6 +389,16 @@ static enum hacl_task_result exec_run(struct hacl_task *t)
     struct exec_task *x = (struct exec_task *)t;
     struct exec_job *e = x->job;
     aclError rc = recheck_buffers(x->model->graph, e->ptrs, e->why, sizeof e->why);
+    if (rc == ACL_SUCCESS && e->opts.work_is_runtime) {
+        struct hacl_ptrinfo pi;
+        hacl_mem_classify(e->opts.work, &pi);
+        if (pi.where == HACL_PTR_UNKNOWN_HOST ||
+            !hacl_mem_range_ok(e->opts.work, hacl_prog_work_bytes(x->model->prog), &pi)) {
+            snprintf(e->why, sizeof e->why, "the work memory from the stream's allocator was freed before the "
+                                            "execution ran (synchronise the stream before releasing it)");
+            rc = ACL_ERROR_RT_PARAM_INVALID;
+        }
+    }
     if (rc != ACL_SUCCESS) {
         hacl_task_fail(t, ACL_ERROR_RT_MODEL_EXECUTE, "model %u: %s", x->model->id, e->why);
         exec_drop(t);
@@ -288,7 +439,14 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDa
     }
     if (rc == ACL_SUCCESS)
         s = hacl_stream_get(__func__, stream, &rc);
-    struct exec_task *x = s ? HACL_STREAM_TASK(__func__, s, struct exec_task, &exec_ops, &rc) : NULL;
+    void *block = NULL;
+    struct hacl_stream_alloc a;
+    if (s) {
+        exec_opts_of(s, &e->opts);
+        rc = take_work(__func__, m, s, &e->opts, &block, &a);
+    }
+    struct exec_task *x =
+        rc == ACL_SUCCESS && s ? HACL_STREAM_TASK(__func__, s, struct exec_task, &exec_ops, &rc) : NULL;
     if (x) {
         x->model = m; /* the references pass to the task */
         x->job = e;
@@ -296,6 +454,8 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDa
         e = NULL;
         rc = hacl_stream_submit(__func__, s, &x->hdr);
     }
+    if (block) /* the stream orders its reuse */
+        a.free(a.obj, block);
     if (s)
         hacl_obj_put(&s->hdr);
     hacl_free(e);

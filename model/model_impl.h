@@ -33,6 +33,10 @@ struct hacl_model {
     pthread_mutex_t work_lock;
     struct hacl_exec_ctx **pool;
     size_t npool, cappool;
+    /* the context over the work memory a stream's user allocator gave last
+     * (under work_lock) */
+    struct hacl_exec_ctx *alloc_ctx;
+    void *alloc_addr;
 };
 
 struct aclmdlDesc {

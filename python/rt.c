@@ -340,6 +340,54 @@ STREAM_U32(stream_get_id, aclrtStreamGetId, int32_t)
 STREAM_U32(stream_get_flags, aclrtStreamGetFlags, uint32_t)
 STREAM_U32(stream_get_priority, aclrtStreamGetPriority, uint32_t)
 
+STREAM_U32(get_stream_overflow_switch, aclrtGetStreamOverflowSwitch, uint32_t)
+
+static PyObject *py_set_stream_overflow_switch(PyObject *self, PyObject *args)
+{
+    (void)self;
+    void *s;
+    uint32_t flag;
+    if (!PyArg_ParseTuple(args, "O&O&:set_stream_overflow_switch", hpy_addr, &s, hpy_u32, &flag))
+        return NULL;
+    return hpy_ret(aclrtSetStreamOverflowSwitch(s, flag));
+}
+
+static PyObject *py_set_device_sat_mode(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int mode;
+    if (!PyArg_ParseTuple(args, "i:set_device_sat_mode", &mode))
+        return NULL;
+    return hpy_ret(aclrtSetDeviceSatMode((aclrtFloatOverflowMode)mode));
+}
+
+static PyObject *py_get_device_sat_mode(PyObject *self, PyObject *unused)
+{
+    (void)self, (void)unused;
+    aclrtFloatOverflowMode mode = ACL_RT_OVERFLOW_MODE_UNDEF;
+    aclError rc = aclrtGetDeviceSatMode(&mode);
+    return Py_BuildValue("(ii)", (int)mode, (int)rc);
+}
+
+static PyObject *py_get_overflow_status(PyObject *self, PyObject *args)
+{
+    (void)self;
+    void *out, *s;
+    uint64_t size;
+    if (!PyArg_ParseTuple(args, "O&O&O&:get_overflow_status", hpy_addr, &out, hpy_u64, &size, hpy_addr, &s))
+        return NULL;
+    return hpy_ret(aclrtGetOverflowStatus(out, (size_t)size, s));
+}
+
+static PyObject *py_reset_overflow_status(PyObject *self, PyObject *args)
+{
+    (void)self;
+    void *s;
+    if (!PyArg_ParseTuple(args, "O&:reset_overflow_status", hpy_addr, &s))
+        return NULL;
+    return hpy_ret(aclrtResetOverflowStatus(s));
+}
+
 static PyObject *py_ctx_get_current_default_stream(PyObject *self, PyObject *unused)
 {
     (void)self, (void)unused;
@@ -371,6 +419,12 @@ PyMethodDef hpy_rt_methods[] = {
     ARGS(stream_get_priority),
     NOARGS(ctx_get_current_default_stream),
     ARGS(get_res_in_current_thread),
+    ARGS(get_stream_overflow_switch),
+    ARGS(set_stream_overflow_switch),
+    ARGS(set_device_sat_mode),
+    NOARGS(get_device_sat_mode),
+    ARGS(get_overflow_status),
+    ARGS(reset_overflow_status),
     ARGS(set_device),
     ARGS(reset_device),
     ARGS(reset_device_force),

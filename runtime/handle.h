@@ -37,6 +37,7 @@ enum hacl_kind {
     HACL_KIND_MDL_CONFIG,
     HACL_KIND_PIPELINE,
     HACL_KIND_PIPELINE_REQUEST,
+    HACL_KIND_ALLOCATOR_DESC,
 };
 
 /* C++ test code may include this header but never touches refs directly;

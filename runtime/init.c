@@ -132,6 +132,7 @@ ACL_FUNC_VISIBILITY aclError aclInit(const char *configPath)
         struct hacl_rtdev *dev = hacl_calloc(1, sizeof *dev);
         if (dev) {
             dev->id = (int32_t)i;
+            dev->sat_mode = ACL_RT_OVERFLOW_MODE_INFNAN; /* IEEE results, as the CPU computes them */
             pthread_mutex_init(&dev->lock, NULL);
             hacl_queue_init(&dev->contexts);
             hacl_rt.devices[i] = dev;

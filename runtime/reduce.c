@@ -24,6 +24,7 @@ struct reduce_task {
     uint64_t count;
     aclrtReduceKind kind;
     aclDataType type;
+    unsigned float_flags; /* the stream's overflow settings at launch */
 };
 _Static_assert(sizeof(struct reduce_task) <= HACL_TASK_SLOT, "a reduce task fits in a node");
 
@@ -175,6 +176,10 @@ static enum hacl_task_result reduce_run(struct hacl_task *t)
         return HACL_TASK_DONE;
     }
     reduce(r);
+    if (r->float_flags &&
+        hacl_float_fix(r->dst, r->count / elem_size(r->type), r->type, r->float_flags) &&
+        (r->float_flags & HACL_FLOAT_DETECT))
+        hacl_overflow_note(hacl_task_stream(t)->dev);
     return HACL_TASK_DONE;
 }
 
@@ -209,6 +214,7 @@ ACL_FUNC_VISIBILITY aclError aclrtReduceAsync(void *dst, const void *src, uint64
         r->count = count;
         r->kind = kind;
         r->type = type;
+        r->float_flags = hacl_stream_float_flags(s);
         rc = hacl_stream_submit(__func__, s, &r->hdr);
     }
     hacl_obj_put(&s->hdr);

@@ -58,6 +58,8 @@ struct hacl_rtdev {
     struct hacl_context *default_ctx; /* exists while set_refs > 0 */
     struct hacl_qnode contexts;       /* every live context of the device */
     struct hacl_reporter *hostfn;     /* runs aclrtLaunchHostFunc functions */
+    _Atomic int sat_mode;             /* aclrtFloatOverflowMode for new streams */
+    _Atomic uint32_t overflow;        /* nonzero once detected work overflowed */
 };
 
 /* ACL_SUCCESS when initialised, else records the error for `api`. */
@@ -115,7 +117,33 @@ struct hacl_stream {
     aclError err;
     char err_msg[384];
     int stop_on_failure;
+    /* float overflow: detection for work launched from now on; saturation
+     * fixed when the stream was created (overflow.c) */
+    _Atomic uint32_t overflow_switch;
+    int saturate;
+    /* the registered user allocator (allocator.c), under alloc_lock */
+    pthread_mutex_t alloc_lock;
+    struct hacl_stream_alloc {
+        void *desc, *obj;
+        aclrtAllocatorAllocFunc alloc;
+        aclrtAllocatorFreeFunc free;
+        aclrtAllocatorAllocAdviseFunc advise;
+        aclrtAllocatorGetAddrFromBlockFunc addr;
+    } allocator;
 };
+
+/* The allocator registered on s, copied into *a: 1, or 0 when none is. */
+int hacl_stream_allocator(struct hacl_stream *s, struct hacl_stream_alloc *a);
+
+/* What work launched now on s does about float overflow (overflow.c). */
+#define HACL_FLOAT_DETECT 1u   /* record an overflow on the device */
+#define HACL_FLOAT_SATURATE 2u /* clamp infinities, zero NaNs */
+unsigned hacl_stream_float_flags(struct hacl_stream *s);
+/* Records that detected work on dev overflowed. Thread: any. */
+void hacl_overflow_note(struct hacl_rtdev *dev);
+/* Scans n elements of a float type (others are left alone) for infinities
+ * and NaNs, clamping them under HACL_FLOAT_SATURATE; 1 when any was seen. */
+int hacl_float_fix(void *p, size_t n, aclDataType type, unsigned flags);
 
 /* Resolves a stream argument: NULL means the current context's default
  * stream. The stream must belong to the caller's current context (107003).

@@ -32,6 +32,7 @@ static void stream_release(struct hacl_obj *o)
     pthread_cond_destroy(&s->cb_cv);
     pthread_mutex_destroy(&s->cb_lock);
     pthread_mutex_destroy(&s->err_lock);
+    pthread_mutex_destroy(&s->alloc_lock);
     hacl_obj_put(&s->ctx->hdr);
     hacl_free(s);
 }
@@ -54,6 +55,8 @@ static aclError stream_create(const char *api, struct hacl_context *ctx, int is_
     pthread_mutex_init(&s->cb_lock, NULL);
     hacl_cond_init_monotonic(&s->cb_cv);
     pthread_mutex_init(&s->err_lock, NULL);
+    pthread_mutex_init(&s->alloc_lock, NULL);
+    s->saturate = atomic_load(&dev->sat_mode) == ACL_RT_OVERFLOW_MODE_SATURATION;
     hacl_queue_init(&s->ctx_link);
     hacl_obj_ref(&ctx->hdr);
     s->ctx = ctx;

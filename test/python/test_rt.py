@@ -178,3 +178,31 @@ def test_last_error_versions_and_capabilities(device):
     assert acl.rt.check_arch_compatibility(acl.get_soc_name()) == (1, 0)
     assert acl.rt.check_arch_compatibility("Ascend310P3") == (0, 0)
     acl.get_recent_err_msg()
+
+
+def test_overflow_modes_and_status(device, stream):
+    mode, ret = acl.rt.get_device_sat_mode()
+    assert ret == 0 and mode == 1  # INFNAN
+    assert acl.rt.set_device_sat_mode(2) == ACL_ERROR_INVALID_PARAM
+    assert acl.rt.get_stream_overflow_switch(stream) == (0, 0)
+    assert acl.rt.set_stream_overflow_switch(stream, 1) == 0
+    assert acl.rt.get_stream_overflow_switch(stream) == (1, 0)
+    # a reduce that overflows float32 sets the device's status word
+    a, _ = acl.rt.malloc(8, 0)
+    status, _ = acl.rt.malloc(64, 0)
+    big = np.array([3e38, 1], np.float32)
+    assert acl.rt.memcpy(a, 8, acl.util.numpy_to_ptr(big), 8, HOST_TO_DEVICE) == 0
+    assert acl.rt.reduce_async(a, a, 8, 10, 0, stream, 0) == 0  # SUM, ACL_FLOAT
+    assert acl.rt.get_overflow_status(status, 64, stream) == 0
+    assert acl.rt.synchronize_stream(stream) == 0
+    out = np.zeros(16, np.uint32)
+    assert acl.rt.memcpy(acl.util.numpy_to_ptr(out), 64, status, 64, DEVICE_TO_HOST) == 0
+    assert out[0] == 1 and not out[1:].any()
+    assert acl.rt.reset_overflow_status(stream) == 0
+    assert acl.rt.get_overflow_status(status, 64, stream) == 0
+    assert acl.rt.synchronize_stream(stream) == 0
+    assert acl.rt.memcpy(acl.util.numpy_to_ptr(out), 64, status, 64, DEVICE_TO_HOST) == 0
+    assert out[0] == 0
+    assert acl.rt.get_overflow_status(status, 16, stream) == ACL_ERROR_INVALID_PARAM
+    assert acl.rt.free(a) == 0 and acl.rt.free(status) == 0
+    acl.get_recent_err_msg()

@@ -19,3 +19,12 @@ PKG_CONFIG_PATH="$lib/pkgconfig" cc "$src/install_consumer/main.c" -o "$tmp/c2" 
 LD_LIBRARY_PATH="$lib" "$tmp/c2"
 cc "$src/install_consumer/main.c" -o "$tmp/c3" -I"$tmp/prefix/include" -L"$lib" -lascendcl
 LD_LIBRARY_PATH="$lib" "$tmp/c3"
+# a CANN 8 style application: its own CMakeLists against ASCEND_INSTALL_PATH
+# (from the install's set_env.sh), C++17 -Wall -Werror, old C++ ABI, libacl_rt
+(
+  # shellcheck disable=SC1091
+  source "$tmp/prefix/set_env.sh"
+  cmake -S "$src/../samples/cann8_runtime" -B "$tmp/c4" >/dev/null
+  cmake --build "$tmp/c4" >/dev/null
+  "$tmp/c4/cann8_runtime"
+)

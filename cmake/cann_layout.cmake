@@ -8,6 +8,8 @@ endif()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/set_env.sh.in ${CMAKE_BINARY_DIR}/set_env.sh @ONLY)
 install(PROGRAMS ${CMAKE_BINARY_DIR}/set_env.sh DESTINATION .)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/ascendc/ascendc.cmake DESTINATION tools/ascendc_kernel_cmake)
+# where CANN's own sample scripts look for it (set_sample_env.sh)
+install(FILES ${CMAKE_CURRENT_LIST_DIR}/ascendc/ascendc.cmake DESTINATION tikcpp/ascendc_kernel_cmake)
 install(PROGRAMS ${CMAKE_BINARY_DIR}/set_env.sh DESTINATION ${CMAKE_INSTALL_BINDIR} RENAME setenv.bash)
 install(CODE "
   set(root \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}\")

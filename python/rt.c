@@ -388,6 +388,55 @@ static PyObject *py_reset_overflow_status(PyObject *self, PyObject *args)
     return hpy_ret(aclrtResetOverflowStatus(s));
 }
 
+static PyObject *py_query_device_status(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int dev;
+    if (!PyArg_ParseTuple(args, "i:query_device_status", &dev))
+        return NULL;
+    aclrtDeviceStatus st = ACL_RT_DEVICE_STATUS_END;
+    aclError rc = aclrtQueryDeviceStatus(dev, &st);
+    return Py_BuildValue("(ii)", (int)st, (int)rc);
+}
+
+static PyObject *py_device_get_stream_priority_range(PyObject *self, PyObject *unused)
+{
+    (void)self, (void)unused;
+    int32_t least = 0, greatest = 0;
+    aclError rc = aclrtDeviceGetStreamPriorityRange(&least, &greatest);
+    return Py_BuildValue("(iii)", (int)least, (int)greatest, (int)rc);
+}
+
+static PyObject *py_get_device_res_limit(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int dev, type;
+    if (!PyArg_ParseTuple(args, "ii:get_device_res_limit", &dev, &type))
+        return NULL;
+    uint32_t v = 0;
+    aclError rc = aclrtGetDeviceResLimit(dev, (aclrtDevResLimitType)type, &v);
+    return Py_BuildValue("(Ii)", v, (int)rc);
+}
+
+static PyObject *py_set_device_res_limit(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int dev, type;
+    uint32_t v;
+    if (!PyArg_ParseTuple(args, "iiO&:set_device_res_limit", &dev, &type, hpy_u32, &v))
+        return NULL;
+    return hpy_ret(aclrtSetDeviceResLimit(dev, (aclrtDevResLimitType)type, v));
+}
+
+static PyObject *py_reset_device_res_limit(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int dev;
+    if (!PyArg_ParseTuple(args, "i:reset_device_res_limit", &dev))
+        return NULL;
+    return hpy_ret(aclrtResetDeviceResLimit(dev));
+}
+
 static PyObject *py_ctx_get_current_default_stream(PyObject *self, PyObject *unused)
 {
     (void)self, (void)unused;
@@ -425,6 +474,11 @@ PyMethodDef hpy_rt_methods[] = {
     NOARGS(get_device_sat_mode),
     ARGS(get_overflow_status),
     ARGS(reset_overflow_status),
+    ARGS(query_device_status),
+    NOARGS(device_get_stream_priority_range),
+    ARGS(get_device_res_limit),
+    ARGS(set_device_res_limit),
+    ARGS(reset_device_res_limit),
     ARGS(set_device),
     ARGS(reset_device),
     ARGS(reset_device_force),

@@ -60,6 +60,7 @@ struct hacl_rtdev {
     struct hacl_reporter *hostfn;     /* runs aclrtLaunchHostFunc functions */
     _Atomic int sat_mode;             /* aclrtFloatOverflowMode for new streams */
     _Atomic uint32_t overflow;        /* nonzero once detected work overflowed */
+    _Atomic uint32_t res_limit[2];    /* aclrtSetDeviceResLimit per type; 0: none */
 };
 
 /* ACL_SUCCESS when initialised, else records the error for `api`. */

@@ -203,7 +203,8 @@ ACL_FUNC_VISIBILITY aclError aclrtGetResInCurrentThread(aclrtDevResLimitType typ
     struct hacl_context *ctx = hacl_context_current(__func__, &rc);
     if (!ctx)
         return rc;
-    *value = ctx->dev->hw->cfg.compute_threads;
+    uint32_t limit = atomic_load(&ctx->dev->res_limit[type]);
+    *value = limit ? limit : ctx->dev->hw->cfg.compute_threads;
     hacl_obj_put(&ctx->hdr);
     return ACL_SUCCESS;
 }

@@ -65,6 +65,46 @@ TEST_F(DeviceTest, CurrentDefaultStreamAndThreadResources)
     TakeErrMsg();
 }
 
+TEST_F(DeviceTest, DeviceStatusPriorityRangeAndResourceLimits)
+{
+    aclrtDeviceStatus st = ACL_RT_DEVICE_STATUS_END;
+    EXPECT_EQ(aclrtQueryDeviceStatus(0, &st), ACL_SUCCESS);
+    EXPECT_EQ(st, ACL_RT_DEVICE_STATUS_NORMAL);
+    EXPECT_EQ(aclrtQueryDeviceStatus(64, &st), ACL_ERROR_RT_INVALID_DEVICEID);
+    EXPECT_EQ(aclrtQueryDeviceStatus(0, nullptr), ACL_ERROR_INVALID_PARAM);
+    int32_t least = -1, greatest = -1;
+    EXPECT_EQ(aclrtDeviceGetStreamPriorityRange(&least, &greatest), ACL_SUCCESS);
+    EXPECT_EQ(least, 7);
+    EXPECT_EQ(greatest, 0);
+    EXPECT_EQ(aclrtDeviceGetStreamPriorityRange(&least, nullptr), ACL_ERROR_INVALID_PARAM);
+    // the least priority is accepted, one past it is not
+    aclrtStream s = nullptr;
+    EXPECT_EQ(aclrtCreateStreamWithConfig(&s, (uint32_t)least, 0), ACL_SUCCESS);
+    EXPECT_EQ(aclrtDestroyStream(s), ACL_SUCCESS);
+    EXPECT_EQ(aclrtCreateStreamWithConfig(&s, (uint32_t)least + 1, 0), ACL_ERROR_INVALID_PARAM);
+
+    uint32_t cores = 0, v = 0;
+    ASSERT_EQ(aclrtGetDeviceResLimit(0, ACL_RT_DEV_RES_CUBE_CORE, &cores), ACL_SUCCESS);
+    ASSERT_GE(cores, 1u);
+    EXPECT_EQ(aclrtSetDeviceResLimit(0, ACL_RT_DEV_RES_VECTOR_CORE, 0), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtSetDeviceResLimit(0, ACL_RT_DEV_RES_VECTOR_CORE, cores + 1), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtSetDeviceResLimit(0, (aclrtDevResLimitType)5, 1), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtSetDeviceResLimit(9, ACL_RT_DEV_RES_VECTOR_CORE, 1), ACL_ERROR_RT_INVALID_DEVICEID);
+    EXPECT_EQ(aclrtGetDeviceResLimit(0, ACL_RT_DEV_RES_CUBE_CORE, nullptr), ACL_ERROR_INVALID_PARAM);
+    ASSERT_EQ(aclrtSetDeviceResLimit(0, ACL_RT_DEV_RES_VECTOR_CORE, 1), ACL_SUCCESS);
+    EXPECT_EQ(aclrtGetDeviceResLimit(0, ACL_RT_DEV_RES_VECTOR_CORE, &v), ACL_SUCCESS);
+    EXPECT_EQ(v, 1u);
+    EXPECT_EQ(aclrtGetResInCurrentThread(ACL_RT_DEV_RES_VECTOR_CORE, &v), ACL_SUCCESS);
+    EXPECT_EQ(v, 1u);
+    EXPECT_EQ(aclrtGetDeviceResLimit(0, ACL_RT_DEV_RES_CUBE_CORE, &v), ACL_SUCCESS);
+    EXPECT_EQ(v, cores); // the other type is untouched
+    ASSERT_EQ(aclrtResetDeviceResLimit(0), ACL_SUCCESS);
+    EXPECT_EQ(aclrtGetDeviceResLimit(0, ACL_RT_DEV_RES_VECTOR_CORE, &v), ACL_SUCCESS);
+    EXPECT_EQ(v, cores);
+    EXPECT_EQ(aclrtResetDeviceResLimit(-1), ACL_ERROR_RT_INVALID_DEVICEID);
+    TakeErrMsg();
+}
+
 // With one worker busy, a priority-0 stream that became ready after a
 // priority-7 one still runs first.
 TEST(StreamPriority, HigherPriorityReadyWorkRunsFirst)

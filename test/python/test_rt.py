@@ -206,3 +206,18 @@ def test_overflow_modes_and_status(device, stream):
     assert acl.rt.get_overflow_status(status, 16, stream) == ACL_ERROR_INVALID_PARAM
     assert acl.rt.free(a) == 0 and acl.rt.free(status) == 0
     acl.get_recent_err_msg()
+
+
+def test_device_status_priorities_and_limits(device):
+    assert acl.rt.query_device_status(0) == (0, 0)
+    assert acl.rt.query_device_status(99)[1] == 107001
+    assert acl.rt.device_get_stream_priority_range() == (7, 0, 0)
+    cores, ret = acl.rt.get_device_res_limit(0, 0)
+    assert ret == 0 and cores >= 1
+    assert acl.rt.set_device_res_limit(0, 1, 1) == 0
+    assert acl.rt.get_device_res_limit(0, 1) == (1, 0)
+    assert acl.rt.get_res_in_current_thread(1) == (1, 0)
+    assert acl.rt.set_device_res_limit(0, 1, cores + 1) == ACL_ERROR_INVALID_PARAM
+    assert acl.rt.reset_device_res_limit(0) == 0
+    assert acl.rt.get_device_res_limit(0, 1) == (cores, 0)
+    acl.get_recent_err_msg()

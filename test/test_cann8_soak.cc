@@ -1,0 +1,209 @@
+// Random CANN 8 calls from several threads at once, with live, destroyed
+// and made-up handles and memory: nothing may crash, hang or leak, every
+// call answers a documented code, and queued work finishes (the ASan and
+// TSan presets run this too).
+#include <stdint.h>
+#include <string.h>
+
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "test_util.h"
+
+namespace {
+
+void *SoakAlloc(aclrtAllocator, size_t) { return nullptr; } // never asked: no model runs here
+void SoakFree(aclrtAllocator, aclrtAllocatorBlock) {}
+void *SoakAddr(aclrtAllocatorBlock b) { return b; }
+
+struct Shared {
+    std::mutex mu;
+    std::vector<aclrtStream> streams, dead_streams;
+    std::vector<aclrtAllocatorDesc> descs, dead_descs;
+    std::vector<void *> mem, dead_mem;
+};
+
+template <class T> T Pick(std::mt19937 &rng, std::vector<T> &live, std::vector<T> &dead)
+{
+    unsigned r = rng() % 10;
+    if (r < 7 && !live.empty())
+        return live[rng() % live.size()];
+    if (r < 9 && !dead.empty())
+        return dead[rng() % dead.size()];
+    return reinterpret_cast<T>(static_cast<uintptr_t>(0x1000 + (rng() % 4096) * 8));
+}
+
+bool Known(aclError rc)
+{
+    switch (rc) {
+    case ACL_SUCCESS:
+    case ACL_ERROR_INVALID_PARAM:
+    case ACL_ERROR_INVALID_RESOURCE_HANDLE:
+    case ACL_ERROR_RT_PARAM_INVALID:
+    case ACL_ERROR_RT_INVALID_DEVICEID:
+    case ACL_ERROR_RT_CONTEXT_NULL:
+    case ACL_ERROR_RT_STREAM_CONTEXT:
+    case ACL_ERROR_MEMORY_ADDRESS_UNALIGNED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void Worker(Shared *sh, aclrtContext ctx, unsigned seed, std::atomic<int> *unknown)
+{
+    ASSERT_EQ(aclrtSetCurrentContext(ctx), ACL_SUCCESS);
+    std::mt19937 rng(seed);
+    for (int i = 0; i < 3000; i++) {
+        aclError rc = ACL_SUCCESS;
+        std::unique_lock<std::mutex> lk(sh->mu);
+        aclrtStream s = Pick(rng, sh->streams, sh->dead_streams);
+        aclrtAllocatorDesc d = Pick(rng, sh->descs, sh->dead_descs);
+        void *m = Pick(rng, sh->mem, sh->dead_mem);
+        lk.unlock();
+        switch (rng() % 18) {
+        case 0: {
+            aclrtStream ns = nullptr;
+            if (aclrtCreateStreamWithConfig(&ns, rng() % 9, 0) == ACL_SUCCESS) {
+                lk.lock();
+                sh->streams.push_back(ns);
+                lk.unlock();
+            }
+            break;
+        }
+        case 1: {
+            lk.lock();
+            if (sh->streams.size() > 2) {
+                size_t k = rng() % sh->streams.size();
+                aclrtStream gone = sh->streams[k];
+                sh->streams.erase(sh->streams.begin() + (long)k);
+                sh->dead_streams.push_back(gone);
+                lk.unlock();
+                rc = aclrtDestroyStream(gone);
+            }
+            break;
+        }
+        case 2: {
+            aclrtAllocatorDesc nd = aclrtAllocatorCreateDesc();
+            if (nd) {
+                aclrtAllocatorSetObjToDesc(nd, nd);
+                aclrtAllocatorSetAllocFuncToDesc(nd, SoakAlloc);
+                if (rng() % 4)
+                    aclrtAllocatorSetFreeFuncToDesc(nd, SoakFree);
+                aclrtAllocatorSetGetAddrFromBlockFuncToDesc(nd, SoakAddr);
+                lk.lock();
+                sh->descs.push_back(nd);
+                lk.unlock();
+            }
+            break;
+        }
+        case 3: {
+            lk.lock();
+            if (sh->descs.size() > 1) {
+                size_t k = rng() % sh->descs.size();
+                aclrtAllocatorDesc gone = sh->descs[k];
+                sh->descs.erase(sh->descs.begin() + (long)k);
+                sh->dead_descs.push_back(gone);
+                lk.unlock();
+                rc = aclrtAllocatorDestroyDesc(gone);
+            }
+            break;
+        }
+        case 4: rc = aclrtAllocatorRegister(rng() % 8 ? s : nullptr, d); break;
+        case 5: {
+            aclrtAllocatorDesc od;
+            aclrtAllocator oa;
+            aclrtAllocatorAllocFunc af;
+            aclrtAllocatorFreeFunc ff;
+            aclrtAllocatorAllocAdviseFunc adv;
+            aclrtAllocatorGetAddrFromBlockFunc gf;
+            rc = aclrtAllocatorGetByStream(s, &od, &oa, &af, &ff, &adv, &gf);
+            break;
+        }
+        case 6: rc = aclrtAllocatorUnregister(s); break;
+        case 7: rc = aclrtAllocatorSetFreeFuncToDesc(d, rng() % 4 ? SoakFree : nullptr); break;
+        case 8: rc = aclrtSetStreamOverflowSwitch(s, rng() % 3); break;
+        case 9: {
+            uint32_t f;
+            rc = aclrtGetStreamOverflowSwitch(s, &f);
+            break;
+        }
+        case 10: rc = aclrtSetDeviceSatMode((aclrtFloatOverflowMode)(rng() % 3)); break;
+        case 11: rc = aclrtGetOverflowStatus(m, 64 - (rng() % 2) * 32, s); break;
+        case 12: rc = aclrtResetOverflowStatus(s); break;
+        case 13:
+            rc = aclrtReduceAsync(m, m, 64, (aclrtReduceKind)(10 + rng() % 5), ACL_FLOAT, s, nullptr);
+            break;
+        case 14: rc = aclrtValueWrite(m, rng() % 3, 0, s); break;
+        case 15: {
+            uint32_t v;
+            rc = aclrtSetDeviceResLimit((int32_t)(rng() % 2), (aclrtDevResLimitType)(rng() % 3), rng() % 4);
+            if (rng() % 2)
+                rc = aclrtGetDeviceResLimit(0, ACL_RT_DEV_RES_VECTOR_CORE, &v);
+            break;
+        }
+        case 16: {
+            aclrtDeviceStatus st;
+            int32_t lo, hi;
+            rc = aclrtQueryDeviceStatus((int32_t)(rng() % 3) - 1, &st);
+            if (rc == ACL_SUCCESS)
+                rc = aclrtDeviceGetStreamPriorityRange(&lo, &hi);
+            break;
+        }
+        case 17: rc = aclrtSynchronizeStream(s); break;
+        }
+        if (!Known(rc)) {
+            ADD_FAILURE() << "op " << i << " returned " << rc << ": " << TakeErrMsg();
+            (*unknown)++;
+        }
+    }
+    aclGetRecentErrMsg();
+}
+
+TEST(Cann8Soak, RandomCallsFromFourThreadsNeitherCrashNorHang)
+{
+    ASSERT_EQ(aclInit(nullptr), ACL_SUCCESS);
+    ASSERT_EQ(aclrtSetDevice(0), ACL_SUCCESS);
+    aclrtContext ctx;
+    ASSERT_EQ(aclrtGetCurrentContext(&ctx), ACL_SUCCESS);
+    Shared sh;
+    for (int i = 0; i < 4; i++) {
+        aclrtStream s;
+        ASSERT_EQ(aclrtCreateStream(&s), ACL_SUCCESS);
+        sh.streams.push_back(s);
+        void *p;
+        ASSERT_EQ(aclrtMalloc(&p, 256, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+        ASSERT_EQ(aclrtMemset(p, 256, 0, 256), ACL_SUCCESS);
+        sh.mem.push_back(p);
+    }
+    void *freed;
+    ASSERT_EQ(aclrtMalloc(&freed, 256, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    ASSERT_EQ(aclrtFree(freed), ACL_SUCCESS);
+    sh.dead_mem.push_back(freed);
+    static char host_bytes[256];
+    sh.dead_mem.push_back(host_bytes);
+    std::atomic<int> unknown{0};
+    std::vector<std::thread> ts;
+    for (unsigned t = 0; t < 4; t++)
+        ts.emplace_back(Worker, &sh, ctx, 1234u + t, &unknown);
+    for (auto &t : ts)
+        t.join();
+    EXPECT_EQ(unknown.load(), 0);
+    for (aclrtStream s : sh.streams) {
+        aclrtSynchronizeStream(s); // earlier task failures are reported here
+        EXPECT_EQ(aclrtDestroyStream(s), ACL_SUCCESS) << TakeErrMsg();
+    }
+    for (aclrtAllocatorDesc d : sh.descs)
+        EXPECT_EQ(aclrtAllocatorDestroyDesc(d), ACL_SUCCESS);
+    for (void *p : sh.mem)
+        EXPECT_EQ(aclrtFree(p), ACL_SUCCESS);
+    aclrtResetDeviceResLimit(0);
+    aclGetRecentErrMsg();
+    EXPECT_EQ(aclrtResetDevice(0), ACL_SUCCESS);
+    EXPECT_EQ(aclFinalize(), ACL_SUCCESS);
+}
+
+} // namespace

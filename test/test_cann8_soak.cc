@@ -57,12 +57,24 @@ void Worker(Shared *sh, aclrtContext ctx, unsigned seed, std::atomic<int> *unkno
 {
     ASSERT_EQ(aclrtSetCurrentContext(ctx), ACL_SUCCESS);
     std::mt19937 rng(seed);
+    // Work that writes memory goes to this thread's own buffer on its own
+    // stream (two streams writing one buffer unordered would be the
+    // application's race), or to freed or made-up memory, which is refused.
+    aclrtStream ps = nullptr;
+    void *pm = nullptr;
+    {
+        std::lock_guard<std::mutex> g(sh->mu);
+        pm = sh->mem[seed % sh->mem.size()];
+    }
+    ASSERT_EQ(aclrtCreateStream(&ps), ACL_SUCCESS);
     for (int i = 0; i < 3000; i++) {
         aclError rc = ACL_SUCCESS;
         std::unique_lock<std::mutex> lk(sh->mu);
         aclrtStream s = Pick(rng, sh->streams, sh->dead_streams);
         aclrtAllocatorDesc d = Pick(rng, sh->descs, sh->dead_descs);
-        void *m = Pick(rng, sh->mem, sh->dead_mem);
+        std::vector<void *> mine = {pm};
+        void *m = Pick(rng, mine, sh->dead_mem);
+        aclrtStream ms = m == pm ? ps : s;
         lk.unlock();
         switch (rng() % 18) {
         case 0: {
@@ -132,12 +144,12 @@ void Worker(Shared *sh, aclrtContext ctx, unsigned seed, std::atomic<int> *unkno
             break;
         }
         case 10: rc = aclrtSetDeviceSatMode((aclrtFloatOverflowMode)(rng() % 3)); break;
-        case 11: rc = aclrtGetOverflowStatus(m, 64 - (rng() % 2) * 32, s); break;
+        case 11: rc = aclrtGetOverflowStatus(m, 64 - (rng() % 2) * 32, ms); break;
         case 12: rc = aclrtResetOverflowStatus(s); break;
         case 13:
-            rc = aclrtReduceAsync(m, m, 64, (aclrtReduceKind)(10 + rng() % 5), ACL_FLOAT, s, nullptr);
+            rc = aclrtReduceAsync(m, m, 64, (aclrtReduceKind)(10 + rng() % 5), ACL_FLOAT, ms, nullptr);
             break;
-        case 14: rc = aclrtValueWrite(m, rng() % 3, 0, s); break;
+        case 14: rc = aclrtValueWrite(m, rng() % 3, 0, ms); break;
         case 15: {
             uint32_t v;
             rc = aclrtSetDeviceResLimit((int32_t)(rng() % 2), (aclrtDevResLimitType)(rng() % 3), rng() % 4);
@@ -160,6 +172,8 @@ void Worker(Shared *sh, aclrtContext ctx, unsigned seed, std::atomic<int> *unkno
             (*unknown)++;
         }
     }
+    aclrtSynchronizeStream(ps);
+    EXPECT_EQ(aclrtDestroyStream(ps), ACL_SUCCESS);
     aclGetRecentErrMsg();
 }
 

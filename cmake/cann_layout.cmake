@@ -15,7 +15,8 @@ install(CODE "
   set(root \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}\")
   set(lib \"${CMAKE_INSTALL_LIBDIR}\")
   file(MAKE_DIRECTORY \"\${root}/lib64\" \"\${root}/runtime/lib64/stub\")
-  foreach(name libacl_rt.so libascendcl.so libascendcl.so.0)
+  # libacl_tdt_channel: TDT channels live in the one runtime too
+  foreach(name libacl_rt.so libascendcl.so libascendcl.so.0 libacl_tdt_channel.so)
     file(CREATE_LINK \"../\${lib}/libascendcl.so.0\" \"\${root}/lib64/\${name}\" SYMBOLIC)
   endforeach()
   foreach(name libascendcl.so libacl_rt.so)

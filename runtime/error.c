@@ -98,6 +98,8 @@ static const struct err_entry err_table[] = {
     E(ACL_ERROR_RT_TASK_TIMEOUT, "task timed out"),
     E(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, "feature not supported"),
     E(ACL_ERROR_RT_MEMORY_ALLOCATION, "device memory allocation failed"),
+    E(ACL_ERROR_RT_QUEUE_EMPTY, "queue is empty"),
+    E(ACL_ERROR_RT_QUEUE_FULL, "queue is full"),
     E(ACL_ERROR_RT_MEMORY_FREE, "memory is not a live allocation"),
     E(ACL_ERROR_RT_NO_DEVICE, "no device"),
     E(ACL_ERROR_RT_RESOURCE_ALLOC_FAIL, "resource allocation failed"),

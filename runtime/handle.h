@@ -38,6 +38,9 @@ enum hacl_kind {
     HACL_KIND_PIPELINE,
     HACL_KIND_PIPELINE_REQUEST,
     HACL_KIND_ALLOCATOR_DESC,
+    HACL_KIND_TDT_ITEM,
+    HACL_KIND_TDT_DATASET,
+    HACL_KIND_TDT_CHANNEL,
 };
 
 /* C++ test code may include this header but never touches refs directly;

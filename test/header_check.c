@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "acl/acl.h"
+#include "acl/acl_tdt.h"
 #include "acl/hacl_mempool.h"
 
 #define HACL_API(name) (void (*)(void))name,

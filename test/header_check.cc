@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "acl/acl.h"
+#include "acl/acl_tdt.h"
 #include "acl/hacl_mempool.h"
 
 #define HACL_API(name) reinterpret_cast<void (*)()>(&name),

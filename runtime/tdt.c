@@ -217,18 +217,26 @@ ACL_FUNC_VISIBILITY aclError acltdtGetDimsFromItem(const acltdtDataItem *dataIte
 
 /* ---- datasets ---- */
 
+/* A dataset holds a reference on each of its items, so the application may
+ * destroy its own items before the dataset. Owned (received) items are also
+ * unregistered when they leave. */
+static void item_leave(struct acltdtDataItem *it)
+{
+    if (it->owned && hacl_handle_unregister(&it->hdr))
+        hacl_obj_put(&it->hdr);
+    hacl_obj_put(&it->hdr);
+}
+
 /* Drops the owned items of ds (ds->lock held) and compacts the list. */
 static void drop_owned(struct acltdtDataset *ds)
 {
     size_t k = 0;
     for (size_t i = 0; i < ds->n; i++) {
         struct acltdtDataItem *it = ds->items[i];
-        if (it->owned) {
-            if (hacl_handle_unregister(&it->hdr))
-                hacl_obj_put(&it->hdr);
-        } else {
+        if (it->owned)
+            item_leave(it);
+        else
             ds->items[k++] = it;
-        }
     }
     ds->n = k;
 }
@@ -236,7 +244,8 @@ static void drop_owned(struct acltdtDataset *ds)
 static void dataset_release(struct hacl_obj *o)
 {
     struct acltdtDataset *ds = (struct acltdtDataset *)o;
-    drop_owned(ds);
+    for (size_t i = 0; i < ds->n; i++)
+        item_leave(ds->items[i]);
     pthread_mutex_destroy(&ds->lock);
     hacl_free(ds->items);
     hacl_free(ds);
@@ -311,9 +320,10 @@ ACL_FUNC_VISIBILITY aclError acltdtAddDataItem(acltdtDataset *dataset, acltdtDat
             if (ni)
                 ds->items = ni, ds->cap = ncap;
         }
-        if (ds->n < ds->cap)
+        if (ds->n < ds->cap) {
+            hacl_obj_ref(&it->hdr); /* the dataset's */
             ds->items[ds->n++] = it;
-        else
+        } else
             rc = ACL_ERROR_BAD_ALLOC;
         pthread_mutex_unlock(&ds->lock);
         if (rc != ACL_SUCCESS)
@@ -653,6 +663,8 @@ ACL_FUNC_VISIBILITY aclError acltdtReceiveTensor(const acltdtChannelHandle *hand
                 ds->items = ni, ds->cap = m->n;
         }
         if (reg == m->n && ds->cap >= m->n) {
+            for (size_t i = 0; i < m->n; i++)
+                hacl_obj_ref(&m->items[i]->hdr); /* the dataset's */
             memcpy(ds->items, m->items, m->n * sizeof *ds->items);
             ds->n = m->n;
             strcpy(ds->name, c->name);

@@ -4,6 +4,7 @@
 // QUEUE_EMPTY, >0 waits that long), stop and destroy waking waiters.
 #include <string.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -214,6 +215,51 @@ TEST_F(Tdt, ThreadsKeepFifoOrder)
     }
     tx.join();
     EXPECT_EQ(acltdtDestroyDataset(r), ACL_SUCCESS);
+    EXPECT_EQ(acltdtDestroyChannel(c), ACL_SUCCESS);
+}
+
+TEST_F(Tdt, ManyProducersAndConsumersLoseAndRepeatNothing)
+{
+    acltdtChannelHandle *c = acltdtCreateChannelWithCapacity(0, "many", 4);
+    ASSERT_NE(c, nullptr);
+    const int producers = 4, consumers = 4, each = 300;
+    std::vector<std::vector<int>> seen(consumers);
+    std::vector<std::thread> ts;
+    for (int p = 0; p < producers; p++)
+        ts.emplace_back([&, p] {
+            for (int i = 0; i < each; i++) {
+                std::vector<float> v = {(float)(p * each + i)};
+                acltdtDataset *ds = FloatDataset(v);
+                EXPECT_EQ(acltdtSendTensor(c, ds, -1), ACL_SUCCESS);
+                DestroyWithItems(ds);
+            }
+        });
+    for (int q = 0; q < consumers; q++)
+        ts.emplace_back([&, q] {
+            acltdtDataset *r = acltdtCreateDataset();
+            for (int i = 0; i < producers * each / consumers; i++) {
+                ASSERT_EQ(acltdtReceiveTensor(c, r, -1), ACL_SUCCESS);
+                seen[q].push_back(
+                    (int)static_cast<const float *>(acltdtGetDataAddrFromItem(acltdtGetDataItem(r, 0)))[0]);
+            }
+            acltdtDestroyDataset(r);
+        });
+    for (auto &t : ts)
+        t.join();
+    std::vector<int> all;
+    for (auto &v : seen) {
+        // each consumer sees each producer's values in the order sent
+        std::vector<int> last(producers, -1);
+        for (int x : v) {
+            EXPECT_GT(x, last[x / each]);
+            last[x / each] = x;
+        }
+        all.insert(all.end(), v.begin(), v.end());
+    }
+    std::sort(all.begin(), all.end());
+    ASSERT_EQ(all.size(), (size_t)(producers * each));
+    for (int i = 0; i < producers * each; i++)
+        ASSERT_EQ(all[i], i);
     EXPECT_EQ(acltdtDestroyChannel(c), ACL_SUCCESS);
 }
 

@@ -260,8 +260,9 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, const void *
     rc = hacl_mem_check_copy(__func__, dst, count, src, count, kind, &dpi, &spi);
     if (rc != ACL_SUCCESS || count == 0)
         return rc;
+    int g = hacl_value_write_begin(); /* a value wait may watch these bytes */
     memmove(dst, src, count);
-    hacl_value_recheck(); /* a value wait may watch the bytes just written */
+    hacl_value_write_end(g);
     return ACL_SUCCESS;
 }
 
@@ -286,9 +287,10 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2d(void *dst, size_t dpitch, const void 
     rc = hacl_mem_check_copy(__func__, dst, dlen, src, slen, kind, &dpi, &spi);
     if (rc != ACL_SUCCESS)
         return rc;
+    int g = hacl_value_write_begin();
     for (size_t r = 0; r < height; r++)
         memmove((char *)dst + r * dpitch, (const char *)src + r * spitch, width);
-    hacl_value_recheck();
+    hacl_value_write_end(g);
     return ACL_SUCCESS;
 }
 
@@ -314,8 +316,9 @@ ACL_FUNC_VISIBILITY aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t 
     aclError rc = hacl_mem_check_set(__func__, devPtr, maxCount, count);
     if (rc != ACL_SUCCESS)
         return rc;
+    int g = hacl_value_write_begin();
     memset(devPtr, (unsigned char)value, count);
-    hacl_value_recheck();
+    hacl_value_write_end(g);
     return ACL_SUCCESS;
 }
 
@@ -393,9 +396,10 @@ static enum hacl_task_result copy_run(struct hacl_task *t)
         hacl_task_fail(t, ACL_ERROR_RT_PARAM_INVALID, "%s", why ? why : "buffers no longer valid");
         return HACL_TASK_DONE;
     }
+    int g = hacl_value_write_begin();
     for (size_t r = 0; r < c->height; r++)
         memmove((char *)c->dst + r * c->dpitch, (const char *)c->src + r * c->spitch, c->width);
-    hacl_value_recheck();
+    hacl_value_write_end(g);
     return HACL_TASK_DONE;
 }
 
@@ -407,8 +411,9 @@ static enum hacl_task_result set_run(struct hacl_task *t)
         hacl_task_fail(t, ACL_ERROR_RT_PARAM_INVALID, "%s", why ? why : "buffer no longer valid");
         return HACL_TASK_DONE;
     }
+    int g = hacl_value_write_begin();
     memset(st->dst, st->value, st->count);
-    hacl_value_recheck();
+    hacl_value_write_end(g);
     return HACL_TASK_DONE;
 }
 

@@ -219,6 +219,11 @@ void hacl_report_stop_hostfn(struct hacl_rtdev *dev);
 
 /* ---- stream memory operations (value.c) ---- */
 /* Completes the value waits whose condition now holds (after a write). */
+/* Brackets a runtime write of device memory: while any value wait is
+ * parked the write takes turns with the watcher's reads (begin returns 1
+ * when it locked); end rechecks the waits. Thread: any; no lock held. */
+int hacl_value_write_begin(void);
+void hacl_value_write_end(int locked);
 void hacl_value_recheck(void);
 
 /* ---- peer access (peer.c) ---- */

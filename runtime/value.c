@@ -51,6 +51,21 @@ static int met(const struct value_task *v)
     }
 }
 
+int hacl_value_write_begin(void)
+{
+    if (atomic_load(&nwaiters) == 0)
+        return 0;
+    pthread_mutex_lock(&wait_lock);
+    return 1;
+}
+
+void hacl_value_write_end(int locked)
+{
+    if (locked)
+        pthread_mutex_unlock(&wait_lock);
+    hacl_value_recheck();
+}
+
 void hacl_value_recheck(void)
 {
     if (atomic_load(&nwaiters) == 0)

@@ -487,31 +487,8 @@ static void forget_channels(void)
     }
 }
 
-ACL_FUNC_VISIBILITY aclError acltdtStopChannel(acltdtChannelHandle *handle)
+static void clean(struct acltdtChannelHandle *c)
 {
-    struct acltdtChannelHandle *c = channel_get(__func__, handle);
-    if (!c)
-        return handle ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
-    stop(c);
-    hacl_obj_put(&c->hdr);
-    return ACL_SUCCESS;
-}
-
-ACL_FUNC_VISIBILITY aclError acltdtDestroyChannel(acltdtChannelHandle *handle)
-{
-    struct acltdtChannelHandle *c = channel_get(__func__, handle);
-    if (!c)
-        return handle ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
-    retire(c);
-    hacl_obj_put(&c->hdr);
-    return ACL_SUCCESS;
-}
-
-ACL_FUNC_VISIBILITY aclError acltdtCleanChannel(acltdtChannelHandle *handle)
-{
-    struct acltdtChannelHandle *c = channel_get(__func__, handle);
-    if (!c)
-        return handle ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
     pthread_mutex_lock(&c->lock);
     struct msg *all = c->head;
     c->head = c->tail = NULL;
@@ -523,8 +500,32 @@ ACL_FUNC_VISIBILITY aclError acltdtCleanChannel(acltdtChannelHandle *handle)
         all = m->next;
         msg_free(m);
     }
+}
+
+/* Runs fn on the live channel behind handle. */
+static aclError on_channel(const char *api, acltdtChannelHandle *handle, void (*fn)(struct acltdtChannelHandle *))
+{
+    struct acltdtChannelHandle *c = channel_get(api, handle);
+    if (!c)
+        return handle ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
+    fn(c);
     hacl_obj_put(&c->hdr);
     return ACL_SUCCESS;
+}
+
+ACL_FUNC_VISIBILITY aclError acltdtStopChannel(acltdtChannelHandle *handle)
+{
+    return on_channel(__func__, handle, stop);
+}
+
+ACL_FUNC_VISIBILITY aclError acltdtDestroyChannel(acltdtChannelHandle *handle)
+{
+    return on_channel(__func__, handle, retire);
+}
+
+ACL_FUNC_VISIBILITY aclError acltdtCleanChannel(acltdtChannelHandle *handle)
+{
+    return on_channel(__func__, handle, clean);
 }
 
 ACL_FUNC_VISIBILITY aclError acltdtQueryChannelSize(const acltdtChannelHandle *handle, size_t *size)

@@ -16,7 +16,7 @@ install(CODE "
   set(lib \"${CMAKE_INSTALL_LIBDIR}\")
   file(MAKE_DIRECTORY \"\${root}/lib64\" \"\${root}/runtime/lib64/stub\")
   # libacl_tdt_channel: TDT channels live in the one runtime too
-  foreach(name libacl_rt.so libascendcl.so libascendcl.so.0 libacl_tdt_channel.so)
+  foreach(name libacl_rt.so libascendcl.so libascendcl.so.0 libacl_tdt_channel.so libacl_tdt_queue.so)
     file(CREATE_LINK \"../\${lib}/libascendcl.so.0\" \"\${root}/lib64/\${name}\" SYMBOLIC)
   endforeach()
   foreach(name libascendcl.so libacl_rt.so)

@@ -41,6 +41,11 @@ enum hacl_kind {
     HACL_KIND_TDT_ITEM,
     HACL_KIND_TDT_DATASET,
     HACL_KIND_TDT_CHANNEL,
+    HACL_KIND_TDT_BUF,
+    HACL_KIND_TDT_QATTR,
+    HACL_KIND_TDT_ROUTE,
+    HACL_KIND_TDT_ROUTE_LIST,
+    HACL_KIND_TDT_ROUTE_QUERY,
 };
 
 /* C++ test code may include this header but never touches refs directly;

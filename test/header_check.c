@@ -4,6 +4,7 @@
 
 #include "acl/acl.h"
 #include "acl/acl_tdt.h"
+#include "acl/acl_tdt_queue.h"
 #include "acl/hacl_mempool.h"
 
 #define HACL_API(name) (void (*)(void))name,

@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "acl/acl_tdt.h"
+#include "acl/acl_tdt_queue.h"
 #include "test_util.h"
 
 namespace {
@@ -24,6 +26,8 @@ struct Shared {
     std::vector<aclrtStream> streams, dead_streams;
     std::vector<aclrtAllocatorDesc> descs, dead_descs;
     std::vector<void *> mem, dead_mem;
+    acltdtChannelHandle *channel = nullptr;
+    uint32_t queue = 0;
 };
 
 template <class T> T Pick(std::mt19937 &rng, std::vector<T> &live, std::vector<T> &dead)
@@ -47,6 +51,8 @@ bool Known(aclError rc)
     case ACL_ERROR_RT_CONTEXT_NULL:
     case ACL_ERROR_RT_STREAM_CONTEXT:
     case ACL_ERROR_MEMORY_ADDRESS_UNALIGNED:
+    case ACL_ERROR_RT_QUEUE_FULL:
+    case ACL_ERROR_RT_QUEUE_EMPTY:
         return true;
     default:
         return false;
@@ -67,6 +73,11 @@ void Worker(Shared *sh, aclrtContext ctx, unsigned seed, std::atomic<int> *unkno
         pm = sh->mem[seed % sh->mem.size()];
     }
     ASSERT_EQ(aclrtCreateStream(&ps), ACL_SUCCESS);
+    float value = (float)seed;
+    int64_t dim = 1;
+    acltdtDataItem *item = acltdtCreateDataItem(ACL_TENSOR_DATA_TENSOR, &dim, 1, ACL_FLOAT, &value, sizeof value);
+    acltdtDataset *sendset = acltdtCreateDataset(), *recvset = acltdtCreateDataset();
+    ASSERT_EQ(acltdtAddDataItem(sendset, item), ACL_SUCCESS);
     for (int i = 0; i < 3000; i++) {
         aclError rc = ACL_SUCCESS;
         std::unique_lock<std::mutex> lk(sh->mu);
@@ -76,7 +87,7 @@ void Worker(Shared *sh, aclrtContext ctx, unsigned seed, std::atomic<int> *unkno
         void *m = Pick(rng, mine, sh->dead_mem);
         aclrtStream ms = m == pm ? ps : s;
         lk.unlock();
-        switch (rng() % 18) {
+        switch (rng() % 23) {
         case 0: {
             aclrtStream ns = nullptr;
             if (aclrtCreateStreamWithConfig(&ns, rng() % 9, 0) == ACL_SUCCESS) {
@@ -166,6 +177,31 @@ void Worker(Shared *sh, aclrtContext ctx, unsigned seed, std::atomic<int> *unkno
             break;
         }
         case 17: rc = aclrtSynchronizeStream(s); break;
+        case 18: rc = acltdtSendTensor(sh->channel, rng() % 8 ? sendset : recvset, 0); break;
+        case 19: rc = acltdtReceiveTensor(sh->channel, rng() % 8 ? recvset : sendset, 0); break;
+        case 20: {
+            uint64_t v = rng();
+            rc = acltdtEnqueueData(rng() % 8 ? sh->queue : 9999, &v, sizeof v, &v, sizeof v, 0, 0);
+            break;
+        }
+        case 21: {
+            uint64_t v[2];
+            size_t n;
+            rc = acltdtDequeueData(sh->queue, v, rng() % 4 ? sizeof v : 4, &n, nullptr, 0, 0);
+            break;
+        }
+        case 22: {
+            acltdtBuf b = nullptr;
+            if (rng() % 2) {
+                rc = acltdtAllocBuf(16, ACL_TDT_NORMAL_MEM, &b);
+                if (rc == ACL_SUCCESS && (rc = acltdtEnqueue(sh->queue, b, 0)) != ACL_SUCCESS) {
+                    EXPECT_EQ(acltdtFreeBuf(b), ACL_SUCCESS);
+                }
+            } else if ((rc = acltdtDequeue(sh->queue, &b, 0)) == ACL_SUCCESS) {
+                rc = acltdtFreeBuf(b);
+            }
+            break;
+        }
         }
         if (!Known(rc)) {
             ADD_FAILURE() << "op " << i << " returned " << rc << ": " << TakeErrMsg();
@@ -174,6 +210,9 @@ void Worker(Shared *sh, aclrtContext ctx, unsigned seed, std::atomic<int> *unkno
     }
     aclrtSynchronizeStream(ps);
     EXPECT_EQ(aclrtDestroyStream(ps), ACL_SUCCESS);
+    EXPECT_EQ(acltdtDestroyDataset(recvset), ACL_SUCCESS);
+    EXPECT_EQ(acltdtDestroyDataset(sendset), ACL_SUCCESS);
+    EXPECT_EQ(acltdtDestroyDataItem(item), ACL_SUCCESS);
     aclGetRecentErrMsg();
 }
 
@@ -199,6 +238,11 @@ TEST(Cann8Soak, RandomCallsFromFourThreadsNeitherCrashNorHang)
     sh.dead_mem.push_back(freed);
     static char host_bytes[256];
     sh.dead_mem.push_back(host_bytes);
+    sh.channel = acltdtCreateChannelWithCapacity(0, "soak", 4);
+    ASSERT_NE(sh.channel, nullptr);
+    acltdtQueueAttr *qa = acltdtCreateQueueAttr();
+    ASSERT_EQ(acltdtCreateQueue(qa, &sh.queue), ACL_SUCCESS);
+    acltdtDestroyQueueAttr(qa);
     std::atomic<int> unknown{0};
     std::vector<std::thread> ts;
     for (unsigned t = 0; t < 4; t++)
@@ -206,6 +250,8 @@ TEST(Cann8Soak, RandomCallsFromFourThreadsNeitherCrashNorHang)
     for (auto &t : ts)
         t.join();
     EXPECT_EQ(unknown.load(), 0);
+    EXPECT_EQ(acltdtDestroyChannel(sh.channel), ACL_SUCCESS);
+    EXPECT_EQ(acltdtDestroyQueue(sh.queue), ACL_SUCCESS);
     for (aclrtStream s : sh.streams) {
         aclrtSynchronizeStream(s); // earlier task failures are reported here
         EXPECT_EQ(aclrtDestroyStream(s), ACL_SUCCESS) << TakeErrMsg();

@@ -119,7 +119,11 @@ static aclError take_work(const char *api, struct hacl_model *m, struct hacl_str
     } else {
         struct hacl_ptrinfo pi;
         hacl_mem_classify(addr, &pi);
-        if (!hacl_mem_range_ok(addr, need, &pi))
+        if (pi.where != HACL_PTR_DEVICE)
+            rc = hacl_err(ACL_ERROR_RT_PARAM_INVALID, api,
+                          "the stream's allocator gave work memory at %p that is not device memory (aclrtMalloc)",
+                          addr);
+        else if (!hacl_mem_range_ok(addr, need, &pi))
             rc = hacl_err(ACL_ERROR_RT_PARAM_INVALID, api,
                           "the stream's allocator gave work memory [%p, +%zu) that runs past its allocation", addr,
                           need);

@@ -24,7 +24,7 @@ struct Block {
 struct Counting {
     std::atomic<int> allocs{0}, frees{0}, live{0}, advised{0};
     size_t last_size = 0;
-    bool fail = false, misalign = false;
+    bool fail = false, misalign = false, host = false;
     std::vector<Block *> cache;
     ~Counting()
     {
@@ -71,6 +71,9 @@ Counting *g_current = nullptr; // the allocator of the block being resolved (one
 void *BlockAddr(aclrtAllocatorBlock block)
 {
     auto *b = static_cast<Block *>(block);
+    alignas(64) static char host_bytes[1 << 16];
+    if (g_current && g_current->host)
+        return host_bytes; // not device memory
     return static_cast<char *>(b->mem) + (g_current && g_current->misalign ? 4 : 0);
 }
 
@@ -273,6 +276,11 @@ TEST_F(Allocator, AnAllocatorThatFailsFailsTheExecutionCleanly)
     EXPECT_EQ(c.allocs.load(), 1);
     EXPECT_EQ(c.live.load(), 0);
     c.misalign = false;
+    c.host = true; // work memory must be device memory
+    EXPECT_EQ(aclmdlExecuteAsync(m.id, m.io->in, m.io->out, stream_), ACL_ERROR_RT_PARAM_INVALID);
+    EXPECT_NE(TakeErrMsg().find("not device memory"), std::string::npos);
+    EXPECT_EQ(c.live.load(), 0);
+    c.host = false;
     EXPECT_EQ(aclrtSynchronizeStream(stream_), ACL_SUCCESS); // nothing was queued
     m.RunAsync(stream_, x); // and the stream goes on
     EXPECT_EQ(c.live.load(), 0);

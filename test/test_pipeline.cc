@@ -82,6 +82,7 @@ struct Feed {
     int sleep_stream = -1;
     std::atomic<int> inflight{0}, max_inflight{0};
     std::atomic<bool> forever{false};
+    std::atomic<bool> hold_slow{false}; // the slow stream waits here after its first frame
 };
 
 int Input(void *user, uint32_t stream, void *const *inputs, const size_t *sizes, size_t count)
@@ -99,8 +100,11 @@ int Input(void *user, uint32_t stream, void *const *inputs, const size_t *sizes,
             return HACL_PIPELINE_END;
         f->sent[stream] = k + 1;
     }
-    if ((int)stream == f->sleep_stream)
+    if ((int)stream == f->sleep_stream) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (int w = 0; k >= 1 && f->hold_slow && w < 10000; w++) // at most 10 s
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     float *x = static_cast<float *>(inputs[0]);
     for (int i = 0; i < N; i++)
         x[i] = (float)(stream * 1000 + k);
@@ -177,11 +181,12 @@ TEST_F(Pipeline, StreamsKeepTheirOrderAndASlowStreamStarvesNoOther)
     haclPipeline *p = Make(1, 0, 2);
     Feed f;
     f.frames = 12;
-    f.sleep_stream = 0; // 20 ms per frame on stream 0
+    f.sleep_stream = 0; // 20 ms per frame on stream 0, held after its first
+    f.hold_slow = true; // frame until the fast streams are done (no race with load)
     auto t0 = std::chrono::steady_clock::now();
     ASSERT_EQ(haclPipelineConnectStreams(p, Input, Output, &f, 3), ACL_SUCCESS);
-    // The fast streams finish long before the slow one's 240 ms.
-    for (int i = 0; i < 200; i++) {
+    // The fast streams finish while the slow one is still running.
+    for (int i = 0; i < 5000; i++) {
         {
             std::lock_guard<std::mutex> g(f.mu);
             if (f.got[1].size() == 12 && f.got[2].size() == 12)
@@ -195,6 +200,7 @@ TEST_F(Pipeline, StreamsKeepTheirOrderAndASlowStreamStarvesNoOther)
         EXPECT_EQ(f.got[2].size(), 12u);
         EXPECT_LT(f.got[0].size(), 12u) << "the slow stream should still be running";
     }
+    f.hold_slow = false;
     ASSERT_EQ(haclPipelineWait(p, 10000), ACL_SUCCESS) << TakeErrMsg();
     EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(200));
     for (uint32_t s = 0; s < 3; s++) {

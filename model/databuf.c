@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "device/alloc.h"
+#include "device/half.h"
 #include "model.h"
 #include "runtime/error.h"
 
@@ -123,62 +124,13 @@ ACL_FUNC_VISIBILITY size_t aclDataTypeSize(aclDataType dataType)
     }
 }
 
-/* IEEE 754 binary16 <-> binary32, round to nearest even, with subnormals,
- * infinities and NaN (the payload's top bits kept, quiet bit set). */
+/* IEEE 754 binary16 <-> binary32 (device/half.h). */
 ACL_FUNC_VISIBILITY float aclFloat16ToFloat(aclFloat16 value)
 {
-    uint32_t sign = (uint32_t)(value & 0x8000u) << 16;
-    uint32_t exp = (value >> 10) & 0x1Fu;
-    uint32_t man = value & 0x3FFu;
-    uint32_t bits;
-    if (exp == 0) {
-        if (man == 0) {
-            bits = sign;
-        } else { /* subnormal: normalise */
-            int e = -1;
-            do {
-                man <<= 1;
-                e++;
-            } while (!(man & 0x400u));
-            bits = sign | ((uint32_t)(127 - 15 - e) << 23) | ((man & 0x3FFu) << 13);
-        }
-    } else if (exp == 0x1F) {
-        bits = sign | 0x7F800000u | (man << 13) | (man ? 0x400000u : 0);
-    } else {
-        bits = sign | ((exp + 127 - 15) << 23) | (man << 13);
-    }
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
+    return hacl_half_to_float(value);
 }
 
 ACL_FUNC_VISIBILITY aclFloat16 aclFloatToFloat16(float value)
 {
-    uint32_t x;
-    memcpy(&x, &value, sizeof x);
-    uint32_t sign = (x >> 16) & 0x8000u;
-    uint32_t exp = (x >> 23) & 0xFFu;
-    uint32_t man = x & 0x7FFFFFu;
-    if (exp == 0xFF) /* inf or NaN */
-        return (aclFloat16)(sign | 0x7C00u | (man ? (0x200u | (man >> 13)) : 0));
-    int e = (int)exp - 127 + 15;
-    if (e >= 0x1F) /* overflow */
-        return (aclFloat16)(sign | 0x7C00u);
-    if (e <= 0) { /* subnormal or zero in half */
-        if (e < -10)
-            return (aclFloat16)sign;
-        man |= 0x800000u;
-        unsigned shift = (unsigned)(14 - e);
-        uint32_t half = man >> shift;
-        uint32_t rem = man & ((1u << shift) - 1);
-        uint32_t mid = 1u << (shift - 1);
-        if (rem > mid || (rem == mid && (half & 1)))
-            half++;
-        return (aclFloat16)(sign | half);
-    }
-    uint32_t half = sign | ((uint32_t)e << 10) | (man >> 13);
-    uint32_t rem = man & 0x1FFFu;
-    if (rem > 0x1000u || (rem == 0x1000u && (half & 1)))
-        half++; /* may carry into the exponent, up to infinity: correct */
-    return (aclFloat16)half;
+    return hacl_float_to_half(value);
 }

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "device/alloc.h"
+#include "device/half.h"
 #include "memory.h"
 #include "runtime.h"
 
@@ -78,64 +79,6 @@ static size_t elem_size(aclDataType t)
     }
 }
 
-static float half_bits_to_float(uint16_t h)
-{
-    uint32_t sign = (uint32_t)(h & 0x8000u) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ffu, bits;
-    if (exp == 0x1f)
-        bits = sign | 0x7f800000u | (man << 13);
-    else if (exp)
-        bits = sign | ((exp + 112) << 23) | (man << 13);
-    else
-        return (sign ? -1.0f : 1.0f) * ldexpf((float)man, -24);
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-static uint16_t float_to_half_bits(float f)
-{
-    uint32_t x;
-    memcpy(&x, &f, sizeof x);
-    uint32_t sign = (x >> 16) & 0x8000u, exp = (x >> 23) & 0xff, man = x & 0x7fffffu;
-    if (exp == 0xff)
-        return (uint16_t)(sign | 0x7c00u | (man ? 0x200u : 0));
-    int e = (int)exp - 127 + 15;
-    if (e >= 0x1f)
-        return (uint16_t)(sign | 0x7c00u);
-    if (e <= 0) {
-        if (e < -10)
-            return (uint16_t)sign;
-        man |= 0x800000u;
-        unsigned shift = (unsigned)(14 - e);
-        uint32_t h = man >> shift, rem = man & ((1u << shift) - 1), half = 1u << (shift - 1);
-        if (rem > half || (rem == half && (h & 1)))
-            h++;
-        return (uint16_t)(sign | h);
-    }
-    uint32_t h = ((uint32_t)e << 10) | (man >> 13), rem = man & 0x1fffu;
-    if (rem > 0x1000u || (rem == 0x1000u && (h & 1)))
-        h++;
-    return (uint16_t)(sign | h);
-}
-
-static float bf16_bits_to_float(uint16_t v)
-{
-    uint32_t bits = (uint32_t)v << 16;
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-static uint16_t float_to_bf16_bits(float f)
-{
-    uint32_t x;
-    memcpy(&x, &f, sizeof x);
-    if ((x & 0x7fffffffu) > 0x7f800000u)
-        return (uint16_t)((x >> 16) | 0x40);
-    x += 0x7fffu + ((x >> 16) & 1);
-    return (uint16_t)(x >> 16);
-}
-
 /* A parameter's raw bytes (little-endian, zero-extended to 8): the value
  * itself or, with isAddr, the device memory it points to. -1 when that
  * memory is not readable device memory. */
@@ -161,8 +104,8 @@ static int param_bytes(const aclrtRandomParaInfo *p, uint64_t *out)
 static double param_value(uint64_t raw, aclDataType t)
 {
     switch (t) {
-    case ACL_FLOAT16: return half_bits_to_float((uint16_t)raw);
-    case ACL_BF16: return bf16_bits_to_float((uint16_t)raw);
+    case ACL_FLOAT16: return hacl_half_to_float((uint16_t)raw);
+    case ACL_BF16: return hacl_bf16_to_float((uint16_t)raw);
     case ACL_FLOAT: {
         float f;
         uint32_t b = (uint32_t)raw;
@@ -179,8 +122,8 @@ static double param_value(uint64_t raw, aclDataType t)
 static void store(void *dst, uint64_t i, aclDataType t, double v, uint64_t ibits)
 {
     switch (t) {
-    case ACL_FLOAT16: ((uint16_t *)dst)[i] = float_to_half_bits((float)v); break;
-    case ACL_BF16: ((uint16_t *)dst)[i] = float_to_bf16_bits((float)v); break;
+    case ACL_FLOAT16: ((uint16_t *)dst)[i] = hacl_float_to_half((float)v); break;
+    case ACL_BF16: ((uint16_t *)dst)[i] = hacl_float_to_bf16((float)v); break;
     case ACL_FLOAT: ((float *)dst)[i] = (float)v; break;
     case ACL_INT32: case ACL_UINT32: ((uint32_t *)dst)[i] = (uint32_t)ibits; break;
     default: ((uint64_t *)dst)[i] = ibits; break;

@@ -11,9 +11,9 @@
  *
  * Thread: any.
  */
-#include <math.h>
 #include <string.h>
 
+#include "device/half.h"
 #include "memory.h"
 #include "runtime.h"
 
@@ -36,68 +36,6 @@ static size_t elem_size(aclDataType t)
     case ACL_INT32: case ACL_UINT32: case ACL_FLOAT: return 4;
     default: return 0;
     }
-}
-
-static float half_to_float(uint16_t h)
-{
-    uint32_t sign = (uint32_t)(h & 0x8000u) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ffu, bits;
-    if (exp == 0x1f)
-        bits = sign | 0x7f800000u | (man << 13);
-    else if (exp)
-        bits = sign | ((exp + 112) << 23) | (man << 13);
-    else if (!man)
-        bits = sign;
-    else { /* subnormal */
-        float f = ldexpf((float)man, -24);
-        return sign ? -f : f;
-    }
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-static uint16_t float_to_half(float f)
-{
-    uint32_t x;
-    memcpy(&x, &f, sizeof x);
-    uint32_t sign = (x >> 16) & 0x8000u, exp = (x >> 23) & 0xff, man = x & 0x7fffffu;
-    if (exp == 0xff)
-        return (uint16_t)(sign | 0x7c00u | (man ? 0x200u : 0));
-    int e = (int)exp - 127 + 15;
-    if (e >= 0x1f)
-        return (uint16_t)(sign | 0x7c00u);
-    if (e <= 0) { /* subnormal or zero: round the shifted mantissa */
-        if (e < -10)
-            return (uint16_t)sign;
-        man |= 0x800000u;
-        unsigned shift = (unsigned)(14 - e);
-        uint32_t h = man >> shift, rem = man & ((1u << shift) - 1), half = 1u << (shift - 1);
-        if (rem > half || (rem == half && (h & 1)))
-            h++;
-        return (uint16_t)(sign | h);
-    }
-    uint32_t h = ((uint32_t)e << 10) | (man >> 13), rem = man & 0x1fffu;
-    if (rem > 0x1000u || (rem == 0x1000u && (h & 1)))
-        h++; /* may carry into the exponent: still right, up to infinity */
-    return (uint16_t)(sign | h);
-}
-
-static float bf16_to_float(uint16_t v)
-{
-    uint32_t bits = (uint32_t)v << 16;
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-static uint16_t float_to_bf16(float f)
-{
-    uint32_t x;
-    memcpy(&x, &f, sizeof x);
-    if ((x & 0x7fffffffu) > 0x7f800000u)
-        return (uint16_t)((x >> 16) | 0x40); /* quiet NaN */
-    x += 0x7fffu + ((x >> 16) & 1);
-    return (uint16_t)(x >> 16);
 }
 
 static double op(aclrtReduceKind k, double a, double b)
@@ -135,14 +73,14 @@ static void reduce(const struct reduce_task *r)
         break;
     case ACL_FLOAT16:
         for (size_t i = 0; i < n; i++) {
-            uint16_t *d = (uint16_t *)r->dst + i;
-            *d = float_to_half((float)op(r->kind, half_to_float(*d), half_to_float(((const uint16_t *)r->src)[i])));
+            uint16_t *d = (uint16_t *)r->dst + i, s = ((const uint16_t *)r->src)[i];
+            *d = hacl_float_to_half((float)op(r->kind, hacl_half_to_float(*d), hacl_half_to_float(s)));
         }
         break;
     case ACL_BF16:
         for (size_t i = 0; i < n; i++) {
-            uint16_t *d = (uint16_t *)r->dst + i;
-            *d = float_to_bf16((float)op(r->kind, bf16_to_float(*d), bf16_to_float(((const uint16_t *)r->src)[i])));
+            uint16_t *d = (uint16_t *)r->dst + i, s = ((const uint16_t *)r->src)[i];
+            *d = hacl_float_to_bf16((float)op(r->kind, hacl_bf16_to_float(*d), hacl_bf16_to_float(s)));
         }
         break;
     default: break;

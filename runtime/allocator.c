@@ -26,11 +26,7 @@ static void desc_release(struct hacl_obj *o)
 
 static struct alloc_desc *desc_get(const char *api, aclrtAllocatorDesc h, aclError *rc)
 {
-    struct hacl_obj *o = h ? hacl_handle_get(h, HACL_KIND_ALLOCATOR_DESC) : NULL;
-    if (!o)
-        *rc = hacl_err(h ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM, api,
-                       h ? "%p is not a live allocator description" : "allocatorDesc must not be NULL", h);
-    return (struct alloc_desc *)o;
+    return (struct alloc_desc *)hacl_handle_checked(api, h, HACL_KIND_ALLOCATOR_DESC, "allocator description", rc);
 }
 
 ACL_FUNC_VISIBILITY aclrtAllocatorDesc aclrtAllocatorCreateDesc(void)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "device/alloc.h"
+#include "error.h"
 
 #define TOMB ((struct hacl_obj *)(uintptr_t)1)
 
@@ -183,4 +184,17 @@ size_t hacl_handle_count(void)
     size_t n = live;
     pthread_mutex_unlock(&reg_lock);
     return n;
+}
+
+struct hacl_obj *hacl_handle_checked(const char *api, const void *h, enum hacl_kind kind, const char *what,
+                                     aclError *rc)
+{
+    struct hacl_obj *o = h ? hacl_handle_get(h, kind) : NULL;
+    if (o)
+        *rc = ACL_SUCCESS;
+    else if (h)
+        *rc = hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "%p is not a live %s", h, what);
+    else
+        *rc = hacl_err(ACL_ERROR_INVALID_PARAM, api, "the %s must not be NULL", what);
+    return o;
 }

@@ -79,6 +79,12 @@ aclError hacl_handle_register(struct hacl_obj *obj);
 int hacl_handle_unregister(struct hacl_obj *obj);
 /* Looks h up: a referenced object of that kind, or NULL. */
 struct hacl_obj *hacl_handle_get(const void *h, enum hacl_kind kind);
+/* hacl_handle_get for a public call: a NULL h is ACL_ERROR_INVALID_PARAM
+ * ("the <what> must not be NULL"), a pointer that is not a live handle of
+ * that kind ACL_ERROR_INVALID_RESOURCE_HANDLE ("<h> is not a live <what>"),
+ * both recorded for api in *rc. */
+struct hacl_obj *hacl_handle_checked(const char *api, const void *h, enum hacl_kind kind, const char *what,
+                                     aclError *rc);
 /* Like hacl_handle_get, and also requires the serial to match. */
 struct hacl_obj *hacl_handle_get_serial(const void *h, enum hacl_kind kind, uint64_t serial);
 /* Number of live handles (tests, leak checks). */

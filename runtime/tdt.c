@@ -88,13 +88,9 @@ static void item_release(struct hacl_obj *o)
     item_free((struct acltdtDataItem *)o);
 }
 
-static struct acltdtDataItem *item_get(const char *api, const acltdtDataItem *h)
+static struct acltdtDataItem *item_get(const char *api, const void *h, aclError *rc)
 {
-    struct hacl_obj *o = h ? hacl_handle_get(h, HACL_KIND_TDT_ITEM) : NULL;
-    if (!o)
-        hacl_err(h ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM, api,
-                 h ? "%p is not a live TDT data item" : "dataItem must not be NULL", (const void *)h);
-    return (struct acltdtDataItem *)o;
+    return (struct acltdtDataItem *)hacl_handle_checked(api, h, HACL_KIND_TDT_ITEM, "TDT data item", rc);
 }
 
 /* An unregistered item; owned ones get a copy of data. */
@@ -157,10 +153,10 @@ ACL_FUNC_VISIBILITY acltdtDataItem *acltdtCreateDataItem(acltdtTensorType tdtTyp
 
 ACL_FUNC_VISIBILITY aclError acltdtDestroyDataItem(acltdtDataItem *dataItem)
 {
-    struct acltdtDataItem *it = item_get(__func__, dataItem);
+    aclError rc;
+    struct acltdtDataItem *it = item_get(__func__, dataItem, &rc);
     if (!it)
-        return dataItem ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
-    aclError rc = ACL_SUCCESS;
+        return rc;
     if (it->owned)
         rc = HACL_ERR(ACL_ERROR_INVALID_PARAM, "item %p belongs to the dataset it was received into: destroy "
                                                "the dataset instead",
@@ -171,15 +167,16 @@ ACL_FUNC_VISIBILITY aclError acltdtDestroyDataItem(acltdtDataItem *dataItem)
     return rc;
 }
 
-#define ITEM_GETTER(ret, name, field, bad)                          \
-    ACL_FUNC_VISIBILITY ret name(const acltdtDataItem *dataItem)    \
-    {                                                               \
-        struct acltdtDataItem *it = item_get(__func__, dataItem);   \
-        if (!it)                                                    \
-            return bad;                                             \
-        ret v = (ret)it->field;                                     \
-        hacl_obj_put(&it->hdr);                                     \
-        return v;                                                   \
+#define ITEM_GETTER(ret, name, field, bad)                              \
+    ACL_FUNC_VISIBILITY ret name(const acltdtDataItem *dataItem)        \
+    {                                                                   \
+        aclError rc;                                                    \
+        struct acltdtDataItem *it = item_get(__func__, dataItem, &rc);  \
+        if (!it)                                                        \
+            return bad;                                                 \
+        ret v = (ret)it->field;                                         \
+        hacl_obj_put(&it->hdr);                                         \
+        return v;                                                       \
     }
 ITEM_GETTER(acltdtTensorType, acltdtGetTensorTypeFromItem, type, ACL_TENSOR_DATA_UNDEFINED)
 ITEM_GETTER(aclDataType, acltdtGetDataTypeFromItem, dtype, ACL_DT_UNDEFINED)
@@ -192,9 +189,10 @@ ACL_FUNC_VISIBILITY aclError acltdtGetSliceInfoFromItem(const acltdtDataItem *da
 {
     if (!sliceNum || !sliceId)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "sliceNum and sliceId must not be NULL");
-    struct acltdtDataItem *it = item_get(__func__, dataItem);
+    aclError rc;
+    struct acltdtDataItem *it = item_get(__func__, dataItem, &rc);
     if (!it)
-        return dataItem ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
+        return rc;
     *sliceNum = 0; /* hostacl never slices a tensor */
     *sliceId = 0;
     hacl_obj_put(&it->hdr);
@@ -203,10 +201,10 @@ ACL_FUNC_VISIBILITY aclError acltdtGetSliceInfoFromItem(const acltdtDataItem *da
 
 ACL_FUNC_VISIBILITY aclError acltdtGetDimsFromItem(const acltdtDataItem *dataItem, int64_t *dims, size_t dimNum)
 {
-    struct acltdtDataItem *it = item_get(__func__, dataItem);
+    aclError rc;
+    struct acltdtDataItem *it = item_get(__func__, dataItem, &rc);
     if (!it)
-        return dataItem ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
-    aclError rc = ACL_SUCCESS;
+        return rc;
     if (dimNum < it->ndims || (it->ndims && !dims))
         rc = HACL_ERR(ACL_ERROR_INVALID_PARAM, "the item has %zu dims; dims holds %zu", it->ndims, dims ? dimNum : 0);
     else if (it->ndims)
@@ -251,13 +249,9 @@ static void dataset_release(struct hacl_obj *o)
     hacl_free(ds);
 }
 
-static struct acltdtDataset *dataset_get(const char *api, const acltdtDataset *h)
+static struct acltdtDataset *dataset_get(const char *api, const void *h, aclError *rc)
 {
-    struct hacl_obj *o = h ? hacl_handle_get(h, HACL_KIND_TDT_DATASET) : NULL;
-    if (!o)
-        hacl_err(h ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM, api,
-                 h ? "%p is not a live TDT dataset" : "dataset must not be NULL", (const void *)h);
-    return (struct acltdtDataset *)o;
+    return (struct acltdtDataset *)hacl_handle_checked(api, h, HACL_KIND_TDT_DATASET, "TDT dataset", rc);
 }
 
 ACL_FUNC_VISIBILITY acltdtDataset *acltdtCreateDataset(void)
@@ -279,9 +273,10 @@ ACL_FUNC_VISIBILITY acltdtDataset *acltdtCreateDataset(void)
 
 ACL_FUNC_VISIBILITY aclError acltdtDestroyDataset(acltdtDataset *dataset)
 {
-    struct acltdtDataset *ds = dataset_get(__func__, dataset);
+    aclError rc;
+    struct acltdtDataset *ds = dataset_get(__func__, dataset, &rc);
     if (!ds)
-        return dataset ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
+        return rc;
     if (hacl_handle_unregister(&ds->hdr))
         hacl_obj_put(&ds->hdr);
     hacl_obj_put(&ds->hdr);
@@ -290,7 +285,8 @@ ACL_FUNC_VISIBILITY aclError acltdtDestroyDataset(acltdtDataset *dataset)
 
 ACL_FUNC_VISIBILITY acltdtDataItem *acltdtGetDataItem(const acltdtDataset *dataset, size_t index)
 {
-    struct acltdtDataset *ds = dataset_get(__func__, dataset);
+    aclError rc;
+    struct acltdtDataset *ds = dataset_get(__func__, dataset, &rc);
     if (!ds)
         return NULL;
     pthread_mutex_lock(&ds->lock);
@@ -305,11 +301,11 @@ ACL_FUNC_VISIBILITY acltdtDataItem *acltdtGetDataItem(const acltdtDataset *datas
 
 ACL_FUNC_VISIBILITY aclError acltdtAddDataItem(acltdtDataset *dataset, acltdtDataItem *dataItem)
 {
-    struct acltdtDataset *ds = dataset_get(__func__, dataset);
+    aclError rc;
+    struct acltdtDataset *ds = dataset_get(__func__, dataset, &rc);
     if (!ds)
-        return dataset ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
-    struct acltdtDataItem *it = item_get(__func__, dataItem);
-    aclError rc = it ? ACL_SUCCESS : dataItem ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
+        return rc;
+    struct acltdtDataItem *it = item_get(__func__, dataItem, &rc);
     if (it && it->owned)
         rc = HACL_ERR(ACL_ERROR_INVALID_PARAM, "item %p belongs to another dataset", (void *)dataItem);
     if (rc == ACL_SUCCESS) {
@@ -337,7 +333,8 @@ ACL_FUNC_VISIBILITY aclError acltdtAddDataItem(acltdtDataset *dataset, acltdtDat
 
 ACL_FUNC_VISIBILITY size_t acltdtGetDatasetSize(const acltdtDataset *dataset)
 {
-    struct acltdtDataset *ds = dataset_get(__func__, dataset);
+    aclError rc;
+    struct acltdtDataset *ds = dataset_get(__func__, dataset, &rc);
     if (!ds)
         return 0;
     pthread_mutex_lock(&ds->lock);
@@ -349,7 +346,8 @@ ACL_FUNC_VISIBILITY size_t acltdtGetDatasetSize(const acltdtDataset *dataset)
 
 ACL_FUNC_VISIBILITY const char *acltdtGetDatasetName(const acltdtDataset *dataset)
 {
-    struct acltdtDataset *ds = dataset_get(__func__, dataset);
+    aclError rc;
+    struct acltdtDataset *ds = dataset_get(__func__, dataset, &rc);
     if (!ds)
         return NULL;
     const char *name = ds->name; /* lives as long as the dataset */
@@ -381,13 +379,9 @@ static void channel_release(struct hacl_obj *o)
     hacl_free(c);
 }
 
-static struct acltdtChannelHandle *channel_get(const char *api, const acltdtChannelHandle *h)
+static struct acltdtChannelHandle *channel_get(const char *api, const void *h, aclError *rc)
 {
-    struct hacl_obj *o = h ? hacl_handle_get(h, HACL_KIND_TDT_CHANNEL) : NULL;
-    if (!o)
-        hacl_err(h ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM, api,
-                 h ? "%p is not a live TDT channel" : "handle must not be NULL", (const void *)h);
-    return (struct acltdtChannelHandle *)o;
+    return (struct acltdtChannelHandle *)hacl_handle_checked(api, h, HACL_KIND_TDT_CHANNEL, "TDT channel", rc);
 }
 
 static void forget_channels(void);
@@ -505,9 +499,10 @@ static void clean(struct acltdtChannelHandle *c)
 /* Runs fn on the live channel behind handle. */
 static aclError on_channel(const char *api, acltdtChannelHandle *handle, void (*fn)(struct acltdtChannelHandle *))
 {
-    struct acltdtChannelHandle *c = channel_get(api, handle);
+    aclError rc;
+    struct acltdtChannelHandle *c = channel_get(api, handle, &rc);
     if (!c)
-        return handle ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
+        return rc;
     fn(c);
     hacl_obj_put(&c->hdr);
     return ACL_SUCCESS;
@@ -532,9 +527,10 @@ ACL_FUNC_VISIBILITY aclError acltdtQueryChannelSize(const acltdtChannelHandle *h
 {
     if (!size)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "size must not be NULL");
-    struct acltdtChannelHandle *c = channel_get(__func__, handle);
+    aclError rc;
+    struct acltdtChannelHandle *c = channel_get(__func__, handle, &rc);
     if (!c)
-        return handle ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
+        return rc;
     pthread_mutex_lock(&c->lock);
     *size = c->count;
     pthread_mutex_unlock(&c->lock);
@@ -568,18 +564,19 @@ ACL_FUNC_VISIBILITY aclError acltdtSendTensor(const acltdtChannelHandle *handle,
     if (timeout < -1)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "timeout %d: use -1 (wait), 0 (never wait) or milliseconds",
                         (int)timeout);
-    struct acltdtChannelHandle *c = channel_get(__func__, handle);
+    aclError rc;
+    struct acltdtChannelHandle *c = channel_get(__func__, handle, &rc);
     if (!c)
-        return handle ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
-    struct acltdtDataset *ds = dataset_get(__func__, dataset);
+        return rc;
+    struct acltdtDataset *ds = dataset_get(__func__, dataset, &rc);
     if (!ds) {
         hacl_obj_put(&c->hdr);
-        return dataset ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
+        return rc;
     }
     /* copy first: the sender's buffers are free again when this returns */
     pthread_mutex_lock(&ds->lock);
     struct msg *m = hacl_calloc(1, sizeof *m + (ds->n ? ds->n : 1) * sizeof m->items[0]);
-    aclError rc = m ? ACL_SUCCESS : ACL_ERROR_BAD_ALLOC;
+    rc = m ? ACL_SUCCESS : ACL_ERROR_BAD_ALLOC;
     for (size_t i = 0; m && i < ds->n && rc == ACL_SUCCESS; i++) {
         const struct acltdtDataItem *it = ds->items[i];
         m->items[i] = item_new(it->type, it->dims, it->ndims, it->dtype, it->data, it->size, 1);
@@ -620,11 +617,11 @@ ACL_FUNC_VISIBILITY aclError acltdtReceiveTensor(const acltdtChannelHandle *hand
     if (timeout < -1)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "timeout %d: use -1 (wait), 0 (never wait) or milliseconds",
                         (int)timeout);
-    struct acltdtChannelHandle *c = channel_get(__func__, handle);
+    aclError rc;
+    struct acltdtChannelHandle *c = channel_get(__func__, handle, &rc);
     if (!c)
-        return handle ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
-    struct acltdtDataset *ds = dataset_get(__func__, dataset);
-    aclError rc = ds ? ACL_SUCCESS : dataset ? ACL_ERROR_INVALID_RESOURCE_HANDLE : ACL_ERROR_INVALID_PARAM;
+        return rc;
+    struct acltdtDataset *ds = dataset_get(__func__, dataset, &rc);
     if (ds) {
         pthread_mutex_lock(&ds->lock);
         int mine = 0;

@@ -107,12 +107,7 @@ static void *make(size_t size, enum hacl_kind kind, const char *api)
 
 static void *get(const void *h, enum hacl_kind kind, const char *what, const char *api, aclError *rc)
 {
-    struct hacl_obj *o = h ? hacl_handle_get(h, kind) : NULL;
-    if (!o && h)
-        *rc = hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "%p is not a live %s", h, what);
-    else if (!o)
-        *rc = hacl_err(ACL_ERROR_INVALID_PARAM, api, "the %s must not be NULL", what);
-    return o;
+    return hacl_handle_checked(api, h, kind, what, rc);
 }
 
 static aclError destroy(const void *h, enum hacl_kind kind, const char *what, const char *api)

@@ -1,0 +1,155 @@
+/*
+ * A program's weights: the weight buffers its steps register at compile
+ * time (as they are, or with a oneDNN conversion into the layout their
+ * operator wants) and their placement into the weight memory at load time,
+ * where conversions write straight into place.
+ */
+#include "prog_impl.h"
+
+#include <oneapi/dnnl/dnnl.h>
+#include <string.h>
+
+#include "device/alloc.h"
+
+/* A weight buffer of layout md, placed from init; owned (or NULL) is ours
+ * and freed once placed (or now, on failure). */
+int hacl_pg_weight_buf(struct hacl_prog *p, const dnnl_memory_desc_t *md, const void *init, void *owned, aclError *rc)
+{
+    int b = hacl_pg_add_buf(p, -1, B_WEIGHT, -1, rc);
+    if (b < 0) {
+        hacl_free(owned);
+        return -1;
+    }
+    struct pbuf *pb = &p->bufs[b];
+    pb->md = *md;
+    pb->has_md = 1;
+    pb->bytes = dnnl_memory_desc_get_size(md);
+    pb->owned = owned;
+    pb->init = init;
+    return b;
+}
+
+/* A weight buffer holding `bytes` (ours) as they are. */
+int hacl_pg_owned_weight(struct hacl_prog *p, const dnnl_memory_desc_t *md, void *bytes, aclError *rc)
+{
+    return hacl_pg_weight_buf(p, md, bytes, bytes, rc);
+}
+
+/* A weight buffer in layout `to`, made from `data` (layout `from`) when the
+ * weights are placed: the conversion writes straight into the weight
+ * memory, so prepared weights are never held twice and a size query
+ * converts nothing. `owned` (or NULL) is ours and freed once placed; data
+ * that is not ours must live until then (decoded initializers do: they are
+ * released after placement). */
+int hacl_pg_prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from, const void *data, void *owned,
+                           const dnnl_memory_desc_t *to, aclError *rc)
+{
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_primitive_attr_t a = hacl_pg_new_attr();
+    dnnl_status_t ds =
+        a ? dnnl_reorder_primitive_desc_create(&pd, from, hacl_pg_get_engine(), to, hacl_pg_get_engine(), a) : dnnl_out_of_memory;
+    dnnl_primitive_attr_destroy(a);
+    if (ds != dnnl_success) {
+        hacl_free(owned);
+        return hacl_pg_fail(p, rc, ds == dnnl_out_of_memory ? ACL_ERROR_BAD_ALLOC : ACL_ERROR_OP_NOT_FOUND,
+                    "oneDNN cannot convert weights to the layout their operator needs");
+    }
+    int b = hacl_pg_weight_buf(p, to, data, owned, rc);
+    if (b < 0) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    p->bufs[b].reorder = pd;
+    dnnl_memory_desc_t smd = hacl_pg_pd_md(pd, dnnl_query_scratchpad_md);
+    size_t sb = dnnl_memory_desc_get_size(&smd);
+    if (sb > p->reorder_scratch)
+        p->reorder_scratch = sb;
+    return b;
+}
+
+/* Runs a weight conversion prepared at compile time: src -> dst. */
+static aclError run_reorder(const_dnnl_primitive_desc_t pd, const void *src, void *dst, void *scratch,
+                            dnnl_stream_t stream)
+{
+    dnnl_primitive_t prim = NULL;
+    dnnl_memory_t ms = NULL, md = NULL, mscr = NULL;
+    const dnnl_memory_desc_t *from = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
+    const dnnl_memory_desc_t *to = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
+    const dnnl_memory_desc_t *smd = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    int has_scratch = smd && dnnl_memory_desc_get_size(smd) > 0;
+    int ok = dnnl_primitive_create(&prim, pd) == dnnl_success &&
+             dnnl_memory_create(&ms, from, hacl_pg_get_engine(), (void *)src) == dnnl_success &&
+             dnnl_memory_create(&md, to, hacl_pg_get_engine(), dst) == dnnl_success &&
+             (!has_scratch || dnnl_memory_create(&mscr, smd, hacl_pg_get_engine(), scratch) == dnnl_success);
+    if (ok) {
+        dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, ms}, {DNNL_ARG_TO, md}, {DNNL_ARG_SCRATCHPAD, mscr}};
+        ok = dnnl_primitive_execute(prim, stream, has_scratch ? 3 : 2, args) == dnnl_success &&
+             dnnl_stream_wait(stream) == dnnl_success;
+    }
+    if (prim)
+        dnnl_primitive_destroy(prim);
+    if (ms)
+        dnnl_memory_destroy(ms);
+    if (md)
+        dnnl_memory_destroy(md);
+    if (mscr)
+        dnnl_memory_destroy(mscr);
+    return ok ? ACL_SUCCESS : ACL_ERROR_BAD_ALLOC;
+}
+
+aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
+{
+    if (p->placed)
+        return ACL_SUCCESS;
+    if (!weights && p->weight_bytes) {
+        weights = hacl_malloc_aligned(ALIGN, p->weight_bytes);
+        if (!weights)
+            return ACL_ERROR_BAD_ALLOC;
+        p->own_weights = 1;
+    }
+    p->weights = weights;
+    /* One scratchpad and one stream serve every conversion. */
+    void *scratch = NULL;
+    dnnl_stream_t stream = NULL;
+    aclError rc = ACL_SUCCESS;
+    for (size_t b = 0; b < p->nbufs && rc == ACL_SUCCESS; b++) {
+        struct pbuf *pb = &p->bufs[b];
+        if (pb->kind != B_WEIGHT)
+            continue;
+        void *dst = (char *)weights + pb->offset;
+        if (pb->reorder) {
+            if (!stream && dnnl_stream_create(&stream, hacl_pg_get_engine(), dnnl_stream_default_flags) != dnnl_success)
+                rc = ACL_ERROR_BAD_ALLOC;
+            if (rc == ACL_SUCCESS && !scratch && p->reorder_scratch &&
+                !(scratch = hacl_malloc_aligned(ALIGN, p->reorder_scratch)))
+                rc = ACL_ERROR_BAD_ALLOC;
+            if (rc == ACL_SUCCESS)
+                rc = run_reorder(pb->reorder, pb->init, dst, scratch, stream);
+            dnnl_primitive_desc_destroy(pb->reorder);
+            pb->reorder = NULL;
+        } else if (pb->bytes) {
+            memcpy(dst, pb->init, pb->bytes);
+        }
+        hacl_free(pb->owned);
+        pb->owned = NULL;
+        pb->init = NULL;
+    }
+    hacl_free(scratch);
+    if (stream)
+        dnnl_stream_destroy(stream);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    p->placed = 1;
+    return ACL_SUCCESS;
+}
+
+void hacl_prog_bind_constants(struct hacl_prog *p)
+{
+    struct hacl_graph *g = (struct hacl_graph *)p->g; /* the model's own */
+    for (size_t t = 0; t < g->ntensors; t++) {
+        int b = p->plainb[t];
+        if (g->tensors[t].is_const && b >= 0 && p->bufs[b].kind == B_WEIGHT)
+            g->tensors[t].data = (char *)p->weights + p->bufs[b].offset;
+    }
+}
+

@@ -51,6 +51,10 @@ TEST_F(Tdt, ItemsAndDatasets)
     EXPECT_EQ(out[1], 3);
     EXPECT_EQ(acltdtGetDimsFromItem(it, out, 1), ACL_ERROR_INVALID_PARAM);
     size_t n = 9, id = 9;
+    EXPECT_EQ(acltdtGetSliceInfoFromItem(it, nullptr, &id), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(acltdtGetSliceInfoFromItem(nullptr, &n, &id), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(acltdtGetDimsFromItem(nullptr, out, 4), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(acltdtGetDataAddrFromItem(nullptr), nullptr);
     EXPECT_EQ(acltdtGetSliceInfoFromItem(it, &n, &id), ACL_SUCCESS);
     EXPECT_EQ(n, 0u);
     EXPECT_EQ(id, 0u);
@@ -105,8 +109,13 @@ TEST_F(Tdt, ChannelArgumentsAreChecked)
     EXPECT_EQ(acltdtSendTensor(c, ds, -2), ACL_ERROR_INVALID_PARAM);
     EXPECT_EQ(acltdtSendTensor(c, nullptr, 0), ACL_ERROR_INVALID_PARAM);
     EXPECT_EQ(acltdtReceiveTensor(nullptr, ds, 0), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(acltdtStopChannel(nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(acltdtCleanChannel(nullptr), ACL_ERROR_INVALID_PARAM);
     EXPECT_EQ(acltdtDestroyChannel(c), ACL_SUCCESS);
     EXPECT_EQ(acltdtDestroyChannel(c), ACL_ERROR_INVALID_RESOURCE_HANDLE);
+    EXPECT_EQ(acltdtStopChannel(c), ACL_ERROR_INVALID_RESOURCE_HANDLE);
+    EXPECT_EQ(acltdtCleanChannel(c), ACL_ERROR_INVALID_RESOURCE_HANDLE);
+    EXPECT_EQ(acltdtQueryChannelSize(c, &size), ACL_ERROR_INVALID_RESOURCE_HANDLE);
     EXPECT_EQ(acltdtSendTensor(c, ds, 0), ACL_ERROR_INVALID_RESOURCE_HANDLE);
     EXPECT_EQ(acltdtDestroyDataset(ds), ACL_SUCCESS);
     TakeErrMsg();

@@ -262,6 +262,77 @@ TEST_F(TdtQueue, RoutesForwardOneBufferToEveryDestinationAndRefuseCycles)
     TakeErrMsg();
 }
 
+TEST_F(TdtQueue, EveryCallRefusesNullAndStaleArguments)
+{
+    const aclError P = ACL_ERROR_INVALID_PARAM, H = ACL_ERROR_INVALID_RESOURCE_HANDLE;
+    acltdtBuf b = nullptr, gone = nullptr;
+    ASSERT_EQ(acltdtAllocBuf(8, ACL_TDT_NORMAL_MEM, &b), ACL_SUCCESS);
+    ASSERT_EQ(acltdtAllocBuf(8, ACL_TDT_NORMAL_MEM, &gone), ACL_SUCCESS);
+    ASSERT_EQ(acltdtFreeBuf(gone), ACL_SUCCESS);
+    void *data;
+    size_t size;
+    uint32_t num;
+    acltdtBuf out;
+    char user[8];
+    EXPECT_EQ(acltdtAllocBuf(8, ACL_TDT_NORMAL_MEM, nullptr), P);
+    EXPECT_EQ(acltdtFreeBuf(nullptr), P);
+    EXPECT_EQ(acltdtGetBufData(b, nullptr, &size), P);
+    EXPECT_EQ(acltdtGetBufData(gone, &data, &size), H);
+    EXPECT_EQ(acltdtSetBufDataLen(gone, 1), H);
+    EXPECT_EQ(acltdtGetBufDataLen(b, nullptr), P);
+    EXPECT_EQ(acltdtGetBufChainNum(b, nullptr), P);
+    EXPECT_EQ(acltdtGetBufChainNum(gone, &num), H);
+    EXPECT_EQ(acltdtGetBufFromChain(b, 0, nullptr), P);
+    EXPECT_EQ(acltdtAppendBufChain(b, b), P);
+    EXPECT_EQ(acltdtAppendBufChain(b, gone), H);
+    EXPECT_EQ(acltdtGetBufUserData(b, nullptr, 4, 0), P);
+    EXPECT_EQ(acltdtSetBufUserData(gone, user, 4, 0), H);
+    EXPECT_EQ(acltdtCopyBufRef(b, nullptr), P);
+    EXPECT_EQ(acltdtCopyBufRef(gone, &out), H);
+    EXPECT_EQ(acltdtEnqueue(1u << 30, b, 0), P); // no such queue: the buffer stays ours
+    EXPECT_EQ(acltdtGetBufDataLen(b, &size), ACL_SUCCESS);
+    EXPECT_EQ(acltdtEnqueue(1u << 30, gone, 0), H);
+    EXPECT_EQ(acltdtDequeue(1u << 30, nullptr, 0), P);
+    EXPECT_EQ(acltdtDequeue(1u << 30, &out, 0), P);
+    EXPECT_EQ(acltdtFreeBuf(b), ACL_SUCCESS);
+
+    uint32_t qid = Make(2), perm;
+    EXPECT_EQ(acltdtCreateQueue(nullptr, &qid), P);
+    EXPECT_EQ(acltdtAttachQueue(qid, 0, nullptr), P);
+    EXPECT_EQ(acltdtAttachQueue(1u << 30, 0, &perm), P);
+    EXPECT_EQ(acltdtGrantQueue(1u << 30, 0, ACL_TDT_QUEUE_PERMISSION_DEQUEUE, 0), P);
+    acltdtQueueRoute *r = acltdtCreateQueueRoute(qid, qid);
+    ASSERT_NE(r, nullptr);
+    uint32_t v;
+    EXPECT_EQ(acltdtGetQueueRouteParam(r, ACL_TDT_QUEUE_ROUTE_SRC_UINT32, 2, &size, &v), P);
+    EXPECT_EQ(acltdtGetQueueRouteParam(r, (acltdtQueueRouteParamType)9, 4, &size, &v), P);
+    EXPECT_EQ(acltdtGetQueueRouteParam(r, ACL_TDT_QUEUE_ROUTE_SRC_UINT32, 4, nullptr, &v), P);
+    acltdtQueueRouteList *l = acltdtCreateQueueRouteList();
+    ASSERT_EQ(acltdtAddQueueRoute(l, r), ACL_SUCCESS);
+    EXPECT_EQ(acltdtBindQueueRoutes(l), P); // a queue routed to itself
+    EXPECT_EQ(acltdtGetQueueRoute(l, 1, r), P);
+    EXPECT_EQ(acltdtAddQueueRoute(l, nullptr), P);
+    EXPECT_EQ(acltdtBindQueueRoutes(nullptr), P);
+    acltdtQueueRouteQueryInfo *qi = acltdtCreateQueueRouteQueryInfo();
+    EXPECT_EQ(acltdtSetQueueRouteQueryInfo(qi, (acltdtQueueRouteQueryInfoParamType)7, 4, &v), P);
+    v = 50; // not a query mode
+    EXPECT_EQ(acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM, 4, &v), P);
+    EXPECT_EQ(acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_SRC_ID_UINT32, 2, &v), P);
+    acltdtQueueRouteQueryMode mode = ACL_TDT_QUEUE_ROUTE_QUERY_SRC_AND_DST;
+    ASSERT_EQ(acltdtSetQueueRouteQueryInfo(qi, ACL_TDT_QUEUE_ROUTE_QUERY_MODE_ENUM, 4, &mode), ACL_SUCCESS);
+    EXPECT_EQ(acltdtQueryQueueRoutes(qi, l), P); // the mode needs both ids
+    EXPECT_EQ(acltdtQueryQueueRoutes(nullptr, l), P);
+    EXPECT_EQ(acltdtDestroyQueueRouteQueryInfo(qi), ACL_SUCCESS);
+    EXPECT_EQ(acltdtDestroyQueueRouteQueryInfo(qi), H);
+    EXPECT_EQ(acltdtQueryQueueRoutes(qi, l), H);
+    EXPECT_EQ(acltdtDestroyQueueRouteList(l), ACL_SUCCESS);
+    EXPECT_EQ(acltdtGetQueueRouteNum(l), 0u);
+    EXPECT_EQ(acltdtDestroyQueueRoute(r), ACL_SUCCESS);
+    EXPECT_EQ(acltdtDestroyQueueRoute(r), H);
+    EXPECT_EQ(acltdtDestroyQueue(qid), ACL_SUCCESS);
+    TakeErrMsg();
+}
+
 TEST(TdtQueueFinalize, QueuesLeftOpenAreDestroyed)
 {
     ASSERT_EQ(aclInit(nullptr), ACL_SUCCESS);

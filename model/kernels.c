@@ -630,6 +630,7 @@ static const struct {
     {hacl_misc_ops, &hacl_misc_nops},
     {hacl_sample_ops, &hacl_sample_nops},
     {hacl_signal_ops, &hacl_signal_nops},
+    {hacl_aipp_ops, &hacl_aipp_nops},
 };
 
 const struct hacl_op *hacl_op_find(const char *op_type)

@@ -92,6 +92,9 @@ extern const struct hacl_op hacl_misc_ops[];
 extern const size_t hacl_misc_nops;
 extern const struct hacl_op hacl_sample_ops[];
 extern const size_t hacl_sample_nops;
+/* AIPP, inserted by conversions (aipp.c) */
+extern const struct hacl_op hacl_aipp_ops[];
+extern const size_t hacl_aipp_nops;
 extern const struct hacl_op hacl_signal_ops[];
 extern const size_t hacl_signal_nops;
 

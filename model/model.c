@@ -25,6 +25,7 @@
 #include "plan.h"
 #include "kernels.h"
 #include "model_impl.h"
+#include "om.h"
 #include "onnx.h"
 #include "prog.h"
 #include "runtime/memory.h"
@@ -46,9 +47,17 @@ void hacl_model_put(struct hacl_model *m)
         for (size_t i = 0; i < m->npool; i++)
             hacl_exec_ctx_free(m->pool[i]);
         hacl_free(m->pool);
-        hacl_prog_free(m->prog);
-        hacl_graph_free(m->graph);
-        hacl_obj_put(&m->ctx->hdr);
+        if (!m->borrowed) {
+            hacl_prog_free(m->prog);
+            hacl_graph_free(m->graph);
+        }
+        for (size_t i = 0; i < m->ngears; i++)
+            hacl_model_put(m->gears[i]);
+        hacl_free(m->gears);
+        hacl_free(m->in_info);
+        hacl_conv_free(&m->conv);
+        if (m->ctx)
+            hacl_obj_put(&m->ctx->hdr);
         hacl_free(m);
     }
 }
@@ -91,14 +100,16 @@ static void release_all(void)
     hacl_free(t);
 }
 
-static aclError register_model(const char *api, struct hacl_graph *g, struct hacl_prog *prog,
-                               struct hacl_context *ctx, void *work, uint32_t *id)
+/* A compiled model over (g, prog), not yet in the table; NULL when out of
+ * memory (g and prog are then freed). */
+static struct hacl_model *new_model(struct hacl_graph *g, struct hacl_prog *prog, struct hacl_context *ctx,
+                                    void *work)
 {
-    struct hacl_model *m = hacl_rt_on_finalize(release_all) == 0 ? hacl_calloc(1, sizeof *m) : NULL;
+    struct hacl_model *m = hacl_calloc(1, sizeof *m);
     if (!m) {
         hacl_prog_free(prog);
         hacl_graph_free(g);
-        return hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory loading a model");
+        return NULL;
     }
     atomic_init(&m->refs, 1);
     pthread_mutex_init(&m->work_lock, NULL);
@@ -108,6 +119,16 @@ static aclError register_model(const char *api, struct hacl_graph *g, struct hac
     hacl_obj_ref(&ctx->hdr);
     m->ctx = ctx;
     if (work && hacl_exec_ctx_create(prog, work, &m->work_ctx) != ACL_SUCCESS) {
+        hacl_model_put(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* Puts m (its reference passes to the table) under a new id. */
+static aclError register_model(const char *api, struct hacl_model *m, uint32_t *id)
+{
+    if (hacl_rt_on_finalize(release_all) != 0) {
         hacl_model_put(m);
         return hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory loading a model");
     }
@@ -144,20 +165,71 @@ static int reference_kernels(void)
     return k && strcmp(k, "reference") == 0;
 }
 
-/* Decodes, validates, infers shapes and compiles (memory planned). */
-static aclError prepare(const char *api, const void *bytes, size_t len, const char *origin, int from_file,
-                        int precision, struct hacl_graph **out, struct hacl_prog **prog)
+/* What a load compiles: a graph and a program per gear (one without). */
+struct compiled {
+    struct hacl_conv conv;
+    size_t n, max;
+    struct hacl_graph **g;
+    struct hacl_prog **prog;
+    struct hacl_in_info *info; /* the largest gear's inputs */
+};
+
+static void compiled_free(struct compiled *c)
 {
-    if (precision < 0)
-        precision = hacl_rt.cfg.precision;
-    struct hacl_graph *g = NULL;
-    char why[512];
+    for (size_t i = 0; c->g && i < c->n; i++) {
+        hacl_prog_free(c->prog[i]);
+        hacl_graph_free(c->g[i]);
+    }
+    hacl_free(c->g);
+    hacl_free(c->prog);
+    hacl_free(c->info);
+    hacl_conv_free(&c->conv);
+    memset(c, 0, sizeof *c);
+}
+
+static size_t round64(size_t n)
+{
+    return (n + 63) & ~(size_t)63;
+}
+
+/* One gear: decode, convert, infer shapes, compile (memory planned). */
+static aclError compile_one(const void *onnx, size_t len, const char *dir, const struct hacl_conv *conv, size_t gear,
+                            int precision, struct hacl_in_info **info, struct hacl_graph **g, struct hacl_prog **prog,
+                            char *why, size_t whylen)
+{
+    aclError rc = hacl_onnx_parse(onnx, len, dir, g, why, whylen);
+    if (rc == ACL_SUCCESS && (rc = hacl_conv_apply(conv, *g, gear, info, why, whylen)) == ACL_ERROR_INVALID_PARAM)
+        rc = ACL_ERROR_PARSE_MODEL;
+    if (rc == ACL_SUCCESS)
+        rc = hacl_infer_shapes(*g, why, whylen);
+    /* the reference executor runs every node as written, so the tests can
+     * compare a merged Pad with the real one */
+    if (rc == ACL_SUCCESS && !reference_kernels())
+        hacl_graph_absorb_pads(*g);
+    if (rc == ACL_SUCCESS)
+        rc = hacl_prog_build(*g, reference_kernels(), precision, prog, why, whylen);
+    if (rc != ACL_SUCCESS && *g) {
+        hacl_graph_free(*g);
+        *g = NULL;
+    }
+    return rc;
+}
+
+/* Recognises the bytes (ONNX, or hostacl's container with conversion
+ * options), then compiles every gear. */
+static aclError prepare(const char *api, const void *bytes, size_t len, const char *origin, int from_file,
+                        int precision, struct compiled *out)
+{
+    memset(out, 0, sizeof *out);
+    char why[512] = "";
     /* External data is read from the model file's folder. */
     char *dir = NULL;
     if (from_file) {
         dir = hacl_strdup(origin);
-        if (!dir)
+        if (!dir) {
+            hacl_free((void *)bytes);
             return hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory");
+        }
         char *slash = strrchr(dir, '/');
         if (!slash)
             strcpy(dir, ".");
@@ -166,26 +238,69 @@ static aclError prepare(const char *api, const void *bytes, size_t len, const ch
         else
             *slash = '\0';
     }
-    aclError rc = hacl_onnx_parse(bytes, len, dir, &g, why, sizeof why);
+    const void *onnx = bytes;
+    size_t olen = len;
+    struct hacl_om om;
+    int is_om = 0;
+    aclError rc = ACL_SUCCESS;
+    if (hacl_om_is_huawei(bytes, len)) {
+        rc = ACL_ERROR_DESERIALIZE_MODEL;
+        snprintf(why, sizeof why, "an offline model built by Huawei's ATC for Ascend hardware; hostacl runs ONNX "
+                                  "files and the .om files hostacl's own atc writes from them");
+    } else if (hacl_om_is(bytes, len) && (rc = hacl_om_open(bytes, len, &om, why, sizeof why)) == ACL_SUCCESS) {
+        onnx = om.onnx;
+        olen = om.onnx_len;
+        is_om = 1;
+    }
+    if (rc == ACL_SUCCESS && (rc = hacl_conv_parse(is_om ? &om : NULL, &out->conv, why, sizeof why)) ==
+                                 ACL_ERROR_INVALID_PARAM)
+        rc = ACL_ERROR_PARSE_MODEL;
+    if (precision < 0)
+        precision = out->conv.precision >= 0 ? out->conv.precision : hacl_rt.cfg.precision;
+    out->n = out->conv.gear_kind ? out->conv.ngears : 1;
+    out->max = out->conv.gear_kind ? out->conv.max_gear : 0;
+    if (rc == ACL_SUCCESS) {
+        out->g = hacl_calloc(out->n, sizeof *out->g);
+        out->prog = hacl_calloc(out->n, sizeof *out->prog);
+        if (!out->g || !out->prog)
+            rc = ACL_ERROR_BAD_ALLOC, snprintf(why, sizeof why, "out of memory");
+    }
+    for (size_t i = 0; rc == ACL_SUCCESS && i < out->n; i++) {
+        char w[480];
+        rc = compile_one(onnx, olen, dir, &out->conv, i, precision, i == out->max ? &out->info : NULL, &out->g[i],
+                         &out->prog[i], w, sizeof w);
+        if (rc != ACL_SUCCESS && out->n > 1)
+            snprintf(why, sizeof why, "gear %zu: %s", i, w);
+        else if (rc != ACL_SUCCESS)
+            snprintf(why, sizeof why, "%s", w);
+    }
     hacl_free(dir);
-    /* A file's bytes are ours: the decoded model copied what it keeps, so
-     * they go now rather than after compiling (a lower peak). */
+    /* A file's bytes are ours: the decoded models copied what they keep. */
     if (from_file)
         hacl_free((void *)bytes);
-    if (rc == ACL_SUCCESS)
-        rc = hacl_infer_shapes(g, why, sizeof why);
-    /* the reference executor runs every node as written, so the tests can
-     * compare a merged Pad with the real one */
-    if (rc == ACL_SUCCESS && !reference_kernels())
-        hacl_graph_absorb_pads(g);
-    if (rc == ACL_SUCCESS)
-        rc = hacl_prog_build(g, reference_kernels(), precision, prog, why, sizeof why);
     if (rc != ACL_SUCCESS) {
-        hacl_graph_free(g);
+        compiled_free(out);
         return hacl_err(rc, api, "%s: %s", origin, why);
     }
-    *out = g;
     return ACL_SUCCESS;
+}
+
+static size_t compiled_work(const struct compiled *c)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (hacl_prog_work_bytes(c->prog[i]) > w)
+            w = hacl_prog_work_bytes(c->prog[i]);
+    return w;
+}
+
+/* Gears keep their weights one after another, each 64-byte aligned. */
+static size_t compiled_weights(const struct compiled *c)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < c->n; i++)
+        w += c->n > 1 ? round64(hacl_prog_weight_bytes(c->prog[i])) : hacl_prog_weight_bytes(c->prog[i]);
+    return w;
 }
 
 /* Caller memory for a WithMem load must be large enough and, when it is
@@ -238,34 +353,73 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
             hacl_free((void *)bytes);
         return rc;
     }
-    struct hacl_graph *g = NULL;
-    struct hacl_prog *prog = NULL;
-    rc = prepare(api, bytes, len, origin, from_file, precision, &g, &prog);
+    struct compiled c;
+    rc = prepare(api, bytes, len, origin, from_file, precision, &c);
     if (rc != ACL_SUCCESS) {
         hacl_obj_put(&ctx->hdr);
         return rc;
     }
-    size_t work_bytes = hacl_prog_work_bytes(prog);
+    size_t work_bytes = compiled_work(&c);
     rc = check_user_mem(api, "work", work, work_size, work_bytes);
     if (rc == ACL_SUCCESS)
-        rc = check_user_mem(api, "weight", weights, weight_size, hacl_prog_weight_bytes(prog));
+        rc = check_user_mem(api, "weight", weights, weight_size, compiled_weights(&c));
     /* The weights (prepared: reordered, BatchNormalization folded) go to the
-     * caller's memory, or to memory of the model's own. */
-    if (rc == ACL_SUCCESS && (rc = place_weights(prog, weights)) != ACL_SUCCESS)
-        rc = hacl_err(rc, api, "%s: out of memory preparing %zu bytes of weights", origin,
-                      hacl_prog_weight_bytes(prog));
-    /* Every weight now lives in the weight memory: the decoded copies go,
-     * and constants the kernels read point there. */
-    if (rc == ACL_SUCCESS) {
-        hacl_graph_release_weights(g);
-        hacl_prog_bind_constants(prog);
+     * caller's memory, or to memory of the model's own; then the decoded
+     * copies go, and constants the kernels read point there. */
+    size_t off = 0;
+    for (size_t i = 0; rc == ACL_SUCCESS && i < c.n; i++) {
+        if ((rc = place_weights(c.prog[i], weights ? (char *)weights + off : NULL)) != ACL_SUCCESS)
+            rc = hacl_err(rc, api, "%s: out of memory preparing %zu bytes of weights", origin,
+                          hacl_prog_weight_bytes(c.prog[i]));
+        off += round64(hacl_prog_weight_bytes(c.prog[i]));
     }
-    if (rc == ACL_SUCCESS)
-        rc = register_model(api, g, prog, ctx, work_bytes ? work : NULL, modelId);
-    else {
-        hacl_prog_free(prog);
-        hacl_graph_free(g);
+    for (size_t i = 0; rc == ACL_SUCCESS && i < c.n; i++) {
+        hacl_graph_release_weights(c.g[i]);
+        hacl_prog_bind_constants(c.prog[i]);
     }
+    struct hacl_model *m = NULL;
+    void *w = work_bytes ? work : NULL;
+    if (rc == ACL_SUCCESS && c.n == 1 && !c.conv.gear_kind) {
+        m = new_model(c.g[0], c.prog[0], ctx, w);
+        c.g[0] = NULL;
+        c.prog[0] = NULL;
+    } else if (rc == ACL_SUCCESS) {
+        m = new_model(NULL, NULL, ctx, NULL);
+        m = m ? m : NULL;
+        if (m && !(m->gears = hacl_calloc(c.n, sizeof *m->gears))) {
+            hacl_model_put(m);
+            m = NULL;
+        }
+        for (size_t i = 0; m && i < c.n; i++) {
+            m->gears[i] = new_model(c.g[i], c.prog[i], ctx, w);
+            c.g[i] = NULL;
+            c.prog[i] = NULL;
+            if (!m->gears[i]) {
+                hacl_model_put(m);
+                m = NULL;
+                break;
+            }
+            m->ngears++;
+        }
+        if (m) {
+            m->graph = m->gears[c.max]->graph;
+            m->prog = m->gears[c.max]->prog;
+            m->borrowed = 1;
+            atomic_init(&m->cur_gear, c.max);
+        }
+    }
+    if (rc == ACL_SUCCESS && !m)
+        rc = hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory loading a model");
+    if (m) {
+        m->conv = c.conv;
+        m->in_info = c.info;
+        memset(&c.conv, 0, sizeof c.conv);
+        c.info = NULL;
+        rc = register_model(api, m, modelId);
+        for (size_t i = 0; rc == ACL_SUCCESS && i < m->ngears; i++)
+            m->gears[i]->id = *modelId; /* for messages */
+    }
+    compiled_free(&c);
     hacl_obj_put(&ctx->hdr);
     return rc;
 }
@@ -380,14 +534,12 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMemWithMem(const void *model, size_t 
 static aclError query(const char *api, const void *bytes, size_t len, const char *origin, int from_file, size_t *workSize,
                       size_t *weightSize)
 {
-    struct hacl_graph *g = NULL;
-    struct hacl_prog *prog = NULL;
-    aclError rc = prepare(api, bytes, len, origin, from_file, -1, &g, &prog);
+    struct compiled c;
+    aclError rc = prepare(api, bytes, len, origin, from_file, -1, &c);
     if (rc == ACL_SUCCESS) {
-        *workSize = hacl_prog_work_bytes(prog);
-        *weightSize = hacl_prog_weight_bytes(prog);
-        hacl_prog_free(prog);
-        hacl_graph_free(g);
+        *workSize = compiled_work(&c);
+        *weightSize = compiled_weights(&c);
+        compiled_free(&c);
     }
     return rc;
 }

@@ -14,6 +14,13 @@
 #include "acl/acl.h"
 #include "runtime/handle.h"
 
+/* C++ tests include this header and never touch the atomics */
+#ifdef __cplusplus
+#define HACL_MODEL_ATOMIC(t) t
+#else
+#define HACL_MODEL_ATOMIC(t) _Atomic t
+#endif
+
 struct aclDataBuffer {
     struct hacl_obj hdr;
     void *data;
@@ -34,6 +41,9 @@ struct aclmdlDataset {
     size_t count, cap;
     aclDataBuffer **buffers; /* not owned */
     aclTensorDesc **descs;   /* not owned, may be NULL */
+    /* the gear aclmdlSetDynamic* chose for model gear_model (0: none) */
+    HACL_MODEL_ATOMIC(uint32_t) gear_model;
+    HACL_MODEL_ATOMIC(size_t) gear;
 };
 
 /* Loads for the aclmdlLoad* calls and aclmdlLoadWithConfig (api names the

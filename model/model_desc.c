@@ -156,7 +156,19 @@ ACL_FUNC_VISIBILITY size_t aclmdlGetOutputSizeByIndex(aclmdlDesc *modelDesc, siz
     return io_size(__func__, modelDesc, 1, index);
 }
 
-static aclError io_dims(const char *api, const aclmdlDesc *modelDesc, int is_out, size_t index, aclmdlIODims *dims)
+static void fill_dims(aclmdlIODims *dims, const char *name, int rank, const int64_t *d)
+{
+    memset(dims, 0, sizeof *dims);
+    snprintf(dims->name, sizeof dims->name, "%s", name);
+    dims->dimCount = rank < 0 ? 0 : (size_t)rank;
+    for (int i = 0; i < rank; i++)
+        dims->dims[i] = d[i];
+}
+
+/* v2: aclmdlGetInputDimsV2's dims (an AIPP image as stored); cur: the
+ * outputs of the gear chosen last. */
+static aclError io_dims(const char *api, const aclmdlDesc *modelDesc, int is_out, size_t index, aclmdlIODims *dims,
+                        int v2, int cur)
 {
     if (!dims)
         return hacl_err(ACL_ERROR_INVALID_PARAM, api, "dims must not be NULL");
@@ -164,33 +176,39 @@ static aclError io_dims(const char *api, const aclmdlDesc *modelDesc, int is_out
     const struct hacl_tensor *t = io_tensor(api, modelDesc, is_out, index, &hold);
     if (!t)
         return ACL_ERROR_INVALID_PARAM;
-    memset(dims, 0, sizeof *dims);
-    snprintf(dims->name, sizeof dims->name, "%s", t->name);
-    dims->dimCount = t->rank < 0 ? 0 : (size_t)t->rank;
-    for (int i = 0; i < t->rank; i++)
-        dims->dims[i] = t->dims[i];
+    const struct hacl_model *m = hold->model;
+    if (!is_out && m->in_info) {
+        const struct hacl_in_info *in = &m->in_info[index];
+        fill_dims(dims, t->name, v2 ? in->rank_v2 : in->rank, v2 ? in->dims_v2 : in->dims);
+    } else if (is_out && cur && m->ngears) {
+        const struct hacl_graph *g = m->gears[atomic_load(&m->cur_gear)]->graph;
+        t = &g->tensors[g->outputs[index]];
+        fill_dims(dims, t->name, t->rank, t->dims);
+    } else {
+        fill_dims(dims, t->name, t->rank, t->dims);
+    }
     hacl_obj_put(&hold->hdr);
     return ACL_SUCCESS;
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlGetInputDims(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims)
 {
-    return io_dims(__func__, modelDesc, 0, index, dims);
+    return io_dims(__func__, modelDesc, 0, index, dims, 0, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlGetInputDimsV2(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims)
 {
-    return io_dims(__func__, modelDesc, 0, index, dims);
+    return io_dims(__func__, modelDesc, 0, index, dims, 1, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlGetOutputDims(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims)
 {
-    return io_dims(__func__, modelDesc, 1, index, dims);
+    return io_dims(__func__, modelDesc, 1, index, dims, 0, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlGetCurOutputDims(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims)
 {
-    return io_dims(__func__, modelDesc, 1, index, dims);
+    return io_dims(__func__, modelDesc, 1, index, dims, 0, 1);
 }
 
 static const char *io_name(const char *api, const aclmdlDesc *modelDesc, int is_out, size_t index)
@@ -235,7 +253,8 @@ ACL_FUNC_VISIBILITY aclDataType aclmdlGetOutputDataType(const aclmdlDesc *modelD
     return io_type(__func__, modelDesc, 1, index);
 }
 
-/* ONNX tensors are NCHW for rank 4 and ND otherwise. */
+/* ONNX tensors are NCHW for rank 4 and ND otherwise, unless a conversion
+ * said otherwise (--input_format, AIPP images are NHWC). */
 static aclFormat io_format(const char *api, const aclmdlDesc *modelDesc, int is_out, size_t index)
 {
     aclmdlDesc *hold;
@@ -243,6 +262,8 @@ static aclFormat io_format(const char *api, const aclmdlDesc *modelDesc, int is_
     if (!t)
         return ACL_FORMAT_UNDEFINED;
     aclFormat f = t->rank == 4 ? ACL_FORMAT_NCHW : ACL_FORMAT_ND;
+    if (!is_out && hold->model->in_info)
+        f = (aclFormat)hold->model->in_info[index].format;
     hacl_obj_put(&hold->hdr);
     return f;
 }

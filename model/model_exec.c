@@ -22,14 +22,53 @@
 
 /* ---- execution ---- */
 
-/* Checks the datasets against the model and collects the buffer addresses
- * (inputs first, then outputs) into ptrs. */
-static aclError check_datasets(const char *api, const struct hacl_graph *g, const aclmdlDataset *input,
-                               const aclmdlDataset *output, void **ptrs)
+/* The compiled model an execution with this input dataset runs: the gear
+ * aclmdlSetDynamic* recorded on the dataset for m, or the largest gear;
+ * m itself without gears. Referenced. */
+static struct hacl_model *pick_gear(struct hacl_model *m, const aclmdlDataset *input)
 {
+    if (!m->ngears) {
+        atomic_fetch_add(&m->refs, 1);
+        return m;
+    }
+    size_t g = m->conv.max_gear;
+    aclmdlDataset *ds = input ? hacl_dataset_get(input) : NULL;
+    if (ds) {
+        if (atomic_load(&ds->gear_model) == m->id && atomic_load(&ds->gear) < m->ngears)
+            g = atomic_load(&ds->gear);
+        hacl_obj_put(&ds->hdr);
+    }
+    struct hacl_model *run = m->gears[g];
+    atomic_fetch_add(&run->refs, 1);
+    return run;
+}
+
+/* Bytes of the dynamic-AIPP parameter copies an execution of m keeps. */
+static size_t snapshot_bytes(const struct hacl_model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; m->in_info && i < m->graph->ninputs; i++)
+        if (m->in_info[i].kind == HACL_IN_AIPP_DATA)
+            n += hacl_tensor_bytes(&m->graph->tensors[m->graph->inputs[i]]);
+    return n;
+}
+
+/* Checks the datasets against run (m's gear: m for the descriptions) and
+ * collects the buffer addresses (inputs first, then outputs) into ptrs.
+ * Inputs of a model with gears may be larger than the gear needs; a
+ * dynamic-AIPP image only needs the bytes its parameters describe. The
+ * dynamic-AIPP parameters are copied into snap (snapshot_bytes) when the
+ * execution is launched: later changes to their buffer do not reach it. */
+static aclError check_datasets(const char *api, const struct hacl_model *m, const struct hacl_model *run,
+                               const aclmdlDataset *input, const aclmdlDataset *output, void **ptrs, uint8_t *snap,
+                               size_t *needs)
+{
+    const struct hacl_graph *g = run->graph;
     if (!input || !output)
         return hacl_err(ACL_ERROR_INVALID_PARAM, api, "input and output datasets must not be NULL");
-    for (int side = 0; side < 2; side++) {
+    /* passes: the inputs' AIPP parameters, the other inputs, the outputs */
+    for (int pass = 0; pass < 3; pass++) {
+        int side = pass == 2;
         const aclmdlDataset *h = side ? output : input;
         aclmdlDataset *ds = hacl_dataset_get(h);
         if (!ds)
@@ -43,7 +82,27 @@ static aclError check_datasets(const char *api, const struct hacl_graph *g, cons
                           want, side ? "outputs" : "inputs");
         for (size_t i = 0; rc == ACL_SUCCESS && i < want; i++) {
             const struct hacl_tensor *t = &g->tensors[side ? g->outputs[i] : g->inputs[i]];
+            int kind = !side && m->in_info ? m->in_info[i].kind : HACL_IN_PLAIN;
+            if (!side && (pass == 0) != (kind == HACL_IN_AIPP_DATA))
+                continue;
             size_t need = hacl_tensor_bytes(t), es = hacl_onnx_type_size(t->onnx_type);
+            int at_least = side || m->ngears || kind == HACL_IN_AIPP_DYNAMIC;
+            if (kind == HACL_IN_AIPP_DYNAMIC) { /* the images the parameters describe */
+                const uint8_t *pb = ptrs[m->in_info[i].attached];
+                const struct hacl_tensor *pt = &g->tensors[g->inputs[m->in_info[i].attached]];
+                int32_t w, hh;
+                memcpy(&w, pb + 8, 4);
+                memcpy(&hh, pb + 12, 4);
+                size_t img = hacl_aipp_image_bytes(pb[0], w, hh);
+                need = img * ((hacl_tensor_bytes(pt) - HACL_AIPP_HEAD) / HACL_AIPP_PER_IMAGE);
+                if (!img || need > hacl_tensor_bytes(t)) {
+                    rc = hacl_err(ACL_ERROR_INVALID_PARAM, api,
+                                  "input %zu '%s': its dynamic AIPP parameters are not set or describe images larger "
+                                  "than max_src_image_size (%zu bytes); call aclmdlSetInputAIPP",
+                                  i, t->name, hacl_tensor_bytes(t));
+                    break;
+                }
+            }
             aclDataBuffer *b = hacl_databuf_get(ds->buffers[i]);
             if (!b) {
                 rc = hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "%s buffer %zu is not a live data buffer",
@@ -53,10 +112,10 @@ static aclError check_datasets(const char *api, const struct hacl_graph *g, cons
             void *data = b->data;
             size_t size = b->size;
             hacl_obj_put(&b->hdr);
-            if (!data || (side ? size < need : size != need)) {
+            if (!data || (at_least ? size < need : size != need)) {
                 rc = hacl_err(side ? ACL_ERROR_MODEL_OUTPUT_NOT_MATCH : ACL_ERROR_MODEL_INPUT_NOT_MATCH, api,
                               "%s %zu '%s' needs %s%zu bytes; its buffer has %zu at %p", side ? "output" : "input", i,
-                              t->name, side ? "at least " : "", need, size, data);
+                              t->name, at_least ? "at least " : "", need, size, data);
                 break;
             }
             if (es > 1 && ((uintptr_t)data % es) != 0) {
@@ -71,7 +130,14 @@ static aclError check_datasets(const char *api, const struct hacl_graph *g, cons
                               side ? "output" : "input", i, t->name, need, data);
                 break;
             }
+            if (kind == HACL_IN_AIPP_DATA) {
+                memcpy(snap, data, need);
+                data = snap;
+                snap += need;
+            }
             ptrs[(side ? g->ninputs : 0) + i] = data;
+            if (needs)
+                needs[(side ? g->ninputs : 0) + i] = need;
         }
         hacl_obj_put(&ds->hdr);
         if (rc != ACL_SUCCESS)
@@ -295,25 +361,31 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset
     struct hacl_model *m = hacl_model_get(modelId);
     if (!m)
         return HACL_ERR(ACL_ERROR_INVALID_MODEL_ID, "model id %u is not loaded", modelId);
-    const struct hacl_graph *g = m->graph;
-    void **ptrs = hacl_calloc(g->ninputs + g->noutputs + 1, sizeof *ptrs);
+    struct hacl_model *run = pick_gear(m, input);
+    const struct hacl_graph *g = run->graph;
+    size_t snap = snapshot_bytes(m);
+    void **ptrs = hacl_calloc(g->ninputs + g->noutputs + 1 + (snap + sizeof(void *) - 1) / sizeof(void *),
+                              sizeof *ptrs);
     if (!ptrs) {
+        hacl_model_put(run);
         hacl_model_put(m);
         return HACL_ERR(ACL_ERROR_BAD_ALLOC, "out of memory");
     }
-    rc = check_datasets(__func__, g, input, output, ptrs);
+    rc = check_datasets(__func__, m, run, input, output, ptrs, (uint8_t *)(ptrs + g->ninputs + g->noutputs + 1),
+                        NULL);
     if (rc == ACL_SUCCESS) {
         char why[256];
         /* a synchronous execution follows the current context's default
          * stream's overflow settings (and has no allocator: it is on no
          * stream) */
         struct exec_opts o;
-        sync_opts(m, &o);
-        rc = run_model(m, ptrs, &o, why, sizeof why);
+        sync_opts(run, &o);
+        rc = run_model(run, ptrs, &o, why, sizeof why);
         if (rc != ACL_SUCCESS)
             rc = HACL_ERR(rc, "model %u: %s", modelId, why);
     }
     hacl_free(ptrs);
+    hacl_model_put(run);
     hacl_model_put(m);
     return rc;
 }
@@ -424,23 +496,30 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDa
     aclError rc = hacl_rt_require_init(__func__);
     if (rc != ACL_SUCCESS)
         return rc;
-    struct hacl_model *m = hacl_model_get(modelId);
-    if (!m)
+    struct hacl_model *top = hacl_model_get(modelId);
+    if (!top)
         return HACL_ERR(ACL_ERROR_INVALID_MODEL_ID, "model id %u is not loaded", modelId);
+    struct hacl_model *m = pick_gear(top, input); /* what runs */
     const struct hacl_graph *g = m->graph;
-    size_t nb = g->ninputs + g->noutputs;
-    struct exec_job *e = hacl_calloc(1, sizeof *e + (2 * nb + 1) * sizeof(void *));
+    size_t nb = g->ninputs + g->noutputs, snap = snapshot_bytes(top);
+    size_t *needs = hacl_calloc(nb + 1, sizeof *needs);
+    struct exec_job *e =
+        needs ? hacl_calloc(1, sizeof *e + (2 * nb + 1) * sizeof(void *) + (snap + sizeof(void *) - 1) / sizeof(void *) *
+                                                                          sizeof(void *))
+              : NULL;
     void **ptrs = e ? e->ptrs : NULL;
     struct hacl_stream *s = NULL;
     if (!e)
         rc = HACL_ERR(ACL_ERROR_BAD_ALLOC, "out of memory");
     if (rc == ACL_SUCCESS)
-        rc = check_datasets(__func__, g, input, output, ptrs);
+        rc = check_datasets(__func__, top, m, input, output, ptrs, (uint8_t *)(ptrs + 2 * nb + 1), needs);
+    hacl_model_put(top);
     for (size_t i = 0; rc == ACL_SUCCESS && i < nb; i++) {
         struct hacl_ptrinfo pi;
         hacl_mem_classify(ptrs[i], &pi);
-        ptrs[nb + 1 + i] = (void *)(uintptr_t)(pi.where != HACL_PTR_UNKNOWN_HOST);
+        ptrs[nb + 1 + i] = (void *)(uintptr_t)(pi.where != HACL_PTR_UNKNOWN_HOST ? needs[i] : 0);
     }
+    hacl_free(needs);
     if (rc == ACL_SUCCESS)
         s = hacl_stream_get(__func__, stream, &rc);
     void *block = NULL;

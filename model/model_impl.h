@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "convert.h"
 #include "model.h"
 #include "onnx.h"
 #include "prog.h"
@@ -21,8 +22,17 @@
 struct hacl_model {
     uint32_t id;
     _Atomic unsigned refs;
+    /* A model converted with gears has one compiled model per gear (not
+     * in the table; ngears of them) and shows the largest gear's graph
+     * and program (borrowed: freed with that gear). */
     struct hacl_graph *graph;
     struct hacl_prog *prog;
+    int borrowed;
+    struct hacl_model **gears;
+    size_t ngears;
+    struct hacl_conv conv;          /* the container's options (empty for ONNX) */
+    struct hacl_in_info *in_info;   /* one per input of graph */
+    _Atomic size_t cur_gear;        /* the gear a Set* call chose last */
     struct hacl_context *ctx;
     /* Work memory the application supplied (WithMem loads): executions
      * using it take turns on its one context. NULL: executions take an
@@ -48,5 +58,10 @@ struct aclmdlDesc {
 struct hacl_model *hacl_model_get(uint32_t id);
 /* Drops a reference; the last one frees the model. */
 void hacl_model_put(struct hacl_model *m);
+/* The input's description after conversion. */
+static inline const struct hacl_in_info *hacl_model_in(const struct hacl_model *m, size_t i)
+{
+    return &m->in_info[i];
+}
 
 #endif

@@ -653,5 +653,6 @@ void hacl_graph_free(struct hacl_graph *g)
     hacl_free(g->outputs);
     if (g->proto)
         onnx__model_proto__free_unpacked(g->proto, &pb_allocator);
+    hacl_graph_free_edits(g);
     hacl_free(g);
 }

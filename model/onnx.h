@@ -50,6 +50,9 @@ struct hacl_node {
      * window (the Pad is marked folded and input 0 reads its input) */
     int absorbed_pad;
     int64_t pad_begin[3], pad_end[3];
+    /* a node added by a conversion (graph_edit.c): its operator's
+     * parameters, owned by the graph; NULL for the file's nodes */
+    const void *aux;
 };
 
 struct hacl_graph {
@@ -60,6 +63,7 @@ struct hacl_graph {
     int *inputs;             /* model inputs (not initializers) */
     int *outputs;
     int64_t ir_version, opset;
+    void *edits; /* memory of conversions' additions (graph_edit.c) */
 };
 
 /* Decodes and validates: ACL_SUCCESS and *out, or an error code with the
@@ -78,6 +82,27 @@ void hacl_graph_free(struct hacl_graph *g);
 void hacl_graph_release_weights(struct hacl_graph *g);
 /* The same for one constant tensor, once nothing will read its data. */
 void hacl_graph_release_tensor(struct hacl_graph *g, int t);
+
+/* ---- conversions' edits of a parsed graph, before shape inference
+ * (graph_edit.c) ---- */
+/* Zeroed memory that lives as long as the graph; NULL when out of memory. */
+void *hacl_graph_alloc(struct hacl_graph *g, size_t bytes);
+char *hacl_graph_strdup(struct hacl_graph *g, const char *s);
+/* A new tensor (no producer, unknown shape): its index, or -1. The name is
+ * copied. */
+int hacl_graph_add_tensor(struct hacl_graph *g, const char *name, int onnx_type);
+/* Inserts a node at position pos of the execution order (its inputs must
+ * be defined before pos, its outputs read after); producers are
+ * renumbered. proto: a NodeProto for attributes, or NULL; aux: the
+ * operator's parameters. The strings and arrays are copied. 0, or -1. */
+int hacl_graph_insert_node(struct hacl_graph *g, size_t pos, const char *op, const char *name, const void *proto,
+                           const void *aux, const int *in, size_t nin, const int *out, size_t nout);
+/* Frees that memory (hacl_graph_free does). */
+void hacl_graph_free_edits(struct hacl_graph *g);
+/* A NodeProto carrying one integer attribute (Cast's "to"), owned by g. */
+const void *hacl_graph_int_attr_proto(struct hacl_graph *g, const char *op, const char *attr, int64_t value);
+/* The tensor named name, or -1. */
+int hacl_graph_find(const struct hacl_graph *g, const char *name);
 
 /* Size in bytes of one element of an ONNX type (0: unsupported). */
 size_t hacl_onnx_type_size(int onnx_type);

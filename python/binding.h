@@ -63,6 +63,9 @@ extern PyMethodDef hpy_rt_methods[];
 extern PyMethodDef hpy_rt_mem_methods[];
 extern PyMethodDef hpy_report_methods[]; /* acl.rt: callbacks and report threads */
 extern PyMethodDef hpy_mdl_methods[];
+extern PyMethodDef hpy_mdl_aipp_methods[]; /* acl.mdl: AIPP and gear queries */
+/* An aclmdlIODims as pyACL's dict ({} when rc is not success). */
+PyObject *hpy_dims_dict(const aclmdlIODims *d, aclError rc);
 extern PyMethodDef hpy_util_methods[];
 extern PyMethodDef hpy_util_thread_methods[];
 extern PyMethodDef hpy_hacl_methods[];

@@ -294,7 +294,7 @@ DESC_AT(get_input_format, aclmdlGetInputFormat, AS_LONG)
 DESC_AT(get_output_format, aclmdlGetOutputFormat, AS_LONG)
 
 /* {"name": str, "dimCount": int, "dims": [int, ...]}; {} on failure. */
-static PyObject *dims_dict(const aclmdlIODims *d, aclError rc)
+PyObject *hpy_dims_dict(const aclmdlIODims *d, aclError rc)
 {
     if (rc != ACL_SUCCESS)
         return PyDict_New();
@@ -319,7 +319,7 @@ static PyObject *dims_dict(const aclmdlIODims *d, aclError rc)
         aclmdlIODims d;                                                                \
         memset(&d, 0, sizeof d);                                                       \
         aclError rc = call(desc, i, &d);                                               \
-        return Py_BuildValue("(Ni)", dims_dict(&d, rc), (int)rc);                      \
+        return Py_BuildValue("(Ni)", hpy_dims_dict(&d, rc), (int)rc);                      \
     }
 DIMS_AT(get_input_dims, aclmdlGetInputDims)
 DIMS_AT(get_input_dims_v2, aclmdlGetInputDimsV2)

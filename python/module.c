@@ -215,7 +215,7 @@ static struct sub subs[] = {
      {hpy_rt_methods, hpy_rt_mem_methods, hpy_report_methods, hpy_rt_sys_methods, hpy_rt_task_methods}, {PyModuleDef_HEAD_INIT, .m_name = NULL}},
     {"sys", "acl.sys", "Installed package versions.", {hpy_sys_methods, NULL, NULL, NULL},
      {PyModuleDef_HEAD_INIT, .m_name = NULL}},
-    {"mdl", "acl.mdl", "Models: loading, descriptions, datasets, execution.", {hpy_mdl_methods, NULL, NULL},
+    {"mdl", "acl.mdl", "Models: loading, descriptions, datasets, execution.", {hpy_mdl_methods, hpy_mdl_aipp_methods, NULL},
      {PyModuleDef_HEAD_INIT, .m_name = NULL}},
     {"util", "acl.util", "Memory and thread helpers for Python.", {hpy_util_methods, hpy_util_thread_methods, NULL},
      {PyModuleDef_HEAD_INIT, .m_name = NULL}},

@@ -46,6 +46,7 @@ enum hacl_kind {
     HACL_KIND_TDT_ROUTE,
     HACL_KIND_TDT_ROUTE_LIST,
     HACL_KIND_TDT_ROUTE_QUERY,
+    HACL_KIND_AIPP,
 };
 
 /* C++ test code may include this header but never touches refs directly;

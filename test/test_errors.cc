@@ -169,13 +169,3 @@ TEST(AppLog, NullFormatIsIgnored)
     EXPECT_EQ(aclFinalize(), ACL_SUCCESS);
 }
 
-TEST_F(AclTest, UnimplementedCallsSayWhichFunction)
-{
-    aclmdlBatch batch;
-    EXPECT_EQ(aclmdlGetDynamicBatch(nullptr, &batch), ACL_ERROR_FEATURE_UNSUPPORTED);
-    std::string m = TakeErrMsg();
-    EXPECT_NE(m.find("aclmdlGetDynamicBatch"), std::string::npos) << m;
-    EXPECT_NE(m.find("not implemented"), std::string::npos) << m;
-    EXPECT_EQ(aclmdlSetDynamicBatchSize(0, nullptr, 0, 1), ACL_ERROR_FEATURE_UNSUPPORTED);
-    EXPECT_NE(TakeErrMsg().find("aclmdlSetDynamicBatchSize"), std::string::npos);
-}

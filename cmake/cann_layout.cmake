@@ -16,10 +16,15 @@ install(CODE "
   set(lib \"${CMAKE_INSTALL_LIBDIR}\")
   file(MAKE_DIRECTORY \"\${root}/lib64\" \"\${root}/runtime/lib64/stub\")
   # libacl_tdt_channel: TDT channels live in the one runtime too
-  foreach(name libacl_rt.so libascendcl.so libascendcl.so.0 libacl_tdt_channel.so libacl_tdt_queue.so)
+  # libacl_dvpp, libacl_op_compiler, libacl_cblas: names sample build files
+  # link; the one runtime answers for them (what it does not implement yet
+  # is not declared by its headers)
+  set(names libacl_rt.so libascendcl.so libascendcl.so.0 libacl_tdt_channel.so libacl_tdt_queue.so
+      libacl_dvpp.so libacl_op_compiler.so libacl_cblas.so)
+  foreach(name \${names})
     file(CREATE_LINK \"../\${lib}/libascendcl.so.0\" \"\${root}/lib64/\${name}\" SYMBOLIC)
   endforeach()
-  foreach(name libascendcl.so libacl_rt.so)
+  foreach(name \${names})
     file(CREATE_LINK \"../../\${lib}/libascendcl.so.0\" \"\${root}/runtime/lib64/\${name}\" SYMBOLIC)
     file(CREATE_LINK \"../../../\${lib}/libascendcl.so.0\" \"\${root}/runtime/lib64/stub/\${name}\" SYMBOLIC)
   endforeach()

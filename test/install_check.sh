@@ -28,3 +28,13 @@ LD_LIBRARY_PATH="$lib" "$tmp/c3"
   cmake --build "$tmp/c4" >/dev/null
   "$tmp/c4/cann8_runtime"
 )
+# Ascend-sample style projects (DDK_PATH / NPU_HOST_LIB, -lacl_dvpp) on
+# models converted by the installed atc: static AIPP from NV12 and RGB
+# against conversion in C, and dynamic batch gears cycled asynchronously
+(
+  # shellcheck disable=SC1091
+  source "$tmp/prefix/set_env.sh"
+  "$build/tools/hacl-modelgen" tiny -o "$tmp/tiny.onnx" >/dev/null
+  bash "$src/../samples/aipp_classify/run.sh" "$tmp/tiny.onnx" images
+  bash "$src/../samples/dynamic_batch/run.sh" "$tmp/tiny.onnx" "images:-1,3,32,32" "1,2,4,8"
+)

@@ -23,6 +23,16 @@
 
 #define MAX_W 4096
 
+/* The row loops are built for AVX-512 and AVX2 as well as the baseline,
+ * chosen at load time by the CPU (the library is built for any x86-64,
+ * whose baseline lacks a packed 32-bit multiply). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HACL_ROW_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define HACL_ROW_CLONES
+#endif
+
+
 size_t hacl_aipp_image_bytes(int format, int64_t w, int64_t h)
 {
     if (w <= 0 || h <= 0)
@@ -273,7 +283,7 @@ struct row_ctx {
     void *out; /* this image's output */
 };
 
-static void gather(const struct row_ctx *r, int64_t sy, int64_t x0, int64_t cw, int32_t *s0, int32_t *s1,
+HACL_ROW_CLONES static void gather(const struct row_ctx *r, int64_t sy, int64_t x0, int64_t cw, int32_t *s0, int32_t *s1,
                    int32_t *s2, int32_t *s3)
 {
     const struct hacl_aipp *a = r->a;
@@ -284,13 +294,25 @@ static void gather(const struct row_ctx *r, int64_t sy, int64_t x0, int64_t cw, 
     case ACL_YUV422SP_U8: {
         const uint8_t *y = src + sy * W;
         const uint8_t *uv = src + W * H + (a->format == ACL_YUV420SP_U8 ? sy / 2 : sy) * W;
-        for (int64_t x = 0; x < cw; x++) {
-            int64_t sx = x0 + x, cx = sx & ~(int64_t)1;
-            s0[x] = y[sx];
-            s1[x] = uv[cx];
-            s2[x] = uv[cx + 1];
-            s3[x] = 0;
+        for (int64_t x = 0; x < cw; x++)
+            s0[x] = y[x0 + x];
+        /* chroma: one U,V pair per two pixels (x0 is even for 4:2:0) */
+        int64_t x = 0;
+        if (x0 & 1) {
+            s1[0] = uv[x0 - 1];
+            s2[0] = uv[x0];
+            x = 1;
         }
+        for (; x + 1 < cw; x += 2) {
+            const uint8_t *p = uv + x0 + x;
+            s1[x] = s1[x + 1] = p[0];
+            s2[x] = s2[x + 1] = p[1];
+        }
+        if (x < cw) {
+            s1[x] = uv[(x0 + x) & ~(int64_t)1];
+            s2[x] = uv[((x0 + x) & ~(int64_t)1) + 1];
+        }
+        memset(s3, 0, (size_t)cw * sizeof *s3);
         break;
     }
     case ACL_YUYV_U8: {
@@ -338,18 +360,6 @@ static void gather(const struct row_ctx *r, int64_t sy, int64_t x0, int64_t cw, 
         break;
     }
     }
-    if (a->rbuv_swap && a->format != ACL_YUV400_U8)
-        for (int64_t x = 0; x < cw; x++) {
-            int32_t t = s1[x];
-            if (hacl_aipp_is_yuv(a->format)) { /* U and V */
-                s1[x] = s2[x];
-                s2[x] = t;
-            } else { /* R and B */
-                t = s0[x];
-                s0[x] = s2[x];
-                s2[x] = t;
-            }
-        }
 }
 
 static inline int32_t clamp8(int32_t v)
@@ -408,6 +418,82 @@ static void put(const struct row_ctx *r, int64_t ch, int64_t y, int64_t x0, int6
     }
 }
 
+/* Colour conversion and normalisation fused, straight into three float
+ * rows (the NCHW float output of a 3-channel model). */
+HACL_ROW_CLONES static void fused_rows(const struct hacl_aipp *a, const struct hacl_aipp_img *im, int64_t cw,
+                       const int32_t *restrict s0, const int32_t *restrict s1, const int32_t *restrict s2,
+                       float *restrict o0, float *restrict o1, float *restrict o2)
+{
+    const float k0 = im->var[0], k1 = im->var[1], k2 = im->var[2];
+    const float c0 = (float)im->mean[0] + im->min[0], c1 = (float)im->mean[1] + im->min[1],
+                c2 = (float)im->mean[2] + im->min[2];
+    if (!a->csc) {
+        for (int64_t x = 0; x < cw; x++) {
+            o0[x] = ((float)s0[x] - c0) * k0;
+            o1[x] = ((float)s1[x] - c1) * k1;
+            o2[x] = ((float)s2[x] - c2) * k2;
+        }
+        return;
+    }
+    const int32_t *m = a->matrix;
+    const int32_t m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3], m4 = m[4], m5 = m[5], m6 = m[6], m7 = m[7], m8 = m[8];
+    const int yuv = hacl_aipp_is_yuv(a->format);
+    const int32_t b0 = yuv ? a->in_bias[0] : 0, b1 = yuv ? a->in_bias[1] : 0, b2 = yuv ? a->in_bias[2] : 0;
+    const int32_t d0 = yuv ? 0 : a->out_bias[0], d1 = yuv ? 0 : a->out_bias[1], d2 = yuv ? 0 : a->out_bias[2];
+    for (int64_t x = 0; x < cw; x++) {
+        int32_t t0 = s0[x] - b0, t1 = s1[x] - b1, t2 = s2[x] - b2;
+        int32_t v0 = ((m0 * t0 + m1 * t1 + m2 * t2) >> 8) + d0;
+        int32_t v1 = ((m3 * t0 + m4 * t1 + m5 * t2) >> 8) + d1;
+        int32_t v2 = ((m6 * t0 + m7 * t1 + m8 * t2) >> 8) + d2;
+        v0 = v0 < 0 ? 0 : v0 > 255 ? 255 : v0;
+        v1 = v1 < 0 ? 0 : v1 > 255 ? 255 : v1;
+        v2 = v2 < 0 ? 0 : v2 > 255 ? 255 : v2;
+        o0[x] = ((float)v0 - c0) * k0;
+        o1[x] = ((float)v1 - c1) * k1;
+        o2[x] = ((float)v2 - c2) * k2;
+    }
+}
+
+/* NV12/NV21 with colour conversion straight from the source rows into
+ * three float rows: each chroma pair's contribution is computed once for
+ * its two pixels. x0 is even (YUV420SP crops start at even columns). */
+HACL_ROW_CLONES static void fused_nv12(const struct hacl_aipp *a, const struct hacl_aipp_img *im,
+                                       const uint8_t *restrict y, const uint8_t *restrict uv, int64_t cw,
+                                       float *restrict o0, float *restrict o1, float *restrict o2)
+{
+    const int32_t *m = a->matrix;
+    const int32_t m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3], m4 = m[4], m5 = m[5], m6 = m[6], m7 = m[7], m8 = m[8];
+    const int32_t b0 = a->in_bias[0], b1 = a->in_bias[1], b2 = a->in_bias[2];
+    const int sw = a->rbuv_swap; /* NV21: V first */
+    const float k0 = im->var[0], k1 = im->var[1], k2 = im->var[2];
+    const float c0 = (float)im->mean[0] + im->min[0], c1 = (float)im->mean[1] + im->min[1],
+                c2 = (float)im->mean[2] + im->min[2];
+    int64_t pairs = cw / 2;
+    for (int64_t k = 0; k < pairs; k++) {
+        int32_t u = uv[2 * k + sw] - b1, v = uv[2 * k + 1 - sw] - b2;
+        int32_t e0 = m1 * u + m2 * v, e1 = m4 * u + m5 * v, e2 = m7 * u + m8 * v;
+        for (int j = 0; j < 2; j++) {
+            int32_t t = y[2 * k + j] - b0;
+            int32_t v0 = (m0 * t + e0) >> 8, v1 = (m3 * t + e1) >> 8, v2 = (m6 * t + e2) >> 8;
+            v0 = v0 < 0 ? 0 : v0 > 255 ? 255 : v0;
+            v1 = v1 < 0 ? 0 : v1 > 255 ? 255 : v1;
+            v2 = v2 < 0 ? 0 : v2 > 255 ? 255 : v2;
+            o0[2 * k + j] = ((float)v0 - c0) * k0;
+            o1[2 * k + j] = ((float)v1 - c1) * k1;
+            o2[2 * k + j] = ((float)v2 - c2) * k2;
+        }
+    }
+    if (cw & 1) { /* an odd crop width: the last pixel */
+        int64_t x = cw - 1;
+        int32_t u = uv[x + sw] - b1, v = uv[x + 1 - sw] - b2, t = y[x] - b0;
+        int32_t v0 = (m0 * t + m1 * u + m2 * v) >> 8, v1 = (m3 * t + m4 * u + m5 * v) >> 8,
+                v2 = (m6 * t + m7 * u + m8 * v) >> 8;
+        o0[x] = ((float)(v0 < 0 ? 0 : v0 > 255 ? 255 : v0) - c0) * k0;
+        o1[x] = ((float)(v1 < 0 ? 0 : v1 > 255 ? 255 : v1) - c1) * k1;
+        o2[x] = ((float)(v2 < 0 ? 0 : v2 > 255 ? 255 : v2) - c2) * k2;
+    }
+}
+
 static void convert_image(const struct row_ctx *r)
 {
     const struct hacl_aipp *a = r->a;
@@ -418,20 +504,49 @@ static void convert_image(const struct row_ctx *r)
     float pad = a->pad_value;
     int32_t s[4][MAX_W];
     float v[MAX_W];
+    /* the swaps exchange source channels: 1 and 2 (U, V) for YUV, 0 and 2
+     * (R, B) for RGB */
+    int32_t *sc[4] = {s[0], s[1], s[2], s[3]};
+    if (a->rbuv_swap && a->format != ACL_YUV400_U8) {
+        int i = hacl_aipp_is_yuv(a->format) ? 1 : 0;
+        sc[i] = s[2];
+        sc[2] = s[i];
+    }
+    const int direct = !r->fp16 && !r->nhwc && r->c == 3;
     for (int64_t y = 0; y < r->h; y++) {
         if (y < pt || y >= pt + ch) {
             for (int64_t c = 0; c < r->c; c++)
                 put(r, c, y, 0, r->w, NULL, pad);
             continue;
         }
+        if (direct) {
+            float *o = (float *)r->out + y * r->w + pl;
+            size_t plane = (size_t)(r->h * r->w);
+            int64_t sy = cy + (y - pt);
+            if (a->format == ACL_YUV420SP_U8 && a->csc) {
+                const uint8_t *yrow = r->src + sy * a->src_w + cx;
+                const uint8_t *uvrow = r->src + (int64_t)a->src_w * a->src_h + (sy / 2) * a->src_w + cx;
+                fused_nv12(a, im, yrow, uvrow, cw, o, o + plane, o + 2 * plane);
+            } else {
+                gather(r, sy, cx, cw, s[0], s[1], s[2], s[3]);
+                fused_rows(a, im, cw, sc[0], sc[1], sc[2], o, o + plane, o + 2 * plane);
+            }
+            for (int64_t c = 0; c < 3 && (pl || pr); c++) {
+                if (pl)
+                    put(r, c, y, 0, pl, NULL, pad);
+                if (pr)
+                    put(r, c, y, pl + cw, pr, NULL, pad);
+            }
+            continue;
+        }
         gather(r, cy + (y - pt), cx, cw, s[0], s[1], s[2], s[3]);
         if (a->csc)
-            csc(a, cw, s[0], s[1], s[2]);
+            csc(a, cw, sc[0], sc[1], sc[2]);
         for (int64_t c = 0; c < r->c; c++) {
-            const int32_t *sc = s[r->c == 1 ? 0 : c];
+            const int32_t *src = sc[r->c == 1 ? 0 : c];
             const float mm = (float)im->mean[c] + im->min[c], var = im->var[c];
             for (int64_t x = 0; x < cw; x++)
-                v[x] = ((float)sc[x] - mm) * var;
+                v[x] = ((float)src[x] - mm) * var;
             if (pl)
                 put(r, c, y, 0, pl, NULL, pad);
             put(r, c, y, pl, cw, v, pad);

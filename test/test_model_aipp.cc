@@ -171,6 +171,32 @@ TEST_F(DeviceTest, StaticAippYuv420spToNormalisedRgb)
     ExpectNear((float *)p[1], Reference(r, img, 3, false));
 }
 
+TEST_F(DeviceTest, StaticAippNv21OddCropAndPadding)
+{
+    // NV21 (YUV420SP + swap), a 5-wide crop at an even start (the odd
+    // last pixel), padded to the model's 8 x 6
+    std::string onnx = onnxb::Serialize(IdentityModel({1, 3, 6, 8}));
+    std::string cfg = std::string("aipp_op { aipp_mode: static input_format: YUV420SP_U8 src_image_size_w: 10\n"
+                                  " src_image_size_h: 8 rbuv_swap_switch: true crop: true load_start_pos_w: 2\n"
+                                  " load_start_pos_h: 2 crop_size_w: 5 crop_size_h: 4 padding: true\n"
+                                  " left_padding_size: 1 right_padding_size: 2 top_padding_size: 2\n"
+                                  " bottom_padding_size: 0 padding_value: 7\n") +
+                      kJpegCsc + " var_reci_chn_2: 0.5 }";
+    Loaded l(Om(onnx, "", cfg));
+    ASSERT_EQ(l.rc, ACL_SUCCESS) << TakeErrMsg();
+    auto p = l.AddAll();
+    auto img = Pattern(120, 21);
+    memcpy(p[0], img.data(), 120);
+    ASSERT_EQ(aclmdlExecute(l.id, l.in, l.out), ACL_SUCCESS) << TakeErrMsg();
+    Ref r;
+    JpegCsc(r);
+    r.w = 10, r.h = 8, r.rbuv = true;
+    r.crop = true, r.cx = 2, r.cy = 2, r.cw = 5, r.ch = 4;
+    r.pad = true, r.pl = 1, r.pr = 2, r.pt = 2, r.pb = 0, r.pad_value = 7;
+    r.var[2] = 0.5f;
+    ExpectNear((float *)p[1], Reference(r, img, 3, false));
+}
+
 TEST_F(DeviceTest, StaticAippBgrCropPaddingIntoNhwc)
 {
     // BGR data (RGB888 + swap), cropped 4x3 at (2,1), padded 1/1/2/2 to the

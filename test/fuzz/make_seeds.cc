@@ -2,7 +2,7 @@
 // committed under test/fuzz/corpus).
 #include <fstream>
 
-#include "../onnx_builder.h"
+#include "../om_util.h"
 
 int main(int argc, char **argv)
 {
@@ -112,5 +112,22 @@ int main(int argc, char **argv)
                {"MaxPool", {"c"}, {"m"}, "pool", {Attr::Ints("kernel_shape", {2, 2, 2})}},
                {"Resize", {"m", "", "scales"}, {"y"}, "resize", {Attr::Str("mode", "cubic")}}};
     std::ofstream(dir + "/conv3d_resize.onnx", std::ios::binary) << Serialize(v);
+    // hostacl's .om container: gears, static AIPP with crop and padding,
+    // dynamic AIPP with dynamic batch, typed and chosen outputs
+    std::string id = Serialize(IdentityModel({1, 3, 6, 8}));
+    std::ofstream(dir + "/om_gears.om", std::ios::binary)
+        << Om(Serialize(a), "input_shape=x:-1,3,4,4\ndynamic_batch_size=1,2,4\n");
+    std::ofstream(dir + "/om_aipp_static.om", std::ios::binary)
+        << Om(id, "output_type=FP16\n",
+              "aipp_op { aipp_mode: static input_format: YUV420SP_U8 src_image_size_w: 10 src_image_size_h: 8\n"
+              " csc_switch: true rbuv_swap_switch: true crop: true load_start_pos_w: 2 load_start_pos_h: 2\n"
+              " crop_size_w: 5 crop_size_h: 4 padding: true left_padding_size: 1 right_padding_size: 2\n"
+              " top_padding_size: 2 mean_chn_0: 10 min_chn_1: 0.5 var_reci_chn_2: 0.1 }");
+    std::ofstream(dir + "/om_aipp_dynamic.om", std::ios::binary)
+        << Om(Serialize(IdentityModel({-1, 3, 6, 8})), "input_shape=img:-1,3,6,8\ndynamic_batch_size=1,2\n",
+              "aipp_op { aipp_mode: dynamic max_src_image_size: 200 }");
+    std::ofstream(dir + "/om_dims.om", std::ios::binary)
+        << Om(Serialize(b), "input_format=ND\ninput_shape=a:-1,3;b:2,-1\ndynamic_dims=1,3;2,3\n"
+                            "out_nodes=mul:0;add:0\ninput_fp16_nodes=a\n");
     return 0;
 }

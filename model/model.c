@@ -56,6 +56,16 @@ void hacl_model_put(struct hacl_model *m)
         hacl_free(m->gears);
         hacl_free(m->in_info);
         hacl_conv_free(&m->conv);
+        for (size_t i = 0; i < m->nvariants; i++) {
+            hacl_model_put(m->variants[i].m);
+            hacl_free(m->variants[i].key);
+        }
+        hacl_free(m->variants);
+        hacl_model_put(m->cur_variant);
+        hacl_free(m->value_mask);
+        hacl_free(m->onnx);
+        hacl_free(m->dir);
+        pthread_mutex_destroy(&m->variant_lock);
         if (m->ctx)
             hacl_obj_put(&m->ctx->hdr);
         hacl_free(m);
@@ -81,7 +91,7 @@ long hacl_model_steps(uint32_t id, struct hacl_prog_step *out, size_t max)
     struct hacl_model *m = hacl_model_get(id);
     if (!m)
         return -1;
-    long n = (long)hacl_prog_steps(m->prog, out, max);
+    long n = m->prog ? (long)hacl_prog_steps(m->prog, out, max) : 0;
     hacl_model_put(m);
     return n;
 }
@@ -113,6 +123,7 @@ static struct hacl_model *new_model(struct hacl_graph *g, struct hacl_prog *prog
     }
     atomic_init(&m->refs, 1);
     pthread_mutex_init(&m->work_lock, NULL);
+    pthread_mutex_init(&m->variant_lock, NULL);
     m->work = work;
     m->graph = g;
     m->prog = prog;
@@ -172,6 +183,14 @@ struct compiled {
     struct hacl_graph **g;
     struct hacl_prog **prog;
     struct hacl_in_info *info; /* the largest gear's inputs */
+    /* shapes decided by input values: no program yet (prog[0] NULL), the
+     * inputs that decide, and what compiling them later needs */
+    unsigned char *value_mask;
+    size_t nvalues;
+    void *onnx;
+    size_t onnx_len;
+    char *dir;
+    int precision;
 };
 
 static void compiled_free(struct compiled *c)
@@ -184,6 +203,9 @@ static void compiled_free(struct compiled *c)
     hacl_free(c->prog);
     hacl_free(c->info);
     hacl_conv_free(&c->conv);
+    hacl_free(c->value_mask);
+    hacl_free(c->onnx);
+    hacl_free(c->dir);
     memset(c, 0, sizeof *c);
 }
 
@@ -213,6 +235,36 @@ static aclError compile_one(const void *onnx, size_t len, const char *dir, const
         *g = NULL;
     }
     return rc;
+}
+
+/* A model whose compile failed because shapes need values that are model
+ * inputs: described by its parsed, converted graph, compiled later per
+ * set of values (value_plans.c). 1 when it is one. */
+static int value_mode(const void *onnx, size_t len, const char *dir, struct compiled *c, int precision)
+{
+    char why[64];
+    struct hacl_graph *g = NULL;
+    if (hacl_onnx_parse(onnx, len, dir, &g, why, sizeof why) != ACL_SUCCESS)
+        return 0;
+    unsigned char *mask = NULL;
+    if (hacl_conv_apply(&c->conv, g, 0, &c->info, why, sizeof why) == ACL_SUCCESS &&
+        (mask = hacl_calloc(g->ninputs ? g->ninputs : 1, 1)) && (c->nvalues = hacl_value_inputs(g, mask)) &&
+        (c->onnx = hacl_malloc(len)) && (!dir || (c->dir = hacl_strdup(dir)))) {
+        memcpy(c->onnx, onnx, len);
+        c->onnx_len = len;
+        c->value_mask = mask;
+        c->precision = precision;
+        c->g[0] = g;
+        return 1;
+    }
+    hacl_free(mask);
+    hacl_free(c->info);
+    c->info = NULL;
+    hacl_free(c->onnx);
+    c->onnx = NULL;
+    c->nvalues = 0;
+    hacl_graph_free(g);
+    return 0;
 }
 
 /* Recognises the bytes (ONNX, or hostacl's container with conversion
@@ -269,7 +321,9 @@ static aclError prepare(const char *api, const void *bytes, size_t len, const ch
         char w[480];
         rc = compile_one(onnx, olen, dir, &out->conv, i, precision, i == out->max ? &out->info : NULL, &out->g[i],
                          &out->prog[i], w, sizeof w);
-        if (rc != ACL_SUCCESS && out->n > 1)
+        if (rc == ACL_ERROR_OP_UNSUPPORTED_DYNAMIC && out->n == 1 && value_mode(onnx, olen, dir, out, precision))
+            rc = ACL_SUCCESS;
+        else if (rc != ACL_SUCCESS && out->n > 1)
             snprintf(why, sizeof why, "gear %zu: %s", i, w);
         else if (rc != ACL_SUCCESS)
             snprintf(why, sizeof why, "%s", w);
@@ -285,10 +339,44 @@ static aclError prepare(const char *api, const void *bytes, size_t len, const ch
     return ACL_SUCCESS;
 }
 
+static aclError place_weights(struct hacl_prog *prog, void *weights);
+
+struct hacl_model *hacl_model_compile_values(struct hacl_model *m, const uint8_t *key, aclError *rc, char *why,
+                                             size_t whylen)
+{
+    struct hacl_graph *g = NULL;
+    struct hacl_prog *prog = NULL;
+    *rc = hacl_onnx_parse(m->onnx, m->onnx_len, m->dir, &g, why, whylen);
+    if (*rc == ACL_SUCCESS && (*rc = hacl_conv_apply(&m->conv, g, 0, NULL, why, whylen)) == ACL_SUCCESS &&
+        (*rc = hacl_value_bind(g, m->value_mask, key)) == ACL_SUCCESS &&
+        (*rc = hacl_infer_shapes(g, why, whylen)) == ACL_SUCCESS) {
+        if (!reference_kernels())
+            hacl_graph_absorb_pads(g);
+        *rc = hacl_prog_build(g, reference_kernels(), m->precision, &prog, why, whylen);
+    }
+    if (*rc == ACL_SUCCESS && (*rc = place_weights(prog, NULL)) != ACL_SUCCESS)
+        snprintf(why, whylen, "out of memory preparing weights");
+    if (*rc != ACL_SUCCESS) {
+        hacl_prog_free(prog);
+        hacl_graph_free(g);
+        return NULL;
+    }
+    hacl_graph_release_weights(g);
+    hacl_prog_bind_constants(prog);
+    struct hacl_model *v = new_model(g, prog, m->ctx, NULL);
+    if (!v) {
+        *rc = ACL_ERROR_BAD_ALLOC;
+        snprintf(why, whylen, "out of memory");
+        return NULL;
+    }
+    v->id = m->id;
+    return v;
+}
+
 static size_t compiled_work(const struct compiled *c)
 {
     size_t w = 0;
-    for (size_t i = 0; i < c->n; i++)
+    for (size_t i = 0; i < c->n && c->prog[i]; i++)
         if (hacl_prog_work_bytes(c->prog[i]) > w)
             w = hacl_prog_work_bytes(c->prog[i]);
     return w;
@@ -298,7 +386,7 @@ static size_t compiled_work(const struct compiled *c)
 static size_t compiled_weights(const struct compiled *c)
 {
     size_t w = 0;
-    for (size_t i = 0; i < c->n; i++)
+    for (size_t i = 0; i < c->n && c->prog[i]; i++)
         w += c->n > 1 ? round64(hacl_prog_weight_bytes(c->prog[i])) : hacl_prog_weight_bytes(c->prog[i]);
     return w;
 }
@@ -360,20 +448,26 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
         return rc;
     }
     size_t work_bytes = compiled_work(&c);
-    rc = check_user_mem(api, "work", work, work_size, work_bytes);
+    if (c.value_mask && (work || weights))
+        rc = hacl_err(ACL_ERROR_OP_UNSUPPORTED_DYNAMIC, api,
+                      "%s: its shapes depend on input values, so its memory is known per execution: load it "
+                      "without caller memory",
+                      origin);
+    if (rc == ACL_SUCCESS)
+        rc = check_user_mem(api, "work", work, work_size, work_bytes);
     if (rc == ACL_SUCCESS)
         rc = check_user_mem(api, "weight", weights, weight_size, compiled_weights(&c));
     /* The weights (prepared: reordered, BatchNormalization folded) go to the
      * caller's memory, or to memory of the model's own; then the decoded
      * copies go, and constants the kernels read point there. */
     size_t off = 0;
-    for (size_t i = 0; rc == ACL_SUCCESS && i < c.n; i++) {
+    for (size_t i = 0; rc == ACL_SUCCESS && i < c.n && c.prog[i]; i++) {
         if ((rc = place_weights(c.prog[i], weights ? (char *)weights + off : NULL)) != ACL_SUCCESS)
             rc = hacl_err(rc, api, "%s: out of memory preparing %zu bytes of weights", origin,
                           hacl_prog_weight_bytes(c.prog[i]));
         off += round64(hacl_prog_weight_bytes(c.prog[i]));
     }
-    for (size_t i = 0; rc == ACL_SUCCESS && i < c.n; i++) {
+    for (size_t i = 0; rc == ACL_SUCCESS && i < c.n && c.prog[i]; i++) {
         hacl_graph_release_weights(c.g[i]);
         hacl_prog_bind_constants(c.prog[i]);
     }
@@ -415,6 +509,15 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
         m->in_info = c.info;
         memset(&c.conv, 0, sizeof c.conv);
         c.info = NULL;
+        m->value_mask = c.value_mask;
+        m->nvalues = c.nvalues;
+        m->onnx = c.onnx;
+        m->onnx_len = c.onnx_len;
+        m->dir = c.dir;
+        m->precision = c.precision;
+        c.value_mask = NULL;
+        c.onnx = NULL;
+        c.dir = NULL;
         rc = register_model(api, m, modelId);
         for (size_t i = 0; rc == ACL_SUCCESS && i < m->ngears; i++)
             m->gears[i]->id = *modelId; /* for messages */
@@ -536,11 +639,14 @@ static aclError query(const char *api, const void *bytes, size_t len, const char
 {
     struct compiled c;
     aclError rc = prepare(api, bytes, len, origin, from_file, -1, &c);
-    if (rc == ACL_SUCCESS) {
+    if (rc == ACL_SUCCESS && c.value_mask) {
+        rc = hacl_err(ACL_ERROR_OP_UNSUPPORTED_DYNAMIC, api,
+                      "%s: its shapes depend on input values, so its memory is known per execution", origin);
+    } else if (rc == ACL_SUCCESS) {
         *workSize = compiled_work(&c);
         *weightSize = compiled_weights(&c);
-        compiled_free(&c);
     }
+    compiled_free(&c);
     return rc;
 }
 

@@ -184,6 +184,16 @@ static aclError io_dims(const char *api, const aclmdlDesc *modelDesc, int is_out
         const struct hacl_graph *g = m->gears[atomic_load(&m->cur_gear)]->graph;
         t = &g->tensors[g->outputs[index]];
         fill_dims(dims, t->name, t->rank, t->dims);
+    } else if (is_out && cur && m->value_mask) {
+        /* shapes decided by input values: the last execution's */
+        struct hacl_model *mm = (struct hacl_model *)m;
+        pthread_mutex_lock(&mm->variant_lock);
+        if (mm->cur_variant) {
+            const struct hacl_graph *g = mm->cur_variant->graph;
+            t = &g->tensors[g->outputs[index]];
+        }
+        fill_dims(dims, t->name, t->rank, t->dims);
+        pthread_mutex_unlock(&mm->variant_lock);
     } else {
         fill_dims(dims, t->name, t->rank, t->dims);
     }

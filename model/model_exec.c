@@ -24,9 +24,14 @@
 
 /* The compiled model an execution with this input dataset runs: the gear
  * aclmdlSetDynamic* recorded on the dataset for m, or the largest gear;
- * m itself without gears. Referenced. */
-static struct hacl_model *pick_gear(struct hacl_model *m, const aclmdlDataset *input)
+ * the model compiled for the values the inputs that decide shapes bring;
+ * m itself otherwise. Referenced; NULL with *rc. */
+static struct hacl_model *pick_gear(const char *api, struct hacl_model *m, const aclmdlDataset *input,
+                                     aclError *rc)
 {
+    *rc = ACL_SUCCESS;
+    if (m->value_mask) /* shapes decided by input values */
+        return hacl_value_variant(api, m, input, rc);
     if (!m->ngears) {
         atomic_fetch_add(&m->refs, 1);
         return m;
@@ -361,7 +366,11 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset
     struct hacl_model *m = hacl_model_get(modelId);
     if (!m)
         return HACL_ERR(ACL_ERROR_INVALID_MODEL_ID, "model id %u is not loaded", modelId);
-    struct hacl_model *run = pick_gear(m, input);
+    struct hacl_model *run = pick_gear(__func__, m, input, &rc);
+    if (!run) {
+        hacl_model_put(m);
+        return rc;
+    }
     const struct hacl_graph *g = run->graph;
     size_t snap = snapshot_bytes(m);
     void **ptrs = hacl_calloc(g->ninputs + g->noutputs + 1 + (snap + sizeof(void *) - 1) / sizeof(void *),
@@ -499,7 +508,11 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDa
     struct hacl_model *top = hacl_model_get(modelId);
     if (!top)
         return HACL_ERR(ACL_ERROR_INVALID_MODEL_ID, "model id %u is not loaded", modelId);
-    struct hacl_model *m = pick_gear(top, input); /* what runs */
+    struct hacl_model *m = pick_gear(__func__, top, input, &rc); /* what runs */
+    if (!m) {
+        hacl_model_put(top);
+        return rc;
+    }
     const struct hacl_graph *g = m->graph;
     size_t nb = g->ninputs + g->noutputs, snap = snapshot_bytes(top);
     size_t *needs = hacl_calloc(nb + 1, sizeof *needs);

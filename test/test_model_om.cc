@@ -355,3 +355,41 @@ TEST_F(StreamTest, GearsRunAsynchronouslyPerDataset)
     for (void *p : mem)
         aclrtFreeHost(p);
 }
+
+TEST_F(DeviceTest, ShapesDecidedByInputValuesCompileOncePerValue)
+{
+    // y = Reshape(x, shape) + 1 with the shape a model input, as the ONNX
+    // node tests feed it
+    onnxb::Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {2, 6}}, {"shape", onnxb::INT64, {2}}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+    m.inits = {{"one", onnxb::FLOAT, {}, onnxb::Floats({1.0f})}};
+    m.nodes = {{"Reshape", {"x", "shape"}, {"r"}, "reshape"}, {"Add", {"r", "one"}, {"y"}, "add"}};
+    Loaded l(onnxb::Serialize(m));
+    ASSERT_EQ(l.rc, ACL_SUCCESS) << TakeErrMsg();
+    EXPECT_EQ(aclmdlGetOutputSizeByIndex(l.desc, 0), 0u); // known per execution
+    float *x = (float *)l.Add(false, 48);
+    int64_t *shape = (int64_t *)l.Add(false, 16);
+    float *y = (float *)l.Add(true, 48);
+    auto in = Ramp(12);
+    memcpy(x, in.data(), 48);
+    for (int round = 0; round < 2; round++) {
+        int64_t shapes[3][2] = {{3, 4}, {12, 1}, {4, -1}};
+        for (auto &sh : shapes) {
+            memcpy(shape, sh, 16);
+            ASSERT_EQ(aclmdlExecute(l.id, l.in, l.out), ACL_SUCCESS) << TakeErrMsg();
+            for (int i = 0; i < 12; i++)
+                ASSERT_EQ(y[i], in[i] + 1) << i;
+        }
+    }
+    // a shape that does not fit: the execution fails, naming the node
+    int64_t bad[2] = {5, 5};
+    memcpy(shape, bad, 16);
+    EXPECT_NE(aclmdlExecute(l.id, l.in, l.out), ACL_SUCCESS);
+    EXPECT_NE(TakeErrMsg().find("reshape"), std::string::npos);
+    // caller memory needs a size known at load
+    size_t work = 0, weight = 0;
+    std::string b = onnxb::Serialize(m);
+    EXPECT_EQ(aclmdlQuerySizeFromMem(b.data(), b.size(), &work, &weight), ACL_ERROR_OP_UNSUPPORTED_DYNAMIC);
+    TakeErrMsg();
+}

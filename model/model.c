@@ -51,6 +51,7 @@ void hacl_model_put(struct hacl_model *m)
             hacl_prog_free(m->prog);
             hacl_graph_free(m->graph);
         }
+        hacl_model_put(m->weights_owner); /* after the program using its weights */
         for (size_t i = 0; i < m->ngears; i++)
             hacl_model_put(m->gears[i]);
         hacl_free(m->gears);
@@ -466,6 +467,11 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
             rc = hacl_err(rc, api, "%s: out of memory preparing %zu bytes of weights", origin,
                           hacl_prog_weight_bytes(c.prog[i]));
         off += round64(hacl_prog_weight_bytes(c.prog[i]));
+        /* Gears share the weight buffers that came out the same (an
+         * operator whose layout did not depend on the gear): each later gear
+         * reads them from earlier ones, right after its own placement. */
+        if (rc == ACL_SUCCESS && !weights && i > 0)
+            hacl_prog_dedupe_weights(c.prog[i], c.prog, i);
     }
     for (size_t i = 0; rc == ACL_SUCCESS && i < c.n && c.prog[i]; i++) {
         hacl_graph_release_weights(c.g[i]);
@@ -494,6 +500,10 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
                 break;
             }
             m->ngears++;
+        }
+        for (size_t i = 1; m && i < c.n; i++) { /* each keeps the earlier ones alive */
+            m->gears[i]->weights_owner = m->gears[i - 1];
+            atomic_fetch_add(&m->gears[i - 1]->refs, 1);
         }
         if (m) {
             m->graph = m->gears[c.max]->graph;

@@ -30,6 +30,7 @@ struct hacl_model {
     int borrowed;
     struct hacl_model **gears;
     size_t ngears;
+    struct hacl_model *weights_owner; /* the gear whose weight memory this one uses (referenced) */
     struct hacl_conv conv;          /* the container's options (empty for ONNX) */
     struct hacl_in_info *in_info;   /* one per input of graph */
     _Atomic size_t cur_gear;        /* the gear a Set* call chose last */

@@ -51,6 +51,11 @@ aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights);
  * reads at its copy in the weight memory. */
 void hacl_prog_bind_constants(struct hacl_prog *p);
 void hacl_prog_free(struct hacl_prog *p);
+/* Programs of one model's gears: every placed weight buffer of p whose
+ * bytes equal one of the other programs' (the same layout was chosen for
+ * that operator) is read from theirs, and p's own weight memory shrinks to
+ * the rest. The others must outlive p; constants are bound after. */
+aclError hacl_prog_dedupe_weights(struct hacl_prog *p, struct hacl_prog *const *others, size_t n);
 
 /* An execution context: work memory (the caller's, work_bytes long and
  * 64-byte aligned, or its own when work is NULL) and bound primitives. */

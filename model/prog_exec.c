@@ -105,7 +105,7 @@ static void *buf_ptr(const struct hacl_prog *p, const struct hacl_exec_ctx *c, c
 {
     switch (pb->kind) {
     case B_WORK: return (char *)c->work + pb->offset;
-    case B_WEIGHT: return (char *)p->weights + pb->offset;
+    case B_WEIGHT: return hacl_pg_weight_ptr(p, pb);
     default: return NULL; /* set per run */
     }
 }

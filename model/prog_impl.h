@@ -42,6 +42,9 @@ struct pbuf {
      * place) */
     int alias_of, aliased;
     size_t alias_off; /* a view's byte offset in the buffer it views */
+    /* B_WEIGHT: the same bytes in another gear's weight memory, used
+     * instead of our own copy (hacl_prog_dedupe_weights), or NULL */
+    const void *shared;
 };
 
 struct pstep {
@@ -85,6 +88,12 @@ struct hacl_prog {
     char *why;
     size_t whylen;
 };
+
+/* Where weight buffer pb's bytes are. */
+static inline void *hacl_pg_weight_ptr(const struct hacl_prog *p, const struct pbuf *pb)
+{
+    return pb->shared ? (void *)pb->shared : (char *)p->weights + pb->offset;
+}
 
 struct hacl_exec_ctx {
     void *work;

@@ -149,7 +149,54 @@ void hacl_prog_bind_constants(struct hacl_prog *p)
     for (size_t t = 0; t < g->ntensors; t++) {
         int b = p->plainb[t];
         if (g->tensors[t].is_const && b >= 0 && p->bufs[b].kind == B_WEIGHT)
-            g->tensors[t].data = (char *)p->weights + p->bufs[b].offset;
+            g->tensors[t].data = hacl_pg_weight_ptr(p, &p->bufs[b]);
     }
 }
 
+
+aclError hacl_prog_dedupe_weights(struct hacl_prog *p, struct hacl_prog *const *others, size_t n)
+{
+    if (!p->placed || !p->own_weights || !p->weight_bytes)
+        return ACL_SUCCESS;
+    size_t keep = 0;
+    for (size_t b = 0; b < p->nbufs; b++) {
+        struct pbuf *pb = &p->bufs[b];
+        if (pb->kind != B_WEIGHT || !pb->bytes)
+            continue;
+        const void *mine = hacl_pg_weight_ptr(p, pb);
+        for (size_t k = 0; k < n && !pb->shared; k++) {
+            const struct hacl_prog *q = others[k];
+            for (size_t c = 0; q && c < q->nbufs && !pb->shared; c++) {
+                const struct pbuf *qb = &q->bufs[c];
+                if (qb->kind == B_WEIGHT && qb->bytes == pb->bytes &&
+                    !memcmp(hacl_pg_weight_ptr(q, qb), mine, pb->bytes))
+                    pb->shared = hacl_pg_weight_ptr(q, qb);
+            }
+        }
+        if (!pb->shared)
+            keep += (pb->bytes + ALIGN - 1) / ALIGN * ALIGN;
+    }
+    if (keep >= p->weight_bytes)
+        return ACL_SUCCESS;
+    /* our own memory keeps only what no other gear has */
+    char *mem = keep ? hacl_malloc_aligned(ALIGN, keep) : NULL;
+    if (keep && !mem) { /* keep the full copy: undo */
+        for (size_t b = 0; b < p->nbufs; b++)
+            p->bufs[b].shared = NULL;
+        return ACL_SUCCESS;
+    }
+    size_t off = 0;
+    for (size_t b = 0; b < p->nbufs; b++) {
+        struct pbuf *pb = &p->bufs[b];
+        if (pb->kind != B_WEIGHT || !pb->bytes || pb->shared)
+            continue;
+        memcpy(mem + off, (char *)p->weights + pb->offset, pb->bytes);
+        pb->offset = off;
+        off += (pb->bytes + ALIGN - 1) / ALIGN * ALIGN;
+    }
+    hacl_free(p->weights);
+    p->weights = mem;
+    p->own_weights = mem != NULL;
+    p->weight_bytes = keep;
+    return ACL_SUCCESS;
+}

@@ -37,7 +37,8 @@ std::vector<float> Reference(const Ref &r, const std::vector<uint8_t> &src, int 
     int cw = r.crop ? r.cw : r.w, ch = r.crop ? r.ch : r.h;
     int ow = cw + (r.pad ? r.pl + r.pr : 0), oh = ch + (r.pad ? r.pt + r.pb : 0);
     std::vector<float> out((size_t)c * ow * oh);
-    bool yuv = r.format == ACL_YUV420SP_U8 || r.format == ACL_YUV400_U8;
+    bool yuv = r.format == ACL_YUV420SP_U8 || r.format == ACL_YUV400_U8 || r.format == ACL_YUV422SP_U8 ||
+               r.format == ACL_YUYV_U8 || r.format == ACL_AYUV444_U8;
     for (int y = 0; y < oh; y++)
         for (int x = 0; x < ow; x++) {
             int sx = x - (r.pad ? r.pl : 0), sy = y - (r.pad ? r.pt : 0);
@@ -46,15 +47,22 @@ std::vector<float> Reference(const Ref &r, const std::vector<uint8_t> &src, int 
             if (!padded) {
                 sx += r.crop ? r.cx : 0;
                 sy += r.crop ? r.cy : 0;
-                if (r.format == ACL_YUV420SP_U8) {
+                if (r.format == ACL_YUV420SP_U8 || r.format == ACL_YUV422SP_U8) {
                     s[0] = src[sy * r.w + sx];
-                    const uint8_t *uv = &src[r.w * r.h + (sy / 2) * r.w + (sx / 2) * 2];
+                    int row = r.format == ACL_YUV420SP_U8 ? sy / 2 : sy;
+                    const uint8_t *uv = &src[r.w * r.h + row * r.w + (sx / 2) * 2];
                     s[1] = uv[0];
                     s[2] = uv[1];
+                } else if (r.format == ACL_YUYV_U8) {
+                    const uint8_t *p = &src[(sy * r.w + (sx / 2) * 2) * 2]; /* Y0 U Y1 V */
+                    s[0] = p[(sx % 2) * 2];
+                    s[1] = p[1];
+                    s[2] = p[3];
                 } else if (r.format == ACL_RGB888_U8) {
                     for (int k = 0; k < 3; k++)
                         s[k] = src[(sy * r.w + sx) * 3 + k];
-                } else if (r.format == ACL_XRGB8888_U8) {
+                } else if (r.format == ACL_XRGB8888_U8 || r.format == ACL_ARGB8888_U8 ||
+                           r.format == ACL_AYUV444_U8) {
                     const uint8_t *p = &src[(sy * r.w + sx) * 4];
                     for (int k = 0; k < 3; k++)
                         s[k] = p[(r.ax ? 1 : 0) + k];
@@ -270,6 +278,58 @@ TEST_F(DeviceTest, StaticAippXrgbGreyAndDefaultMatrix)
         EXPECT_EQ(((float *)p[1])[0], 0.0f);   // Y=16: black
         EXPECT_EQ(((float *)p[1])[1], 178.0f); // (298*219 + 516*(90-128)) >> 8
     }
+}
+
+TEST_F(DeviceTest, StaticAippEveryOtherFormat)
+{
+    // YUV422SP and YUYV with colour conversion, ARGB and AYUV (alpha
+    // last: no ax swap) into a 4-channel model, each against the reference
+    struct Case {
+        const char *name;
+        int format, c;
+        size_t bytes;
+        bool csc;
+    } cases[] = {{"YUV422SP_U8", ACL_YUV422SP_U8, 3, 8 * 6 * 2, true},
+                 {"YUYV_U8", ACL_YUYV_U8, 3, 8 * 6 * 2, true},
+                 {"ARGB8888_U8", ACL_ARGB8888_U8, 4, 8 * 6 * 4, false},
+                 {"AYUV444_U8", ACL_AYUV444_U8, 4, 8 * 6 * 4, true},
+                 {"RGB888_U8", ACL_RGB888_U8, 1, 8 * 6 * 3, false}};
+    for (auto &c : cases) {
+        std::string onnx = onnxb::Serialize(IdentityModel({1, c.c, 6, 8}));
+        std::string cfg = std::string("aipp_op { aipp_mode: static input_format: ") + c.name +
+                          " mean_chn_0: 3 min_chn_1: 1.5 var_reci_chn_2: 0.25\n" + (c.csc ? kJpegCsc : "") + "}";
+        Loaded l(Om(onnx, "", cfg));
+        ASSERT_EQ(l.rc, ACL_SUCCESS) << c.name << ": " << TakeErrMsg();
+        EXPECT_EQ(aclmdlGetInputSizeByIndex(l.desc, 0), c.bytes) << c.name;
+        auto p = l.AddAll();
+        auto img = Pattern(c.bytes, 33);
+        memcpy(p[0], img.data(), c.bytes);
+        ASSERT_EQ(aclmdlExecute(l.id, l.in, l.out), ACL_SUCCESS) << TakeErrMsg();
+        Ref r;
+        r.format = c.format;
+        if (c.csc)
+            JpegCsc(r);
+        r.mean[0] = 3, r.min[1] = 1.5f, r.var[2] = 0.25f;
+        SCOPED_TRACE(c.name);
+        ExpectNear((float *)p[1], Reference(r, img, c.c, false));
+    }
+}
+
+TEST_F(DeviceTest, StaticAippIntoAFloat16Input)
+{
+    std::string onnx = onnxb::Serialize(IdentityModel({1, 3, 2, 4}, onnxb::FLOAT16));
+    Loaded l(Om(onnx, "", "aipp_op { aipp_mode: static input_format: RGB888_U8 var_reci_chn_0: 0.1 }"));
+    ASSERT_EQ(l.rc, ACL_SUCCESS) << TakeErrMsg();
+    EXPECT_EQ(aclmdlGetOutputDataType(l.desc, 0), ACL_FLOAT16);
+    auto p = l.AddAll();
+    auto img = Pattern(24, 4);
+    memcpy(p[0], img.data(), 24);
+    ASSERT_EQ(aclmdlExecute(l.id, l.in, l.out), ACL_SUCCESS) << TakeErrMsg();
+    Ref r;
+    r.format = ACL_RGB888_U8, r.w = 4, r.h = 2, r.var[0] = 0.1f;
+    auto want = Reference(r, img, 3, false);
+    for (size_t i = 0; i < want.size(); i++)
+        EXPECT_EQ(aclFloat16ToFloat(((uint16_t *)p[1])[i]), Half(want[i])) << i;
 }
 
 TEST_F(DeviceTest, AippConfigurationErrorsNameTheLine)

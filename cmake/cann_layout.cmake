@@ -20,7 +20,7 @@ install(CODE "
   # link; the one runtime answers for them (what it does not implement yet
   # is not declared by its headers)
   set(names libacl_rt.so libascendcl.so libascendcl.so.0 libacl_tdt_channel.so libacl_tdt_queue.so
-      libacl_dvpp.so libacl_op_compiler.so libacl_cblas.so)
+      libacl_op_compiler.so libacl_cblas.so)
   foreach(name \${names})
     file(CREATE_LINK \"../\${lib}/libascendcl.so.0\" \"\${root}/lib64/\${name}\" SYMBOLIC)
   endforeach()
@@ -28,5 +28,9 @@ install(CODE "
     file(CREATE_LINK \"../../\${lib}/libascendcl.so.0\" \"\${root}/runtime/lib64/\${name}\" SYMBOLIC)
     file(CREATE_LINK \"../../../\${lib}/libascendcl.so.0\" \"\${root}/runtime/lib64/stub/\${name}\" SYMBOLIC)
   endforeach()
+  # DVPP is a library of its own
+  file(CREATE_LINK \"../\${lib}/libacl_dvpp.so.0\" \"\${root}/lib64/libacl_dvpp.so\" SYMBOLIC)
+  file(CREATE_LINK \"../../\${lib}/libacl_dvpp.so.0\" \"\${root}/runtime/lib64/libacl_dvpp.so\" SYMBOLIC)
+  file(CREATE_LINK \"../../../\${lib}/libacl_dvpp.so.0\" \"\${root}/runtime/lib64/stub/libacl_dvpp.so\" SYMBOLIC)
   file(CREATE_LINK \"../include\" \"\${root}/runtime/include\" SYMBOLIC)
 ")

@@ -248,6 +248,8 @@ static int value_mode(const void *onnx, size_t len, const char *dir, struct comp
     if (hacl_onnx_parse(onnx, len, dir, &g, why, sizeof why) != ACL_SUCCESS)
         return 0;
     unsigned char *mask = NULL;
+    hacl_free(c->info); /* the failed compile's */
+    c->info = NULL;
     if (hacl_conv_apply(&c->conv, g, 0, &c->info, why, sizeof why) == ACL_SUCCESS &&
         (mask = hacl_calloc(g->ninputs ? g->ninputs : 1, 1)) && (c->nvalues = hacl_value_inputs(g, mask)) &&
         (c->onnx = hacl_malloc(len)) && (!dir || (c->dir = hacl_strdup(dir)))) {

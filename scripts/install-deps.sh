@@ -8,6 +8,7 @@ PACKAGES=(
   libjemalloc-dev libgtest-dev
   libdnnl-dev libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata
   python3-dev python3-numpy python3-pytest
+  libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev
 )
 
 missing=()

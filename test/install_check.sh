@@ -37,4 +37,6 @@ LD_LIBRARY_PATH="$lib" "$tmp/c3"
   "$build/tools/hacl-modelgen" tiny -o "$tmp/tiny.onnx" >/dev/null
   bash "$src/../samples/aipp_classify/run.sh" "$tmp/tiny.onnx" images
   bash "$src/../samples/dynamic_batch/run.sh" "$tmp/tiny.onnx" "images:-1,3,32,32" "1,2,4,8"
+  # DVPP: JPEG encode, decode, resize into an NV12-AIPP model, -lacl_dvpp
+  bash "$src/../samples/dvpp_classify/run.sh" "$tmp/tiny.onnx" images 32 32 --synthetic 6
 )

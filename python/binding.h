@@ -66,6 +66,12 @@ extern PyMethodDef hpy_mdl_methods[];
 extern PyMethodDef hpy_mdl_aipp_methods[]; /* acl.mdl: AIPP and gear queries */
 /* An aclmdlIODims as pyACL's dict ({} when rc is not success). */
 PyObject *hpy_dims_dict(const aclmdlIODims *d, aclError rc);
+/* acl.media: the DVPP calls (python/media_*.c, written by tools/gen/gen_media.py) */
+extern PyMethodDef hpy_media_objects_methods[];
+extern PyMethodDef hpy_media_configs_methods[];
+extern PyMethodDef hpy_media_ops_methods[];
+extern PyMethodDef hpy_media_vdec_methods[];
+extern PyMethodDef hpy_media_venc_methods[];
 extern PyMethodDef hpy_util_methods[];
 extern PyMethodDef hpy_util_thread_methods[];
 extern PyMethodDef hpy_hacl_methods[];

@@ -6,7 +6,7 @@ import re
 import acl
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HEADERS = ["acl_base.h", "acl_rt.h", "acl_mdl.h", "acl.h"]
+HEADERS = ["acl_base.h", "acl_rt.h", "acl_mdl.h", "acl.h", "ops/acl_dvpp.h"]
 
 # Names pyACL spells otherwise than the rule (snake_case without the prefix).
 EXCEPTIONS = {
@@ -31,10 +31,12 @@ def c_functions():
 def py_name(c):
     if c in EXCEPTIONS:
         return EXCEPTIONS[c]
-    for prefix, mod in (("aclrt", "rt."), ("aclmdl", "mdl."), ("aclsys", "sys."), ("acl", "")):
+    for prefix, mod in (("aclrt", "rt."), ("aclmdl", "mdl."), ("aclsys", "sys."), ("acldvpp", "media.dvpp_"),
+                        ("aclvdec", "media.vdec_"), ("aclvenc", "media.venc_"), ("acl", "")):
         if c.startswith(prefix) and c[len(prefix)].isupper():
             rest = c[len(prefix):]
-            return mod + re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", rest).lower()
+            snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", rest).lower()
+            return mod + snake
     raise AssertionError(c)
 
 

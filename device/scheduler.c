@@ -14,6 +14,7 @@
  * other and no wake-up is lost.
  */
 #include "scheduler.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -42,6 +43,9 @@ struct hacl_sched {
 };
 
 static _Atomic unsigned spin_us = 20;
+/* The calling thread's worker number (its timeline row), -1 off workers. */
+static __thread int worker_index = -1;
+static _Atomic int next_worker_index;
 
 void hacl_sched_set_spin_us(unsigned us) { atomic_store(&spin_us, us); }
 unsigned hacl_sched_spin_us(void) { return atomic_load(&spin_us); }
@@ -108,14 +112,37 @@ static int should_drop(struct hacl_squeue *q, const struct hacl_task *t)
 static enum hacl_task_result run_one(struct hacl_squeue *q, struct hacl_task *t)
 {
     if (should_drop(q, t)) {
+        if (t->trace_flow && hacl_tracing()) { /* the arrow ends at a "dropped" mark on its stream */
+            uint64_t now = hacl_trace_now();
+            hacl_trace_flow_point(q->trace_pid, q->trace_tid, t->trace_flow, now, 0);
+            hacl_trace_slice(q->trace_pid, q->trace_tid, "dropped", "task", now, now, NULL, 0);
+        }
         if (t->ops->drop)
             t->ops->drop(t);
         atomic_fetch_add(&q->dropped, 1);
         return HACL_TASK_DONE;
     }
+    uint64_t t0 = 0;
+    if (hacl_tracing()) {
+        t->trace_t0 = t0 = hacl_trace_now();
+        if (t->trace_flow)
+            hacl_trace_flow_point(q->trace_pid, q->trace_tid, t->trace_flow, t0, 0);
+    }
+    const char *what = t->ops->what;
     depth++;
     enum hacl_task_result r = t->ops->run(t);
     depth--;
+    if (t0 && hacl_tracing()) {
+        /* the thread's own row (a worker's, or the thread that ran it
+         * inline); and the stream's, unless the task waits: then it ends
+         * when completed (retire_locked). t itself may be gone by now. */
+        uint64_t t1 = hacl_trace_now();
+        hacl_trace_slice(worker_index >= 0 ? q->trace_pid : HACL_TRACE_HOST,
+                         worker_index >= 0 ? HACL_TRACE_WORKER_TID(worker_index) : hacl_trace_self(), what,
+                         "run", t0, t1, NULL, 0);
+        if (r != HACL_TASK_DEFER)
+            hacl_trace_slice(q->trace_pid, q->trace_tid, what, "task", t0, t1, NULL, 0);
+    }
     return r;
 }
 
@@ -130,6 +157,9 @@ static void wake_waiters_locked(struct hacl_squeue *q)
  * q->lock. */
 static void retire_locked(struct hacl_squeue *q, struct hacl_task *t)
 {
+    if (t->trace_t0 && hacl_tracing()) /* the task on its stream's row, run to completion */
+        hacl_trace_slice(q->trace_pid, q->trace_tid, t->ops->what, "task", t->trace_t0, hacl_trace_now(), "seq",
+                         (int64_t)t->seq);
     atomic_store(&q->done_seq, t->seq);
     wake_waiters_locked(q);
     free_node_locked(q, t);
@@ -220,6 +250,7 @@ static void run_queue(struct hacl_sched *s, struct hacl_squeue *q)
 static void *worker_main(void *arg)
 {
     struct hacl_sched *s = arg;
+    worker_index = atomic_fetch_add(&next_worker_index, 1);
     pthread_mutex_lock(&s->lock);
     for (;;) {
         if (hacl_queue_empty(&s->ready) && !s->stopping) {
@@ -412,13 +443,8 @@ static void run_inline_locked(struct hacl_squeue *q, struct hacl_task *t)
     }
 }
 
-uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t)
+static uint64_t push_locked(struct hacl_squeue *q, struct hacl_task *t)
 {
-    pthread_mutex_lock(&q->lock);
-    if (q->closed) {
-        pthread_mutex_unlock(&q->lock);
-        return 0;
-    }
     uint64_t seq = t->seq = ++q->submit_seq;
     if (may_run_inline(t) && q->state == HACL_SQ_IDLE && hacl_queue_empty(&q->tasks)) {
         q->state = HACL_SQ_RUNNING;
@@ -429,6 +455,27 @@ uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t)
     if (q->state == HACL_SQ_IDLE)
         make_ready(q);
     pthread_mutex_unlock(&q->lock);
+    return seq;
+}
+
+uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t)
+{
+    uint64_t t0 = 0;
+    const char *what = t->ops->what;
+    pthread_mutex_lock(&q->lock);
+    if (q->closed) {
+        pthread_mutex_unlock(&q->lock);
+        return 0;
+    }
+    if (hacl_tracing()) { /* the arrow from the launching thread, inside a "launch" slice */
+        t0 = hacl_trace_now();
+        t->trace_flow = hacl_trace_flow();
+        hacl_trace_flow_point(HACL_TRACE_HOST, hacl_trace_self(), t->trace_flow, t0, 1);
+    }
+    uint64_t seq = push_locked(q, t); /* releases the lock */
+    if (t0 && hacl_tracing())
+        hacl_trace_slice(HACL_TRACE_HOST, hacl_trace_self(), what, "launch", t0, hacl_trace_now(), "stream",
+                         (int64_t)q->trace_tid);
     return seq;
 }
 

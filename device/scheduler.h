@@ -101,6 +101,9 @@ struct hacl_task {
     uint64_t seq;    /* position in its queue, from 1 */
     aclError status; /* as completed */
     int early;       /* completed before its run returned DEFER (q->lock) */
+    /* the timeline (device/trace.h), while recording: the arrow from its
+     * launch and when it started running (0: not traced) */
+    uint64_t trace_flow, trace_t0;
 };
 
 /* Every task kind fits in one node. */
@@ -126,6 +129,9 @@ struct hacl_squeue {
     _Atomic int skip_work; /* set by the owner: tasks marked WORK are dropped */
     _Atomic int discard;   /* drop instead of run (forced destroy) */
     _Atomic unsigned dropped;
+    /* its row on the timeline: set by the owner (a stream) */
+    int trace_pid;
+    uint64_t trace_tid;
 };
 
 

@@ -14,6 +14,7 @@
 
 #include "device/alloc.h"
 #include "device/compute.h"
+#include "device/trace.h"
 #include "plan.h"
 #include "kernels.h"
 #include "model_impl.h"
@@ -329,7 +330,11 @@ static aclError compute_work(struct hacl_model *m, void **ptrs, const struct exe
 static aclError compute_model(struct hacl_model *m, void **ptrs, const struct exec_opts *o, char *why,
                               size_t whylen)
 {
+    uint64_t t0 = hacl_tracing() ? hacl_trace_now() : 0;
     aclError rc = compute_work(m, ptrs, o, why, whylen);
+    if (t0 && hacl_tracing()) /* the execution on the compute thread's row, its steps inside */
+        hacl_trace_slice(HACL_TRACE_HOST, hacl_trace_self(), "model execute", "compute", t0, hacl_trace_now(),
+                         "model", (int64_t)m->id);
     if (rc == ACL_SUCCESS)
         fix_outputs(m->graph, ptrs, o);
     return rc;

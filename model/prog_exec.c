@@ -11,6 +11,7 @@
 #include "device/alloc.h"
 #include "plan.h"
 #include "prog_impl.h"
+#include "device/trace.h"
 
 static int by_time_desc(const void *a, const void *b)
 {
@@ -238,9 +239,12 @@ aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const
         }
     }
     int pending = 0;
+    int trace = hacl_tracing(); /* each step a slice on the compute thread's row */
+    uint64_t me = trace ? hacl_trace_self() : 0;
     for (size_t s = 0; s < p->nsteps; s++) {
         struct pstep *st = &p->steps[s];
         unsigned long long t0 = p->profile ? now_ns() : 0;
+        uint64_t tt0 = trace ? hacl_trace_now() : 0;
         if (st->node >= 0 && st->empty) {
             /* every output is empty: nothing to compute */
         } else if (st->node >= 0) {
@@ -269,6 +273,21 @@ aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const
         if (p->profile) {
             atomic_fetch_add(&st->ns, now_ns() - t0);
             atomic_fetch_add(&st->runs, 1);
+        }
+        if (trace) {
+            if (pending)
+                dnnl_stream_wait(c->stream);
+            pending = 0;
+            unsigned gen = hacl_trace_generation();
+            if (st->trace_gen != gen || !st->trace_name) {
+                const struct hacl_node *n = st->what >= 0 ? &g->nodes[st->what] : NULL;
+                char label[200]; /* "node (kind)": copied, as the model may go before the trace is written */
+                snprintf(label, sizeof label, "%s (%s)", n && n->name && *n->name ? n->name : "-",
+                         st->kind ? st->kind : "step");
+                st->trace_name = hacl_trace_intern(label);
+                st->trace_gen = gen;
+            }
+            hacl_trace_slice(HACL_TRACE_HOST, me, st->trace_name, "op", tt0, hacl_trace_now(), "step", (int64_t)s);
         }
     }
     if (pending)

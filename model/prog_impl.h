@@ -55,6 +55,8 @@ struct pstep {
     const char *kind; /* "reorder", "conv", ... or the node's op */
     char impl[32];  /* oneDNN's implementation name */
     _Atomic unsigned long long ns, runs; /* with HOSTACL_PROFILE=1 */
+    const char *trace_name; /* interned for the timeline in recording trace_gen */
+    unsigned trace_gen;
     dnnl_primitive_t prim;
     int nargs;
     int argk[MAX_ARGS], argb[MAX_ARGS];

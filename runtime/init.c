@@ -12,9 +12,11 @@
  * upstream); handles from before finalize are refused afterwards.
  */
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "device/alloc.h"
 #include "device/compute.h"
+#include "device/trace.h"
 #include "runtime.h"
 
 struct hacl_runtime hacl_rt = {
@@ -110,6 +112,30 @@ static void teardown_locked(void)
     hacl_err_set_process_mode(0);
 }
 
+/* HOSTACL_TRACE=path records a timeline from aclInit to aclFinalize (or
+ * the process's end) into path. */
+static int env_trace;
+
+static void trace_at_exit(void)
+{
+    if (env_trace)
+        hacl_trace_stop();
+}
+
+static void trace_from_env(void)
+{
+    static int registered;
+    const char *path = getenv("HOSTACL_TRACE");
+    if (!path || !*path || hacl_tracing())
+        return;
+    if (hacl_trace_start(path) == 0) {
+        env_trace = 1;
+        if (!registered++)
+            atexit(trace_at_exit);
+        hacl_log(ACL_INFO, "recording a timeline into %s (HOSTACL_TRACE)", path);
+    }
+}
+
 ACL_FUNC_VISIBILITY aclError aclInit(const char *configPath)
 {
     aclError rc = ACL_SUCCESS;
@@ -149,6 +175,7 @@ ACL_FUNC_VISIBILITY aclError aclInit(const char *configPath)
     hacl_compute_configure(cfg.compute_threads);
     hacl_rt.init_refs = 1;
     atomic_store_explicit(&hacl_rt.initialized, 1, memory_order_release);
+    trace_from_env();
     hacl_log(ACL_INFO, "initialised: %u device(s), %zu bytes of memory each (%s arena), %u compute and %u worker threads",
              cfg.device_count, cfg.device_memory, hacl_arena_backend(), cfg.compute_threads, cfg.worker_threads);
 out:
@@ -165,6 +192,11 @@ ACL_FUNC_VISIBILITY aclError aclFinalize(void)
     else
         teardown_locked();
     pthread_mutex_unlock(&hacl_rt.lock);
+    if (rc == ACL_SUCCESS && env_trace) { /* every task has run: the timeline is complete */
+        env_trace = 0;
+        if (hacl_trace_stop() != 0)
+            hacl_log(ACL_WARNING, "the timeline (HOSTACL_TRACE) could not be written");
+    }
     return rc;
 }
 

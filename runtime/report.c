@@ -29,6 +29,7 @@
 
 #include "device/alloc.h"
 #include "device/clock.h"
+#include "device/trace.h"
 #include "runtime.h"
 
 #define STEAL_AFTER_US 50000 /* a report thread idle this long is presumed gone */
@@ -146,6 +147,7 @@ struct callback_task {
     struct hacl_reporter *reporter; /* referenced; the stream is too */
     int block;
     struct hacl_qnode item; /* in the reporter's list once delivered */
+    uint64_t trace_flow; /* the arrow from its stream to the thread running it */
 };
 _Static_assert(sizeof(struct callback_task) <= HACL_TASK_SLOT, "a callback task fits in a node");
 
@@ -173,6 +175,10 @@ static enum hacl_task_result callback_run(struct hacl_task *t)
     struct callback_task *c = (struct callback_task *)t;
     struct hacl_reporter *r = c->reporter;
     int block = c->block;
+    if (hacl_tracing()) {
+        c->trace_flow = hacl_trace_flow();
+        hacl_trace_flow_point(t->q->trace_pid, t->q->trace_tid, c->trace_flow, hacl_trace_now(), 1);
+    }
     pthread_mutex_lock(&r->lock);
     hacl_queue_push_tail(&r->items, &c->item);
     atomic_fetch_add(&r->nitems, 1);
@@ -202,7 +208,15 @@ static void run_item(struct callback_task *c)
     tls_cb.blocking = block;
     if (r->internal) /* host functions run in their stream's context */
         hacl_context_set_current(s->ctx);
+    uint64_t t0 = c->trace_flow && hacl_tracing() ? hacl_trace_now() : 0;
+    const char *what = c->hdr.ops->what;
+    uint64_t flow = c->trace_flow;
     c->fn(c->data);
+    if (t0 && hacl_tracing()) { /* the application's function, on the thread that ran it */
+        uint64_t me = hacl_trace_self();
+        hacl_trace_flow_point(HACL_TRACE_HOST, me, flow, t0, 0);
+        hacl_trace_slice(HACL_TRACE_HOST, me, what, "callback", t0, hacl_trace_now(), "stream", s->id);
+    }
     tls_cb.stream = saved_s;
     tls_cb.blocking = saved_b;
     if (block)

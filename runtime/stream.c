@@ -21,6 +21,7 @@
 
 #include "device/alloc.h"
 #include "device/clock.h"
+#include "device/trace.h"
 #include "runtime.h"
 
 #define INLINE_SLICE_US 200
@@ -66,6 +67,8 @@ static aclError stream_create(const char *api, struct hacl_context *ctx, int is_
     s->q.priority = prio; /* 0 runs first when workers are short */
     static _Atomic int32_t next_id;
     s->id = atomic_fetch_add(&next_id, 1) + 1;
+    s->q.trace_pid = HACL_TRACE_DEVICE((int)dev->id); /* its row on the timeline */
+    s->q.trace_tid = (uint64_t)s->id;
     s->flags = flags;
     if (hacl_handle_register(&s->hdr) != ACL_SUCCESS) {
         hacl_obj_put(&s->hdr);

@@ -1,0 +1,401 @@
+/*
+ * The timeline recorder (trace.h): per-thread chunked buffers of events, a
+ * table of interned names, and the Chrome trace-event writer.
+ */
+#include "trace.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+
+_Atomic int hacl_trace_enabled;
+
+#define CHUNK 4096
+#define MAX_EVENTS (4u << 20) /* about 300 MB; past it events are dropped, once warned */
+
+enum { E_SLICE, E_FLOW_OUT, E_FLOW_IN, E_COUNTER, E_NAME };
+
+struct event {
+    uint8_t type;
+    int pid;
+    uint64_t tid;
+    const char *name, *cat, *arg_name;
+    uint64_t t0, t1;
+    int64_t value; /* argument or counter value, or flow id */
+};
+
+struct chunk {
+    struct chunk *next;
+    unsigned n;
+    struct event ev[CHUNK];
+};
+
+/* One thread's buffer; the recorder owns it (it outlives its thread). */
+struct tbuf {
+    struct tbuf *next;
+    pthread_mutex_t lock; /* taken by its thread per event, by the writer once */
+    struct chunk *head, *tail;
+};
+
+static pthread_mutex_t rec_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct tbuf *buffers;
+static unsigned generation;
+static char *out_path;
+static uint64_t base_ns;
+static _Atomic uint64_t nevents, next_flow;
+static _Atomic int warned_full;
+
+static __thread struct tbuf *my_buf;
+static __thread unsigned my_gen, my_tid_gen;
+static __thread uint64_t my_tid;
+/* Buffers of past recordings: kept (empty) rather than freed, since a
+ * thread that saw tracing on just before it stopped may still reach its
+ * old buffer; freed when the process ends. */
+static struct tbuf *retired;
+
+/* ---- interned names ---- */
+static char **names;
+static size_t nnames, capnames;
+
+uint64_t hacl_trace_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+unsigned hacl_trace_generation(void)
+{
+    return __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+}
+
+uint64_t hacl_trace_flow(void)
+{
+    return atomic_fetch_add(&next_flow, 1) + 1;
+}
+
+static struct tbuf *buffer(void)
+{
+    unsigned gen = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+    if (my_buf && my_gen == gen)
+        return my_buf;
+    struct tbuf *b = hacl_calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_mutex_lock(&rec_lock);
+    if (generation != gen || !hacl_tracing()) { /* stopped meanwhile */
+        pthread_mutex_unlock(&rec_lock);
+        pthread_mutex_destroy(&b->lock);
+        hacl_free(b);
+        return NULL;
+    }
+    b->next = buffers;
+    buffers = b;
+    pthread_mutex_unlock(&rec_lock);
+    my_buf = b;
+    my_gen = gen;
+    return b;
+}
+
+static void push(const struct event *e)
+{
+    if (!hacl_tracing())
+        return;
+    if (atomic_fetch_add_explicit(&nevents, 1, memory_order_relaxed) >= MAX_EVENTS) {
+        if (!atomic_exchange(&warned_full, 1))
+            fprintf(stderr, "hostacl trace: %u events recorded; later events are dropped\n", MAX_EVENTS);
+        return;
+    }
+    struct tbuf *b = buffer();
+    if (!b)
+        return;
+    pthread_mutex_lock(&b->lock);
+    if (!b->tail || b->tail->n == CHUNK) {
+        struct chunk *c = hacl_malloc(sizeof *c);
+        if (!c) {
+            pthread_mutex_unlock(&b->lock);
+            return;
+        }
+        c->next = NULL;
+        c->n = 0;
+        if (b->tail)
+            b->tail->next = c;
+        else
+            b->head = c;
+        b->tail = c;
+    }
+    b->tail->ev[b->tail->n++] = *e;
+    pthread_mutex_unlock(&b->lock);
+}
+
+const char *hacl_trace_intern(const char *name)
+{
+    if (!name)
+        return "";
+    pthread_mutex_lock(&rec_lock);
+    for (size_t i = 0; i < nnames; i++) /* few distinct names: node names of the models traced */
+        if (!strcmp(names[i], name)) {
+            pthread_mutex_unlock(&rec_lock);
+            return names[i];
+        }
+    const char *r = "?";
+    if (nnames == capnames) {
+        size_t n = capnames ? capnames * 2 : 256;
+        char **nn = hacl_realloc(names, n * sizeof *nn);
+        if (nn)
+            names = nn, capnames = n;
+    }
+    char *copy = nnames < capnames ? hacl_strdup(name) : NULL;
+    if (copy)
+        names[nnames++] = copy, r = copy;
+    pthread_mutex_unlock(&rec_lock);
+    return r;
+}
+
+uint64_t hacl_trace_self(void)
+{
+    unsigned gen = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+    if (my_tid && my_tid_gen == gen)
+        return my_tid;
+    my_tid = (uint64_t)syscall(SYS_gettid);
+    my_tid_gen = gen;
+    char name[32] = "thread";
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    char label[64];
+    snprintf(label, sizeof label, "%s %" PRIu64, name, my_tid);
+    hacl_trace_name(HACL_TRACE_HOST, my_tid, hacl_trace_intern(label));
+    return my_tid;
+}
+
+void hacl_trace_slice(int pid, uint64_t tid, const char *name, const char *cat, uint64_t t0, uint64_t t1,
+                      const char *arg_name, int64_t arg)
+{
+    struct event e = {E_SLICE, pid, tid, name, cat, arg_name, t0, t1 < t0 ? t0 : t1, arg};
+    push(&e);
+}
+
+void hacl_trace_flow_point(int pid, uint64_t tid, uint64_t id, uint64_t t, int out)
+{
+    struct event e = {out ? E_FLOW_OUT : E_FLOW_IN, pid, tid, "task", "flow", NULL, t, t, (int64_t)id};
+    push(&e);
+}
+
+void hacl_trace_counter(int pid, const char *name, uint64_t t, int64_t value)
+{
+    struct event e = {E_COUNTER, pid, 0, name, "counter", NULL, t, t, value};
+    push(&e);
+}
+
+void hacl_trace_name(int pid, uint64_t tid, const char *name)
+{
+    struct event e = {E_NAME, pid, tid, name, NULL, NULL, 0, 0, 0};
+    push(&e);
+}
+
+__attribute__((destructor)) static void free_retired(void)
+{
+    while (retired) {
+        struct tbuf *next = retired->next;
+        for (struct chunk *c = retired->head; c;) {
+            struct chunk *n = c->next;
+            hacl_free(c);
+            c = n;
+        }
+        pthread_mutex_destroy(&retired->lock);
+        hacl_free(retired);
+        retired = next;
+    }
+}
+
+int hacl_trace_start(const char *path)
+{
+    pthread_mutex_lock(&rec_lock);
+    if (hacl_tracing() || !(out_path = hacl_strdup(path))) {
+        pthread_mutex_unlock(&rec_lock);
+        return -1;
+    }
+    base_ns = hacl_trace_now();
+    atomic_store(&nevents, 0);
+    atomic_store(&warned_full, 0);
+    __atomic_add_fetch(&generation, 1, __ATOMIC_RELEASE);
+    atomic_store(&hacl_trace_enabled, 1);
+    pthread_mutex_unlock(&rec_lock);
+    hacl_trace_name(HACL_TRACE_HOST, 0, "host threads");
+    return 0;
+}
+
+/* A name in JSON. */
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void write_event(FILE *f, const struct event *e, int *first)
+{
+    double ts = (double)(e->t0 - base_ns) / 1000.0;
+    fputs(*first ? "\n" : ",\n", f);
+    *first = 0;
+    switch (e->type) {
+    case E_SLICE:
+        fprintf(f, "{\"ph\":\"X\",\"pid\":%d,\"tid\":%" PRIu64 ",\"ts\":%.3f,\"dur\":%.3f,\"name\":", e->pid, e->tid,
+                ts, (double)(e->t1 - e->t0) / 1000.0);
+        json_str(f, e->name);
+        fputs(",\"cat\":", f);
+        json_str(f, e->cat);
+        if (e->arg_name) {
+            fputs(",\"args\":{", f);
+            json_str(f, e->arg_name);
+            fprintf(f, ":%" PRId64 "}", e->value);
+        }
+        fputc('}', f);
+        break;
+    case E_FLOW_OUT:
+    case E_FLOW_IN:
+        fprintf(f, "{\"ph\":\"%s\",\"pid\":%d,\"tid\":%" PRIu64 ",\"ts\":%.3f,\"id\":%" PRId64
+                   ",\"name\":\"task\",\"cat\":\"flow\"%s}",
+                e->type == E_FLOW_OUT ? "s" : "f", e->pid, e->tid, ts, e->value,
+                e->type == E_FLOW_IN ? ",\"bp\":\"e\"" : "");
+        break;
+    case E_COUNTER:
+        fprintf(f, "{\"ph\":\"C\",\"pid\":%d,\"ts\":%.3f,\"name\":", e->pid, ts);
+        json_str(f, e->name);
+        fprintf(f, ",\"args\":{\"value\":%" PRId64 "}}", e->value);
+        break;
+    default: /* E_NAME: a process (tid 0) or a thread */
+        fprintf(f, "{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRIu64 ",\"name\":\"%s\",\"args\":{\"name\":", e->pid, e->tid,
+                e->tid ? "thread_name" : "process_name");
+        json_str(f, e->name);
+        fputs("}}", f);
+        break;
+    }
+}
+
+/* The rows events used, and whether a name was given: rows without one get
+ * a name from their kind, so every row of the file is named. */
+struct track {
+    int pid;
+    uint64_t tid;
+    int named;
+};
+
+static void note_track(struct track **t, size_t *n, size_t *cap, int pid, uint64_t tid, int named)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*t)[i].pid == pid && (*t)[i].tid == tid) {
+            (*t)[i].named |= named;
+            return;
+        }
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        struct track *nt = hacl_realloc(*t, nc * sizeof *nt);
+        if (!nt)
+            return;
+        *t = nt, *cap = nc;
+    }
+    (*t)[(*n)++] = (struct track){pid, tid, named};
+}
+
+static void name_missing(FILE *f, const struct track *t, size_t n, int *first)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].named)
+            continue;
+        char label[64];
+        if (t[i].tid == 0)
+            snprintf(label, sizeof label, t[i].pid == HACL_TRACE_HOST ? "host threads" : "device %d",
+                     t[i].pid - HACL_TRACE_DEVICE(0));
+        else if (t[i].tid == HACL_TRACE_COMPUTE_TID)
+            snprintf(label, sizeof label, "compute");
+        else if (t[i].tid >= HACL_TRACE_WORKER_TID(0) && t[i].pid != HACL_TRACE_HOST)
+            snprintf(label, sizeof label, "worker %" PRIu64, t[i].tid - HACL_TRACE_WORKER_TID(0));
+        else if (t[i].pid != HACL_TRACE_HOST)
+            snprintf(label, sizeof label, "stream %" PRIu64, t[i].tid);
+        else
+            snprintf(label, sizeof label, "thread %" PRIu64, t[i].tid);
+        struct event e = {E_NAME, t[i].pid, t[i].tid, label, NULL, NULL, 0, 0, 0};
+        write_event(f, &e, first);
+    }
+}
+
+int hacl_trace_stop(void)
+{
+    pthread_mutex_lock(&rec_lock);
+    if (!hacl_tracing()) {
+        pthread_mutex_unlock(&rec_lock);
+        return -1;
+    }
+    atomic_store(&hacl_trace_enabled, 0);
+    struct tbuf *list = buffers;
+    buffers = NULL;
+    char *path = out_path;
+    out_path = NULL;
+    char **nm = names;
+    size_t nn = nnames;
+    names = NULL, nnames = capnames = 0;
+    pthread_mutex_unlock(&rec_lock);
+    FILE *f = fopen(path, "w");
+    int rc = f ? 0 : -1;
+    if (!f)
+        fprintf(stderr, "hostacl trace: cannot write %s\n", path);
+    int first = 1;
+    struct track *tracks = NULL;
+    size_t ntracks = 0, captracks = 0;
+    if (f)
+        fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", f);
+    for (struct tbuf *b = list; b;) {
+        pthread_mutex_lock(&b->lock); /* a thread still appending finishes first */
+        for (struct chunk *c = b->head; c;) {
+            for (unsigned i = 0; f && i < c->n; i++) {
+                const struct event *e = &c->ev[i];
+                write_event(f, e, &first);
+                if (e->type != E_COUNTER) {
+                    note_track(&tracks, &ntracks, &captracks, e->pid, e->tid, e->type == E_NAME);
+                    note_track(&tracks, &ntracks, &captracks, e->pid, 0, e->type == E_NAME && e->tid == 0);
+                } else {
+                    note_track(&tracks, &ntracks, &captracks, e->pid, 0, 0);
+                }
+            }
+            struct chunk *next = c->next;
+            hacl_free(c);
+            c = next;
+        }
+        b->head = b->tail = NULL;
+        struct tbuf *next = b->next;
+        pthread_mutex_unlock(&b->lock);
+        pthread_mutex_lock(&rec_lock);
+        b->next = retired;
+        retired = b;
+        pthread_mutex_unlock(&rec_lock);
+        b = next;
+    }
+    if (f) {
+        name_missing(f, tracks, ntracks, &first);
+        fputs("\n]}\n", f);
+        if (fclose(f) != 0)
+            rc = -1;
+    }
+    hacl_free(tracks);
+    for (size_t i = 0; i < nn; i++)
+        hacl_free(nm[i]);
+    hacl_free(nm);
+    hacl_free(path);
+    return rc;
+}

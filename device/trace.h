@@ -1,0 +1,66 @@
+/*
+ * hostacl internal: the timeline recorder. Slices (a name on a track from
+ * one time to another), flows (arrows from a point on one track to a point
+ * on another) and counters, kept in per-thread append-only buffers and
+ * written as Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing)
+ * when tracing stops. docs/semantics.md, "Timeline trace".
+ *
+ * Tracks: process HACL_TRACE_HOST holds one row per application, report or
+ * runtime thread (its OS thread id); process HACL_TRACE_DEVICE(d) holds
+ * one row per stream (the stream id), one per scheduler worker and one for
+ * the compute thread.
+ *
+ * Off costs one relaxed load and a branch per hook (hacl_tracing()).
+ *
+ * Thread: any.
+ */
+#ifndef HOSTACL_DEVICE_TRACE_H
+#define HOSTACL_DEVICE_TRACE_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+extern _Atomic int hacl_trace_enabled;
+
+static inline int hacl_tracing(void)
+{
+    return atomic_load_explicit(&hacl_trace_enabled, memory_order_relaxed);
+}
+
+#define HACL_TRACE_HOST 1
+#define HACL_TRACE_DEVICE(d) (100 + (d))
+#define HACL_TRACE_WORKER_TID(i) (1000000u + (unsigned)(i))
+#define HACL_TRACE_COMPUTE_TID 2000000u
+
+/* Nanoseconds on the monotonic clock. */
+uint64_t hacl_trace_now(void);
+/* The calling thread's row on the host process. */
+uint64_t hacl_trace_self(void);
+/* A new flow id (never 0). */
+uint64_t hacl_trace_flow(void);
+/* Changes with every recording: names interned for one are gone after it. */
+unsigned hacl_trace_generation(void);
+/* Copies a name into the recorder's table (names of models' nodes live
+ * shorter than the trace): the copy, or "?" when memory is short. */
+const char *hacl_trace_intern(const char *name);
+
+/* A slice [t0, t1] named `name` (a string that lives until the trace is
+ * written: a literal or an interned copy) of category `cat`, with one
+ * integer argument (arg_name NULL: none). */
+void hacl_trace_slice(int pid, uint64_t tid, const char *name, const char *cat, uint64_t t0, uint64_t t1,
+                      const char *arg_name, int64_t arg);
+/* The start (out = 1) or end of flow `id` at time t on a track, inside a
+ * slice of that track. */
+void hacl_trace_flow_point(int pid, uint64_t tid, uint64_t id, uint64_t t, int out);
+/* A counter's value at t. */
+void hacl_trace_counter(int pid, const char *name, uint64_t t, int64_t value);
+/* Names a track or a process (shown in the timeline). */
+void hacl_trace_name(int pid, uint64_t tid, const char *name);
+
+/* Starts recording into the file `path` (written by hacl_trace_stop);
+ * 0, or -1 when already recording. */
+int hacl_trace_start(const char *path);
+/* Stops and writes the file: 0, or -1 with the reason logged. */
+int hacl_trace_stop(void);
+
+#endif

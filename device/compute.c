@@ -4,6 +4,7 @@
  * on a condition of its own; a submitted job completes through its done.
  */
 #include "compute.h"
+#include "trace.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -44,6 +45,7 @@ static void apply_team(void)
 
 static void *compute_main(void *unused)
 {
+    hacl_trace_set_row(HACL_TRACE_DEVICE(0), HACL_TRACE_COMPUTE_TID, "compute");
     (void)unused;
     pthread_mutex_lock(&lock);
     for (;;) {

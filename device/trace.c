@@ -18,9 +18,10 @@
 _Atomic int hacl_trace_enabled;
 
 #define CHUNK 4096
-#define MAX_EVENTS (4u << 20) /* about 300 MB; past it events are dropped, once warned */
+#define EVENT_JSON_BYTES 110 /* an event written, on average: the size cap counts in these */
+#define DEFAULT_CAP (1ull << 30)
 
-enum { E_SLICE, E_FLOW_OUT, E_FLOW_IN, E_COUNTER, E_NAME };
+enum { E_SLICE, E_FLOW_OUT, E_FLOW_IN, E_COUNTER, E_NAME, E_INSTANT, E_ASYNC_B, E_ASYNC_E };
 
 struct event {
     uint8_t type;
@@ -50,11 +51,14 @@ static unsigned generation;
 static char *out_path;
 static uint64_t base_ns;
 static _Atomic uint64_t nevents, next_flow;
+static uint64_t max_events;
 static _Atomic int warned_full;
 
 static __thread struct tbuf *my_buf;
 static __thread unsigned my_gen, my_tid_gen;
 static __thread uint64_t my_tid;
+static __thread int my_pid = HACL_TRACE_HOST;
+static __thread const char *my_row_name; /* set by hacl_trace_set_row */
 /* Buffers of past recordings: kept (empty) rather than freed, since a
  * thread that saw tracing on just before it stopped may still reach its
  * old buffer; freed when the process ends. */
@@ -109,9 +113,12 @@ static void push(const struct event *e)
 {
     if (!hacl_tracing())
         return;
-    if (atomic_fetch_add_explicit(&nevents, 1, memory_order_relaxed) >= MAX_EVENTS) {
+    if (atomic_fetch_add_explicit(&nevents, 1, memory_order_relaxed) >= max_events) {
         if (!atomic_exchange(&warned_full, 1))
-            fprintf(stderr, "hostacl trace: %u events recorded; later events are dropped\n", MAX_EVENTS);
+            fprintf(stderr,
+                    "hostacl trace: the size limit (%llu MB) is reached after %llu events; later events are "
+                    "dropped (raise it with ACL_PROF_STORAGE_LIMIT or HOSTACL_TRACE_LIMIT_MB)\n",
+                    (unsigned long long)(max_events * EVENT_JSON_BYTES >> 20), (unsigned long long)max_events);
         return;
     }
     struct tbuf *b = buffer();
@@ -160,13 +167,31 @@ const char *hacl_trace_intern(const char *name)
     return r;
 }
 
+void hacl_trace_set_row(int pid, uint64_t tid, const char *name)
+{
+    my_pid = pid;
+    my_tid = tid;
+    my_row_name = name;
+    my_tid_gen = 0;
+}
+
+int hacl_trace_self_pid(void)
+{
+    hacl_trace_self();
+    return my_pid;
+}
+
 uint64_t hacl_trace_self(void)
 {
     unsigned gen = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
     if (my_tid && my_tid_gen == gen)
         return my_tid;
-    my_tid = (uint64_t)syscall(SYS_gettid);
     my_tid_gen = gen;
+    if (my_row_name) { /* a row of its own, named once per recording */
+        hacl_trace_name(my_pid, my_tid, my_row_name);
+        return my_tid;
+    }
+    my_tid = (uint64_t)syscall(SYS_gettid);
     char name[32] = "thread";
     pthread_getname_np(pthread_self(), name, sizeof name);
     char label[64];
@@ -185,6 +210,24 @@ void hacl_trace_slice(int pid, uint64_t tid, const char *name, const char *cat, 
 void hacl_trace_flow_point(int pid, uint64_t tid, uint64_t id, uint64_t t, int out)
 {
     struct event e = {out ? E_FLOW_OUT : E_FLOW_IN, pid, tid, "task", "flow", NULL, t, t, (int64_t)id};
+    push(&e);
+}
+
+void hacl_trace_api_done(const struct hacl_trace_api *a)
+{
+    if (hacl_tracing())
+        hacl_trace_slice(hacl_trace_self_pid(), hacl_trace_self(), a->name, "api", a->t0, hacl_trace_now(), NULL, 0);
+}
+
+void hacl_trace_instant(int pid, uint64_t tid, const char *name, const char *cat, uint64_t t)
+{
+    struct event e = {E_INSTANT, pid, tid, name, cat, NULL, t, t, 0};
+    push(&e);
+}
+
+void hacl_trace_async(int pid, uint64_t id, const char *name, const char *cat, uint64_t t, int begin)
+{
+    struct event e = {begin ? E_ASYNC_B : E_ASYNC_E, pid, 0, name, cat, NULL, t, t, (int64_t)id};
     push(&e);
 }
 
@@ -215,7 +258,7 @@ __attribute__((destructor)) static void free_retired(void)
     }
 }
 
-int hacl_trace_start(const char *path)
+int hacl_trace_start(const char *path, unsigned what, uint64_t max_bytes)
 {
     pthread_mutex_lock(&rec_lock);
     if (hacl_tracing() || !(out_path = hacl_strdup(path))) {
@@ -223,13 +266,22 @@ int hacl_trace_start(const char *path)
         return -1;
     }
     base_ns = hacl_trace_now();
+    max_events = (max_bytes ? max_bytes : DEFAULT_CAP) / EVENT_JSON_BYTES;
     atomic_store(&nevents, 0);
     atomic_store(&warned_full, 0);
     __atomic_add_fetch(&generation, 1, __ATOMIC_RELEASE);
-    atomic_store(&hacl_trace_enabled, 1);
+    atomic_store(&hacl_trace_enabled, (int)(what | HACL_TRACE_TASKS));
     pthread_mutex_unlock(&rec_lock);
     hacl_trace_name(HACL_TRACE_HOST, 0, "host threads");
     return 0;
+}
+
+char *hacl_trace_path(void)
+{
+    pthread_mutex_lock(&rec_lock);
+    char *p = out_path ? hacl_strdup(out_path) : NULL;
+    pthread_mutex_unlock(&rec_lock);
+    return p;
 }
 
 /* A name in JSON. */
@@ -273,6 +325,22 @@ static void write_event(FILE *f, const struct event *e, int *first)
                    ",\"name\":\"task\",\"cat\":\"flow\"%s}",
                 e->type == E_FLOW_OUT ? "s" : "f", e->pid, e->tid, ts, e->value,
                 e->type == E_FLOW_IN ? ",\"bp\":\"e\"" : "");
+        break;
+    case E_INSTANT:
+        fprintf(f, "{\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":%" PRIu64 ",\"ts\":%.3f,\"name\":", e->pid, e->tid, ts);
+        json_str(f, e->name);
+        fputs(",\"cat\":", f);
+        json_str(f, e->cat);
+        fputc('}', f);
+        break;
+    case E_ASYNC_B:
+    case E_ASYNC_E:
+        fprintf(f, "{\"ph\":\"%s\",\"pid\":%d,\"tid\":0,\"ts\":%.3f,\"id\":%" PRId64 ",\"name\":",
+                e->type == E_ASYNC_B ? "b" : "e", e->pid, ts, e->value);
+        json_str(f, e->name);
+        fputs(",\"cat\":", f);
+        json_str(f, e->cat);
+        fputc('}', f);
         break;
     case E_COUNTER:
         fprintf(f, "{\"ph\":\"C\",\"pid\":%d,\"ts\":%.3f,\"name\":", e->pid, ts);
@@ -359,14 +427,15 @@ int hacl_trace_stop(void)
     struct track *tracks = NULL;
     size_t ntracks = 0, captracks = 0;
     if (f)
-        fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", f);
+        fprintf(f, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"producer\":\"hostacl\",\"base_ns\":%llu},"
+                   "\"traceEvents\":[", (unsigned long long)base_ns);
     for (struct tbuf *b = list; b;) {
         pthread_mutex_lock(&b->lock); /* a thread still appending finishes first */
         for (struct chunk *c = b->head; c;) {
             for (unsigned i = 0; f && i < c->n; i++) {
                 const struct event *e = &c->ev[i];
                 write_event(f, e, &first);
-                if (e->type != E_COUNTER) {
+                if (e->type != E_COUNTER && e->type != E_ASYNC_B && e->type != E_ASYNC_E) {
                     note_track(&tracks, &ntracks, &captracks, e->pid, e->tid, e->type == E_NAME);
                     note_track(&tracks, &ntracks, &captracks, e->pid, 0, e->type == E_NAME && e->tid == 0);
                 } else {

@@ -27,6 +27,20 @@ static inline int hacl_tracing(void)
     return atomic_load_explicit(&hacl_trace_enabled, memory_order_relaxed);
 }
 
+/* What a recording holds (hacl_trace_enabled is their union, 0 when off):
+ * tasks, launches, flows and callbacks are always recorded. */
+#define HACL_TRACE_TASKS 1u  /* streams, workers, launches, callbacks */
+#define HACL_TRACE_OPS 2u    /* one slice per operator on the compute row */
+#define HACL_TRACE_API 4u    /* API calls on the calling threads */
+#define HACL_TRACE_MARKS 8u  /* msproftx marks and ranges */
+#define HACL_TRACE_MEMORY 16u /* device memory and mempool counters */
+#define HACL_TRACE_ALL 31u
+
+static inline int hacl_tracing_of(unsigned what)
+{
+    return (atomic_load_explicit(&hacl_trace_enabled, memory_order_relaxed) & (int)what) != 0;
+}
+
 #define HACL_TRACE_HOST 1
 #define HACL_TRACE_DEVICE(d) (100 + (d))
 #define HACL_TRACE_WORKER_TID(i) (1000000u + (unsigned)(i))
@@ -34,8 +48,13 @@ static inline int hacl_tracing(void)
 
 /* Nanoseconds on the monotonic clock. */
 uint64_t hacl_trace_now(void);
-/* The calling thread's row on the host process. */
+/* The calling thread's row: its OS thread id on the host process, unless
+ * it took another with hacl_trace_set_row (the compute thread). */
 uint64_t hacl_trace_self(void);
+int hacl_trace_self_pid(void);
+/* The calling thread's row from now on is (pid, tid), named `name` (a
+ * literal). */
+void hacl_trace_set_row(int pid, uint64_t tid, const char *name);
 /* A new flow id (never 0). */
 uint64_t hacl_trace_flow(void);
 /* Changes with every recording: names interned for one are gone after it. */
@@ -52,14 +71,39 @@ void hacl_trace_slice(int pid, uint64_t tid, const char *name, const char *cat, 
 /* The start (out = 1) or end of flow `id` at time t on a track, inside a
  * slice of that track. */
 void hacl_trace_flow_point(int pid, uint64_t tid, uint64_t id, uint64_t t, int out);
+/* A point in time on a track (a mark). */
+void hacl_trace_instant(int pid, uint64_t tid, const char *name, const char *cat, uint64_t t);
+/* The start (begin = 1) or end of asynchronous range `id`: a span that may
+ * end on another thread, drawn on a row of its own. */
+void hacl_trace_async(int pid, uint64_t id, const char *name, const char *cat, uint64_t t, int begin);
 /* A counter's value at t. */
 void hacl_trace_counter(int pid, const char *name, uint64_t t, int64_t value);
 /* Names a track or a process (shown in the timeline). */
 void hacl_trace_name(int pid, uint64_t tid, const char *name);
 
-/* Starts recording into the file `path` (written by hacl_trace_stop);
- * 0, or -1 when already recording. */
-int hacl_trace_start(const char *path);
+/* An API call as a slice on the calling thread's row: the first statement
+ * of a public function is HACL_TRACE_API_CALL(); the slice ends when the
+ * function returns. */
+struct hacl_trace_api {
+    const char *name;
+    uint64_t t0;
+};
+void hacl_trace_api_done(const struct hacl_trace_api *a);
+static inline void hacl_trace_api_end(const struct hacl_trace_api *a)
+{
+    if (a->t0)
+        hacl_trace_api_done(a);
+}
+#define HACL_TRACE_API_CALL()                                                                                 \
+    struct hacl_trace_api hacl_api_call_ __attribute__((cleanup(hacl_trace_api_end))) = {                   \
+        __func__, hacl_tracing_of(HACL_TRACE_API) ? hacl_trace_now() : 0}
+
+/* Starts recording `what` (HACL_TRACE_* flags) into the file `path`
+ * (written by hacl_trace_stop), keeping at most max_bytes of JSON (0: the
+ * default cap, 1 GiB); 0, or -1 when already recording. */
+int hacl_trace_start(const char *path, unsigned what, uint64_t max_bytes);
+/* The file being recorded into, or NULL: a copy the caller frees. */
+char *hacl_trace_path(void);
 /* Stops and writes the file: 0, or -1 with the reason logged. */
 int hacl_trace_stop(void);
 

@@ -14,6 +14,7 @@
 
 #include "acl/hacl_model.h"
 #include "device/alloc.h"
+#include "device/trace.h"
 #include "model.h"
 #include "runtime/config.h"
 #include "runtime/runtime.h"
@@ -160,6 +161,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlSetConfigOpt(aclmdlConfigHandle *handle, aclm
 
 ACL_FUNC_VISIBILITY aclError aclmdlLoadWithConfig(const aclmdlConfigHandle *handle, uint32_t *modelId)
 {
+    HACL_TRACE_API_CALL();
     if (!modelId)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "modelId must not be NULL");
     aclmdlConfigHandle *c = config_get(__func__, handle);

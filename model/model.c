@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "device/alloc.h"
+#include "device/trace.h"
 #include "device/compute.h"
 #include "plan.h"
 #include "kernels.h"
@@ -603,6 +604,7 @@ aclError hacl_model_load_mem(const char *api, const void *model, size_t size, in
 
 ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFile(const char *modelPath, uint32_t *modelId)
 {
+    HACL_TRACE_API_CALL();
     if (!modelPath || !modelId)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "modelPath and modelId must not be NULL");
     aclError rc = hacl_rt_require_init(__func__);
@@ -619,6 +621,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFile(const char *modelPath, uint32_t 
 ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFileWithMem(const char *modelPath, uint32_t *modelId, void *workPtr,
                                                        size_t workSize, void *weightPtr, size_t weightSize)
 {
+    HACL_TRACE_API_CALL();
     if (!modelPath || !modelId)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "modelPath and modelId must not be NULL");
     aclError rc = hacl_rt_require_init(__func__);
@@ -635,6 +638,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMemWithMem(const void *model, size_t 
                                                       void *workPtr, size_t workSize, void *weightPtr,
                                                       size_t weightSize)
 {
+    HACL_TRACE_API_CALL();
     if (!model || !modelId)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "model and modelId must not be NULL");
     if (modelSize == 0)
@@ -691,6 +695,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlQuerySizeFromMem(const void *model, size_t mo
 
 ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMem(const void *model, size_t modelSize, uint32_t *modelId)
 {
+    HACL_TRACE_API_CALL();
     if (!model || !modelId)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "model and modelId must not be NULL");
     if (modelSize == 0)
@@ -703,6 +708,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMem(const void *model, size_t modelSi
 
 ACL_FUNC_VISIBILITY aclError aclmdlUnload(uint32_t modelId)
 {
+    HACL_TRACE_API_CALL();
     aclError rc = hacl_rt_require_init(__func__);
     if (rc != ACL_SUCCESS)
         return rc;

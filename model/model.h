@@ -60,6 +60,15 @@ aclError hacl_model_load_mem(const char *api, const void *model, size_t size, in
 struct hacl_prog_step;
 long hacl_model_steps(uint32_t id, struct hacl_prog_step *out, size_t max);
 
+/* Profiling subscriptions: while fn is set, every execution of every model
+ * calls fn(model id, its steps' times, how many) on the compute thread
+ * once it has finished. Setting another (or NULL) returns once no call of
+ * the previous one is running. */
+struct hacl_op_time;
+void hacl_model_set_observer(void (*fn)(uint32_t model_id, const struct hacl_op_time *ops, size_t n));
+/* 1 when a model with this id is loaded. */
+int hacl_model_loaded(uint32_t id);
+
 /* Referenced lookups; NULL when h is not a live object of that kind. */
 aclDataBuffer *hacl_databuf_get(const void *h);
 aclmdlDataset *hacl_dataset_get(const void *h);

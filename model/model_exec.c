@@ -327,14 +327,56 @@ static aclError compute_work(struct hacl_model *m, void **ptrs, const struct exe
 /* One execution on the compute thread: in the caller's work memory (one
  * at a time), in the stream's user allocator's, or in a context from the
  * model's pool. */
-static aclError compute_model(struct hacl_model *m, void **ptrs, const struct exec_opts *o, char *why,
-                              size_t whylen)
+static pthread_mutex_t observer_lock = PTHREAD_MUTEX_INITIALIZER;
+static void (*_Atomic observer)(uint32_t, const struct hacl_op_time *, size_t);
+
+void hacl_model_set_observer(void (*fn)(uint32_t model_id, const struct hacl_op_time *ops, size_t n))
+{
+    pthread_mutex_lock(&observer_lock); /* waits for a call in progress */
+    atomic_store(&observer, fn);
+    pthread_mutex_unlock(&observer_lock);
+}
+
+int hacl_model_loaded(uint32_t id)
+{
+    struct hacl_model *m = hacl_model_get(id);
+    hacl_model_put(m);
+    return m != NULL;
+}
+
+/* A subscribed execution: its steps timed, then handed to the observer. */
+static aclError compute_observed(struct hacl_model *m, void **ptrs, const struct exec_opts *o, char *why,
+                                 size_t whylen)
+{
+    size_t n = hacl_prog_nsteps(m->prog);
+    struct hacl_op_time *log = hacl_calloc(n ? n : 1, sizeof *log);
+    hacl_prog_log_next_run(log);
+    aclError rc = compute_work(m, ptrs, o, why, whylen);
+    hacl_prog_log_next_run(NULL);
+    if (log && rc == ACL_SUCCESS) {
+        pthread_mutex_lock(&observer_lock);
+        void (*fn)(uint32_t, const struct hacl_op_time *, size_t) = atomic_load(&observer);
+        if (fn)
+            fn(m->id, log, n);
+        pthread_mutex_unlock(&observer_lock);
+    }
+    hacl_free(log);
+    return rc;
+}
+
+/* One execution on the compute thread (flow: the arrow from its stream,
+ * 0 for none). */
+static aclError compute_model(struct hacl_model *m, void **ptrs, const struct exec_opts *o, uint64_t flow,
+                              char *why, size_t whylen)
 {
     uint64_t t0 = hacl_tracing() ? hacl_trace_now() : 0;
-    aclError rc = compute_work(m, ptrs, o, why, whylen);
+    if (t0 && flow)
+        hacl_trace_flow_point(hacl_trace_self_pid(), hacl_trace_self(), flow, t0, 0);
+    aclError rc = atomic_load_explicit(&observer, memory_order_relaxed) ? compute_observed(m, ptrs, o, why, whylen)
+                                                                         : compute_work(m, ptrs, o, why, whylen);
     if (t0 && hacl_tracing()) /* the execution on the compute thread's row, its steps inside */
-        hacl_trace_slice(HACL_TRACE_HOST, hacl_trace_self(), "model execute", "compute", t0, hacl_trace_now(),
-                         "model", (int64_t)m->id);
+        hacl_trace_slice(hacl_trace_self_pid(), hacl_trace_self(), "model execute", "compute", t0,
+                         hacl_trace_now(), "model", (int64_t)m->id);
     if (rc == ACL_SUCCESS)
         fix_outputs(m->graph, ptrs, o);
     return rc;
@@ -352,7 +394,7 @@ struct run_job {
 static void run_on_compute(void *arg)
 {
     struct run_job *j = arg;
-    j->rc = compute_model(j->m, j->ptrs, j->o, j->why, j->whylen);
+    j->rc = compute_model(j->m, j->ptrs, j->o, 0, j->why, j->whylen);
 }
 
 /* A synchronous execution: the caller waits for the compute thread. */
@@ -365,6 +407,7 @@ static aclError run_model(struct hacl_model *m, void **ptrs, const struct exec_o
 
 ACL_FUNC_VISIBILITY aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output)
 {
+    HACL_TRACE_API_CALL();
     aclError rc = hacl_rt_require_init(__func__);
     if (rc != ACL_SUCCESS)
         return rc;
@@ -443,6 +486,7 @@ struct exec_job {
     struct exec_task *task;
     struct exec_opts opts; /* taken from the stream at launch */
     aclError rc;
+    uint64_t trace_flow; /* the arrow from the stream to the compute row */
     char why[256];
     /* buffer addresses, a NULL, then one flag per buffer: was it runtime
      * memory when queued */
@@ -459,7 +503,7 @@ static void exec_drop(struct hacl_task *t)
 static void exec_compute(struct hacl_compute_job *cj)
 {
     struct exec_job *e = (struct exec_job *)cj;
-    e->rc = compute_model(e->task->model, e->ptrs, &e->opts, e->why, sizeof e->why);
+    e->rc = compute_model(e->task->model, e->ptrs, &e->opts, e->trace_flow, e->why, sizeof e->why);
 }
 
 /* On the compute thread, once the job has run. */
@@ -497,6 +541,11 @@ static enum hacl_task_result exec_run(struct hacl_task *t)
     e->cj.fn = exec_compute;
     e->cj.done = exec_computed;
     e->task = x;
+    e->trace_flow = 0;
+    if (hacl_tracing()) {
+        e->trace_flow = hacl_trace_flow();
+        hacl_trace_flow_point(t->q->trace_pid, t->q->trace_tid, e->trace_flow, hacl_trace_now(), 1);
+    }
     hacl_compute_submit(&e->cj);
     return HACL_TASK_DEFER; /* x may be completed from here on */
 }
@@ -507,6 +556,7 @@ static const struct hacl_task_ops exec_ops = {
 ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output,
                                                 aclrtStream stream)
 {
+    HACL_TRACE_API_CALL();
     aclError rc = hacl_rt_require_init(__func__);
     if (rc != ACL_SUCCESS)
         return rc;

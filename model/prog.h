@@ -71,6 +71,17 @@ struct hacl_prog_step {
 /* Describes up to max steps in execution order; returns how many there are. */
 size_t hacl_prog_steps(const struct hacl_prog *p, struct hacl_prog_step *out, size_t max);
 
+/* One step's times, for profiling subscriptions: the node's name and op
+ * type ("TransData" for a layout change), monotonic nanoseconds. */
+struct hacl_op_time {
+    const char *name, *type;
+    uint64_t start_ns, end_ns;
+};
+/* The next hacl_prog_run on this thread writes each step's times into
+ * log (hacl_prog_nsteps entries), then forgets it. */
+void hacl_prog_log_next_run(struct hacl_op_time *log);
+size_t hacl_prog_nsteps(const struct hacl_prog *p);
+
 /* Runs once: inputs[i] / outputs[i] as for hacl_graph_run. */
 aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const *inputs, void *const *outputs,
                        char *why, size_t whylen);

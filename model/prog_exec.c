@@ -58,6 +58,12 @@ void hacl_pg_print_profile(const struct hacl_prog *p)
     hacl_free(order);
 }
 
+static __thread struct hacl_op_time *step_log;
+
+void hacl_prog_log_next_run(struct hacl_op_time *log) { step_log = log; }
+
+size_t hacl_prog_nsteps(const struct hacl_prog *p) { return p->nsteps; }
+
 size_t hacl_prog_steps(const struct hacl_prog *p, struct hacl_prog_step *out, size_t max)
 {
     for (size_t s = 0; s < p->nsteps && s < max; s++) {
@@ -239,12 +245,15 @@ aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const
         }
     }
     int pending = 0;
-    int trace = hacl_tracing(); /* each step a slice on the compute thread's row */
+    int trace = hacl_tracing_of(HACL_TRACE_OPS); /* each step a slice on the compute thread's row */
     uint64_t me = trace ? hacl_trace_self() : 0;
+    int me_pid = trace ? hacl_trace_self_pid() : 0;
+    struct hacl_op_time *log = step_log;
+    step_log = NULL;
     for (size_t s = 0; s < p->nsteps; s++) {
         struct pstep *st = &p->steps[s];
         unsigned long long t0 = p->profile ? now_ns() : 0;
-        uint64_t tt0 = trace ? hacl_trace_now() : 0;
+        uint64_t tt0 = trace || log ? hacl_trace_now() : 0;
         if (st->node >= 0 && st->empty) {
             /* every output is empty: nothing to compute */
         } else if (st->node >= 0) {
@@ -274,6 +283,15 @@ aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const
             atomic_fetch_add(&st->ns, now_ns() - t0);
             atomic_fetch_add(&st->runs, 1);
         }
+        if (log) { /* a subscriber's record: the step is finished first */
+            if (pending)
+                dnnl_stream_wait(c->stream);
+            pending = 0;
+            const struct hacl_node *n = st->what >= 0 ? &g->nodes[st->what] : NULL;
+            int reorder = st->kind && !strcmp(st->kind, "reorder");
+            log[s] = (struct hacl_op_time){n && n->name ? n->name : "", reorder ? "TransData" : n ? n->op : "",
+                                           tt0, hacl_trace_now()};
+        }
         if (trace) {
             if (pending)
                 dnnl_stream_wait(c->stream);
@@ -287,7 +305,7 @@ aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const
                 st->trace_name = hacl_trace_intern(label);
                 st->trace_gen = gen;
             }
-            hacl_trace_slice(HACL_TRACE_HOST, me, st->trace_name, "op", tt0, hacl_trace_now(), "step", (int64_t)s);
+            hacl_trace_slice(me_pid, me, st->trace_name, "op", tt0, hacl_trace_now(), "step", (int64_t)s);
         }
     }
     if (pending)

@@ -14,6 +14,7 @@
  * Thread: any.
  */
 #include "device/alloc.h"
+#include "device/trace.h"
 #include "runtime.h"
 
 static _Thread_local struct {
@@ -101,6 +102,7 @@ void hacl_device_release_contexts(struct hacl_rtdev *dev)
 
 ACL_FUNC_VISIBILITY aclError aclrtCreateContext(aclrtContext *context, int32_t deviceId)
 {
+    HACL_TRACE_API_CALL();
     if (!context)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
     aclError rc;
@@ -120,6 +122,7 @@ ACL_FUNC_VISIBILITY aclError aclrtCreateContext(aclrtContext *context, int32_t d
 
 ACL_FUNC_VISIBILITY aclError aclrtDestroyContext(aclrtContext context)
 {
+    HACL_TRACE_API_CALL();
     if (!context)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
     aclError rc = hacl_rt_require_init(__func__);

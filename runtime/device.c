@@ -11,6 +11,7 @@
  *
  * Thread: any; device state under dev->lock.
  */
+#include "device/trace.h"
 #include "runtime.h"
 #include "stats.h"
 
@@ -30,6 +31,7 @@ int hacl_rt_sched_stats(int32_t device, struct hacl_sched_stats *out)
 
 ACL_FUNC_VISIBILITY aclError aclrtSetDevice(int32_t deviceId)
 {
+    HACL_TRACE_API_CALL();
     aclError rc;
     struct hacl_rtdev *dev = hacl_rt_device(__func__, deviceId, &rc);
     if (!dev)
@@ -77,11 +79,13 @@ static aclError reset_device(const char *api, int32_t deviceId, int force)
 
 ACL_FUNC_VISIBILITY aclError aclrtResetDevice(int32_t deviceId)
 {
+    HACL_TRACE_API_CALL();
     return reset_device(__func__, deviceId, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtResetDeviceForce(int32_t deviceId)
 {
+    HACL_TRACE_API_CALL();
     return reset_device(__func__, deviceId, 1);
 }
 

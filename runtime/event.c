@@ -20,6 +20,7 @@
 
 #include "device/alloc.h"
 #include "device/clock.h"
+#include "device/trace.h"
 #include "runtime.h"
 
 #define KNOWN_EVENT_FLAGS \
@@ -227,11 +228,13 @@ static aclError create_event(const char *api, aclrtEvent *event, uint32_t flag)
 
 ACL_FUNC_VISIBILITY aclError aclrtCreateEvent(aclrtEvent *event)
 {
+    HACL_TRACE_API_CALL();
     return create_event(__func__, event, ACL_EVENT_SYNC);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtCreateEventWithFlag(aclrtEvent *event, uint32_t flag)
 {
+    HACL_TRACE_API_CALL();
     return create_event(__func__, event, flag);
 }
 
@@ -242,6 +245,7 @@ ACL_FUNC_VISIBILITY aclError aclrtCreateEventExWithFlag(aclrtEvent *event, uint3
 
 ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event)
 {
+    HACL_TRACE_API_CALL();
     aclError rc;
     struct hacl_event *e = event_get(__func__, event, &rc);
     if (!e)
@@ -256,6 +260,7 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event)
 
 ACL_FUNC_VISIBILITY aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream)
 {
+    HACL_TRACE_API_CALL();
     return queue_event_task(__func__, event, stream, &record_ops);
 }
 
@@ -266,6 +271,7 @@ ACL_FUNC_VISIBILITY aclError aclrtResetEvent(aclrtEvent event, aclrtStream strea
 
 ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event)
 {
+    HACL_TRACE_API_CALL();
     return queue_event_task(__func__, event, stream, &wait_ops);
 }
 
@@ -369,11 +375,13 @@ static aclError sync_event(const char *api, aclrtEvent event, int32_t timeout_ms
 
 ACL_FUNC_VISIBILITY aclError aclrtSynchronizeEvent(aclrtEvent event)
 {
+    HACL_TRACE_API_CALL();
     return sync_event(__func__, event, -1);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtSynchronizeEventWithTimeout(aclrtEvent event, int32_t timeout)
 {
+    HACL_TRACE_API_CALL();
     if (timeout < -1)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "timeout %d must be -1 (forever), 0 (check) or positive ms",
                         (int)timeout);

@@ -122,13 +122,20 @@ static void trace_at_exit(void)
         hacl_trace_stop();
 }
 
+/* HOSTACL_TRACE_LIMIT_MB: the largest trace file (0 or unset: 1 GiB). */
+static uint64_t env_trace_limit(void)
+{
+    const char *v = getenv("HOSTACL_TRACE_LIMIT_MB");
+    return v ? strtoull(v, NULL, 10) << 20 : 0;
+}
+
 static void trace_from_env(void)
 {
     static int registered;
     const char *path = getenv("HOSTACL_TRACE");
     if (!path || !*path || hacl_tracing())
         return;
-    if (hacl_trace_start(path) == 0) {
+    if (hacl_trace_start(path, HACL_TRACE_ALL, env_trace_limit()) == 0) {
         env_trace = 1;
         if (!registered++)
             atexit(trace_at_exit);

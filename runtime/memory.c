@@ -16,6 +16,7 @@
 
 #include "device/alloc.h"
 #include "memory.h"
+#include "device/trace.h"
 #include "runtime.h"
 
 #define HOST_ALIGN 64
@@ -142,16 +143,19 @@ static aclError device_malloc(const char *api, void **devPtr, size_t size, aclrt
 
 ACL_FUNC_VISIBILITY aclError aclrtMalloc(void **devPtr, size_t size, aclrtMemMallocPolicy policy)
 {
+    HACL_TRACE_API_CALL();
     return device_malloc(__func__, devPtr, size, policy);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtMallocCached(void **devPtr, size_t size, aclrtMemMallocPolicy policy)
 {
+    HACL_TRACE_API_CALL();
     return device_malloc(__func__, devPtr, size, policy);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtFree(void *devPtr)
 {
+    HACL_TRACE_API_CALL();
     if (!devPtr)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
     aclError rc = hacl_rt_require_init(__func__);
@@ -176,6 +180,7 @@ ACL_FUNC_VISIBILITY aclError aclrtFree(void *devPtr)
 
 ACL_FUNC_VISIBILITY aclError aclrtMallocHost(void **hostPtr, size_t size)
 {
+    HACL_TRACE_API_CALL();
     if (!hostPtr)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "hostPtr must not be NULL");
     if (size == 0)
@@ -196,6 +201,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMallocHost(void **hostPtr, size_t size)
 
 ACL_FUNC_VISIBILITY aclError aclrtFreeHost(void *hostPtr)
 {
+    HACL_TRACE_API_CALL();
     if (!hostPtr)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "hostPtr must not be NULL");
     aclError rc = hacl_rt_require_init(__func__);
@@ -253,6 +259,7 @@ static aclError copy2d_args(const char *api, const void *dst, size_t dpitch, con
 ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, const void *src, size_t count,
                                          aclrtMemcpyKind kind)
 {
+    HACL_TRACE_API_CALL();
     aclError rc = copy_args(__func__, dst, destMax, src, count, kind);
     if (rc != ACL_SUCCESS)
         return rc;
@@ -279,6 +286,7 @@ static size_t span_2d(size_t pitch, size_t width, size_t height)
 ACL_FUNC_VISIBILITY aclError aclrtMemcpy2d(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width,
                                            size_t height, aclrtMemcpyKind kind)
 {
+    HACL_TRACE_API_CALL();
     aclError rc = copy2d_args(__func__, dst, dpitch, src, spitch, width, height, kind);
     if (rc != ACL_SUCCESS)
         return rc;
@@ -313,6 +321,7 @@ aclError hacl_mem_check_set(const char *api, void *devPtr, size_t maxCount, size
 
 ACL_FUNC_VISIBILITY aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t value, size_t count)
 {
+    HACL_TRACE_API_CALL();
     aclError rc = hacl_mem_check_set(__func__, devPtr, maxCount, count);
     if (rc != ACL_SUCCESS)
         return rc;
@@ -453,6 +462,7 @@ static aclError queue_copy(const char *api, void *dst, const void *src, size_t w
 ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const void *src, size_t count,
                                               aclrtMemcpyKind kind, aclrtStream stream)
 {
+    HACL_TRACE_API_CALL();
     aclError rc = copy_args(__func__, dst, destMax, src, count, kind);
     if (rc != ACL_SUCCESS)
         return rc;
@@ -464,6 +474,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
 ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width,
                                                 size_t height, aclrtMemcpyKind kind, aclrtStream stream)
 {
+    HACL_TRACE_API_CALL();
     aclError rc = copy2d_args(__func__, dst, dpitch, src, spitch, width, height, kind);
     if (rc != ACL_SUCCESS)
         return rc;
@@ -473,6 +484,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2dAsync(void *dst, size_t dpitch, const 
 ACL_FUNC_VISIBILITY aclError aclrtMemsetAsync(void *devPtr, size_t maxCount, int32_t value, size_t count,
                                               aclrtStream stream)
 {
+    HACL_TRACE_API_CALL();
     aclError rc = hacl_mem_check_set(__func__, devPtr, maxCount, count);
     if (rc != ACL_SUCCESS)
         return rc;

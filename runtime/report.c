@@ -449,6 +449,7 @@ static aclError launch(const char *api, struct hacl_stream *s, struct hacl_repor
 ACL_FUNC_VISIBILITY aclError aclrtLaunchCallback(aclrtCallback fn, void *userData, aclrtCallbackBlockType blockType,
                                                  aclrtStream stream)
 {
+    HACL_TRACE_API_CALL();
     if (!fn)
         return HACL_ERR(ACL_ERROR_RT_PARAM_INVALID, "fn must not be NULL");
     if (blockType != ACL_CALLBACK_NO_BLOCK && blockType != ACL_CALLBACK_BLOCK)
@@ -478,6 +479,7 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchCallback(aclrtCallback fn, void *userDat
 
 ACL_FUNC_VISIBILITY aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFunc fn, void *args)
 {
+    HACL_TRACE_API_CALL();
     if (!fn)
         return HACL_ERR(ACL_ERROR_RT_PARAM_INVALID, "fn must not be NULL");
     aclError rc;
@@ -497,6 +499,7 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFu
 
 ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream stream)
 {
+    HACL_TRACE_API_CALL();
     aclError rc;
     struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
     if (!s)
@@ -533,6 +536,7 @@ ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream
 
 ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStream stream)
 {
+    HACL_TRACE_API_CALL();
     aclError rc;
     struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
     if (!s)

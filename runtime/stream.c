@@ -354,11 +354,13 @@ aclError hacl_stream_create_public(const char *api, aclrtStream *stream, uint32_
 
 ACL_FUNC_VISIBILITY aclError aclrtCreateStream(aclrtStream *stream)
 {
+    HACL_TRACE_API_CALL();
     return hacl_stream_create_public(__func__, stream, 0, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtCreateStreamWithConfig(aclrtStream *stream, uint32_t priority, uint32_t flag)
 {
+    HACL_TRACE_API_CALL();
     return hacl_stream_create_public(__func__, stream, priority, flag);
 }
 
@@ -387,16 +389,19 @@ static aclError destroy_public(const char *api, aclrtStream stream, int force)
 
 ACL_FUNC_VISIBILITY aclError aclrtDestroyStream(aclrtStream stream)
 {
+    HACL_TRACE_API_CALL();
     return destroy_public(__func__, stream, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtDestroyStreamForce(aclrtStream stream)
 {
+    HACL_TRACE_API_CALL();
     return destroy_public(__func__, stream, 1);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtSynchronizeStream(aclrtStream stream)
 {
+    HACL_TRACE_API_CALL();
     aclError rc;
     struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
     if (!s)
@@ -408,6 +413,7 @@ ACL_FUNC_VISIBILITY aclError aclrtSynchronizeStream(aclrtStream stream)
 
 ACL_FUNC_VISIBILITY aclError aclrtSynchronizeStreamWithTimeout(aclrtStream stream, int32_t timeout)
 {
+    HACL_TRACE_API_CALL();
     if (timeout < -1)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "timeout %d must be -1 (forever), 0 (check) or positive ms",
                         (int)timeout);
@@ -450,6 +456,7 @@ ACL_FUNC_VISIBILITY aclError aclrtSetStreamFailureMode(aclrtStream stream, uint6
 
 ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDevice(void)
 {
+    HACL_TRACE_API_CALL();
     aclError rc;
     struct hacl_context *ctx = hacl_context_current(__func__, &rc);
     if (!ctx)

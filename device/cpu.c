@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "device.h"
+#include "trace.h"
 
 #define DEVMEM_ALIGN 64
 
@@ -123,6 +124,7 @@ struct hacl_device *hacl_cpu_device_create(int32_t id, const struct hacl_device_
     dev->ops = &cpu_ops;
     dev->cfg = *cfg;
     hacl_memreg_init(&dev->mem, cfg->mem_budget);
+    dev->mem.trace_pid = HACL_TRACE_DEVICE(id);
     pthread_mutex_init(&dev->lock, NULL);
     return dev;
 }

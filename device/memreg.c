@@ -2,6 +2,7 @@
  * Allocation registry (see memreg.h).
  */
 #include "memreg.h"
+#include "trace.h"
 
 #include <string.h>
 
@@ -30,6 +31,8 @@ int hacl_memreg_reserve(struct hacl_memreg *reg, size_t real)
         rc = -1;
     else
         reg->used += real;
+    if (reg->trace_pid && hacl_tracing_of(HACL_TRACE_MEMORY))
+        hacl_trace_counter(reg->trace_pid, "device memory in use (bytes)", hacl_trace_now(), (int64_t)reg->used);
     pthread_mutex_unlock(&reg->lock);
     return rc;
 }
@@ -38,6 +41,8 @@ void hacl_memreg_unreserve(struct hacl_memreg *reg, size_t real)
 {
     pthread_mutex_lock(&reg->lock);
     reg->used -= real;
+    if (reg->trace_pid && hacl_tracing_of(HACL_TRACE_MEMORY))
+        hacl_trace_counter(reg->trace_pid, "device memory in use (bytes)", hacl_trace_now(), (int64_t)reg->used);
     pthread_mutex_unlock(&reg->lock);
 }
 

@@ -30,6 +30,7 @@ struct hacl_memreg {
     size_t n, cap;
     size_t used;   /* sum of reserved bytes */
     size_t budget; /* 0: unlimited */
+    int trace_pid; /* its timeline process for the "memory in use" counter; 0: none */
 };
 
 void hacl_memreg_init(struct hacl_memreg *reg, size_t budget);

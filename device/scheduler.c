@@ -68,9 +68,29 @@ static void make_ready(struct hacl_squeue *q)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* The stream's queue depth (tasks launched, not finished) as a counter.
+ * Caller holds q->lock. */
+static void trace_depth_locked(struct hacl_squeue *q)
+{
+    unsigned gen = hacl_trace_generation();
+    if (q->trace_qgen != gen || !q->trace_qname) {
+        char name[48];
+        snprintf(name, sizeof name, "queue depth, stream %llu", (unsigned long long)q->trace_tid);
+        q->trace_qname = hacl_trace_intern(name);
+        q->trace_qgen = gen;
+    }
+    hacl_trace_counter(q->trace_pid, q->trace_qname, hacl_trace_now(),
+                       (int64_t)(q->submit_seq - atomic_load(&q->done_seq)));
+}
+
 static void publish_done(struct hacl_squeue *q, uint64_t seq)
 {
     atomic_store(&q->done_seq, seq);
+    if (hacl_tracing()) {
+        pthread_mutex_lock(&q->lock);
+        trace_depth_locked(q);
+        pthread_mutex_unlock(&q->lock);
+    }
     if (atomic_load(&q->sync_waiters) > 0) {
         pthread_mutex_lock(&q->lock);
         pthread_cond_broadcast(&q->done_cv);
@@ -161,6 +181,8 @@ static void retire_locked(struct hacl_squeue *q, struct hacl_task *t)
         hacl_trace_slice(q->trace_pid, q->trace_tid, t->ops->what, "task", t->trace_t0, hacl_trace_now(), "seq",
                          (int64_t)t->seq);
     atomic_store(&q->done_seq, t->seq);
+    if (hacl_tracing())
+        trace_depth_locked(q);
     wake_waiters_locked(q);
     free_node_locked(q, t);
 }
@@ -436,6 +458,8 @@ static void run_inline_locked(struct hacl_squeue *q, struct hacl_task *t)
             if (r == HACL_TASK_DONE)
                 free_node_locked(q, t);
             atomic_store(&q->done_seq, seq);
+            if (hacl_tracing())
+                trace_depth_locked(q);
             wake_waiters_locked(q);
         }
         if (!(t = next_inline_locked(q, n)))
@@ -446,6 +470,8 @@ static void run_inline_locked(struct hacl_squeue *q, struct hacl_task *t)
 static uint64_t push_locked(struct hacl_squeue *q, struct hacl_task *t)
 {
     uint64_t seq = t->seq = ++q->submit_seq;
+    if (hacl_tracing())
+        trace_depth_locked(q);
     if (may_run_inline(t) && q->state == HACL_SQ_IDLE && hacl_queue_empty(&q->tasks)) {
         q->state = HACL_SQ_RUNNING;
         run_inline_locked(q, t);

@@ -132,6 +132,8 @@ struct hacl_squeue {
     /* its row on the timeline: set by the owner (a stream) */
     int trace_pid;
     uint64_t trace_tid;
+    const char *trace_qname; /* its queue-depth counter, interned in recording trace_qgen */
+    unsigned trace_qgen;
 };
 
 

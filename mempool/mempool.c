@@ -13,9 +13,11 @@
 #include "acl/hacl_mempool.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "device/alloc.h"
+#include "device/trace.h"
 #include "device/clock.h"
 #include "device/queue.h"
 #include "runtime/runtime.h"
@@ -35,7 +37,22 @@ struct haclMempool {
     struct hacl_qnode free_slots;
     uint32_t count, available, nbufs;
     struct slot *slots;
+    const char *trace_name; /* its occupancy counter, interned in recording trace_gen */
+    unsigned trace_gen;
 };
+
+/* Pairs acquired, as a counter on the timeline. Caller holds p->lock. */
+static void trace_occupancy_locked(struct haclMempool *p)
+{
+    unsigned gen = hacl_trace_generation();
+    if (p->trace_gen != gen || !p->trace_name) {
+        char name[64];
+        snprintf(name, sizeof name, "mempool %p pairs in use", (void *)p);
+        p->trace_name = hacl_trace_intern(name);
+        p->trace_gen = gen;
+    }
+    hacl_trace_counter(HACL_TRACE_HOST, p->trace_name, hacl_trace_now(), (int64_t)(p->count - p->available));
+}
 
 static void free_slots(struct haclMempool *p)
 {
@@ -174,6 +191,8 @@ ACL_FUNC_VISIBILITY aclError haclMempoolAcquire(haclMempool *pool, int32_t timeo
         s->out = 1;
         p->available--;
         *pair = &s->pair;
+        if (hacl_tracing_of(HACL_TRACE_MEMORY))
+            trace_occupancy_locked(p);
     }
     pthread_mutex_unlock(&p->lock);
     hacl_obj_put(&p->hdr);
@@ -205,6 +224,8 @@ ACL_FUNC_VISIBILITY aclError haclMempoolRelease(haclMempool *pool, haclMempoolPa
         s->out = 0;
         hacl_queue_push_tail(&p->free_slots, &s->link);
         p->available++;
+        if (hacl_tracing_of(HACL_TRACE_MEMORY))
+            trace_occupancy_locked(p);
         pthread_cond_broadcast(&p->cv);
     }
     pthread_mutex_unlock(&p->lock);

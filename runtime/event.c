@@ -111,6 +111,11 @@ static enum hacl_task_result record_run(struct hacl_task *t)
         hacl_queue_remove(n);
         struct event_task *w = HACL_QUEUE_DATA(n, struct event_task, wait_link);
         hacl_obj_put(&w->event->hdr);
+        if (hacl_tracing()) { /* an arrow from this record to the stream it releases */
+            uint64_t id = hacl_trace_flow(), now = hacl_trace_now();
+            hacl_trace_flow_point(t->q->trace_pid, t->q->trace_tid, id, now, 1);
+            hacl_trace_flow_point(w->hdr.q->trace_pid, w->hdr.q->trace_tid, id, now, 0);
+        }
         hacl_task_complete(&w->hdr, ACL_SUCCESS);
     }
     hacl_obj_put(&e->hdr);

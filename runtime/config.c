@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "device/alloc.h"
+#include "device/trace.h"
 #include "error.h"
 #include "json.h"
 
@@ -30,6 +31,7 @@ void hacl_config_defaults(struct hacl_config *cfg)
         ncpu = 1;
     if (ncpu > HACL_MAX_THREADS)
         ncpu = HACL_MAX_THREADS;
+    memset(cfg, 0, sizeof *cfg);
     cfg->device_count = 1;
     cfg->device_memory = mem;
     cfg->compute_threads = (unsigned)ncpu;
@@ -75,6 +77,85 @@ static int json_uint(const struct hacl_json *v, double lo, double hi, unsigned l
     return 0;
 }
 
+/* "on"/"off" (or a level for task_time): 1, 0, or -1 when neither. */
+static int on_off(const struct hacl_json *v, int dflt)
+{
+    if (!v)
+        return dflt;
+    if (v->type != HACL_JSON_STRING)
+        return -1;
+    if (!strcmp(v->string, "on") || !strcmp(v->string, "l1") || !strcmp(v->string, "l2") ||
+        !strcmp(v->string, "l3"))
+        return 1;
+    if (!strcmp(v->string, "off"))
+        return 0;
+    if (!strcmp(v->string, "l0"))
+        return 2;
+    return -1;
+}
+
+/* The "profiler" section (msprof's keys): switch, output, task_time,
+ * ascendcl / runtime_api, msproftx, storage_limit ("<n>MB"); hardware
+ * keys (aic_metrics, aicpu, l2, hccl, sys_hardware_mem_freq, ...) are
+ * accepted and noted. */
+static aclError apply_profiler(const struct hacl_json *p, const char *path, struct hacl_config *cfg)
+{
+    if (!p)
+        return ACL_SUCCESS;
+    if (p->type != HACL_JSON_OBJECT)
+        return hacl_err(ACL_ERROR_INVALID_PROFILING_CONFIG, API, "config file %s: \"profiler\" must be an object",
+                        path);
+    const struct hacl_json *sw = hacl_json_get(p, "switch");
+    int on = on_off(sw, -1);
+    if (on != 0 && on != 1)
+        return hacl_err(ACL_ERROR_INVALID_PROFILING_CONFIG, API,
+                        "config file %s: profiler \"switch\" must be \"on\" or \"off\"", path);
+    if (!on)
+        return ACL_SUCCESS;
+    const struct hacl_json *out = hacl_json_get(p, "output");
+    if (out && (out->type != HACL_JSON_STRING || !*out->string || strlen(out->string) >= sizeof cfg->prof_output))
+        return hacl_err(ACL_ERROR_INVALID_PROFILING_CONFIG, API,
+                        "config file %s: profiler \"output\" must be a folder path (at most %zu bytes)", path,
+                        sizeof cfg->prof_output - 1);
+    if (out) {
+        snprintf(cfg->prof_output, sizeof cfg->prof_output, "%s", out->string);
+    } else { /* the executable's folder, as upstream */
+        ssize_t n = readlink("/proc/self/exe", cfg->prof_output, sizeof cfg->prof_output - 1);
+        if (n <= 0)
+            n = 0;
+        cfg->prof_output[n] = '\0';
+        char *slash = strrchr(cfg->prof_output, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(cfg->prof_output, sizeof cfg->prof_output, ".");
+    }
+    static const char *flags[] = {"task_time", "ascendcl", "runtime_api", "msproftx", "task_memory"};
+    int v[5];
+    for (int i = 0; i < 5; i++) {
+        v[i] = on_off(hacl_json_get(p, flags[i]), i == 3 || i == 4 ? 0 : 1);
+        if (v[i] < 0)
+            return hacl_err(ACL_ERROR_INVALID_PROFILING_CONFIG, API,
+                            "config file %s: profiler \"%s\" must be \"on\", \"off\" or a level l0..l3", path,
+                            flags[i]);
+    }
+    cfg->prof_what = HACL_TRACE_TASKS | (v[0] == 1 ? HACL_TRACE_OPS : 0) | (v[1] || v[2] ? HACL_TRACE_API : 0) |
+                     (v[3] ? HACL_TRACE_MARKS : 0) | (v[4] ? HACL_TRACE_MEMORY : 0);
+    const struct hacl_json *lim = hacl_json_get(p, "storage_limit");
+    cfg->prof_limit = 0;
+    if (lim) {
+        char *end = NULL;
+        unsigned long long mb = lim->type == HACL_JSON_STRING ? strtoull(lim->string, &end, 10) : 0;
+        if (!end || end == lim->string || strcmp(end, "MB") || mb < 200 || mb > 4294967295ull)
+            return hacl_err(ACL_ERROR_INVALID_PROFILING_CONFIG, API,
+                            "config file %s: profiler \"storage_limit\" must be \"<n>MB\" with n from 200 to "
+                            "4294967295", path);
+        cfg->prof_limit = (uint64_t)mb << 20;
+    }
+    cfg->prof_on = 1;
+    return ACL_SUCCESS;
+}
+
 static aclError apply_json(const struct hacl_json *root, const char *path, struct hacl_config *cfg)
 {
     if (root->type != HACL_JSON_OBJECT)
@@ -90,6 +171,10 @@ static aclError apply_json(const struct hacl_json *root, const char *path, struc
             return hacl_err(ACL_ERROR_FILE_ATTR_INVALID, API, "config file %s: err_msg_mode must be \"0\" or \"1\"",
                             path);
     }
+
+    aclError prc = apply_profiler(hacl_json_get(root, "profiler"), path, cfg);
+    if (prc != ACL_SUCCESS)
+        return prc;
 
     const struct hacl_json *h = hacl_json_get(root, "hostacl");
     if (!h)

@@ -29,6 +29,11 @@ struct hacl_config {
     int err_msg_process; /* err_msg_mode "1": messages kept per process */
     unsigned spin_us;    /* idle workers and report threads spin this long before sleeping */
     int precision;       /* enum hacl_precision: models' default precision mode */
+    /* the "profiler" section: a timeline from aclInit to aclFinalize */
+    int prof_on;
+    unsigned prof_what;  /* HACL_TRACE_* flags */
+    uint64_t prof_limit; /* bytes of JSON at most; 0: the default */
+    char prof_output[4097];
 };
 
 /* Precision modes (the "precision_mode" option), modelled on the platform's

@@ -47,6 +47,10 @@ enum hacl_kind {
     HACL_KIND_TDT_ROUTE_LIST,
     HACL_KIND_TDT_ROUTE_QUERY,
     HACL_KIND_AIPP,
+    HACL_KIND_PROF_CONFIG,
+    HACL_KIND_PROF_SUBSCRIBE_CONFIG,
+    HACL_KIND_PROF_STEP_INFO,
+    HACL_KIND_PROF_STAMP,
 };
 
 /* C++ test code may include this header but never touches refs directly;

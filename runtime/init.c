@@ -112,37 +112,6 @@ static void teardown_locked(void)
     hacl_err_set_process_mode(0);
 }
 
-/* HOSTACL_TRACE=path records a timeline from aclInit to aclFinalize (or
- * the process's end) into path. */
-static int env_trace;
-
-static void trace_at_exit(void)
-{
-    if (env_trace)
-        hacl_trace_stop();
-}
-
-/* HOSTACL_TRACE_LIMIT_MB: the largest trace file (0 or unset: 1 GiB). */
-static uint64_t env_trace_limit(void)
-{
-    const char *v = getenv("HOSTACL_TRACE_LIMIT_MB");
-    return v ? strtoull(v, NULL, 10) << 20 : 0;
-}
-
-static void trace_from_env(void)
-{
-    static int registered;
-    const char *path = getenv("HOSTACL_TRACE");
-    if (!path || !*path || hacl_tracing())
-        return;
-    if (hacl_trace_start(path, HACL_TRACE_ALL, env_trace_limit()) == 0) {
-        env_trace = 1;
-        if (!registered++)
-            atexit(trace_at_exit);
-        hacl_log(ACL_INFO, "recording a timeline into %s (HOSTACL_TRACE)", path);
-    }
-}
-
 ACL_FUNC_VISIBILITY aclError aclInit(const char *configPath)
 {
     aclError rc = ACL_SUCCESS;
@@ -182,7 +151,9 @@ ACL_FUNC_VISIBILITY aclError aclInit(const char *configPath)
     hacl_compute_configure(cfg.compute_threads);
     hacl_rt.init_refs = 1;
     atomic_store_explicit(&hacl_rt.initialized, 1, memory_order_release);
-    trace_from_env();
+    if ((rc = hacl_prof_at_init(&cfg)) != ACL_SUCCESS)
+        hacl_log(ACL_WARNING, "profiling could not start; the runtime runs without it");
+    rc = ACL_SUCCESS;
     hacl_log(ACL_INFO, "initialised: %u device(s), %zu bytes of memory each (%s arena), %u compute and %u worker threads",
              cfg.device_count, cfg.device_memory, hacl_arena_backend(), cfg.compute_threads, cfg.worker_threads);
 out:
@@ -199,11 +170,8 @@ ACL_FUNC_VISIBILITY aclError aclFinalize(void)
     else
         teardown_locked();
     pthread_mutex_unlock(&hacl_rt.lock);
-    if (rc == ACL_SUCCESS && env_trace) { /* every task has run: the timeline is complete */
-        env_trace = 0;
-        if (hacl_trace_stop() != 0)
-            hacl_log(ACL_WARNING, "the timeline (HOSTACL_TRACE) could not be written");
-    }
+    if (rc == ACL_SUCCESS)
+        hacl_prof_at_finalize();
     return rc;
 }
 
@@ -215,10 +183,15 @@ ACL_FUNC_VISIBILITY aclError aclFinalizeReference(uint64_t *refCount)
         rc = HACL_ERR(ACL_ERROR_REPEAT_FINALIZE, "not initialised (never, or already finalised)");
         goto out;
     }
-    if (--hacl_rt.init_refs == 0)
+    int last = --hacl_rt.init_refs == 0;
+    if (last)
         teardown_locked();
     if (refCount)
         *refCount = hacl_rt.init_refs;
+    pthread_mutex_unlock(&hacl_rt.lock);
+    if (last)
+        hacl_prof_at_finalize();
+    return rc;
 out:
     pthread_mutex_unlock(&hacl_rt.lock);
     return rc;

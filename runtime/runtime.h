@@ -239,6 +239,29 @@ void hacl_peer_reset(void);
  * Thread: any. */
 int hacl_rt_on_finalize(void (*fn)(void));
 
+/* ---- profiling (profiling.c): who drives the timeline recorder ---- */
+enum hacl_prof_mode {
+    HACL_PROF_OFF,
+    HACL_PROF_CONFIG,    /* the aclInit JSON's "profiler" section */
+    HACL_PROF_API,       /* aclprofInit .. aclprofFinalize */
+    HACL_PROF_SUBSCRIBE  /* model subscriptions */
+};
+int hacl_prof_mode(void);
+/* Moves the mode from `from` to `to` when it is `from`; returns the mode
+ * it found. */
+int hacl_prof_claim(int from, int to);
+/* Starts a recording (HACL_TRACE_* flags; max_bytes 0: the default cap)
+ * in msprof's layout under dir: dir/PROF_.../mindstudio_profiler_output/
+ * msprof_<time>.json. */
+aclError hacl_prof_record_start(const char *api, const char *dir, unsigned what, uint64_t max_bytes);
+/* Stops it and writes the file. */
+aclError hacl_prof_record_stop(const char *api);
+struct hacl_config;
+/* aclInit: HOSTACL_TRACE or the JSON configuration's profiler section. */
+aclError hacl_prof_at_init(const struct hacl_config *cfg);
+/* aclFinalize, after every task has run: writes what they recorded. */
+void hacl_prof_at_finalize(void);
+
 /* ---- unimplemented entry points (unsupported.c) ---- */
 aclError hacl_unsupported(const char *api);
 

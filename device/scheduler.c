@@ -157,7 +157,7 @@ static enum hacl_task_result run_one(struct hacl_squeue *q, struct hacl_task *t)
          * inline); and the stream's, unless the task waits: then it ends
          * when completed (retire_locked). t itself may be gone by now. */
         uint64_t t1 = hacl_trace_now();
-        hacl_trace_slice(worker_index >= 0 ? q->trace_pid : HACL_TRACE_HOST,
+        hacl_trace_slice(worker_index >= 0 ? q->trace_pid : hacl_trace_self_pid(),
                          worker_index >= 0 ? HACL_TRACE_WORKER_TID(worker_index) : hacl_trace_self(), what,
                          "run", t0, t1, NULL, 0);
         if (r != HACL_TASK_DEFER)
@@ -496,11 +496,11 @@ uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t)
     if (hacl_tracing()) { /* the arrow from the launching thread, inside a "launch" slice */
         t0 = hacl_trace_now();
         t->trace_flow = hacl_trace_flow();
-        hacl_trace_flow_point(HACL_TRACE_HOST, hacl_trace_self(), t->trace_flow, t0, 1);
+        hacl_trace_flow_point(hacl_trace_self_pid(), hacl_trace_self(), t->trace_flow, t0, 1);
     }
     uint64_t seq = push_locked(q, t); /* releases the lock */
     if (t0 && hacl_tracing())
-        hacl_trace_slice(HACL_TRACE_HOST, hacl_trace_self(), what, "launch", t0, hacl_trace_now(), "stream",
+        hacl_trace_slice(hacl_trace_self_pid(), hacl_trace_self(), what, "launch", t0, hacl_trace_now(), "stream",
                          (int64_t)q->trace_tid);
     return seq;
 }

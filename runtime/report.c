@@ -214,8 +214,8 @@ static void run_item(struct callback_task *c)
     c->fn(c->data);
     if (t0 && hacl_tracing()) { /* the application's function, on the thread that ran it */
         uint64_t me = hacl_trace_self();
-        hacl_trace_flow_point(HACL_TRACE_HOST, me, flow, t0, 0);
-        hacl_trace_slice(HACL_TRACE_HOST, me, what, "callback", t0, hacl_trace_now(), "stream", s->id);
+        hacl_trace_flow_point(hacl_trace_self_pid(), me, flow, t0, 0);
+        hacl_trace_slice(hacl_trace_self_pid(), me, what, "callback", t0, hacl_trace_now(), "stream", s->id);
     }
     tls_cb.stream = saved_s;
     tls_cb.blocking = saved_b;

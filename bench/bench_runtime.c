@@ -17,7 +17,9 @@
  *    same model's synchronous aclmdlExecute (the difference is what the
  *    asynchronous path costs), and execution+callback pairs per second.
  *
- * Usage: bench_runtime [--quick] [--model PATH]. Only the public API is used.
+ * Usage: bench_runtime [--quick] [--model PATH] [--only SECTIONS]; SECTIONS
+ * is a comma-separated list of floor, tasks, streams, callbacks, latency,
+ * sync, event, exec (all by default). Only the public API is used.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -465,6 +467,19 @@ static void bench_exec_callback(const char *path)
     CHECK(aclmdlUnload(id));
 }
 
+static const char *only; /* --only: the sections to run, or NULL for all */
+
+static int section(const char *name)
+{
+    if (!only)
+        return 1;
+    size_t n = strlen(name);
+    for (const char *p = only; (p = strstr(p, name)) != NULL; p += n)
+        if ((p == only || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *model = NULL;
@@ -473,6 +488,8 @@ int main(int argc, char **argv)
             quick = 1;
         else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
             model = argv[++i];
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only = argv[++i];
     }
     CHECK(aclInit(NULL));
     CHECK(aclrtSetDevice(0));
@@ -482,14 +499,21 @@ int main(int argc, char **argv)
     const char *spin = getenv("HOSTACL_SPIN_US");
     printf("{\n  \"benchmark\": \"bench_runtime\",\n  \"cores\": %ld,\n  \"spin_us\": \"%s\",\n",
            sysconf(_SC_NPROCESSORS_ONLN), spin ? spin : "default");
-    bench_floor();
-    bench_empty_tasks(dev);
-    bench_parallel_streams(dev);
-    bench_callbacks();
-    bench_callback_latency();
-    bench_sync_latency(dev);
-    bench_event_handoff();
-    if (model)
+    if (section("floor"))
+        bench_floor();
+    if (section("tasks"))
+        bench_empty_tasks(dev);
+    if (section("streams"))
+        bench_parallel_streams(dev);
+    if (section("callbacks"))
+        bench_callbacks();
+    if (section("latency"))
+        bench_callback_latency();
+    if (section("sync"))
+        bench_sync_latency(dev);
+    if (section("event"))
+        bench_event_handoff();
+    if (model && section("exec"))
         bench_exec_callback(model);
     printf("  \"quick\": %s\n}\n", quick ? "true" : "false");
     CHECK(aclrtFree(dev));

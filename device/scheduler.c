@@ -69,28 +69,30 @@ static void make_ready(struct hacl_squeue *q)
 }
 
 /* The stream's queue depth (tasks launched, not finished) as a counter.
- * Caller holds q->lock. */
-static void trace_depth_locked(struct hacl_squeue *q)
+ * The name is made under q->lock (at a push); a worker without the lock
+ * records only once it is made for this recording. */
+static void trace_depth(struct hacl_squeue *q, int locked)
 {
     unsigned gen = hacl_trace_generation();
-    if (q->trace_qgen != gen || !q->trace_qname) {
+    if (atomic_load_explicit(&q->trace_qgen, memory_order_acquire) != gen) {
+        if (!locked)
+            return;
         char name[48];
         snprintf(name, sizeof name, "queue depth, stream %llu", (unsigned long long)q->trace_tid);
-        q->trace_qname = hacl_trace_intern(name);
-        q->trace_qgen = gen;
+        atomic_store_explicit(&q->trace_qname, hacl_trace_intern(name), memory_order_relaxed);
+        atomic_store_explicit(&q->trace_qgen, gen, memory_order_release);
     }
-    hacl_trace_counter(q->trace_pid, q->trace_qname, hacl_trace_now(),
-                       (int64_t)(q->submit_seq - atomic_load(&q->done_seq)));
+    hacl_trace_counter(q->trace_pid, atomic_load_explicit(&q->trace_qname, memory_order_relaxed), hacl_trace_now(),
+                       (int64_t)(atomic_load_explicit(&q->submit_seq, memory_order_relaxed) -
+                                 atomic_load(&q->done_seq)));
 }
+#define trace_depth_locked(q) trace_depth((q), 1)
 
 static void publish_done(struct hacl_squeue *q, uint64_t seq)
 {
     atomic_store(&q->done_seq, seq);
-    if (hacl_tracing()) {
-        pthread_mutex_lock(&q->lock);
-        trace_depth_locked(q);
-        pthread_mutex_unlock(&q->lock);
-    }
+    if (hacl_tracing())
+        trace_depth(q, 0);
     if (atomic_load(&q->sync_waiters) > 0) {
         pthread_mutex_lock(&q->lock);
         pthread_cond_broadcast(&q->done_cv);
@@ -469,7 +471,8 @@ static void run_inline_locked(struct hacl_squeue *q, struct hacl_task *t)
 
 static uint64_t push_locked(struct hacl_squeue *q, struct hacl_task *t)
 {
-    uint64_t seq = t->seq = ++q->submit_seq;
+    uint64_t seq = t->seq = atomic_load_explicit(&q->submit_seq, memory_order_relaxed) + 1;
+    atomic_store_explicit(&q->submit_seq, seq, memory_order_relaxed);
     if (hacl_tracing())
         trace_depth_locked(q);
     if (may_run_inline(t) && q->state == HACL_SQ_IDLE && hacl_queue_empty(&q->tasks)) {

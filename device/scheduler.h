@@ -123,7 +123,7 @@ struct hacl_squeue {
     unsigned priority;            /* 0 first; set by the owner before use */
     enum hacl_squeue_state state;
     int closed;                   /* no more pushes (stream being destroyed) */
-    uint64_t submit_seq;          /* seq of the last task queued */
+    _Atomic uint64_t submit_seq;  /* seq of the last task queued (written under lock) */
     _Atomic uint64_t done_seq;    /* every task up to this seq has finished */
     _Atomic int sync_waiters;
     _Atomic int skip_work; /* set by the owner: tasks marked WORK are dropped */
@@ -132,8 +132,10 @@ struct hacl_squeue {
     /* its row on the timeline: set by the owner (a stream) */
     int trace_pid;
     uint64_t trace_tid;
-    const char *trace_qname; /* its queue-depth counter, interned in recording trace_qgen */
-    unsigned trace_qgen;
+    /* its queue-depth counter's name, interned in recording trace_qgen
+     * (set under lock, read by workers without it) */
+    const char *_Atomic trace_qname;
+    _Atomic unsigned trace_qgen;
 };
 
 

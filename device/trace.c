@@ -17,7 +17,7 @@
 
 _Atomic int hacl_trace_enabled;
 
-#define CHUNK 4096
+#define CHUNK 1024
 #define EVENT_JSON_BYTES 110 /* an event written, on average: the size cap counts in these */
 #define DEFAULT_CAP (1ull << 30)
 
@@ -32,24 +32,32 @@ struct event {
     int64_t value; /* argument or counter value, or flow id */
 };
 
+/* Events are appended by one thread, the buffer's owner, without a lock:
+ * it writes an event, then publishes the count with a release store; the
+ * writer reads the count with an acquire load and writes that many. A
+ * thread that saw recording on just before it stopped may still append to
+ * its last chunk, so the writer keeps that chunk (and the buffer) instead
+ * of freeing it; they are freed when the process ends. */
 struct chunk {
-    struct chunk *next;
-    unsigned n;
+    struct chunk *_Atomic next;
+    _Atomic unsigned n;
     struct event ev[CHUNK];
 };
 
-/* One thread's buffer; the recorder owns it (it outlives its thread). */
 struct tbuf {
     struct tbuf *next;
-    pthread_mutex_t lock; /* taken by its thread per event, by the writer once */
-    struct chunk *head, *tail;
+    struct chunk *head; /* the writer's */
+    struct chunk *tail; /* the owner's */
+    unsigned unaccounted; /* events not yet added to nevents (batched: one shared add per COUNT_BATCH) */
 };
+#define COUNT_BATCH 512
 
 static pthread_mutex_t rec_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct tbuf *buffers;
 static unsigned generation;
 static char *out_path;
-static uint64_t base_ns;
+static uint64_t base_ns, base_tick; /* both clocks at the start */
+static double ns_per_tick;            /* set when the recording stops */
 static _Atomic uint64_t nevents, next_flow;
 static uint64_t max_events;
 static _Atomic int warned_full;
@@ -68,7 +76,7 @@ static struct tbuf *retired;
 static char **names;
 static size_t nnames, capnames;
 
-uint64_t hacl_trace_now(void)
+uint64_t hacl_trace_clock_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -80,9 +88,18 @@ unsigned hacl_trace_generation(void)
     return __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
 }
 
+/* Flow ids come from a shared counter in blocks, one block per thread at
+ * a time: a shared atomic per flow would bounce between the threads. */
+#define FLOW_BLOCK 4096
+static __thread uint64_t flow_next, flow_end;
+
 uint64_t hacl_trace_flow(void)
 {
-    return atomic_fetch_add(&next_flow, 1) + 1;
+    if (flow_next == flow_end) {
+        flow_next = atomic_fetch_add(&next_flow, FLOW_BLOCK) + 1;
+        flow_end = flow_next + FLOW_BLOCK;
+    }
+    return flow_next++;
 }
 
 static struct tbuf *buffer(void)
@@ -91,13 +108,19 @@ static struct tbuf *buffer(void)
     if (my_buf && my_gen == gen)
         return my_buf;
     struct tbuf *b = hacl_calloc(1, sizeof *b);
-    if (!b)
+    struct chunk *c = hacl_malloc(sizeof *c);
+    if (!b || !c) {
+        hacl_free(b);
+        hacl_free(c);
         return NULL;
-    pthread_mutex_init(&b->lock, NULL);
+    }
+    atomic_init(&c->next, NULL);
+    atomic_init(&c->n, 0);
+    b->head = b->tail = c;
     pthread_mutex_lock(&rec_lock);
     if (generation != gen || !hacl_tracing()) { /* stopped meanwhile */
         pthread_mutex_unlock(&rec_lock);
-        pthread_mutex_destroy(&b->lock);
+        hacl_free(c);
         hacl_free(b);
         return NULL;
     }
@@ -113,7 +136,15 @@ static void push(const struct event *e)
 {
     if (!hacl_tracing())
         return;
-    if (atomic_fetch_add_explicit(&nevents, 1, memory_order_relaxed) >= max_events) {
+    struct tbuf *b = buffer();
+    if (!b)
+        return;
+    /* the size cap counts in batches: a shared counter touched per event
+     * costs more than the rest of the event when threads record at once */
+    if (++b->unaccounted >= COUNT_BATCH &&
+        atomic_fetch_add_explicit(&nevents, b->unaccounted, memory_order_relaxed) >= max_events) {
+        b->unaccounted = COUNT_BATCH; /* stays full: every later event checks again */
+        atomic_fetch_sub_explicit(&nevents, COUNT_BATCH, memory_order_relaxed);
         if (!atomic_exchange(&warned_full, 1))
             fprintf(stderr,
                     "hostacl trace: the size limit (%llu MB) is reached after %llu events; later events are "
@@ -121,26 +152,22 @@ static void push(const struct event *e)
                     (unsigned long long)(max_events * EVENT_JSON_BYTES >> 20), (unsigned long long)max_events);
         return;
     }
-    struct tbuf *b = buffer();
-    if (!b)
-        return;
-    pthread_mutex_lock(&b->lock);
-    if (!b->tail || b->tail->n == CHUNK) {
-        struct chunk *c = hacl_malloc(sizeof *c);
-        if (!c) {
-            pthread_mutex_unlock(&b->lock);
+    if (b->unaccounted >= COUNT_BATCH)
+        b->unaccounted = 0;
+    struct chunk *c = b->tail;
+    unsigned n = atomic_load_explicit(&c->n, memory_order_relaxed);
+    if (n == CHUNK) {
+        struct chunk *nc = hacl_malloc(sizeof *nc);
+        if (!nc)
             return;
-        }
-        c->next = NULL;
-        c->n = 0;
-        if (b->tail)
-            b->tail->next = c;
-        else
-            b->head = c;
-        b->tail = c;
+        atomic_init(&nc->next, NULL);
+        atomic_init(&nc->n, 0);
+        atomic_store_explicit(&c->next, nc, memory_order_release);
+        b->tail = c = nc;
+        n = 0;
     }
-    b->tail->ev[b->tail->n++] = *e;
-    pthread_mutex_unlock(&b->lock);
+    c->ev[n] = *e;
+    atomic_store_explicit(&c->n, n + 1, memory_order_release);
 }
 
 const char *hacl_trace_intern(const char *name)
@@ -248,11 +275,10 @@ __attribute__((destructor)) static void free_retired(void)
     while (retired) {
         struct tbuf *next = retired->next;
         for (struct chunk *c = retired->head; c;) {
-            struct chunk *n = c->next;
+            struct chunk *n = atomic_load(&c->next);
             hacl_free(c);
             c = n;
         }
-        pthread_mutex_destroy(&retired->lock);
         hacl_free(retired);
         retired = next;
     }
@@ -265,7 +291,8 @@ int hacl_trace_start(const char *path, unsigned what, uint64_t max_bytes)
         pthread_mutex_unlock(&rec_lock);
         return -1;
     }
-    base_ns = hacl_trace_now();
+    base_ns = hacl_trace_clock_ns();
+    base_tick = hacl_trace_now();
     max_events = (max_bytes ? max_bytes : DEFAULT_CAP) / EVENT_JSON_BYTES;
     atomic_store(&nevents, 0);
     atomic_store(&warned_full, 0);
@@ -302,13 +329,13 @@ static void json_str(FILE *f, const char *s)
 
 static void write_event(FILE *f, const struct event *e, int *first)
 {
-    double ts = (double)(e->t0 - base_ns) / 1000.0;
+    double ts = e->t0 > base_tick ? (double)(e->t0 - base_tick) * ns_per_tick / 1000.0 : 0.0;
     fputs(*first ? "\n" : ",\n", f);
     *first = 0;
     switch (e->type) {
     case E_SLICE:
         fprintf(f, "{\"ph\":\"X\",\"pid\":%d,\"tid\":%" PRIu64 ",\"ts\":%.3f,\"dur\":%.3f,\"name\":", e->pid, e->tid,
-                ts, (double)(e->t1 - e->t0) / 1000.0);
+                ts, (double)(e->t1 - e->t0) * ns_per_tick / 1000.0);
         json_str(f, e->name);
         fputs(",\"cat\":", f);
         json_str(f, e->cat);
@@ -411,6 +438,15 @@ int hacl_trace_stop(void)
         return -1;
     }
     atomic_store(&hacl_trace_enabled, 0);
+    /* the tick's length, measured over the whole recording (at least 2 ms) */
+    uint64_t end_ns = hacl_trace_clock_ns();
+    if (end_ns - base_ns < 2000000u) {
+        struct timespec d = {0, (long)(2000000u - (end_ns - base_ns))};
+        nanosleep(&d, NULL);
+        end_ns = hacl_trace_clock_ns();
+    }
+    uint64_t end_tick = hacl_trace_now();
+    ns_per_tick = end_tick > base_tick ? (double)(end_ns - base_ns) / (double)(end_tick - base_tick) : 1.0;
     struct tbuf *list = buffers;
     buffers = NULL;
     char *path = out_path;
@@ -430,9 +466,10 @@ int hacl_trace_stop(void)
         fprintf(f, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"producer\":\"hostacl\",\"base_ns\":%llu},"
                    "\"traceEvents\":[", (unsigned long long)base_ns);
     for (struct tbuf *b = list; b;) {
-        pthread_mutex_lock(&b->lock); /* a thread still appending finishes first */
-        for (struct chunk *c = b->head; c;) {
-            for (unsigned i = 0; f && i < c->n; i++) {
+        struct chunk *c = b->head;
+        for (;;) {
+            unsigned n = atomic_load_explicit(&c->n, memory_order_acquire);
+            for (unsigned i = 0; f && i < n; i++) {
                 const struct event *e = &c->ev[i];
                 write_event(f, e, &first);
                 if (e->type != E_COUNTER && e->type != E_ASYNC_B && e->type != E_ASYNC_E) {
@@ -442,13 +479,14 @@ int hacl_trace_stop(void)
                     note_track(&tracks, &ntracks, &captracks, e->pid, 0, 0);
                 }
             }
-            struct chunk *next = c->next;
+            struct chunk *next = atomic_load_explicit(&c->next, memory_order_acquire);
+            if (!next)
+                break; /* the last one stays: its owner may still append */
             hacl_free(c);
             c = next;
         }
-        b->head = b->tail = NULL;
+        b->head = c;
         struct tbuf *next = b->next;
-        pthread_mutex_unlock(&b->lock);
         pthread_mutex_lock(&rec_lock);
         b->next = retired;
         retired = b;

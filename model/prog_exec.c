@@ -253,7 +253,8 @@ aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const
     for (size_t s = 0; s < p->nsteps; s++) {
         struct pstep *st = &p->steps[s];
         unsigned long long t0 = p->profile ? now_ns() : 0;
-        uint64_t tt0 = trace || log ? hacl_trace_now() : 0;
+        uint64_t tt0 = trace ? hacl_trace_now() : 0;
+        uint64_t ns0 = log ? hacl_trace_clock_ns() : 0;
         if (st->node >= 0 && st->empty) {
             /* every output is empty: nothing to compute */
         } else if (st->node >= 0) {
@@ -290,7 +291,7 @@ aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const
             const struct hacl_node *n = st->what >= 0 ? &g->nodes[st->what] : NULL;
             int reorder = st->kind && !strcmp(st->kind, "reorder");
             log[s] = (struct hacl_op_time){n && n->name ? n->name : "", reorder ? "TransData" : n ? n->op : "",
-                                           tt0, hacl_trace_now()};
+                                           ns0, hacl_trace_clock_ns()};
         }
         if (trace) {
             if (pending)

@@ -19,8 +19,9 @@ install(CODE "
   # libacl_dvpp, libacl_op_compiler, libacl_cblas: names sample build files
   # link; the one runtime answers for them (what it does not implement yet
   # is not declared by its headers)
+  # libmsprofiler, libprofapi: profiling (acl_prof.h) lives in the one runtime
   set(names libacl_rt.so libascendcl.so libascendcl.so.0 libacl_tdt_channel.so libacl_tdt_queue.so
-      libacl_op_compiler.so libacl_cblas.so)
+      libacl_op_compiler.so libacl_cblas.so libmsprofiler.so libprofapi.so)
   foreach(name \${names})
     file(CREATE_LINK \"../\${lib}/libascendcl.so.0\" \"\${root}/lib64/\${name}\" SYMBOLIC)
   endforeach()
@@ -30,6 +31,8 @@ install(CODE "
   endforeach()
   # DVPP is a library of its own
   file(CREATE_LINK \"../\${lib}/libacl_dvpp.so.0\" \"\${root}/lib64/libacl_dvpp.so\" SYMBOLIC)
+  # securec, as CANN ships it
+  file(CREATE_LINK \"../\${lib}/libc_sec.so.0\" \"\${root}/lib64/libc_sec.so\" SYMBOLIC)
   file(CREATE_LINK \"../../\${lib}/libacl_dvpp.so.0\" \"\${root}/runtime/lib64/libacl_dvpp.so\" SYMBOLIC)
   file(CREATE_LINK \"../../../\${lib}/libacl_dvpp.so.0\" \"\${root}/runtime/lib64/stub/libacl_dvpp.so\" SYMBOLIC)
   file(CREATE_LINK \"../include\" \"\${root}/runtime/include\" SYMBOLIC)

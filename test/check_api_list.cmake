@@ -2,9 +2,9 @@ cmake_minimum_required(VERSION 3.25)
 # Every function declared in the public headers appears in test/api_list.h,
 # which the C and C++ header checks reference one by one.
 set(declared "")
-foreach(h acl/acl.h acl/acl_base.h acl/acl_rt.h acl/acl_mdl.h)
+foreach(h acl/acl.h acl/acl_base.h acl/acl_rt.h acl/acl_mdl.h acl/acl_prof.h)
   file(READ ${SRC}/${h} text)
-  string(REGEX MATCHALL "\nACL_FUNC_VISIBILITY[^(;]*[ *]([A-Za-z0-9_]+)\\(" decls "${text}")
+  string(REGEX MATCHALL "\n(ACL_FUNC_VISIBILITY|MSVP_PROF_API)[^(;]*[ *]([A-Za-z0-9_]+)\\(" decls "${text}")
   foreach(d IN LISTS decls)
     string(REGEX REPLACE ".*[ *]([A-Za-z0-9_]+)\\($" "\\1" name "${d}")
     list(APPEND declared ${name})

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "acl/acl.h"
+#include "acl/acl_prof.h"
 #include "acl/acl_tdt.h"
 #include "acl/acl_tdt_queue.h"
 #include "acl/hacl_mempool.h"

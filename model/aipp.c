@@ -23,17 +23,6 @@
 
 #define MAX_W 4096
 
-/* The row loops are built for AVX-512 and AVX2 as well as the baseline,
- * chosen at load time by the CPU (the library is built for any x86-64,
- * whose baseline lacks a packed 32-bit multiply). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__) &&              \
-    !defined(__SANITIZE_ADDRESS__)
-/* (not under sanitizers: their runtimes are not up when the loader runs
- * the clones' resolvers, and TSan's crashes there) */
-#define HACL_ROW_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define HACL_ROW_CLONES
-#endif
 
 
 size_t hacl_aipp_image_bytes(int format, int64_t w, int64_t h)

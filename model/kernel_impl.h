@@ -254,6 +254,18 @@ static inline void hacl_index_next(int64_t *pos, const int64_t *dims, int rank)
  * in every optimised runtime's) (ops_linalg.c). No per-CPU clones: their
  * ifunc resolvers run before ThreadSanitizer starts and crash it. */
 float hacl_dot_f32(const float *a, const float *b, int64_t n);
+
+/* Hot loops built for AVX-512 and AVX2 as well as the baseline, chosen at
+ * load time by the CPU (the library is built for any x86-64, whose
+ * baseline has neither wide vectors nor a packed 32-bit multiply). Not
+ * under sanitizers: their runtimes are not up when the loader runs the
+ * clones' resolvers, and TSan's crashes there. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__) &&              \
+    !defined(__SANITIZE_ADDRESS__)
+#define HACL_ROW_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define HACL_ROW_CLONES
+#endif
 #define dot_f32 hacl_dot_f32
 
 static inline size_t esize(const struct hacl_tensor *t)

@@ -4,15 +4,21 @@
  * peepholes and input_forget; GRU linear_before_reset; clip; every
  * activation the specification names, with activation_alpha/beta).
  *
- * The recurrence runs per batch row and time step on the C kernels: the
- * products in float32 rows (as the optimised runtimes compute them), gates
- * and states in double; weights are read in ONNX's gate order (RNN: one gate; GRU: z, r,
- * h; LSTM: i, o, f, c).
+ * The common case (float32, the default activations, no clip, peepholes,
+ * coupled gates or short sequences) runs on a fast path: the input
+ * projections of every time step as one matrix product (oneDNN's sgemm),
+ * then per step the recurrent products of all batch rows and the gates in
+ * float32 with vectorised exponentials. Everything else runs per batch row
+ * and time step: the products in float32 rows (as the optimised runtimes
+ * compute them), gates and states in double. Weights are read in ONNX's
+ * gate order (RNN: one gate; GRU: z, r, h; LSTM: i, o, f, c).
  *
  * Thread: any; kernels keep no state.
  */
 #include <math.h>
 #include <stdint.h>
+
+#include <dnnl.h>
 
 #include "device/alloc.h"
 #include "kernel_impl.h"
@@ -178,6 +184,171 @@ static double clipped(const struct rnn *r, double v)
     return r->clip > 0 ? (v < -r->clip ? -r->clip : v > r->clip ? r->clip : v) : v;
 }
 
+
+/* ---- the fast path ---- */
+
+/* e^x in float32 for |x| <= 88, written to vectorise: 2^(x log2 e) split
+ * into an integer power (put in the exponent bits) and a fraction whose
+ * power is a degree-7 polynomial (relative error about 1e-7). */
+static inline float fast_exp(float x)
+{
+    x = x < -87.0f ? -87.0f : x > 88.0f ? 88.0f : x;
+    float t = x * 1.44269504f; /* log2(e) */
+    float k = (t + 12582912.0f) - 12582912.0f; /* round to nearest (1.5 * 2^23), in vector registers */
+    float f = (t - k) * 0.693147181f; /* back to a natural fraction, |f| <= ln2 / 2 */
+    float p = 1.0f + f * (1.0f + f * (0.5f + f * (1.0f / 6 + f * (1.0f / 24 + f * (1.0f / 120 +
+                                                                                   f * (1.0f / 720 + f / 5040))))));
+    union {
+        float f;
+        int32_t i;
+    } u = {p};
+    u.i += (int32_t)k * (1 << 23);
+    return u.f;
+}
+
+static inline float fast_sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
+static inline float fast_tanh(float x) { return 2.0f / (1.0f + fast_exp(-2.0f * x)) - 1.0f; }
+
+/* Whether node n may take the fast path. */
+static int fast_ok(const struct rnn *r, const struct hacl_node *n, int t, const int32_t *lens)
+{
+    if (t != F32 || r->clip > 0 || r->input_forget || (has_input(n, 7) && r->cell == C_LSTM) || r->hid <= 0)
+        return 0;
+    for (int64_t b = 0; lens && b < r->batch; b++)
+        if (lens[b] != r->seq)
+            return 0;
+    for (int d = 0; d < r->dirs; d++) {
+        const struct act_fn *a = r->act[d];
+        if (r->cell == C_RNN ? a[0].kind != A_TANH
+                             : a[0].kind != A_SIGMOID || a[1].kind != A_TANH ||
+                                   (r->cell == C_LSTM && a[2].kind != A_TANH))
+            return 0;
+    }
+    return 1;
+}
+
+/* out[b][q] = sum over i of h[b][i] * wt[i][q], q < nq: wt is the weight
+ * transposed (rows of ld), so the inner loop runs along contiguous q. */
+static inline __attribute__((always_inline)) void rows_times(const float *h, int64_t nb, const float *wt, int64_t ld,
+                                                             int64_t nq, int64_t k, float *out, int64_t ldo)
+{
+    for (int64_t b = 0; b < nb; b++) {
+        float *o = out + b * ldo;
+        const float *hr = h + b * k;
+        for (int64_t q = 0; q < nq; q++)
+            o[q] = 0;
+        for (int64_t i = 0; i < k; i++) {
+            float hv = hr[i];
+            const float *w = wt + i * ld;
+#pragma omp simd
+            for (int64_t q = 0; q < nq; q++)
+                o[q] += hv * w[q];
+        }
+    }
+}
+
+/* Runs the fast path; 0, or -1 when memory is short (nothing written). */
+HACL_ROW_CLONES static int run_fast(const struct rnn *r, const struct hacl_node *n, const float *X, const float *W, const float *R,
+                    const float *B, const float *H0, const float *C0, float *Y, float *YH, float *YC)
+{
+    int64_t G = r->gates, H = r->hid, T = r->seq, NB = r->batch, GH = G * H;
+    size_t xw_n = (size_t)(T * NB * GH), st_n = (size_t)(NB * H);
+    float *xw = hacl_malloc((xw_n + 6 * st_n + (size_t)(NB * GH) + (size_t)GH + (size_t)(H * GH)) * sizeof *xw);
+    if (!xw)
+        return -1;
+    float *h = xw + xw_n, *c = h + st_n, *hp = c + st_n, *rh = hp + st_n, *cand = rh + st_n, *tmp = cand + st_n;
+    float *hr = tmp + st_n, *bias = hr + NB * GH, *rt = bias + GH;
+    for (int dir = 0; dir < r->dirs; dir++) {
+        const char *dattr = attr(n, "direction") ? (const char *)attr(n, "direction")->s.data : NULL;
+        int reverse = r->dirs == 2 ? dir == 1 : dattr && attr(n, "direction")->s.len == 7 && !strncmp(dattr, "reverse", 7);
+        const float *Wd = W + dir * GH * r->in, *Rd = R + dir * GH * H;
+        /* every step's input projection at once: rows of X (in X's order) times W^T */
+        if (dnnl_sgemm('N', 'T', T * NB, GH, r->in, 1.0f, X, r->in, Wd, r->in, 0.0f, xw, GH) != dnnl_success) {
+            hacl_free(xw);
+            return -1;
+        }
+        for (int64_t q = 0; q < GH; q++) { /* GRU's candidate keeps its recurrent bias apart */
+            int candq = r->cell == C_GRU && q >= 2 * H;
+            bias[q] = B ? B[dir * 2 * GH + q] + (candq ? 0 : B[dir * 2 * GH + GH + q]) : 0;
+        }
+        const float *rbh = B && r->cell == C_GRU ? B + dir * 2 * GH + GH + 2 * H : NULL;
+        for (int64_t q = 0; q < GH; q++) /* R transposed: [H][G*H] */
+            for (int64_t i = 0; i < H; i++)
+                rt[i * GH + q] = Rd[q * H + i];
+        for (int64_t b = 0; b < NB; b++)
+            for (int64_t k = 0; k < H; k++) {
+                size_t si = r->layout ? (size_t)((b * r->dirs + dir) * H + k) : (size_t)((dir * NB + b) * H + k);
+                h[b * H + k] = H0 ? H0[si] : 0;
+                c[b * H + k] = C0 ? C0[si] : 0;
+            }
+        /* GRU without linear_before_reset multiplies h by the reset gate
+         * before its candidate product: only z and r go through hr first */
+        int64_t nrec = r->cell == C_GRU && !r->lbr ? 2 * H : GH;
+        for (int64_t s = 0; s < T; s++) {
+            int64_t ts = reverse ? T - 1 - s : s;
+            rows_times(h, NB, rt, GH, nrec, H, hr, GH);
+            for (int64_t b = 0; b < NB; b++) {
+                const float *x = xw + (size_t)(r->layout ? b * T + ts : ts * NB + b) * (size_t)GH;
+                float *g = hr + b * GH, *hb = h + b * H, *cb = c + b * H;
+                if (r->cell == C_RNN) {
+#pragma omp simd
+                    for (int64_t k = 0; k < H; k++)
+                        hb[k] = fast_tanh(x[k] + g[k] + bias[k]);
+                } else if (r->cell == C_LSTM) {
+#pragma omp simd
+                    for (int64_t k = 0; k < H; k++) {
+                        float ig = fast_sigmoid(x[k] + g[k] + bias[k]);
+                        float og = fast_sigmoid(x[H + k] + g[H + k] + bias[H + k]);
+                        float fg = fast_sigmoid(x[2 * H + k] + g[2 * H + k] + bias[2 * H + k]);
+                        float cc = fast_tanh(x[3 * H + k] + g[3 * H + k] + bias[3 * H + k]);
+                        float cn = fg * cb[k] + ig * cc;
+                        cb[k] = cn;
+                        hb[k] = og * fast_tanh(cn);
+                    }
+                } else {
+                    float *zr = tmp, *hpb = hp + b * H;
+#pragma omp simd
+                    for (int64_t k = 0; k < H; k++) {
+                        zr[k] = fast_sigmoid(x[k] + g[k] + bias[k]);
+                        rh[b * H + k] = fast_sigmoid(x[H + k] + g[H + k] + bias[H + k]); /* the reset gate */
+                        hpb[k] = hb[k];
+                    }
+                    if (r->lbr) {
+#pragma omp simd
+                        for (int64_t k = 0; k < H; k++) {
+                            float cn = fast_tanh(x[2 * H + k] + bias[2 * H + k] +
+                                                 rh[b * H + k] * (g[2 * H + k] + (rbh ? rbh[k] : 0)));
+                            hb[k] = (1 - zr[k]) * cn + zr[k] * hpb[k];
+                        }
+                    } else {
+                        for (int64_t k = 0; k < H; k++)
+                            rh[b * H + k] *= hpb[k];
+                        rows_times(rh + b * H, 1, rt + 2 * H, GH, H, H, cand + b * H, H);
+#pragma omp simd
+                        for (int64_t k = 0; k < H; k++) {
+                            float cn = fast_tanh(x[2 * H + k] + bias[2 * H + k] + cand[b * H + k] + (rbh ? rbh[k] : 0));
+                            hb[k] = (1 - zr[k]) * cn + zr[k] * hpb[k];
+                        }
+                    }
+                }
+                if (Y) {
+                    float *yo = Y + (r->layout ? ((b * T + ts) * r->dirs + dir) * H : ((ts * r->dirs + dir) * NB + b) * H);
+                    memcpy(yo, hb, (size_t)H * sizeof *yo);
+                }
+            }
+        }
+        for (int64_t b = 0; b < NB; b++) {
+            size_t si = r->layout ? (size_t)((b * r->dirs + dir) * H) : (size_t)((dir * NB + b) * H);
+            if (YH)
+                memcpy(YH + si, h + b * H, (size_t)H * sizeof *YH);
+            if (YC)
+                memcpy(YC + si, c + b * H, (size_t)H * sizeof *YC);
+        }
+    }
+    hacl_free(xw);
+    return 0;
+}
+
 static void run_rnn(const struct hacl_kernel_args *a)
 {
     const struct hacl_graph *g = a->g;
@@ -196,6 +367,8 @@ static void run_rnn(const struct hacl_kernel_args *a)
     void *Y = n->noutputs > 0 && n->outputs[0] >= 0 ? a->bufs[n->outputs[0]] : NULL;
     void *YH = n->noutputs > 1 && n->outputs[1] >= 0 ? a->bufs[n->outputs[1]] : NULL;
     void *YC = n->noutputs > 2 && n->outputs[2] >= 0 ? a->bufs[n->outputs[2]] : NULL;
+    if (fast_ok(&r, n, t, lens) && run_fast(&r, n, X, W, R, B, H0, C0, Y, YH, YC) == 0)
+        return;
     int64_t G = r.gates, Hd = r.hid;
     double *h = hacl_calloc((size_t)(Hd * 4), sizeof *h), *c = h ? h + Hd : NULL, *gate = hacl_calloc((size_t)(G * Hd), sizeof *gate);
     double *hprev = h ? h + 2 * Hd : NULL, *tmp = h ? h + 3 * Hd : NULL;

@@ -70,6 +70,10 @@ extern const struct hacl_op hacl_tensor_ops[];
 extern const size_t hacl_tensor_nops;
 extern const struct hacl_op hacl_math_ops[];
 extern const size_t hacl_math_nops;
+/* Output `out` of Slice or Split node n is one contiguous run of its
+ * row-major input's bytes starting at *byte_offset (1), or not (0). */
+int hacl_slice_is_view(struct hacl_graph *g, const struct hacl_node *n, size_t out, size_t *byte_offset);
+
 extern const struct hacl_op hacl_reduce_ops[];
 extern const size_t hacl_reduce_nops;
 extern const struct hacl_op hacl_index_ops[];

@@ -105,6 +105,37 @@ static void reduce_strides(const struct hacl_tensor *x, const int *mask, int64_t
     }
 }
 
+/* Float32 sums over the trailing axes (global pooling written as
+ * ReduceMean, the mean of each row): contiguous runs summed in float32
+ * vector lanes, chunk by chunk into a double. 1 when done. */
+HACL_ROW_CLONES static int reduce_trailing(enum red r, const float *x, size_t outer, size_t inner, float *y)
+{
+    for (size_t o = 0; o < outer; o++) {
+        const float *row = x + o * inner;
+        double total = 0;
+        for (size_t c = 0; c < inner; c += 1024) {
+            size_t end = c + 1024 < inner ? c + 1024 : inner;
+            float part = 0;
+            if (r == R_SUMSQUARE || r == R_L2) {
+#pragma omp simd reduction(+ : part)
+                for (size_t i = c; i < end; i++)
+                    part += row[i] * row[i];
+            } else if (r == R_L1) {
+#pragma omp simd reduction(+ : part)
+                for (size_t i = c; i < end; i++)
+                    part += fabsf(row[i]);
+            } else {
+#pragma omp simd reduction(+ : part)
+                for (size_t i = c; i < end; i++)
+                    part += row[i];
+            }
+            total += part;
+        }
+        y[o] = (float)(r == R_MEAN ? total / (double)inner : r == R_L2 ? sqrt(total) : total);
+    }
+    return 1;
+}
+
 static void run_reduce(const struct hacl_kernel_args *a)
 {
     const struct hacl_graph *g = a->g;
@@ -118,6 +149,16 @@ static void run_reduce(const struct hacl_kernel_args *a)
     enum red r = red_of(n->op);
     int t = x->onnx_type, fl = is_float_type(t);
     size_t no = numel(o), ni = numel(x);
+    if (t == F32 && no && ni && (r == R_MEAN || r == R_SUM || r == R_SUMSQUARE || r == R_L2 || r == R_L1)) {
+        int k = x->rank; /* the reduced axes must be the trailing ones */
+        while (k > 0 && (mask[k - 1] || x->dims[k - 1] == 1))
+            k--;
+        int trailing = 1;
+        for (int i = 0; i < k; i++)
+            trailing &= !mask[i] || x->dims[i] == 1;
+        if (trailing && reduce_trailing(r, a->bufs[n->inputs[0]], no, ni / no, a->bufs[n->outputs[0]]))
+            return;
+    }
     double *acc = hacl_malloc((no ? no : 1) * sizeof *acc);
     int64_t *iacc = hacl_malloc((no ? no : 1) * sizeof *iacc);
     if (!acc || !iacc) {

@@ -430,6 +430,54 @@ static void run_split(const struct hacl_kernel_args *a)
     }
 }
 
+/* Whether a box (start, len per axis, steps 1) of row-major x is one
+ * contiguous run of its bytes: every axis before the first partial one
+ * has length 1, every axis after it is whole. *off: where it begins. */
+static int box_is_run(const struct hacl_tensor *x, const int64_t *start, const int64_t *len, size_t *off)
+{
+    int a = 0;
+    while (a < x->rank && len[a] == 1)
+        a++;
+    for (int i = a + 1; i < x->rank; i++)
+        if (start[i] != 0 || len[i] != x->dims[i])
+            return 0;
+    size_t e = 0, stride = 1;
+    for (int i = x->rank - 1; i >= 0; i--) {
+        e += (size_t)start[i] * stride;
+        stride *= (size_t)x->dims[i];
+    }
+    *off = e * hacl_onnx_type_size(x->onnx_type);
+    return 1;
+}
+
+int hacl_slice_is_view(struct hacl_graph *g, const struct hacl_node *n, size_t out, size_t *byte_offset)
+{
+    char why[8];
+    size_t whylen = sizeof why;
+    const struct hacl_tensor *x = IN(n, 0);
+    if (!strcmp(n->op, "Slice")) {
+        struct slice sp;
+        if (out != 0 || slice_params(g, n, &sp, why, whylen) != ACL_SUCCESS)
+            return 0;
+        for (int i = 0; i < x->rank; i++)
+            if (sp.step[i] != 1 && sp.len[i] > 1)
+                return 0;
+        return box_is_run(x, sp.start, sp.len, byte_offset);
+    }
+    if (!strcmp(n->op, "Split")) {
+        int64_t axis, sizes[64], start[HACL_MAX_RANK] = {0}, len[HACL_MAX_RANK];
+        if (n->noutputs > 64 || split_sizes(g, n, &axis, sizes, why, whylen) != ACL_SUCCESS)
+            return 0;
+        for (int k = 0; k < x->rank; k++)
+            len[k] = x->dims[k];
+        for (size_t i = 0; i < out; i++)
+            start[axis] += sizes[i];
+        len[axis] = sizes[out];
+        return box_is_run(x, start, len, byte_offset);
+    }
+    return 0;
+}
+
 /* ---- Pad ---- */
 
 struct pad {

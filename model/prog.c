@@ -467,8 +467,54 @@ static int alias_step(struct hacl_prog *p, int node, aclError *rc)
     if (b < 0)
         return -1;
     p->bufs[b].alias_of = root;
+    p->bufs[b].alias_off = p->bufs[xb].alias_of >= 0 ? p->bufs[xb].alias_off : 0; /* xb may be a slice */
     p->bufs[b].aliased = p->bufs[root].aliased = p->bufs[xb].aliased = 1;
     p->native[y] = p->plainb[y] = b;
+    return 1;
+}
+
+/* Slice and Split outputs that are one contiguous run of their row-major
+ * input (a channel half of a batch-1 NCHW tensor: ShuffleNet's blocks
+ * split 26 times per image) are views at an offset, not copies. Not for
+ * model outputs or inputs that are not work memory. 1: done, 0: not. */
+static int slice_view_step(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    if ((strcmp(n->op, "Slice") && strcmp(n->op, "Split")) || n->ninputs < 1 || n->inputs[0] < 0)
+        return 0;
+    int x = n->inputs[0];
+    const struct hacl_tensor *X = &g->tensors[x];
+    if (X->is_const || hacl_tensor_bytes(X) == 0)
+        return 0;
+    size_t offs[64];
+    if (n->noutputs > 64)
+        return 0;
+    for (size_t i = 0; i < n->noutputs; i++) {
+        int y = n->outputs[i];
+        if (y >= 0 && (p->is_out[y] || g->tensors[y].onnx_type != X->onnx_type || hacl_tensor_bytes(&g->tensors[y]) == 0 ||
+                       !hacl_slice_is_view((struct hacl_graph *)g, n, i, &offs[i])))
+            return 0;
+    }
+    int xb = hacl_pg_get_plain(p, x, rc);
+    if (xb < 0)
+        return -1;
+    if (p->bufs[xb].kind != B_WORK)
+        return 0;
+    int root = p->bufs[xb].alias_of >= 0 ? p->bufs[xb].alias_of : xb;
+    size_t base = p->bufs[xb].alias_of >= 0 ? p->bufs[xb].alias_off : 0;
+    for (size_t i = 0; i < n->noutputs; i++) {
+        int y = n->outputs[i];
+        if (y < 0)
+            continue;
+        int b = hacl_pg_add_buf(p, y, B_WORK, -1, rc);
+        if (b < 0)
+            return -1;
+        p->bufs[b].alias_of = root;
+        p->bufs[b].alias_off = base + offs[i];
+        p->bufs[b].aliased = p->bufs[root].aliased = p->bufs[xb].aliased = 1;
+        p->native[y] = p->plainb[y] = b;
+    }
     return 1;
 }
 
@@ -508,6 +554,8 @@ static int node_step(struct hacl_prog *p, int node, aclError *rc)
             r = hacl_pg_transpose_step(p, node, rc);
         if (r == 0)
             r = alias_step(p, node, rc);
+        if (r == 0 && !p->reference)
+            r = slice_view_step(p, node, rc);
         if (r == 0 && !p->reference && (!strcmp(op, "Relu") || !strcmp(op, "LeakyRelu") || !strcmp(op, "Clip") ||
                                         !strcmp(op, "Sigmoid") || !strcmp(op, "Tanh") || !strcmp(op, "Elu") ||
                                         !strcmp(op, "HardSwish") || !strcmp(op, "HardSigmoid") ||

@@ -505,6 +505,68 @@ TEST_F(Fusion, ConcatInPlaceAndCopied)
     }
 }
 
+// ShuffleNet's block: the input split in two channel halves (views, no
+// copy), one half through 1x1 / depthwise / 1x1 convolutions, the halves
+// concatenated into slices of a row-major buffer, then the channel shuffle
+// (Reshape, Transpose, Reshape) and a trailing ReduceMean; with Split and
+// with Slice, a Slice that is not contiguous (copied), and batch 2 (halves
+// not contiguous: copied).
+TEST_F(Fusion, ShuffleBlocksSplitIntoViews)
+{
+    auto i64 = [](std::vector<int64_t> v) { return std::string(reinterpret_cast<const char *>(v.data()), v.size() * 8); };
+    for (int variant = 0; variant < 4; variant++) {
+        int64_t N = variant == 3 ? 2 : 1, C = 16, H = 6, h = C / 2;
+        Model m;
+        m.inputs = {{"x", onnxb::FLOAT, {N, C, H, H}}};
+        ConvWeights(m, "p1", h, h, 1, true);
+        ConvWeights(m, "dw", h, 1, 3, true);
+        ConvWeights(m, "p2", h, h, 1, true);
+        m.inits.push_back({"s0", onnxb::INT64, {1}, i64({0})});
+        m.inits.push_back({"s1", onnxb::INT64, {1}, i64({h})});
+        m.inits.push_back({"s2", onnxb::INT64, {1}, i64({C})});
+        m.inits.push_back({"ax", onnxb::INT64, {1}, i64({1})});
+        m.inits.push_back({"ax3", onnxb::INT64, {1}, i64({3})});
+        m.inits.push_back({"e3", onnxb::INT64, {1}, i64({H / 2})});
+        m.inits.push_back({"shape5", onnxb::INT64, {5}, i64({N, 2, h, H, H})});
+        m.inits.push_back({"shape4", onnxb::INT64, {4}, i64({N, C, H, H})});
+        m.inits.push_back({"raxes", onnxb::INT64, {2}, i64({2, 3})});
+        std::vector<Node> split;
+        if (variant == 1)
+            split = {{"Slice", {"xe", "s0", "s1", "ax"}, {"x1"}, "half1"}, {"Slice", {"xe", "s1", "s2", "ax"}, {"x2"}, "half2"}};
+        else
+            split = {{"Split", {"xe"}, {"x1", "x2"}, "halves", {Attr::Int("axis", 1)}}};
+        m.nodes = {{"Elu", {"x"}, {"xe"}, "pre"}}; /* the split reads work memory, as in a network */
+        m.nodes.insert(m.nodes.end(), split.begin(), split.end());
+        std::vector<Node> rest = {
+            {"Conv", {"x2", "p1_w", "p1_b"}, {"a"}, "pw1"},
+            {"Relu", {"a"}, {"ar"}, "relu1"},
+            {"Conv", {"ar", "dw_w", "dw_b"}, {"b"}, "dw", {Attr::Int("group", h), Attr::Ints("pads", {1, 1, 1, 1})}},
+            {"Conv", {"b", "p2_w", "p2_b"}, {"c"}, "pw2"},
+            {"Relu", {"c"}, {"cr"}, "relu2"},
+            {"Concat", {"x1", "cr"}, {"cat"}, "cat", {Attr::Int("axis", 1)}},
+            {"Reshape", {"cat", "shape5"}, {"r5"}, "r5"},
+            {"Transpose", {"r5"}, {"t5"}, "shuffle", {Attr::Ints("perm", {0, 2, 1, 3, 4})}},
+            {"Reshape", {"t5", "shape4"}, {"y4"}, "r4"},
+            {"ReduceMean", {"y4", "raxes"}, {"pool"}, "pool", {Attr::Int("keepdims", 0)}},
+        };
+        m.nodes.insert(m.nodes.end(), rest.begin(), rest.end());
+        if (variant == 2) /* a quarter of the width: not one run of bytes */
+            m.nodes.push_back({"Slice", {"y4", "s0", "e3", "ax3"}, {"q"}, "narrow"});
+        m.outputs = {{"pool", onnxb::FLOAT, {}, true}, {"y4", onnxb::FLOAT, {}, true}};
+        if (variant == 2)
+            m.outputs.push_back({"q", onnxb::FLOAT, {}, true});
+        Compare(m, variant == 0 ? "split" : variant == 1 ? "slices" : variant == 2 ? "narrow slice" : "batch 2");
+        if (variant == 0)
+            ExpectFused(m, {"halves", "r5"}, {"pw1", "cat", "shuffle", "pool"});
+        if (variant == 1)
+            ExpectFused(m, {"half1", "half2"}, {"pw1", "cat"});
+        if (variant == 2)
+            ExpectFused(m, {"halves"}, {"narrow"});
+        if (variant == 3)
+            ExpectFused(m, {}, {"halves"});
+    }
+}
+
 TEST_F(Fusion, PoolingVariants)
 {
     struct Case {

@@ -92,21 +92,43 @@ int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc)
     }
     /* both operands in src0's layout: oneDNN's fast kernels want a
      * broadcast operand (1 x C x 1 x 1) in the same blocked layout as a
-     * blocked src0 (measured: any other choice leaves the reference one) */
-    dnnl_format_tag_t tag = full ? dnnl_format_tag_undef : tag_of(&a_md);
-    if (full)
-        b_md = a_md;
-    else if (tag == dnnl_format_tag_undef ||
-             dnnl_memory_desc_init_by_tag(&b_md, Y->rank, bdims, dnnl_f32, tag) != dnnl_success)
-        return 0;
-    if (p->is_out[out])
-        dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, hacl_pg_plain_tag(Y->rank));
-    else
-        y_md = a_md; /* the input's layout */
-    dnnl_binary_desc_t bd;
-    if (dnnl_binary_desc_init(&bd, alg, &a_md, &b_md, &y_md) != dnnl_success)
-        return 0;
-    dnnl_primitive_desc_t pd = hacl_pg_fast_pd(&bd, NULL);
+     * blocked src0 (measured: any other choice leaves the reference one).
+     * When that layout has no fast kernel (channel blocks that do not
+     * divide C: RegNet's squeeze-and-excitation products), channels-last
+     * and then row-major are tried, src0 converted once. */
+    dnnl_format_tag_t native_tag = tag_of(&a_md);
+    const dnnl_format_tag_t tries[3] = {native_tag, Y->rank == 4 ? dnnl_acdb : dnnl_format_tag_undef,
+                                        hacl_pg_plain_tag(Y->rank)};
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_format_tag_t tag = dnnl_format_tag_undef;
+    for (int k = 0; k < 3 && !pd; k++) {
+        if (k > 0 && (full || tries[k] == dnnl_format_tag_undef || tries[k] == native_tag))
+            continue;
+        tag = full ? dnnl_format_tag_undef : tries[k];
+        dnnl_memory_desc_t am = a_md;
+        if (k > 0 && dnnl_memory_desc_init_by_tag(&am, Y->rank, yd, dnnl_f32, tag) != dnnl_success)
+            continue;
+        if (full)
+            b_md = am;
+        else if (tag == dnnl_format_tag_undef ||
+                 dnnl_memory_desc_init_by_tag(&b_md, Y->rank, bdims, dnnl_f32, tag) != dnnl_success)
+            continue;
+        if (p->is_out[out])
+            dnnl_memory_desc_init_by_tag(&y_md, Y->rank, yd, dnnl_f32, hacl_pg_plain_tag(Y->rank));
+        else
+            y_md = am; /* the input's layout */
+        dnnl_binary_desc_t bd;
+        if (dnnl_binary_desc_init(&bd, alg, &am, &b_md, &y_md) != dnnl_success)
+            continue;
+        pd = hacl_pg_fast_pd(&bd, NULL);
+        if (pd && k > 0) { /* src0 converted to the layout that has a fast kernel */
+            ab = hacl_pg_get_layout(p, a, &am, rc);
+            if (ab < 0) {
+                dnnl_primitive_desc_destroy(pd);
+                return -1;
+            }
+        }
+    }
     if (!pd)
         return 0;
     y_md = hacl_pg_pd_md(pd, dnnl_query_dst_md);

@@ -567,6 +567,30 @@ TEST_F(Fusion, ShuffleBlocksSplitIntoViews)
     }
 }
 
+// Squeeze-and-excitation products whose channels the blocked layouts do
+// not divide (RegNet: 24, 56, 152...) still multiply on oneDNN.
+TEST_F(Fusion, ExcitationProductsOfAnyWidthOnOneDnn)
+{
+    for (int64_t C : {24, 40, 32}) {
+        Model m;
+        m.inputs = {{"x", onnxb::FLOAT, {1, C, 7, 7}}};
+        ConvWeights(m, "g", C, 8, 3, true);
+        ConvWeights(m, "f1", 8, C, 1, true);
+        ConvWeights(m, "f2", C, 8, 1, true);
+        m.nodes = {{"Conv", {"x", "g_w", "g_b"}, {"a"}, "grouped", {Attr::Int("group", C / 8), Attr::Ints("pads", {1, 1, 1, 1})}},
+                   {"Relu", {"a"}, {"ar"}, "relu"},
+                   {"GlobalAveragePool", {"ar"}, {"p"}, "squeeze"},
+                   {"Conv", {"p", "f1_w", "f1_b"}, {"q"}, "fc1"},
+                   {"Relu", {"q"}, {"qr"}, "relu1"},
+                   {"Conv", {"qr", "f2_w", "f2_b"}, {"e"}, "fc2"},
+                   {"Sigmoid", {"e"}, {"es"}, "gate"},
+                   {"Mul", {"ar", "es"}, {"y"}, "excite"}};
+        m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+        Compare(m, "excitation");
+        ExpectOnDnnl(m, {"excite"});
+    }
+}
+
 TEST_F(Fusion, PoolingVariants)
 {
     struct Case {

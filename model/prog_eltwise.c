@@ -288,6 +288,136 @@ static int concat_in_place(struct hacl_prog *p, int node, aclError *rc)
     return off == p->bufs[ob].bytes ? 1 : hacl_pg_fail(p, rc, ACL_ERROR_FAILURE, "internal: a concatenation's slices do not add up");
 }
 
+/* The channel block of a buffer's layout (1: row-major), or 0 when it is
+ * another layout (channels-last, several blocks). */
+static int64_t channel_block(const dnnl_memory_desc_t *md, int rank)
+{
+    dnnl_format_tag_t t = tag_of(md);
+    if (t == hacl_pg_plain_tag(rank))
+        return 1;
+    if (t == dnnl_format_tag_undef || md->format_kind != dnnl_blocked ||
+        md->format_desc.blocking.inner_nblks != 1 || md->format_desc.blocking.inner_idxs[0] != 1)
+        return 0;
+    return md->format_desc.blocking.inner_blks[0];
+}
+
+static int64_t concat_axis(const struct hacl_node *n, int rank)
+{
+    int64_t a = hacl_attr_int(n, "axis", 0);
+    return a < 0 ? a + rank : a;
+}
+
+/* DenseNet's concatenations: layer k concatenates the block's input and
+ * every feature so far, Concat(x0, f1, ..., fk), each one a prefix of the
+ * next. The whole chain shares the buffer of its longest member: every
+ * feature is written once into its slice of it and each Concat's output is
+ * a prefix of it (batch 1, channels row-major or in blocks that divide each
+ * input's channels), instead of a copy of everything so far per layer.
+ * 1: done, 0: not such a chain. */
+static int concat_chain(struct hacl_prog *p, int node, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    const struct hacl_node *n = &g->nodes[node];
+    int out = n->outputs[0];
+    const struct hacl_tensor *Y = &g->tensors[out];
+    if (Y->rank < 3 || concat_axis(n, Y->rank) != 1 || Y->dims[0] != 1 || p->is_out[out])
+        return 0;
+    /* the chain's longest member */
+    int last = -1;
+    size_t longest = n->ninputs;
+    for (size_t j = 0; j < g->nnodes; j++) {
+        const struct hacl_node *c = &g->nodes[j];
+        if ((int)j == node || strcmp(c->op, "Concat") || c->ninputs <= longest || c->noutputs < 1 ||
+            concat_axis(c, Y->rank) != 1)
+            continue;
+        size_t i = 0;
+        while (i < n->ninputs && c->inputs[i] == n->inputs[i])
+            i++;
+        if (i == n->ninputs)
+            last = (int)j, longest = c->ninputs;
+    }
+    /* where the inputs are: the leading ones already in a chain buffer */
+    int root = -1;
+    size_t off = 0, k = 0;
+    int64_t block = 0;
+    dnnl_format_tag_t tag = dnnl_format_tag_undef;
+    dnnl_data_type_t dt = dnnl_f32;
+    for (; k < n->ninputs; k++) {
+        int t = n->inputs[k], b = t >= 0 ? p->native[t] : -1;
+        if (b < 0 || p->bufs[b].alias_of < 0 || (root >= 0 && p->bufs[b].alias_of != root) ||
+            p->bufs[b].alias_off != off || !p->bufs[b].has_md)
+            break;
+        if (root < 0) { /* the chain buffer of an earlier member, if it is one */
+            root = p->bufs[b].alias_of;
+            if (!p->bufs[root].chain)
+                return 0;
+            tag = tag_of(&p->bufs[b].md);
+            block = channel_block(&p->bufs[b].md, Y->rank);
+            dt = p->bufs[b].md.data_type;
+        }
+        off += dnnl_memory_desc_get_size(&p->bufs[b].md);
+    }
+    if (k == 0 && last < 0)
+        return 0; /* a lone Concat: concat_in_place's case */
+    /* the rest must be fresh buffers of that layout, each written once */
+    for (size_t i = k; i < n->ninputs; i++) {
+        int t = n->inputs[i], b = t >= 0 ? p->native[t] : -1;
+        if (b < 0 || p->is_out[t] || g->tensors[t].is_const)
+            return 0;
+        const struct pbuf *pb = &p->bufs[b];
+        if (pb->kind != B_WORK || !pb->has_md || pb->alias_of >= 0 || pb->aliased)
+            return 0;
+        for (size_t j = 0; j < i; j++)
+            if (n->inputs[j] == t)
+                return 0;
+        if (root < 0 && i == 0) {
+            tag = tag_of(&pb->md);
+            block = channel_block(&pb->md, Y->rank);
+            dt = pb->md.data_type;
+        }
+        if (tag == dnnl_format_tag_undef || block == 0 || tag_of(&pb->md) != tag || pb->md.data_type != dt ||
+            g->tensors[t].dims[1] % block)
+            return 0;
+    }
+    if (root < 0) { /* the first member: the chain buffer, the longest member's size */
+        const struct hacl_tensor *L = &g->tensors[g->nodes[last].outputs[0]];
+        dnnl_dims_t ld;
+        for (int i = 0; i < L->rank; i++)
+            ld[i] = L->dims[i];
+        dnnl_memory_desc_t lmd;
+        if (L->rank != Y->rank || L->dims[1] % block ||
+            dnnl_memory_desc_init_by_tag(&lmd, L->rank, ld, dt, tag) != dnnl_success)
+            return 0;
+        root = hacl_pg_add_buf(p, g->nodes[last].outputs[0], B_WORK, -1, rc);
+        if (root < 0)
+            return -1;
+        p->bufs[root].md = lmd;
+        p->bufs[root].has_md = 1;
+        p->bufs[root].plain = 0;
+        p->bufs[root].bytes = dnnl_memory_desc_get_size(&lmd);
+        p->bufs[root].chain = 1;
+    }
+    for (size_t i = k; i < n->ninputs; i++) {
+        struct pbuf *pb = &p->bufs[p->native[n->inputs[i]]];
+        pb->alias_of = root;
+        pb->alias_off = off;
+        off += dnnl_memory_desc_get_size(&pb->md);
+    }
+    dnnl_dims_t yd;
+    for (int i = 0; i < Y->rank; i++)
+        yd[i] = Y->dims[i];
+    dnnl_memory_desc_t ymd;
+    if (dnnl_memory_desc_init_by_tag(&ymd, Y->rank, yd, dt, tag) != dnnl_success ||
+        dnnl_memory_desc_get_size(&ymd) != off || off > p->bufs[root].bytes)
+        return hacl_pg_fail(p, rc, ACL_ERROR_FAILURE, "internal: a concatenation chain's slices do not add up");
+    int v = hacl_pg_view(p, out, root, &ymd, rc);
+    if (v < 0)
+        return -1;
+    p->native[out] = v;
+    p->bufs[root].aliased = 1;
+    return 1;
+}
+
 /* 1 when md keeps channels in blocks (a convolution's nChw16c...). */
 static int channel_blocked(dnnl_format_tag_t t)
 {
@@ -353,7 +483,7 @@ int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc)
     const struct hacl_node *n = &g->nodes[node];
     int out = n->outputs[0];
     const struct hacl_tensor *Y = &g->tensors[out];
-    if (n->ninputs < 2 || n->ninputs > 64 || Y->onnx_type != 1 || Y->rank < 1 || Y->rank > 6 ||
+    if (n->ninputs < 1 || n->ninputs > 64 || Y->onnx_type != 1 || Y->rank < 1 || Y->rank > 6 ||
         hacl_tensor_elements(Y) <= 0 || !hacl_pg_dnnl_size_ok(Y))
         return 0;
     int64_t axis = hacl_attr_int(n, "axis", 0);
@@ -364,6 +494,9 @@ int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc)
         if (n->inputs[i] < 0 || x->onnx_type != 1 || hacl_tensor_elements(x) <= 0)
             return 0;
     }
+    int chained = concat_chain(p, node, rc);
+    if (chained || n->ninputs < 2) /* a lone one-input Concat is a copy on its C kernel */
+        return chained;
     int inplace = concat_in_place(p, node, rc);
     if (inplace)
         return inplace;

@@ -45,6 +45,7 @@ struct pbuf {
     /* B_WEIGHT: the same bytes in another gear's weight memory, used
      * instead of our own copy (hacl_prog_dedupe_weights), or NULL */
     const void *shared;
+    int chain; /* a Concat chain's buffer (concat_chain) */
 };
 
 struct pstep {

@@ -567,6 +567,46 @@ TEST_F(Fusion, ShuffleBlocksSplitIntoViews)
     }
 }
 
+// DenseNet's block: each layer concatenates the block input and every
+// feature so far; the whole chain shares one buffer (no Concat step), each
+// feature written once into its slice, with a one-input Concat first, and
+// a chain whose growth the channel blocks do not divide (copied).
+TEST_F(Fusion, DenseChainsShareOneBuffer)
+{
+    for (int64_t growth : {16, 8}) {
+        Model m;
+        int64_t C0 = 32, H = 6;
+        m.inputs = {{"x", onnxb::FLOAT, {1, 3, H, H}}};
+        ConvWeights(m, "stem", C0, 3, 3, true);
+        m.nodes = {{"Conv", {"x", "stem_w", "stem_b"}, {"x0"}, "stem", {Attr::Ints("pads", {1, 1, 1, 1})}},
+                   {"Concat", {"x0"}, {"cat0"}, "cat0", {Attr::Int("axis", 1)}}};
+        std::vector<std::string> feats = {"x0"};
+        std::string prev = "cat0";
+        int64_t C = C0;
+        for (int l = 1; l <= 3; l++) {
+            std::string L = std::to_string(l);
+            BnParams(m, "bn" + L, C);
+            ConvWeights(m, "c" + L, growth, C, 3, true);
+            m.nodes.push_back(Bn("bn" + L, prev, "n" + L));
+            m.nodes.push_back({"Relu", {"n" + L}, {"r" + L}, "relu" + L});
+            m.nodes.push_back({"Conv", {"r" + L, "c" + L + "_w", "c" + L + "_b"}, {"f" + L}, "conv" + L,
+                               {Attr::Ints("pads", {1, 1, 1, 1})}});
+            feats.push_back("f" + L);
+            m.nodes.push_back({"Concat", feats, {"cat" + L}, "cat" + L, {Attr::Int("axis", 1)}});
+            prev = "cat" + L;
+            C += growth;
+        }
+        BnParams(m, "bnT", C);
+        m.nodes.push_back(Bn("bnT", prev, "y"));
+        m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+        Compare(m, growth == 16 ? "blocks divide" : "blocks do not divide");
+        if (growth == 16)
+            ExpectFused(m, {"cat0", "cat1", "cat2", "cat3"}, {"conv1", "conv2", "conv3"});
+        else
+            ExpectFused(m, {}, {"cat2", "cat3"});
+    }
+}
+
 // Squeeze-and-excitation products whose channels the blocked layouts do
 // not divide (RegNet: 24, 56, 152...) still multiply on oneDNN.
 TEST_F(Fusion, ExcitationProductsOfAnyWidthOnOneDnn)

@@ -25,9 +25,17 @@ static _Atomic unsigned team;
 static void (*set_team)(int);
 static pthread_once_t lookup_once = PTHREAD_ONCE_INIT;
 
+static void (*gomp_parallel)(void (*fn)(void *), void *data, unsigned nthreads, unsigned flags);
+static int (*team_index)(void), (*team_size)(void);
+
 static void lookup(void)
 {
     *(void **)&set_team = dlsym(RTLD_DEFAULT, "omp_set_num_threads");
+    /* the entry point compilers call for "#pragma omp parallel": the same
+     * team oneDNN's primitives run on, so nothing is oversubscribed */
+    *(void **)&gomp_parallel = dlsym(RTLD_DEFAULT, "GOMP_parallel");
+    *(void **)&team_index = dlsym(RTLD_DEFAULT, "omp_get_thread_num");
+    *(void **)&team_size = dlsym(RTLD_DEFAULT, "omp_get_num_threads");
 }
 
 void hacl_compute_configure(unsigned threads)
@@ -41,6 +49,44 @@ static void apply_team(void)
     unsigned t = atomic_load(&team);
     if (t && set_team)
         set_team((int)t);
+}
+
+struct par {
+    void (*fn)(void *arg, int index);
+    void *arg;
+    int n;
+};
+
+static void par_body(void *data)
+{
+    const struct par *p = data;
+    int k = team_size(), me = team_index();
+    for (int i = me; i < p->n; i += k)
+        p->fn(p->arg, i);
+}
+
+void hacl_compute_parallel(void (*fn)(void *arg, int index), void *arg, int n)
+{
+    pthread_once(&lookup_once, lookup);
+    unsigned t = atomic_load(&team);
+    if (n > 1 && t > 1 && gomp_parallel && team_index && team_size) {
+        struct par p = {fn, arg, n};
+        gomp_parallel(par_body, &p, (unsigned)(n < (int)t ? n : (int)t), 0);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        fn(arg, i);
+}
+
+void hacl_compute_narrow(int one)
+{
+    pthread_once(&lookup_once, lookup);
+    if (!set_team)
+        return;
+    if (one)
+        set_team(1);
+    else
+        apply_team();
 }
 
 static void *compute_main(void *unused)

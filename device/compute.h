@@ -47,6 +47,17 @@ struct hacl_compute_job {
 };
 void hacl_compute_submit(struct hacl_compute_job *j);
 
+/* Library calls on the calling thread use one OpenMP thread from now on
+ * (one = 1), or the configured team again (one = 0): a product too small
+ * to split loses more to waking the team than it gains (a recurrence's
+ * input projections: 2x slower on two threads). */
+void hacl_compute_narrow(int one);
+
+/* fn(arg, i) for every i in [0, n), spread over the compute thread's
+ * OpenMP team (the one oneDNN uses; serially when there is none or it has
+ * one thread). Called on the compute thread. */
+void hacl_compute_parallel(void (*fn)(void *arg, int index), void *arg, int n);
+
 /* Stops and joins the compute thread (no job may be pending). */
 void hacl_compute_stop(void);
 

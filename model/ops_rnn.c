@@ -16,11 +16,13 @@
  * Thread: any; kernels keep no state.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include <dnnl.h>
 
 #include "device/alloc.h"
+#include "device/compute.h"
 #include "kernel_impl.h"
 
 enum cell { C_RNN, C_GRU, C_LSTM };
@@ -247,106 +249,138 @@ static inline __attribute__((always_inline)) void rows_times(const float *h, int
     }
 }
 
-/* Runs the fast path; 0, or -1 when memory is short (nothing written). */
-HACL_ROW_CLONES static int run_fast(const struct rnn *r, const struct hacl_node *n, const float *X, const float *W, const float *R,
+/* One direction of the fast path, in its own scratch memory. */
+struct fast {
+    const struct rnn *r;
+    const struct hacl_node *n;
+    const float *X, *W, *R, *B, *H0, *C0;
+    float *Y, *YH, *YC;
+    float *scratch; /* per direction: scratch_n floats */
+    size_t scratch_n;
+    _Atomic int failed;
+};
+
+HACL_ROW_CLONES static int fast_dir(const struct fast *fc, int dir)
+{
+    const struct rnn *r = fc->r;
+    const struct hacl_node *n = fc->n;
+    const float *X = fc->X, *W = fc->W, *R = fc->R, *B = fc->B, *H0 = fc->H0, *C0 = fc->C0;
+    float *Y = fc->Y, *YH = fc->YH, *YC = fc->YC;
+    int64_t G = r->gates, H = r->hid, T = r->seq, NB = r->batch, GH = G * H;
+    size_t xw_n = (size_t)(T * NB * GH), st_n = (size_t)(NB * H);
+    float *xw = fc->scratch + (size_t)dir * fc->scratch_n;
+    float *h = xw + xw_n, *c = h + st_n, *hp = c + st_n, *rh = hp + st_n, *cand = rh + st_n, *tmp = cand + st_n;
+    float *hr = tmp + st_n, *bias = hr + NB * GH, *rt = bias + GH;
+    {
+    const char *dattr = attr(n, "direction") ? (const char *)attr(n, "direction")->s.data : NULL;
+    int reverse = r->dirs == 2 ? dir == 1 : dattr && attr(n, "direction")->s.len == 7 && !strncmp(dattr, "reverse", 7);
+    const float *Wd = W + dir * GH * r->in, *Rd = R + dir * GH * H;
+    /* every step's input projection at once: rows of X (in X's order) times W^T */
+    if (dnnl_sgemm('N', 'T', T * NB, GH, r->in, 1.0f, X, r->in, Wd, r->in, 0.0f, xw, GH) != dnnl_success) {
+        hacl_free(xw);
+        return -1;
+    }
+    for (int64_t q = 0; q < GH; q++) { /* GRU's candidate keeps its recurrent bias apart */
+        int candq = r->cell == C_GRU && q >= 2 * H;
+        bias[q] = B ? B[dir * 2 * GH + q] + (candq ? 0 : B[dir * 2 * GH + GH + q]) : 0;
+    }
+    const float *rbh = B && r->cell == C_GRU ? B + dir * 2 * GH + GH + 2 * H : NULL;
+    for (int64_t q = 0; q < GH; q++) /* R transposed: [H][G*H] */
+        for (int64_t i = 0; i < H; i++)
+            rt[i * GH + q] = Rd[q * H + i];
+    for (int64_t b = 0; b < NB; b++)
+        for (int64_t k = 0; k < H; k++) {
+            size_t si = r->layout ? (size_t)((b * r->dirs + dir) * H + k) : (size_t)((dir * NB + b) * H + k);
+            h[b * H + k] = H0 ? H0[si] : 0;
+            c[b * H + k] = C0 ? C0[si] : 0;
+        }
+    /* GRU without linear_before_reset multiplies h by the reset gate
+     * before its candidate product: only z and r go through hr first */
+    int64_t nrec = r->cell == C_GRU && !r->lbr ? 2 * H : GH;
+    for (int64_t s = 0; s < T; s++) {
+        int64_t ts = reverse ? T - 1 - s : s;
+        rows_times(h, NB, rt, GH, nrec, H, hr, GH);
+        for (int64_t b = 0; b < NB; b++) {
+            const float *x = xw + (size_t)(r->layout ? b * T + ts : ts * NB + b) * (size_t)GH;
+            float *g = hr + b * GH, *hb = h + b * H, *cb = c + b * H;
+            if (r->cell == C_RNN) {
+#pragma omp simd
+                for (int64_t k = 0; k < H; k++)
+                    hb[k] = fast_tanh(x[k] + g[k] + bias[k]);
+            } else if (r->cell == C_LSTM) {
+#pragma omp simd
+                for (int64_t k = 0; k < H; k++) {
+                    float ig = fast_sigmoid(x[k] + g[k] + bias[k]);
+                    float og = fast_sigmoid(x[H + k] + g[H + k] + bias[H + k]);
+                    float fg = fast_sigmoid(x[2 * H + k] + g[2 * H + k] + bias[2 * H + k]);
+                    float cc = fast_tanh(x[3 * H + k] + g[3 * H + k] + bias[3 * H + k]);
+                    float cn = fg * cb[k] + ig * cc;
+                    cb[k] = cn;
+                    hb[k] = og * fast_tanh(cn);
+                }
+            } else {
+                float *zr = tmp, *hpb = hp + b * H;
+#pragma omp simd
+                for (int64_t k = 0; k < H; k++) {
+                    zr[k] = fast_sigmoid(x[k] + g[k] + bias[k]);
+                    rh[b * H + k] = fast_sigmoid(x[H + k] + g[H + k] + bias[H + k]); /* the reset gate */
+                    hpb[k] = hb[k];
+                }
+                if (r->lbr) {
+#pragma omp simd
+                    for (int64_t k = 0; k < H; k++) {
+                        float cn = fast_tanh(x[2 * H + k] + bias[2 * H + k] +
+                                             rh[b * H + k] * (g[2 * H + k] + (rbh ? rbh[k] : 0)));
+                        hb[k] = (1 - zr[k]) * cn + zr[k] * hpb[k];
+                    }
+                } else {
+                    for (int64_t k = 0; k < H; k++)
+                        rh[b * H + k] *= hpb[k];
+                    rows_times(rh + b * H, 1, rt + 2 * H, GH, H, H, cand + b * H, H);
+#pragma omp simd
+                    for (int64_t k = 0; k < H; k++) {
+                        float cn = fast_tanh(x[2 * H + k] + bias[2 * H + k] + cand[b * H + k] + (rbh ? rbh[k] : 0));
+                        hb[k] = (1 - zr[k]) * cn + zr[k] * hpb[k];
+                    }
+                }
+            }
+            if (Y) {
+                float *yo = Y + (r->layout ? ((b * T + ts) * r->dirs + dir) * H : ((ts * r->dirs + dir) * NB + b) * H);
+                memcpy(yo, hb, (size_t)H * sizeof *yo);
+            }
+        }
+    }
+    for (int64_t b = 0; b < NB; b++) {
+        size_t si = r->layout ? (size_t)((b * r->dirs + dir) * H) : (size_t)((dir * NB + b) * H);
+        if (YH)
+            memcpy(YH + si, h + b * H, (size_t)H * sizeof *YH);
+        if (YC)
+            memcpy(YC + si, c + b * H, (size_t)H * sizeof *YC);
+    }
+    }
+    return 0;
+}
+
+static void fast_dir_task(void *arg, int dir)
+{
+    struct fast *fc = arg;
+    if (fast_dir(fc, dir) != 0)
+        atomic_store(&fc->failed, 1);
+}
+
+/* Runs the fast path, the two directions of a bidirectional cell side by
+ * side on the compute team; 0, or -1 when memory is short. */
+static int run_fast(const struct rnn *r, const struct hacl_node *n, const float *X, const float *W, const float *R,
                     const float *B, const float *H0, const float *C0, float *Y, float *YH, float *YC)
 {
     int64_t G = r->gates, H = r->hid, T = r->seq, NB = r->batch, GH = G * H;
-    size_t xw_n = (size_t)(T * NB * GH), st_n = (size_t)(NB * H);
-    float *xw = hacl_malloc((xw_n + 6 * st_n + (size_t)(NB * GH) + (size_t)GH + (size_t)(H * GH)) * sizeof *xw);
-    if (!xw)
+    size_t per = (size_t)(T * NB * GH) + 6 * (size_t)(NB * H) + (size_t)(NB * GH) + (size_t)GH + (size_t)(H * GH);
+    struct fast fc = {r, n, X, W, R, B, H0, C0, Y, YH, YC, hacl_malloc((size_t)r->dirs * per * sizeof(float)), per, 0};
+    if (!fc.scratch)
         return -1;
-    float *h = xw + xw_n, *c = h + st_n, *hp = c + st_n, *rh = hp + st_n, *cand = rh + st_n, *tmp = cand + st_n;
-    float *hr = tmp + st_n, *bias = hr + NB * GH, *rt = bias + GH;
-    for (int dir = 0; dir < r->dirs; dir++) {
-        const char *dattr = attr(n, "direction") ? (const char *)attr(n, "direction")->s.data : NULL;
-        int reverse = r->dirs == 2 ? dir == 1 : dattr && attr(n, "direction")->s.len == 7 && !strncmp(dattr, "reverse", 7);
-        const float *Wd = W + dir * GH * r->in, *Rd = R + dir * GH * H;
-        /* every step's input projection at once: rows of X (in X's order) times W^T */
-        if (dnnl_sgemm('N', 'T', T * NB, GH, r->in, 1.0f, X, r->in, Wd, r->in, 0.0f, xw, GH) != dnnl_success) {
-            hacl_free(xw);
-            return -1;
-        }
-        for (int64_t q = 0; q < GH; q++) { /* GRU's candidate keeps its recurrent bias apart */
-            int candq = r->cell == C_GRU && q >= 2 * H;
-            bias[q] = B ? B[dir * 2 * GH + q] + (candq ? 0 : B[dir * 2 * GH + GH + q]) : 0;
-        }
-        const float *rbh = B && r->cell == C_GRU ? B + dir * 2 * GH + GH + 2 * H : NULL;
-        for (int64_t q = 0; q < GH; q++) /* R transposed: [H][G*H] */
-            for (int64_t i = 0; i < H; i++)
-                rt[i * GH + q] = Rd[q * H + i];
-        for (int64_t b = 0; b < NB; b++)
-            for (int64_t k = 0; k < H; k++) {
-                size_t si = r->layout ? (size_t)((b * r->dirs + dir) * H + k) : (size_t)((dir * NB + b) * H + k);
-                h[b * H + k] = H0 ? H0[si] : 0;
-                c[b * H + k] = C0 ? C0[si] : 0;
-            }
-        /* GRU without linear_before_reset multiplies h by the reset gate
-         * before its candidate product: only z and r go through hr first */
-        int64_t nrec = r->cell == C_GRU && !r->lbr ? 2 * H : GH;
-        for (int64_t s = 0; s < T; s++) {
-            int64_t ts = reverse ? T - 1 - s : s;
-            rows_times(h, NB, rt, GH, nrec, H, hr, GH);
-            for (int64_t b = 0; b < NB; b++) {
-                const float *x = xw + (size_t)(r->layout ? b * T + ts : ts * NB + b) * (size_t)GH;
-                float *g = hr + b * GH, *hb = h + b * H, *cb = c + b * H;
-                if (r->cell == C_RNN) {
-#pragma omp simd
-                    for (int64_t k = 0; k < H; k++)
-                        hb[k] = fast_tanh(x[k] + g[k] + bias[k]);
-                } else if (r->cell == C_LSTM) {
-#pragma omp simd
-                    for (int64_t k = 0; k < H; k++) {
-                        float ig = fast_sigmoid(x[k] + g[k] + bias[k]);
-                        float og = fast_sigmoid(x[H + k] + g[H + k] + bias[H + k]);
-                        float fg = fast_sigmoid(x[2 * H + k] + g[2 * H + k] + bias[2 * H + k]);
-                        float cc = fast_tanh(x[3 * H + k] + g[3 * H + k] + bias[3 * H + k]);
-                        float cn = fg * cb[k] + ig * cc;
-                        cb[k] = cn;
-                        hb[k] = og * fast_tanh(cn);
-                    }
-                } else {
-                    float *zr = tmp, *hpb = hp + b * H;
-#pragma omp simd
-                    for (int64_t k = 0; k < H; k++) {
-                        zr[k] = fast_sigmoid(x[k] + g[k] + bias[k]);
-                        rh[b * H + k] = fast_sigmoid(x[H + k] + g[H + k] + bias[H + k]); /* the reset gate */
-                        hpb[k] = hb[k];
-                    }
-                    if (r->lbr) {
-#pragma omp simd
-                        for (int64_t k = 0; k < H; k++) {
-                            float cn = fast_tanh(x[2 * H + k] + bias[2 * H + k] +
-                                                 rh[b * H + k] * (g[2 * H + k] + (rbh ? rbh[k] : 0)));
-                            hb[k] = (1 - zr[k]) * cn + zr[k] * hpb[k];
-                        }
-                    } else {
-                        for (int64_t k = 0; k < H; k++)
-                            rh[b * H + k] *= hpb[k];
-                        rows_times(rh + b * H, 1, rt + 2 * H, GH, H, H, cand + b * H, H);
-#pragma omp simd
-                        for (int64_t k = 0; k < H; k++) {
-                            float cn = fast_tanh(x[2 * H + k] + bias[2 * H + k] + cand[b * H + k] + (rbh ? rbh[k] : 0));
-                            hb[k] = (1 - zr[k]) * cn + zr[k] * hpb[k];
-                        }
-                    }
-                }
-                if (Y) {
-                    float *yo = Y + (r->layout ? ((b * T + ts) * r->dirs + dir) * H : ((ts * r->dirs + dir) * NB + b) * H);
-                    memcpy(yo, hb, (size_t)H * sizeof *yo);
-                }
-            }
-        }
-        for (int64_t b = 0; b < NB; b++) {
-            size_t si = r->layout ? (size_t)((b * r->dirs + dir) * H) : (size_t)((dir * NB + b) * H);
-            if (YH)
-                memcpy(YH + si, h + b * H, (size_t)H * sizeof *YH);
-            if (YC)
-                memcpy(YC + si, c + b * H, (size_t)H * sizeof *YC);
-        }
-    }
-    hacl_free(xw);
-    return 0;
+    hacl_compute_parallel(fast_dir_task, &fc, r->dirs);
+    hacl_free(fc.scratch);
+    return atomic_load(&fc.failed) ? -1 : 0;
 }
 
 static void run_rnn(const struct hacl_kernel_args *a)
@@ -367,8 +401,16 @@ static void run_rnn(const struct hacl_kernel_args *a)
     void *Y = n->noutputs > 0 && n->outputs[0] >= 0 ? a->bufs[n->outputs[0]] : NULL;
     void *YH = n->noutputs > 1 && n->outputs[1] >= 0 ? a->bufs[n->outputs[1]] : NULL;
     void *YC = n->noutputs > 2 && n->outputs[2] >= 0 ? a->bufs[n->outputs[2]] : NULL;
-    if (fast_ok(&r, n, t, lens) && run_fast(&r, n, X, W, R, B, H0, C0, Y, YH, YC) == 0)
-        return;
+    if (fast_ok(&r, n, t, lens)) {
+        int64_t work = r.seq * r.batch * r.gates * r.hid * r.in;
+        if (work < (1 << 24)) /* a small projection: this thread alone */
+            hacl_compute_narrow(1);
+        int done = run_fast(&r, n, X, W, R, B, H0, C0, Y, YH, YC) == 0;
+        if (work < (1 << 24))
+            hacl_compute_narrow(0);
+        if (done)
+            return;
+    }
     int64_t G = r.gates, Hd = r.hid;
     double *h = hacl_calloc((size_t)(Hd * 4), sizeof *h), *c = h ? h + Hd : NULL, *gate = hacl_calloc((size_t)(G * Hd), sizeof *gate);
     double *hprev = h ? h + 2 * Hd : NULL, *tmp = h ? h + 3 * Hd : NULL;

@@ -418,18 +418,16 @@ static int concat_chain(struct hacl_prog *p, int node, aclError *rc)
     return 1;
 }
 
-/* 1 when md keeps channels in blocks (a convolution's nChw16c...). */
-static int channel_blocked(dnnl_format_tag_t t)
-{
-    return t == dnnl_aBc16b || t == dnnl_aBcd16b || t == dnnl_aBcde16b || t == dnnl_aBc8b || t == dnnl_aBcd8b ||
-           t == dnnl_aBcde8b || t == dnnl_aBc4b || t == dnnl_aBcd4b || t == dnnl_aBcde4b;
-}
-
-/* A channel Concat of a batch-1 map into a row-major output, each input
- * converted (or copied) straight into its slice: ShuffleNet concatenates
- * a view of its input with a branch's channels-last output before its
- * channel shuffle, and oneDNN's generic concat of those mixed layouts
- * interleaved them pixel by pixel (60 us for 150 KB). 1: done, 0: not. */
+/* A channel Concat of a batch-1 map assembled in its output, input by
+ * input: each input's channels are a contiguous slice of the output (in
+ * row-major, or in the inputs' common channel-blocked layout when every
+ * input's channels fill whole blocks). An input already in that layout,
+ * read by nothing else, is written there by its producer; the others are
+ * converted straight into their slice. ShuffleNet concatenates a view of
+ * its input with a branch's channels-last output, and DeepLabV3's atrous
+ * pyramid mixes blocked and channels-last branches: oneDNN's generic
+ * concat of mixed layouts went pixel by pixel (60 us for 150 KB).
+ * 1: done, 0: not. */
 static int concat_by_parts(struct hacl_prog *p, int node, dnnl_format_tag_t common, aclError *rc)
 {
     const struct hacl_graph *g = p->g;
@@ -439,10 +437,17 @@ static int concat_by_parts(struct hacl_prog *p, int node, dnnl_format_tag_t comm
     int64_t axis = hacl_attr_int(n, "axis", 0);
     if (axis < 0)
         axis += Y->rank;
-    if (axis != 1 || Y->rank < 2 || Y->dims[0] != 1 || p->is_out[out] || channel_blocked(common))
+    if (axis != 1 || Y->rank < 2 || Y->dims[0] != 1 || p->is_out[out])
         return 0;
+    int64_t block = common == dnnl_aBc16b || common == dnnl_aBcd16b || common == dnnl_aBcde16b ? 16
+                    : common == dnnl_aBc8b || common == dnnl_aBcd8b || common == dnnl_aBcde8b   ? 8
+                    : common == dnnl_aBc4b || common == dnnl_aBcd4b || common == dnnl_aBcde4b   ? 4
+                                                                                                : 1;
+    dnnl_format_tag_t tag = block > 1 ? common : hacl_pg_plain_tag(Y->rank);
     int srcs[64];
     for (size_t i = 0; i < n->ninputs; i++) {
+        if (g->tensors[n->inputs[i]].dims[1] % block)
+            return 0;
         srcs[i] = native_buf(p, n->inputs[i], rc);
         if (srcs[i] < 0)
             return -1;
@@ -450,27 +455,44 @@ static int concat_by_parts(struct hacl_prog *p, int node, dnnl_format_tag_t comm
             if (n->inputs[j] == n->inputs[i])
                 return 0;
     }
-    int ob = hacl_pg_out_buf(p, out, NULL, rc);
+    dnnl_dims_t yd;
+    for (int i = 0; i < Y->rank; i++)
+        yd[i] = Y->dims[i];
+    dnnl_memory_desc_t ymd;
+    if (dnnl_memory_desc_init_by_tag(&ymd, Y->rank, yd, dnnl_f32, tag) != dnnl_success)
+        return 0;
+    int ob = hacl_pg_out_buf(p, out, block > 1 ? &ymd : NULL, rc);
     if (ob < 0)
         return -1;
     size_t off = 0;
     for (size_t i = 0; i < n->ninputs; i++) {
-        const struct hacl_tensor *x = &g->tensors[n->inputs[i]];
+        int t = n->inputs[i];
+        const struct hacl_tensor *x = &g->tensors[t];
+        dnnl_dims_t xd;
+        for (int k = 0; k < x->rank; k++)
+            xd[k] = x->dims[k];
         dnnl_memory_desc_t md;
-        if (hacl_pg_plain_md(x, &md) != 0)
-            return hacl_pg_fail(p, rc, ACL_ERROR_FAILURE, "internal: a concatenation input has no row-major layout");
-        int v = hacl_pg_view(p, out, ob, &md, rc);
-        if (v < 0)
-            return -1;
-        p->bufs[v].alias_off = off;
-        off += hacl_tensor_bytes(x);
-        if (hacl_pg_copy_into(p, srcs[i], v, "Concat", rc) < 0)
-            return -1;
+        if (dnnl_memory_desc_init_by_tag(&md, x->rank, xd, dnnl_f32, tag) != dnnl_success)
+            return hacl_pg_fail(p, rc, ACL_ERROR_FAILURE, "internal: a concatenation input has no such layout");
+        struct pbuf *sb = &p->bufs[srcs[i]];
+        if (sb->kind == B_WORK && sb->has_md && sb->alias_of < 0 && !sb->aliased && p->ncons[t] == 1 &&
+            !p->is_out[t] && !x->is_const && dnnl_memory_desc_equal(&sb->md, &md)) {
+            sb->alias_of = ob; /* its producer writes into the slice */
+            sb->alias_off = off;
+        } else {
+            int v = hacl_pg_view(p, out, ob, &md, rc);
+            if (v < 0)
+                return -1;
+            p->bufs[v].alias_off = off;
+            if (hacl_pg_copy_into(p, srcs[i], v, "Concat", rc) < 0)
+                return -1;
+        }
+        off += dnnl_memory_desc_get_size(&md);
     }
     p->bufs[ob].aliased = 1;
-    return off == hacl_tensor_bytes(Y) ? 1
-                                       : hacl_pg_fail(p, rc, ACL_ERROR_FAILURE,
-                                                      "internal: a concatenation's slices do not add up");
+    return off == dnnl_memory_desc_get_size(&ymd) ? 1
+                                                 : hacl_pg_fail(p, rc, ACL_ERROR_FAILURE,
+                                                                "internal: a concatenation's slices do not add up");
 }
 
 /* Concat on oneDNN: every input in the layout its producer wrote when

@@ -567,6 +567,35 @@ TEST_F(Fusion, ShuffleBlocksSplitIntoViews)
     }
 }
 
+// DeepLabV3's atrous pyramid: blocked branches, one read twice, and a
+// pooled branch broadcast back (Resize), concatenated by parts into a
+// blocked output (the branch read twice converted into its slice, the
+// others written there by their producers).
+TEST_F(Fusion, PyramidConcatAssembledByParts)
+{
+    Model m;
+    int64_t C = 16, H = 8;
+    m.inputs = {{"x", onnxb::FLOAT, {1, C, H, H}}};
+    ConvWeights(m, "b0", 16, C, 1, true);
+    ConvWeights(m, "b1", 16, C, 3, true);
+    ConvWeights(m, "b2", 32, C, 3, true);
+    ConvWeights(m, "pp", 16, C, 1, true);
+    ConvWeights(m, "pj", 16, 80, 1, true);
+    auto f32 = [](std::vector<float> v) { return std::string(reinterpret_cast<const char *>(v.data()), v.size() * 4); };
+    m.inits.push_back({"scales", onnxb::FLOAT, {4}, f32({1, 1, (float)H, (float)H})});
+    m.nodes = {{"Conv", {"x", "b0_w", "b0_b"}, {"a0"}, "br0"},
+               {"Conv", {"x", "b1_w", "b1_b"}, {"a1"}, "br1", {Attr::Ints("pads", {2, 2, 2, 2}), Attr::Ints("dilations", {2, 2})}},
+               {"Conv", {"x", "b2_w", "b2_b"}, {"a2"}, "br2", {Attr::Ints("pads", {3, 3, 3, 3}), Attr::Ints("dilations", {3, 3})}},
+               {"GlobalAveragePool", {"x"}, {"g"}, "pool"},
+               {"Conv", {"g", "pp_w", "pp_b"}, {"gp"}, "poolconv"},
+               {"Resize", {"gp", "", "scales"}, {"up"}, "up", {Attr::Str("mode", "nearest")}},
+               {"Concat", {"a0", "a1", "a2", "up"}, {"cat"}, "cat", {Attr::Int("axis", 1)}},
+               {"Conv", {"cat", "pj_w", "pj_b"}, {"y"}, "project"},
+               {"Sigmoid", {"a1"}, {"s"}, "second_reader"}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}, {"s", onnxb::FLOAT, {}, true}};
+    Compare(m, "pyramid");
+}
+
 // DenseNet's block: each layer concatenates the block input and every
 // feature so far; the whole chain shares one buffer (no Concat step), each
 // feature written once into its slice, with a one-input Concat first, and

@@ -391,6 +391,62 @@ static const char *interpolate(const struct resize *rp, const struct hacl_tensor
     return NULL;
 }
 
+/* Linear resizing of float32 planes in two passes: every input row
+ * interpolated across to the output width, then output rows blended from
+ * two of those, along contiguous rows (built for AVX-512/AVX2). The final
+ * upsampling of segmentation networks (21 x 14 x 14 to 224 x 224) took
+ * 0.93 ms on oneDNN's two threads. Taps of at most two points, none
+ * outside. */
+HACL_ROW_CLONES static void resize_planes(const float *x, float *y, int64_t planes, int64_t H, int64_t W, int64_t OH,
+                                          int64_t OW, const struct taps *ty, const struct taps *tx, float *rows,
+                                          int32_t *xi, float *xw)
+{
+    for (int64_t o = 0; o < OW; o++) {
+        xi[2 * o] = (int32_t)tx[o].idx[0];
+        xi[2 * o + 1] = (int32_t)(tx[o].count > 1 ? tx[o].idx[1] : tx[o].idx[0]);
+        xw[2 * o] = (float)tx[o].w[0];
+        xw[2 * o + 1] = tx[o].count > 1 ? (float)tx[o].w[1] : 0.0f;
+    }
+    for (int64_t pl = 0; pl < planes; pl++) {
+        const float *src = x + pl * H * W;
+        float *dst = y + pl * OH * OW;
+        for (int64_t iy = 0; iy < H; iy++) {
+            const float *row = src + iy * W;
+            float *hr = rows + iy * OW;
+            for (int64_t o = 0; o < OW; o++)
+                hr[o] = xw[2 * o] * row[xi[2 * o]] + xw[2 * o + 1] * row[xi[2 * o + 1]];
+        }
+        for (int64_t oy = 0; oy < OH; oy++) {
+            const float *a = rows + ty[oy].idx[0] * OW;
+            const float *b = rows + (ty[oy].count > 1 ? ty[oy].idx[1] : ty[oy].idx[0]) * OW;
+            float w0 = (float)ty[oy].w[0], w1 = ty[oy].count > 1 ? (float)ty[oy].w[1] : 0.0f;
+            float *d = dst + oy * OW;
+#pragma omp simd
+            for (int64_t o = 0; o < OW; o++)
+                d[o] = w0 * a[o] + w1 * b[o];
+        }
+    }
+}
+
+/* The planes fast path applies: float32, 4-D, linear, batch and channels
+ * kept, two taps at most and none outside the input. */
+static int planes_ok(const struct resize *rp, const struct hacl_tensor *x, struct taps **tp)
+{
+    if (x->onnx_type != F32 || x->rank != 4 || rp->mode != M_LINEAR || rp->coord == CT_TF_CROP ||
+        rp->out[0] != x->dims[0] || rp->out[1] != x->dims[1] || x->dims[3] > INT32_MAX)
+        return 0;
+    for (int k = 2; k < 4; k++)
+        for (int64_t i = 0; i < rp->out[k]; i++) {
+            const struct taps *t = &tp[k][i];
+            if (t->count < 1 || t->count > 2 || t->outside)
+                return 0;
+            for (int j = 0; j < t->count; j++)
+                if (t->idx[j] < 0 || t->idx[j] >= x->dims[k])
+                    return 0;
+        }
+    return 1;
+}
+
 static void run_resize(const struct hacl_kernel_args *a)
 {
     const struct hacl_graph *g = a->g;
@@ -418,7 +474,16 @@ static void run_resize(const struct hacl_kernel_args *a)
     }
     const void *src = a->bufs[n->inputs[0]];
     void *y = a->bufs[n->outputs[0]];
-    if (!ok) {
+    float *rows = NULL;
+    if (ok && planes_ok(&rp, x, tp) &&
+        (rows = hacl_malloc((size_t)(x->dims[2] * rp.out[3] + 4 * rp.out[3] + 1) * sizeof *rows)) != NULL) {
+        /* rows: H x OW interpolated input rows, then 2 x OW weights, then 2 x OW indices */
+        float *xw = rows + x->dims[2] * rp.out[3];
+        int32_t *xi = (int32_t *)(xw + 2 * rp.out[3]);
+        resize_planes(src, y, x->dims[0] * x->dims[1], x->dims[2], x->dims[3], rp.out[2], rp.out[3], tp[2], tp[3],
+                      rows, xi, xw);
+        hacl_free(rows);
+    } else if (!ok) {
         *a->error = "out of memory resizing";
     } else if (rp.mode != M_NEAREST) {
         const char *err = interpolate(&rp, x, tp, src, y);

@@ -684,6 +684,10 @@ int hacl_pg_resize_step(struct hacl_prog *p, int node, aclError *rc)
         !hacl_pg_dnnl_size_ok(X) || !hacl_pg_dnnl_size_ok(Y) ||
         !hacl_resize_is_linear_half_pixel((struct hacl_graph *)g, n))
         return 0;
+    /* a 2-D upsampling into a model output (a segmentation network's last
+     * step) runs faster on its C kernel's two passes than on oneDNN */
+    if (p->is_out[out] && X->rank == 4 && Y->dims[2] >= X->dims[2] && Y->dims[3] >= X->dims[3])
+        return 0;
     for (int i = 2; i < Y->rank; i++) /* per-coordinate tables */
         if (X->dims[i] > 65536 || Y->dims[i] > 65536)
             return 0;

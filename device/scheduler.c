@@ -151,6 +151,7 @@ static enum hacl_task_result run_one(struct hacl_squeue *q, struct hacl_task *t)
             hacl_trace_flow_point(q->trace_pid, q->trace_tid, t->trace_flow, t0, 0);
     }
     const char *what = t->ops->what;
+    uint64_t bytes = t->trace_bytes;
     depth++;
     enum hacl_task_result r = t->ops->run(t);
     depth--;
@@ -163,7 +164,7 @@ static enum hacl_task_result run_one(struct hacl_squeue *q, struct hacl_task *t)
                          worker_index >= 0 ? HACL_TRACE_WORKER_TID(worker_index) : hacl_trace_self(), what,
                          "run", t0, t1, NULL, 0);
         if (r != HACL_TASK_DEFER)
-            hacl_trace_slice(q->trace_pid, q->trace_tid, what, "task", t0, t1, NULL, 0);
+            hacl_trace_slice(q->trace_pid, q->trace_tid, what, "task", t0, t1, bytes ? "bytes" : NULL, (int64_t)bytes);
     }
     return r;
 }
@@ -180,8 +181,8 @@ static void wake_waiters_locked(struct hacl_squeue *q)
 static void retire_locked(struct hacl_squeue *q, struct hacl_task *t)
 {
     if (t->trace_t0 && hacl_tracing()) /* the task on its stream's row, run to completion */
-        hacl_trace_slice(q->trace_pid, q->trace_tid, t->ops->what, "task", t->trace_t0, hacl_trace_now(), "seq",
-                         (int64_t)t->seq);
+        hacl_trace_slice(q->trace_pid, q->trace_tid, t->ops->what, "task", t->trace_t0, hacl_trace_now(),
+                         t->trace_bytes ? "bytes" : "seq", (int64_t)(t->trace_bytes ? t->trace_bytes : t->seq));
     atomic_store(&q->done_seq, t->seq);
     if (hacl_tracing())
         trace_depth_locked(q);

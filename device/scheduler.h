@@ -104,6 +104,7 @@ struct hacl_task {
     /* the timeline (device/trace.h), while recording: the arrow from its
      * launch and when it started running (0: not traced) */
     uint64_t trace_flow, trace_t0;
+    uint64_t trace_bytes; /* what it moves, shown with its slice (copies, fills); 0: nothing */
 };
 
 /* Every task kind fits in one node. */

@@ -453,6 +453,7 @@ static aclError queue_copy(const char *api, void *dst, const void *src, size_t w
         c->height = height;
         c->dpitch = dp;
         c->spitch = sp;
+        c->hdr.trace_bytes = (uint64_t)width * (uint64_t)height;
         rc = hacl_stream_submit(api, s, &c->hdr);
     }
     hacl_obj_put(&s->hdr);
@@ -496,6 +497,7 @@ ACL_FUNC_VISIBILITY aclError aclrtMemsetAsync(void *devPtr, size_t maxCount, int
         st->dst = devPtr;
         st->count = count;
         st->value = (unsigned char)value;
+        st->hdr.trace_bytes = count;
         rc = hacl_stream_submit(__func__, s, &st->hdr);
     }
     hacl_obj_put(&s->hdr);

@@ -125,6 +125,9 @@ TEST_F(Prof, CollectionWritesATraceInMsprofLayout)
     aclrtStream s = nullptr;
     ASSERT_EQ(aclrtCreateStream(&s), ACL_SUCCESS);
     RunModel(id, 3, s);
+    void *devbuf = nullptr;
+    ASSERT_EQ(aclrtMalloc(&devbuf, 256, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMemsetAsync(devbuf, 256, 7, 256, s), ACL_SUCCESS); /* its slice carries its size */
     void *stamp = aclprofCreateStamp();
     ASSERT_NE(stamp, nullptr);
     ASSERT_EQ(aclprofSetStampTraceMessage(stamp, "preprocess", 10), ACL_SUCCESS);
@@ -137,6 +140,7 @@ TEST_F(Prof, CollectionWritesATraceInMsprofLayout)
     EXPECT_EQ(aclprofMarkEx("on the stream", 13, s), ACL_SUCCESS) << TakeErrMsg();
     ASSERT_EQ(aclrtSynchronizeStream(s), ACL_SUCCESS);
     aclprofDestroyStamp(stamp);
+    EXPECT_EQ(aclrtFree(devbuf), ACL_SUCCESS);
     ASSERT_EQ(aclprofStop(cfg), ACL_SUCCESS) << TakeErrMsg();
     EXPECT_EQ(aclprofDestroyConfig(cfg), ACL_SUCCESS);
     EXPECT_EQ(aclprofFinalize(), ACL_SUCCESS) << TakeErrMsg();
@@ -150,7 +154,7 @@ TEST_F(Prof, CollectionWritesATraceInMsprofLayout)
     std::string t = ReadAll(traces[0]);
     for (const char *want : {"\"aclmdlExecuteAsync\"", "\"model execute\"", "r1 (", "s1 (", "\"preprocess\"",
                              "\"on the stream\"", "\"msproftx mark\"", "device memory in use", "queue depth, stream",
-                             "\"compute\""})
+                             "\"compute\"", "\"bytes\":256"})
         EXPECT_NE(t.find(want), std::string::npos) << want;
     EXPECT_EQ(aclrtDestroyStream(s), ACL_SUCCESS);
     EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);

@@ -40,6 +40,8 @@ typedef void *aclrtContext;
 typedef void *aclrtNotify;
 typedef void *aclrtLabel;
 typedef void *aclrtLabelList;
+typedef void *aclmdlRITask;
+typedef void *aclrtTaskGrp;
 typedef void *aclrtMbuf;
 /* A user memory allocator (acl_rt_allocator.h): its description, the
  * application's allocator object, a block it hands out, an address hint. */

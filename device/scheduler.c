@@ -124,10 +124,34 @@ static int may_run_inline(const struct hacl_task *t)
     return (t->ops->flags & HACL_TASK_INLINE) && depth < INLINE_DEPTH;
 }
 
+/* Whether a skip (q->skip_to) drops t, or t is the label that ends it.
+ * Only the thread running q's tasks changes skip_to. */
+static int skipped(struct hacl_squeue *q, const struct hacl_task *t)
+{
+    uintptr_t to = atomic_load_explicit(&q->skip_to, memory_order_relaxed);
+    if (!to)
+        return 0;
+    if (t->ops->flags & HACL_TASK_LABEL) {
+        uintptr_t mark = ((const struct hacl_label_task *)t)->mark;
+        if (mark == 0 || mark == to) {
+            atomic_store_explicit(&q->skip_to, 0, memory_order_relaxed);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int should_drop(struct hacl_squeue *q, const struct hacl_task *t)
 {
     return atomic_load_explicit(&q->discard, memory_order_relaxed) ||
-           ((t->ops->flags & HACL_TASK_WORK) && atomic_load_explicit(&q->skip_work, memory_order_relaxed));
+           ((t->ops->flags & HACL_TASK_WORK) && atomic_load_explicit(&q->skip_work, memory_order_relaxed)) ||
+           skipped(q, t);
+}
+
+aclError hacl_task_capture_plain(struct hacl_task *t)
+{
+    (void)t;
+    return ACL_SUCCESS;
 }
 
 /* Runs t (in no list) on the calling thread, or drops it. */
@@ -506,6 +530,41 @@ uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t)
     if (t0 && hacl_tracing())
         hacl_trace_slice(hacl_trace_self_pid(), hacl_trace_self(), what, "launch", t0, hacl_trace_now(), "stream",
                          (int64_t)q->trace_tid);
+    return seq;
+}
+
+uint64_t hacl_squeue_push_list(struct hacl_squeue *q, struct hacl_qnode *list)
+{
+    struct hacl_qnode *first = hacl_queue_head(list);
+    if (!first)
+        return hacl_squeue_submitted(q);
+    pthread_mutex_lock(&q->lock);
+    if (q->closed) {
+        pthread_mutex_unlock(&q->lock);
+        return 0;
+    }
+    uint64_t seq = atomic_load_explicit(&q->submit_seq, memory_order_relaxed);
+    struct hacl_qnode *n;
+    HACL_QUEUE_FOREACH(n, list)
+    {
+        HACL_QUEUE_DATA(n, struct hacl_task, link)->seq = ++seq;
+    }
+    atomic_store_explicit(&q->submit_seq, seq, memory_order_relaxed);
+    if (hacl_tracing())
+        trace_depth_locked(q);
+    struct hacl_task *t = HACL_QUEUE_DATA(first, struct hacl_task, link);
+    int inline_now = may_run_inline(t) && q->state == HACL_SQ_IDLE && hacl_queue_empty(&q->tasks);
+    if (inline_now)
+        hacl_queue_remove(first);
+    hacl_queue_move(list, &q->tasks);
+    if (inline_now) {
+        q->state = HACL_SQ_RUNNING;
+        run_inline_locked(q, t); /* goes on with the next ones while they are inline */
+        return seq;
+    }
+    if (q->state == HACL_SQ_IDLE)
+        make_ready(q);
+    pthread_mutex_unlock(&q->lock);
     return seq;
 }
 

@@ -78,6 +78,8 @@ enum hacl_task_result { HACL_TASK_DONE = 0, HACL_TASK_DEFER = 1, HACL_TASK_RETAI
 enum {
     HACL_TASK_WORK = 1u << 0,   /* skipped while the queue skips work */
     HACL_TASK_INLINE = 1u << 1, /* cheap: may run on the pushing or completing thread */
+    HACL_TASK_LABEL = 1u << 2,  /* a struct hacl_label_task: where a skip (q->skip_to) ends */
+    HACL_TASK_BRANCH = 1u << 3, /* may set q->skip_to (runtime/mdlri.h: struct hacl_branch_task) */
 };
 
 struct hacl_task_ops {
@@ -92,7 +94,23 @@ struct hacl_task_ops {
      * have completed it (the scheduler then completes it as cancelled), 0
      * when that thread will still complete it. NULL: never taken back. */
     int (*cancel)(struct hacl_task *t);
+    /* Recording into a model runtime instance (runtime/mdlri.c). A task
+     * whose kind has no capture function cannot be recorded.
+     *   capture: t was just launched on a capturing stream and becomes a
+     *            template: let go of what ties it to that stream (0, or an
+     *            aclError when this task cannot be recorded);
+     *   replay:  a byte copy of a template, made for the stream it will
+     *            run on, takes what it holds of its own (NULL: nothing);
+     *            on failure it holds nothing;
+     *   forget:  releases what a template holds (NULL: nothing). */
+    aclError (*capture)(struct hacl_task *t);
+    aclError (*replay)(struct hacl_task *t);
+    void (*forget)(struct hacl_task *t);
 };
+
+/* The capture function of kinds whose templates hold nothing of their
+ * stream (copies, fills, value writes...). */
+aclError hacl_task_capture_plain(struct hacl_task *t);
 
 struct hacl_task {
     struct hacl_qnode link; /* in its queue's task list or free list */
@@ -105,6 +123,16 @@ struct hacl_task {
      * launch and when it started running (0: not traced) */
     uint64_t trace_flow, trace_t0;
     uint64_t trace_bytes; /* what it moves, shown with its slice (copies, fills); 0: nothing */
+};
+
+/* A position a skip ends at: while q->skip_to is set, the queue drops the
+ * tasks it reaches instead of running them, up to the label task whose mark
+ * equals skip_to or whose mark is 0 (a barrier every skip stops at); that
+ * one runs and clears it. Labels and branches inside a replayed model
+ * runtime instance are made of these. */
+struct hacl_label_task {
+    struct hacl_task hdr;
+    uintptr_t mark;
 };
 
 /* Every task kind fits in one node. */
@@ -129,6 +157,7 @@ struct hacl_squeue {
     _Atomic int sync_waiters;
     _Atomic int skip_work; /* set by the owner: tasks marked WORK are dropped */
     _Atomic int discard;   /* drop instead of run (forced destroy) */
+    _Atomic uintptr_t skip_to; /* drop tasks up to this label (struct hacl_label_task); 0: none */
     _Atomic unsigned dropped;
     /* its row on the timeline: set by the owner (a stream) */
     int trace_pid;
@@ -165,6 +194,12 @@ void hacl_task_complete(struct hacl_task *t, aclError status);
  * it) when the queue is closed. Thread: any, holding no runtime lock (an
  * inline task may run at once on this thread). */
 uint64_t hacl_squeue_push(struct hacl_squeue *q, struct hacl_task *t);
+
+/* Queues the tasks of `list` (linked through their link fields, all made
+ * for q) in order under one lock: one submission for many tasks. Returns
+ * the seq of the last, or 0 when the queue is closed (the list is left to
+ * the caller). */
+uint64_t hacl_squeue_push_list(struct hacl_squeue *q, struct hacl_qnode *list);
 
 /* Waits until every task up to `seq` has finished: 0, or -1 on timeout
  * (timeout_ms < 0: forever). */

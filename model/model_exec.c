@@ -478,6 +478,7 @@ struct exec_task {
     struct hacl_task hdr;
     struct hacl_model *model; /* referenced */
     struct exec_job *job;
+    size_t job_bytes;
 };
 _Static_assert(sizeof(struct exec_task) <= HACL_TASK_SLOT, "an execution task fits in a node");
 
@@ -550,8 +551,33 @@ static enum hacl_task_result exec_run(struct hacl_task *t)
     return HACL_TASK_DEFER; /* x may be completed from here on */
 }
 
-static const struct hacl_task_ops exec_ops = {
-    .what = "model execute", .flags = HACL_TASK_WORK | HACL_TASK_INLINE, .run = exec_run, .drop = exec_drop};
+/* Recorded into a model runtime instance: work memory from the stream's
+ * allocator is ordered by the launching stream and cannot be replayed. */
+static aclError exec_capture(struct hacl_task *t)
+{
+    struct exec_task *x = (struct exec_task *)t;
+    return x->job->opts.work_is_runtime && x->job->opts.work ? ACL_ERROR_RT_FEATURE_NOT_SUPPORT : ACL_SUCCESS;
+}
+
+static aclError exec_replay(struct hacl_task *t)
+{
+    struct exec_task *x = (struct exec_task *)t;
+    struct exec_job *e = hacl_malloc(x->job_bytes);
+    if (!e)
+        return ACL_ERROR_BAD_ALLOC;
+    memcpy(e, x->job, x->job_bytes);
+    x->job = e;
+    atomic_fetch_add(&x->model->refs, 1);
+    return ACL_SUCCESS;
+}
+
+static const struct hacl_task_ops exec_ops = {.what = "model execute",
+                                              .flags = HACL_TASK_WORK | HACL_TASK_INLINE,
+                                              .run = exec_run,
+                                              .drop = exec_drop,
+                                              .capture = exec_capture,
+                                              .replay = exec_replay,
+                                              .forget = exec_drop};
 
 ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output,
                                                 aclrtStream stream)
@@ -571,10 +597,9 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDa
     const struct hacl_graph *g = m->graph;
     size_t nb = g->ninputs + g->noutputs, snap = snapshot_bytes(top);
     size_t *needs = hacl_calloc(nb + 1, sizeof *needs);
-    struct exec_job *e =
-        needs ? hacl_calloc(1, sizeof *e + (2 * nb + 1) * sizeof(void *) + (snap + sizeof(void *) - 1) / sizeof(void *) *
-                                                                          sizeof(void *))
-              : NULL;
+    size_t job_bytes = sizeof(struct exec_job) + (2 * nb + 1) * sizeof(void *) +
+                       (snap + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+    struct exec_job *e = needs ? hacl_calloc(1, job_bytes) : NULL;
     void **ptrs = e ? e->ptrs : NULL;
     struct hacl_stream *s = NULL;
     if (!e)
@@ -601,6 +626,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDa
     if (x) {
         x->model = m; /* the references pass to the task */
         x->job = e;
+        x->job_bytes = job_bytes;
         m = NULL;
         e = NULL;
         rc = hacl_stream_submit(__func__, s, &x->hdr);

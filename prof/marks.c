@@ -275,7 +275,8 @@ static enum hacl_task_result mark_run(struct hacl_task *t)
     return HACL_TASK_DONE;
 }
 
-static const struct hacl_task_ops mark_ops = {.what = "msproftx mark", .flags = HACL_TASK_INLINE, .run = mark_run};
+static const struct hacl_task_ops mark_ops = {
+    .what = "msproftx mark", .flags = HACL_TASK_INLINE, .run = mark_run, .capture = hacl_task_capture_plain};
 
 MSVP_PROF_API aclError aclprofMarkEx(const char *msg, size_t msgLen, aclrtStream stream)
 {

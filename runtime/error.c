@@ -121,6 +121,17 @@ static const struct err_entry err_table[] = {
     E(ACL_ERROR_RT_REPORT_TIMEOUT, "no callback arrived before the timeout"),
     E(ACL_ERROR_RT_STREAM_SYNC_TIMEOUT, "stream synchronisation timed out"),
     E(ACL_ERROR_RT_EVENT_SYNC_TIMEOUT, "event synchronisation timed out"),
+    E(ACL_ERROR_RT_STREAM_MODEL, "stream is not in (or is closed by) a model runtime instance"),
+    E(ACL_ERROR_RT_MODEL_CAPTURED, "model runtime instance is still capturing or being built"),
+    E(ACL_ERROR_RT_STREAM_CAPTURED, "stream is already recording"),
+    E(ACL_ERROR_RT_STREAM_NOT_CAPTURED, "stream is not capturing"),
+    E(ACL_ERROR_RT_CAPTURE_MODE_NOT_SUPPORT, "not allowed by an active capture's mode"),
+    E(ACL_ERROR_RT_STREAM_CAPTURE_WRONG_THREAD, "capture must end on the thread that began it"),
+    E(ACL_ERROR_RT_STREAM_CAPTURE_INVALIDATED, "capture was invalidated"),
+    E(ACL_ERROR_RT_TASK_TYPE_NOT_SUPPORT, "task type not supported here"),
+    E(ACL_ERROR_RT_IPC_ERROR, "inter-process sharing failed"),
+    E(ACL_ERROR_RT_NO_PERMISSION, "no permission"),
+    E(ACL_ERROR_RT_NO_NOTIFY_RESOURCE, "no notify resource"),
 };
 #undef E
 

@@ -163,13 +163,49 @@ static enum hacl_task_result reset_run(struct hacl_task *t)
     return HACL_TASK_DONE;
 }
 
+/* Replayed from a model runtime instance, a record or wait acts like the
+ * call made at replay time: a record takes the next generation, a wait
+ * waits for the latest record made before it. */
+static aclError event_task_replay(struct hacl_task *t);
+
 /* Records, resets and satisfied waits are cheap: they run inline. */
-static const struct hacl_task_ops record_ops = {
-    .what = "event record", .flags = HACL_TASK_INLINE, .run = record_run, .drop = event_task_drop};
-static const struct hacl_task_ops reset_ops = {
-    .what = "event reset", .flags = HACL_TASK_INLINE, .run = reset_run, .drop = event_task_drop};
-static const struct hacl_task_ops wait_ops = {
-    .what = "event wait", .flags = HACL_TASK_INLINE, .run = wait_run, .drop = event_task_drop, .cancel = wait_cancel};
+static const struct hacl_task_ops record_ops = {.what = "event record",
+                                                .flags = HACL_TASK_INLINE,
+                                                .run = record_run,
+                                                .drop = event_task_drop,
+                                                .capture = hacl_task_capture_plain,
+                                                .replay = event_task_replay,
+                                                .forget = event_task_drop};
+static const struct hacl_task_ops reset_ops = {.what = "event reset",
+                                               .flags = HACL_TASK_INLINE,
+                                               .run = reset_run,
+                                               .drop = event_task_drop,
+                                               .capture = hacl_task_capture_plain,
+                                               .replay = event_task_replay,
+                                               .forget = event_task_drop};
+static const struct hacl_task_ops wait_ops = {.what = "event wait",
+                                              .flags = HACL_TASK_INLINE,
+                                              .run = wait_run,
+                                              .drop = event_task_drop,
+                                              .cancel = wait_cancel,
+                                              .capture = hacl_task_capture_plain,
+                                              .replay = event_task_replay,
+                                              .forget = event_task_drop};
+
+static aclError event_task_replay(struct hacl_task *t)
+{
+    struct event_task *et = (struct event_task *)t;
+    struct hacl_event *e = et->event;
+    hacl_obj_ref(&e->hdr);
+    hacl_queue_init(&et->wait_link);
+    pthread_mutex_lock(&e->lock);
+    if (t->ops == &record_ops)
+        et->gen = ++e->record_gen;
+    else if (t->ops == &wait_ops)
+        et->gen = e->record_gen;
+    pthread_mutex_unlock(&e->lock);
+    return ACL_SUCCESS;
+}
 
 /* Queues a task of kind `ops` referring to e on the stream. */
 static aclError queue_event_task(const char *api, aclrtEvent event, aclrtStream stream,
@@ -277,6 +313,32 @@ ACL_FUNC_VISIBILITY aclError aclrtResetEvent(aclrtEvent event, aclrtStream strea
 ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event)
 {
     HACL_TRACE_API_CALL();
+    return queue_event_task(__func__, event, stream, &wait_ops);
+}
+
+/* The EXTERNAL flags say a record or wait inside a model runtime instance
+ * synchronises with work outside it. Recorded events always act at replay
+ * time like live calls (see event_task_replay), so both flags and the
+ * defaults behave alike here; on a stream that is not recording they are
+ * plain records and waits. */
+ACL_FUNC_VISIBILITY aclError aclrtRecordEventWithFlag(aclrtEvent event, aclrtStream stream, uint32_t flag)
+{
+    HACL_TRACE_API_CALL();
+    if (flag != ACL_EVENT_RECORD_DEFAULT && flag != ACL_EVENT_RECORD_EXTERNAL)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM,
+                        "flag %#x is neither ACL_EVENT_RECORD_DEFAULT nor ACL_EVENT_RECORD_EXTERNAL", flag);
+    return queue_event_task(__func__, event, stream, &record_ops);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtStreamWaitEventWithFlag(aclrtStream stream, aclrtEvent event, uint32_t timeout,
+                                                          uint32_t flag)
+{
+    HACL_TRACE_API_CALL();
+    if (flag != ACL_EVENT_WAIT_DEFAULT && flag != ACL_EVENT_WAIT_EXTERNAL)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "flag %#x is neither ACL_EVENT_WAIT_DEFAULT nor ACL_EVENT_WAIT_EXTERNAL",
+                        flag);
+    if (timeout != 0)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "timeout %u is reserved and must be 0", timeout);
     return queue_event_task(__func__, event, stream, &wait_ops);
 }
 

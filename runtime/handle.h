@@ -51,6 +51,9 @@ enum hacl_kind {
     HACL_KIND_PROF_SUBSCRIBE_CONFIG,
     HACL_KIND_PROF_STEP_INFO,
     HACL_KIND_PROF_STAMP,
+    HACL_KIND_MDLRI,
+    HACL_KIND_LABEL,
+    HACL_KIND_LABEL_LIST,
 };
 
 /* C++ test code may include this header but never touches refs directly;

@@ -17,6 +17,7 @@
 #include "device/alloc.h"
 #include "device/compute.h"
 #include "device/trace.h"
+#include "mdlri.h"
 #include "runtime.h"
 
 struct hacl_runtime hacl_rt = {
@@ -91,6 +92,7 @@ static void teardown_locked(void)
 {
     atomic_store_explicit(&hacl_rt.initialized, 0, memory_order_release);
     run_finalize_hooks();
+    hacl_mdlri_finalize();
     for (uint32_t i = 0; i < HACL_MAX_DEVICES; i++) {
         struct hacl_rtdev *dev = hacl_rt.devices[i];
         if (!dev)

@@ -17,6 +17,7 @@
 #include "device/alloc.h"
 #include "memory.h"
 #include "device/trace.h"
+#include "mdlri.h"
 #include "runtime.h"
 
 #define HOST_ALIGN 64
@@ -260,7 +261,9 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, const void *
                                          aclrtMemcpyKind kind)
 {
     HACL_TRACE_API_CALL();
-    aclError rc = copy_args(__func__, dst, destMax, src, count, kind);
+    aclError rc = hacl_mdlri_check_unsafe(__func__);
+    if (rc == ACL_SUCCESS)
+        rc = copy_args(__func__, dst, destMax, src, count, kind);
     if (rc != ACL_SUCCESS)
         return rc;
     struct hacl_ptrinfo dpi, spi;
@@ -287,7 +290,9 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpy2d(void *dst, size_t dpitch, const void 
                                            size_t height, aclrtMemcpyKind kind)
 {
     HACL_TRACE_API_CALL();
-    aclError rc = copy2d_args(__func__, dst, dpitch, src, spitch, width, height, kind);
+    aclError rc = hacl_mdlri_check_unsafe(__func__);
+    if (rc == ACL_SUCCESS)
+        rc = copy2d_args(__func__, dst, dpitch, src, spitch, width, height, kind);
     if (rc != ACL_SUCCESS)
         return rc;
     size_t dlen = span_2d(dpitch, width, height), slen = span_2d(spitch, width, height);
@@ -322,7 +327,9 @@ aclError hacl_mem_check_set(const char *api, void *devPtr, size_t maxCount, size
 ACL_FUNC_VISIBILITY aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t value, size_t count)
 {
     HACL_TRACE_API_CALL();
-    aclError rc = hacl_mem_check_set(__func__, devPtr, maxCount, count);
+    aclError rc = hacl_mdlri_check_unsafe(__func__);
+    if (rc == ACL_SUCCESS)
+        rc = hacl_mem_check_set(__func__, devPtr, maxCount, count);
     if (rc != ACL_SUCCESS)
         return rc;
     int g = hacl_value_write_begin();
@@ -426,9 +433,12 @@ static enum hacl_task_result set_run(struct hacl_task *t)
     return HACL_TASK_DONE;
 }
 
-static const struct hacl_task_ops copy_ops = {.what = "memcpy", .flags = HACL_TASK_WORK, .run = copy_run};
-static const struct hacl_task_ops copy2d_ops = {.what = "memcpy2d", .flags = HACL_TASK_WORK, .run = copy_run};
-static const struct hacl_task_ops set_ops = {.what = "memset", .flags = HACL_TASK_WORK, .run = set_run};
+static const struct hacl_task_ops copy_ops = {
+    .what = "memcpy", .flags = HACL_TASK_WORK, .run = copy_run, .capture = hacl_task_capture_plain};
+static const struct hacl_task_ops copy2d_ops = {
+    .what = "memcpy2d", .flags = HACL_TASK_WORK, .run = copy_run, .capture = hacl_task_capture_plain};
+static const struct hacl_task_ops set_ops = {
+    .what = "memset", .flags = HACL_TASK_WORK, .run = set_run, .capture = hacl_task_capture_plain};
 
 static aclError queue_copy(const char *api, void *dst, const void *src, size_t width, size_t height, size_t dp,
                            size_t sp, aclrtMemcpyKind kind, aclrtStream stream)

@@ -163,7 +163,8 @@ static enum hacl_task_result status_run(struct hacl_task *t)
     return HACL_TASK_DONE;
 }
 
-static const struct hacl_task_ops status_ops = {.what = "overflow status", .run = status_run};
+static const struct hacl_task_ops status_ops = {
+    .what = "overflow status", .run = status_run, .capture = hacl_task_capture_plain};
 
 static aclError queue_status(const char *api, void *out, aclrtStream stream)
 {

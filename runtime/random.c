@@ -276,8 +276,26 @@ static void random_drop(struct hacl_task *t)
     hacl_free((void *)((struct random_task *)t)->info);
 }
 
-static const struct hacl_task_ops random_ops = {
-    .what = "random numbers", .flags = HACL_TASK_WORK, .run = random_run, .drop = random_drop};
+/* A replay draws the numbers the recorded call would have: same seed and
+ * counter each time (docs/semantics.md). */
+static aclError random_replay(struct hacl_task *t)
+{
+    struct random_task *r = (struct random_task *)t;
+    aclrtRandomNumTaskInfo *copy = hacl_malloc(sizeof *copy);
+    if (!copy)
+        return ACL_ERROR_BAD_ALLOC;
+    memcpy(copy, r->info, sizeof *copy);
+    r->info = copy;
+    return ACL_SUCCESS;
+}
+
+static const struct hacl_task_ops random_ops = {.what = "random numbers",
+                                                .flags = HACL_TASK_WORK,
+                                                .run = random_run,
+                                                .drop = random_drop,
+                                                .capture = hacl_task_capture_plain,
+                                                .replay = random_replay,
+                                                .forget = random_drop};
 
 ACL_FUNC_VISIBILITY aclError aclrtRandomNumAsync(const aclrtRandomNumTaskInfo *taskInfo, const aclrtStream stream,
                                                  void *reserve)

@@ -121,7 +121,8 @@ static enum hacl_task_result reduce_run(struct hacl_task *t)
     return HACL_TASK_DONE;
 }
 
-static const struct hacl_task_ops reduce_ops = {.what = "reduce", .flags = HACL_TASK_WORK, .run = reduce_run};
+static const struct hacl_task_ops reduce_ops = {
+    .what = "reduce", .flags = HACL_TASK_WORK, .run = reduce_run, .capture = hacl_task_capture_plain};
 
 ACL_FUNC_VISIBILITY aclError aclrtReduceAsync(void *dst, const void *src, uint64_t count, aclrtReduceKind kind,
                                               aclDataType type, aclrtStream stream, void *reserve)

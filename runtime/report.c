@@ -189,11 +189,63 @@ static enum hacl_task_result callback_run(struct hacl_task *t)
     return block ? HACL_TASK_DEFER : HACL_TASK_RETAIN;
 }
 
+/* Recorded into a model runtime instance, a callback keeps only its
+ * function, data and kind; a replay delivers it to the report thread of
+ * the stream it is replayed on (host functions: the device's thread). */
+static aclError callback_capture(struct hacl_task *t)
+{
+    struct callback_task *c = (struct callback_task *)t;
+    struct hacl_stream *s = hacl_task_stream(t);
+    hacl_stream_callback_done(s);
+    hacl_obj_put(&s->hdr);
+    hacl_reporter_put(c->reporter);
+    c->reporter = NULL;
+    return ACL_SUCCESS;
+}
+
+static struct hacl_reporter *hostfn_reporter(struct hacl_rtdev *dev);
+
+static aclError callback_replay(struct hacl_task *t)
+{
+    struct callback_task *c = (struct callback_task *)t;
+    struct hacl_stream *s = hacl_task_stream(t);
+    struct hacl_reporter *r;
+    if (c->hdr.ops->what[0] == 'h') { /* a host function */
+        r = hostfn_reporter(s->dev);
+        if (!r)
+            return ACL_ERROR_RT_RESOURCE_ALLOC_FAIL;
+        hacl_stream_callback_add(s);
+    } else {
+        pthread_mutex_lock(&hacl_rt.report_lock);
+        r = s->reporter;
+        if (r) {
+            reporter_ref(r);
+            hacl_stream_callback_add(s);
+        }
+        pthread_mutex_unlock(&hacl_rt.report_lock);
+        if (!r)
+            return ACL_ERROR_RT_STREAM_NO_CB_REG;
+    }
+    c->reporter = r;
+    hacl_queue_init(&c->item);
+    c->trace_flow = 0;
+    hacl_obj_ref(&s->hdr);
+    return ACL_SUCCESS;
+}
+
 /* Delivery is a list append: it runs wherever the stream reaches it. */
-static const struct hacl_task_ops callback_ops = {
-    .what = "callback", .flags = HACL_TASK_INLINE, .run = callback_run, .drop = callback_drop};
-static const struct hacl_task_ops hostfn_ops = {
-    .what = "host function", .flags = HACL_TASK_INLINE, .run = callback_run, .drop = callback_drop};
+static const struct hacl_task_ops callback_ops = {.what = "callback",
+                                                  .flags = HACL_TASK_INLINE,
+                                                  .run = callback_run,
+                                                  .drop = callback_drop,
+                                                  .capture = callback_capture,
+                                                  .replay = callback_replay};
+static const struct hacl_task_ops hostfn_ops = {.what = "host function",
+                                                .flags = HACL_TASK_INLINE,
+                                                .run = callback_run,
+                                                .drop = callback_drop,
+                                                .capture = callback_capture,
+                                                .replay = callback_replay};
 
 /* Runs one delivered callback on the calling thread, then finishes its
  * task: the stream goes on from here (inline tasks on this thread). */

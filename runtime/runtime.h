@@ -131,6 +131,10 @@ struct hacl_stream {
         aclrtAllocatorAllocAdviseFunc advise;
         aclrtAllocatorGetAddrFromBlockFunc addr;
     } allocator;
+    /* the model runtime instance this stream records into (capturing or
+     * bound), set under ri_lock; read without it on every launch */
+    pthread_mutex_t ri_lock;
+    struct hacl_mdlri *_Atomic ri;
 };
 
 /* The allocator registered on s, copied into *a: 1, or 0 when none is. */

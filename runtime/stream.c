@@ -22,6 +22,7 @@
 #include "device/alloc.h"
 #include "device/clock.h"
 #include "device/trace.h"
+#include "mdlri.h"
 #include "runtime.h"
 
 #define INLINE_SLICE_US 200
@@ -34,6 +35,7 @@ static void stream_release(struct hacl_obj *o)
     pthread_mutex_destroy(&s->cb_lock);
     pthread_mutex_destroy(&s->err_lock);
     pthread_mutex_destroy(&s->alloc_lock);
+    pthread_mutex_destroy(&s->ri_lock);
     hacl_obj_put(&s->ctx->hdr);
     hacl_free(s);
 }
@@ -57,6 +59,7 @@ static aclError stream_create(const char *api, struct hacl_context *ctx, int is_
     hacl_cond_init_monotonic(&s->cb_cv);
     pthread_mutex_init(&s->err_lock, NULL);
     pthread_mutex_init(&s->alloc_lock, NULL);
+    pthread_mutex_init(&s->ri_lock, NULL);
     s->saturate = atomic_load(&dev->sat_mode) == ACL_RT_OVERFLOW_MODE_SATURATION;
     hacl_queue_init(&s->ctx_link);
     hacl_obj_ref(&ctx->hdr);
@@ -141,6 +144,12 @@ struct hacl_task *hacl_stream_task(const char *api, struct hacl_stream *s, const
 
 aclError hacl_stream_submit(const char *api, struct hacl_stream *s, struct hacl_task *t)
 {
+    if (atomic_load_explicit(&s->ri, memory_order_relaxed)) { /* recording, not running */
+        int taken;
+        aclError rc = hacl_mdlri_record(api, s, t, &taken);
+        if (taken)
+            return rc;
+    }
     if (hacl_squeue_push(&s->q, t) != 0)
         return ACL_SUCCESS;
     if (t->ops->drop)
@@ -253,6 +262,7 @@ static aclError stream_destroy(const char *api, struct hacl_stream *s, int force
 {
     if (!hacl_handle_unregister(&s->hdr))
         return hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "the stream was destroyed concurrently");
+    hacl_mdlri_stream_gone(s); /* a capture ends invalidated, a binding is undone */
     uint64_t last = hacl_squeue_close(&s->q);
     if (force)
         hacl_squeue_discard(&s->q);

@@ -152,10 +152,22 @@ static enum hacl_task_result write_run(struct hacl_task *t)
     return HACL_TASK_DONE;
 }
 
-static const struct hacl_task_ops wait_ops = {
-    .what = "value wait", .flags = HACL_TASK_INLINE, .run = wait_run, .cancel = wait_cancel};
-static const struct hacl_task_ops write_ops = {.what = "value write", .flags = HACL_TASK_INLINE | HACL_TASK_WORK,
-                                               .run = write_run};
+static aclError wait_replay(struct hacl_task *t)
+{
+    hacl_queue_init(&((struct value_task *)t)->link);
+    return ACL_SUCCESS;
+}
+
+static const struct hacl_task_ops wait_ops = {.what = "value wait",
+                                              .flags = HACL_TASK_INLINE,
+                                              .run = wait_run,
+                                              .cancel = wait_cancel,
+                                              .capture = hacl_task_capture_plain,
+                                              .replay = wait_replay};
+static const struct hacl_task_ops write_ops = {.what = "value write",
+                                               .flags = HACL_TASK_INLINE | HACL_TASK_WORK,
+                                               .run = write_run,
+                                               .capture = hacl_task_capture_plain};
 
 static aclError queue_value(const char *api, void *devAddr, uint64_t value, uint32_t flag, aclrtStream stream,
                             const struct hacl_task_ops *ops)

@@ -20,7 +20,8 @@ install(CODE "
   # link; the one runtime answers for them (what it does not implement yet
   # is not declared by its headers)
   # libmsprofiler, libprofapi: profiling (acl_prof.h) lives in the one runtime
-  set(names libacl_rt.so libascendcl.so libascendcl.so.0 libacl_tdt_channel.so libacl_tdt_queue.so
+  # libacl_rt_impl: newer CANN splits the runtime's implementation out
+  set(names libacl_rt.so libacl_rt_impl.so libascendcl.so libascendcl.so.0 libacl_tdt_channel.so libacl_tdt_queue.so
       libacl_op_compiler.so libacl_cblas.so libmsprofiler.so libprofapi.so)
   foreach(name \${names})
     file(CREATE_LINK \"../\${lib}/libascendcl.so.0\" \"\${root}/lib64/\${name}\" SYMBOLIC)

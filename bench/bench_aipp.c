@@ -138,23 +138,6 @@ static double time_one(const struct run *r)
     return now_s() - t0;
 }
 
-static const char *cpu_name(char *buf, size_t n)
-{
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    snprintf(buf, n, "unknown");
-    char line[256];
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, "model name", 10)) {
-            char *c = strchr(line, ':');
-            snprintf(buf, n, "%s", c ? c + 2 : line);
-            buf[strcspn(buf, "\n")] = '\0';
-            break;
-        }
-    if (f)
-        fclose(f);
-    return buf;
-}
-
 int main(int argc, char **argv)
 {
     int64_t w = argc > 2 ? atol(argv[1]) : 1920, h = argc > 2 ? atol(argv[2]) : 1080;

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "acl/acl.h"
@@ -35,6 +36,28 @@ static inline double now_s(void)
 static inline double now_us(void)
 {
     return now_s() * 1e6;
+}
+
+/* The CPU's model name (first "model name" line of /proc/cpuinfo). */
+static inline const char *cpu_name(char *buf, size_t n)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    snprintf(buf, n, "unknown");
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "model name", 10)) {
+            const char *c = strchr(line, ':');
+            c = c ? c + 2 : line;
+            size_t k = strcspn(c, "\n");
+            if (k >= n)
+                k = n - 1;
+            memcpy(buf, c, k);
+            buf[k] = '\0';
+            break;
+        }
+    if (f)
+        fclose(f);
+    return buf;
 }
 
 /* qsort comparator for doubles, ascending. */

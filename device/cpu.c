@@ -17,6 +17,9 @@
 
 #define DEVMEM_ALIGN 64
 
+#define LARGE_BLOCK ((size_t)16 << 10)
+#define PAGE_ALIGN ((size_t)4096)
+
 size_t hacl_device_real_size(size_t size)
 {
     if (size > SIZE_MAX - 64)
@@ -29,7 +32,9 @@ static aclError cpu_mem_alloc(struct hacl_device *dev, size_t size, void **out)
     size_t real = hacl_device_real_size(size);
     if (real == 0 || hacl_memreg_reserve(&dev->mem, real) != 0)
         return ACL_ERROR_RT_MEMORY_ALLOCATION;
-    void *p = hacl_arena_alloc(dev->arena, real, DEVMEM_ALIGN);
+    /* larger blocks start on a page of their own: they can be moved into
+     * shared memory when exported to another process (runtime/ipc_mem.c) */
+    void *p = hacl_arena_alloc(dev->arena, real, real >= LARGE_BLOCK ? PAGE_ALIGN : DEVMEM_ALIGN);
     if (!p) {
         hacl_memreg_unreserve(&dev->mem, real);
         return ACL_ERROR_RT_MEMORY_ALLOCATION;
@@ -46,6 +51,8 @@ static aclError cpu_mem_alloc(struct hacl_device *dev, size_t size, void **out)
 static aclError cpu_mem_free(struct hacl_device *dev, void *ptr)
 {
     struct hacl_memreg_entry e;
+    if (hacl_memreg_find(&dev->mem, (uintptr_t)ptr, &e) == 0 && (e.flags & HACL_MEM_MAPPED))
+        return ACL_ERROR_RT_MEMORY_FREE; /* its mapper releases it */
     if (hacl_memreg_remove(&dev->mem, (uintptr_t)ptr, &e) != 0)
         return ACL_ERROR_RT_MEMORY_FREE;
     hacl_arena_free(dev->arena, ptr);
@@ -90,6 +97,8 @@ static void cpu_destroy(struct hacl_device *dev)
     cpu_stop(dev);
     struct hacl_memreg_entry e;
     while (hacl_memreg_pop(&dev->mem, &e) == 0) {
+        if (e.flags & HACL_MEM_MAPPED)
+            continue; /* its mapper has let go of it by now */
         hacl_arena_free(dev->arena, (void *)e.base);
         hacl_memreg_unreserve(&dev->mem, e.real);
     }

@@ -76,7 +76,7 @@ int hacl_memreg_add(struct hacl_memreg *reg, uintptr_t base, size_t size, size_t
     }
     size_t i = upper_bound(reg, base);
     memmove(&reg->v[i + 1], &reg->v[i], (reg->n - i) * sizeof reg->v[0]);
-    reg->v[i] = (struct hacl_memreg_entry){base, size, real};
+    reg->v[i] = (struct hacl_memreg_entry){base, size, real, 0};
     reg->n++;
 out:
     pthread_mutex_unlock(&reg->lock);
@@ -109,6 +109,26 @@ int hacl_memreg_find(struct hacl_memreg *reg, uintptr_t p, struct hacl_memreg_en
             *out = *e;
             rc = 0;
         }
+    }
+    pthread_mutex_unlock(&reg->lock);
+    return rc;
+}
+
+int hacl_memreg_add_mapped(struct hacl_memreg *reg, uintptr_t base, size_t size)
+{
+    if (hacl_memreg_add(reg, base, size, size) != 0)
+        return -1;
+    return hacl_memreg_set_flags(reg, base, HACL_MEM_MAPPED);
+}
+
+int hacl_memreg_set_flags(struct hacl_memreg *reg, uintptr_t base, unsigned flags)
+{
+    int rc = -1;
+    pthread_mutex_lock(&reg->lock);
+    size_t i = upper_bound(reg, base);
+    if (i > 0 && reg->v[i - 1].base == base) {
+        reg->v[i - 1].flags = flags;
+        rc = 0;
     }
     pthread_mutex_unlock(&reg->lock);
     return rc;

@@ -22,7 +22,15 @@ struct hacl_memreg_entry {
     uintptr_t base;
     size_t size; /* what the caller asked for: the usable range */
     size_t real; /* what was reserved against the budget */
+    unsigned flags; /* HACL_MEM_* */
 };
+
+/* An entry for memory mapped by the runtime (virtual memory mappings,
+ * imported IPC memory): not from the device's allocator, never freed by
+ * aclrtFree, and not counted in the budget (its owner counts it). */
+#define HACL_MEM_MAPPED 1u
+#define HACL_MEM_READONLY 2u /* aclrtMemSetAccess: reads only */
+#define HACL_MEM_NOACCESS 4u /* aclrtMemSetAccess: no access */
 
 struct hacl_memreg {
     pthread_mutex_t lock;
@@ -42,6 +50,10 @@ void hacl_memreg_unreserve(struct hacl_memreg *reg, size_t real);
 
 /* Records an allocation: 0, or -1 when the index cannot grow. */
 int hacl_memreg_add(struct hacl_memreg *reg, uintptr_t base, size_t size, size_t real);
+/* Records a HACL_MEM_MAPPED range: 0, or -1 when the index cannot grow. */
+int hacl_memreg_add_mapped(struct hacl_memreg *reg, uintptr_t base, size_t size);
+/* Sets the flags of the entry starting exactly at base: 0, or -1. */
+int hacl_memreg_set_flags(struct hacl_memreg *reg, uintptr_t base, unsigned flags);
 /* Forgets the allocation starting exactly at base: 0 and *out, or -1. */
 int hacl_memreg_remove(struct hacl_memreg *reg, uintptr_t base, struct hacl_memreg_entry *out);
 /* The allocation whose reserved range [base, base+real) holds p: 0, or -1. */

@@ -16,19 +16,31 @@
  * Thread: any. Locks: ev->lock is a leaf (taken under a queue lock only
  * by wait_cancel); waiters are completed after it is released.
  */
+#include <string.h>
 #include <time.h>
 
 #include "device/alloc.h"
 #include "device/clock.h"
 #include "device/trace.h"
+#include "ipc.h"
 #include "runtime.h"
 
 #define KNOWN_EVENT_FLAGS \
     (ACL_EVENT_SYNC | ACL_EVENT_CAPTURE_STREAM_PROGRESS | ACL_EVENT_TIME_LINE | ACL_EVENT_EXTERNAL | ACL_EVENT_IPC)
 
+/* An IPC event (ACL_EVENT_IPC) keeps its state in shared words of a slot
+ * of the sharing registry (ipc.h), so another process that opened it sees
+ * its records and records it too: record generation, done generation,
+ * recorded flag, time stamp. Waits on it are value waits on the done word
+ * (value.c), which see another process's records within the watcher's
+ * period. */
+enum { W_RECORD_GEN, W_DONE_GEN, W_RECORDED, W_STAMP };
+
 struct hacl_event {
     struct hacl_obj hdr;
     uint32_t flags;
+    _Atomic uint64_t *w; /* the shared words of an IPC event; NULL: local */
+    int64_t ipc_slot;    /* its slot in this process's registry; -1: none (or opened) */
     pthread_mutex_t lock;
     pthread_cond_t cv;
     uint64_t record_gen; /* generations handed out by aclrtRecordEvent */
@@ -43,6 +55,8 @@ struct hacl_event {
 static void event_release(struct hacl_obj *o)
 {
     struct hacl_event *e = (struct hacl_event *)o;
+    if (e->ipc_slot >= 0)
+        hacl_ipc_slot_free((uint32_t)e->ipc_slot);
     pthread_cond_destroy(&e->cv);
     pthread_mutex_destroy(&e->lock);
     hacl_free(e);
@@ -83,10 +97,23 @@ static void event_task_drop(struct hacl_task *t)
     hacl_obj_put(&((struct event_task *)t)->event->hdr);
 }
 
+/* A record of an IPC event: the shared words, then local value waits. */
+static void record_shared(struct hacl_event *e, uint64_t gen)
+{
+    uint64_t d = atomic_load(&e->w[W_DONE_GEN]);
+    while (d < gen && !atomic_compare_exchange_weak(&e->w[W_DONE_GEN], &d, gen))
+        ;
+    atomic_store(&e->w[W_STAMP], hacl_now_ns());
+    atomic_store(&e->w[W_RECORDED], 1);
+    hacl_value_recheck();
+}
+
 static enum hacl_task_result record_run(struct hacl_task *t)
 {
     struct event_task *et = (struct event_task *)t;
     struct hacl_event *e = et->event;
+    if (e->w)
+        record_shared(e, et->gen);
     pthread_mutex_lock(&e->lock);
     if (et->gen > e->done_gen)
         e->done_gen = et->gen;
@@ -156,6 +183,8 @@ static int wait_cancel(struct hacl_task *t)
 static enum hacl_task_result reset_run(struct hacl_task *t)
 {
     struct hacl_event *e = ((struct event_task *)t)->event;
+    if (e->w)
+        atomic_store(&e->w[W_RECORDED], 0);
     pthread_mutex_lock(&e->lock);
     e->recorded = 0;
     pthread_mutex_unlock(&e->lock);
@@ -167,6 +196,14 @@ static enum hacl_task_result reset_run(struct hacl_task *t)
  * call made at replay time: a record takes the next generation, a wait
  * waits for the latest record made before it. */
 static aclError event_task_replay(struct hacl_task *t);
+
+/* The generation a new record takes. Caller holds e->lock. */
+static uint64_t next_gen_locked(struct hacl_event *e)
+{
+    uint64_t gen = e->w ? atomic_fetch_add(&e->w[W_RECORD_GEN], 1) + 1 : e->record_gen + 1;
+    e->record_gen = gen;
+    return gen;
+}
 
 /* Records, resets and satisfied waits are cheap: they run inline. */
 static const struct hacl_task_ops record_ops = {.what = "event record",
@@ -200,9 +237,9 @@ static aclError event_task_replay(struct hacl_task *t)
     hacl_queue_init(&et->wait_link);
     pthread_mutex_lock(&e->lock);
     if (t->ops == &record_ops)
-        et->gen = ++e->record_gen;
+        et->gen = next_gen_locked(e);
     else if (t->ops == &wait_ops)
-        et->gen = e->record_gen;
+        et->gen = e->w ? atomic_load(&e->w[W_RECORD_GEN]) : e->record_gen;
     pthread_mutex_unlock(&e->lock);
     return ACL_SUCCESS;
 }
@@ -220,13 +257,23 @@ static aclError queue_event_task(const char *api, aclrtEvent event, aclrtStream 
         hacl_obj_put(&e->hdr);
         return rc;
     }
+    if (e->w && ops == &wait_ops) { /* the latest record, in whichever process: a wait on the shared word */
+        uint64_t target = atomic_load(&e->w[W_RECORD_GEN]);
+        rc = atomic_load(&e->w[W_DONE_GEN]) >= target
+                 ? ACL_SUCCESS
+                 : hacl_value_wait_word(api, s, (volatile uint64_t *)&e->w[W_DONE_GEN], target,
+                                        ACL_STREAM_WAIT_VALUE_GEQ);
+        hacl_obj_put(&s->hdr);
+        hacl_obj_put(&e->hdr);
+        return rc;
+    }
     struct event_task *et = HACL_STREAM_TASK(api, s, struct event_task, ops, &rc);
     if (et) {
         et->event = e; /* our reference passes to the task */
         hacl_queue_init(&et->wait_link);
         pthread_mutex_lock(&e->lock);
         if (ops == &record_ops)
-            et->gen = ++e->record_gen;
+            et->gen = next_gen_locked(e);
         else if (ops == &wait_ops)
             et->gen = e->record_gen;
         pthread_mutex_unlock(&e->lock);
@@ -256,6 +303,17 @@ static aclError create_event(const char *api, aclrtEvent *event, uint32_t flag)
         return hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory creating an event");
     hacl_obj_init(&e->hdr, HACL_KIND_EVENT, event_release);
     e->flags = flag;
+    e->ipc_slot = -1;
+    if (flag & ACL_EVENT_IPC) {
+        uint32_t slot;
+        aclError rc2 = hacl_ipc_slot_take(api, HACL_IPC_EVENT, -1, 0, 0, &slot);
+        if (rc2 != ACL_SUCCESS) {
+            hacl_free(e);
+            return rc2;
+        }
+        e->ipc_slot = slot;
+        e->w = hacl_ipc_slot_at(slot)->words;
+    }
     pthread_mutex_init(&e->lock, NULL);
     hacl_cond_init_monotonic(&e->cv);
     hacl_queue_init(&e->waiters);
@@ -282,6 +340,63 @@ ACL_FUNC_VISIBILITY aclError aclrtCreateEventWithFlag(aclrtEvent *event, uint32_
 ACL_FUNC_VISIBILITY aclError aclrtCreateEventExWithFlag(aclrtEvent *event, uint32_t flag)
 {
     return create_event(__func__, event, flag);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtIpcGetEventHandle(aclrtEvent event, aclrtIpcEventHandle *handle)
+{
+    if (!handle)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "handle must not be NULL");
+    aclError rc;
+    struct hacl_event *e = event_get(__func__, event, &rc);
+    if (!e)
+        return rc;
+    if (e->ipc_slot < 0) {
+        rc = HACL_ERR(ACL_ERROR_INVALID_PARAM, "event %p was %s", event,
+                      e->w ? "opened from another process's handle: only its creator exports it"
+                           : "not created with ACL_EVENT_IPC");
+    } else {
+        struct hacl_ipc_ref ref;
+        hacl_ipc_publish((uint32_t)e->ipc_slot, 1, &ref);
+        memset(handle, 0, sizeof *handle);
+        hacl_ipc_format_key(&ref, handle->reserved, sizeof handle->reserved);
+    }
+    hacl_obj_put(&e->hdr);
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtIpcOpenEventHandle(aclrtIpcEventHandle handle, aclrtEvent *event)
+{
+    if (!event)
+        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
+    struct hacl_ipc_ref ref;
+    handle.reserved[sizeof handle.reserved - 1] = '\0';
+    if (hacl_ipc_parse_key(handle.reserved, &ref) != 0)
+        return HACL_ERR(ACL_ERROR_RT_IPC_ERROR, "the handle is not one aclrtIpcGetEventHandle made");
+    aclError rc;
+    struct hacl_context *ctx = hacl_context_current(__func__, &rc);
+    if (!ctx)
+        return rc;
+    hacl_obj_put(&ctx->hdr);
+    struct hacl_ipc_slot *slot;
+    if ((rc = hacl_ipc_import(__func__, &ref, HACL_IPC_EVENT, &slot, NULL)) != ACL_SUCCESS)
+        return rc;
+    struct hacl_event *e = hacl_calloc(1, sizeof *e);
+    if (!e)
+        return HACL_ERR(ACL_ERROR_BAD_ALLOC, "out of memory opening an event");
+    hacl_obj_init(&e->hdr, HACL_KIND_EVENT, event_release);
+    e->flags = ACL_EVENT_SYNC | ACL_EVENT_IPC;
+    e->ipc_slot = -1;
+    e->w = slot->words;
+    e->record_gen = atomic_load(&e->w[W_RECORD_GEN]);
+    pthread_mutex_init(&e->lock, NULL);
+    hacl_cond_init_monotonic(&e->cv);
+    hacl_queue_init(&e->waiters);
+    if (hacl_handle_register(&e->hdr) != ACL_SUCCESS) {
+        hacl_obj_put(&e->hdr);
+        return HACL_ERR(ACL_ERROR_BAD_ALLOC, "out of memory opening an event");
+    }
+    *event = e;
+    return ACL_SUCCESS;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtDestroyEvent(aclrtEvent event)
@@ -357,7 +472,11 @@ static aclError event_state(const char *api, aclrtEvent event, const void *out, 
     if (!e)
         return rc;
     pthread_mutex_lock(&e->lock);
-    *st = (struct event_state){e->recorded, e->record_gen, e->done_gen, e->stamp_ns};
+    if (e->w)
+        *st = (struct event_state){(int)atomic_load(&e->w[W_RECORDED]), atomic_load(&e->w[W_RECORD_GEN]),
+                                   atomic_load(&e->w[W_DONE_GEN]), atomic_load(&e->w[W_STAMP])};
+    else
+        *st = (struct event_state){e->recorded, e->record_gen, e->done_gen, e->stamp_ns};
     pthread_mutex_unlock(&e->lock);
     hacl_obj_put(&e->hdr);
     return ACL_SUCCESS;
@@ -408,18 +527,20 @@ static aclError sync_event(const char *api, aclrtEvent event, int32_t timeout_ms
     struct hacl_reporter *r = hacl_reporter_self();
     int timed_out = 0;
     pthread_mutex_lock(&e->lock);
-    uint64_t target = e->record_gen;
+    uint64_t target = e->w ? atomic_load(&e->w[W_RECORD_GEN]) : e->record_gen;
     e->sync_waiters++;
-    while (e->done_gen < target) {
+    while ((e->w ? atomic_load(&e->w[W_DONE_GEN]) : e->done_gen) < target) {
         if (timeout_ms == 0 || (timeout_ms > 0 && hacl_deadline_passed(&deadline))) {
             timed_out = 1;
             break;
         }
-        if (r) {
-            pthread_mutex_unlock(&e->lock);
-            hacl_reporter_run_due(r);
-            pthread_mutex_lock(&e->lock);
-            if (e->done_gen >= target)
+        if (r || e->w) { /* slices: report callbacks to run, or another process's record to see */
+            if (r) {
+                pthread_mutex_unlock(&e->lock);
+                hacl_reporter_run_due(r);
+                pthread_mutex_lock(&e->lock);
+            }
+            if ((e->w ? atomic_load(&e->w[W_DONE_GEN]) : e->done_gen) >= target)
                 break;
             struct timespec slice = hacl_deadline_us(200);
             pthread_cond_timedwait(&e->cv, &e->lock, &slice);

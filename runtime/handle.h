@@ -54,6 +54,8 @@ enum hacl_kind {
     HACL_KIND_MDLRI,
     HACL_KIND_LABEL,
     HACL_KIND_LABEL_LIST,
+    HACL_KIND_PHYS_MEM,
+    HACL_KIND_NOTIFY,
 };
 
 /* C++ test code may include this header but never touches refs directly;

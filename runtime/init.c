@@ -93,6 +93,8 @@ static void teardown_locked(void)
     atomic_store_explicit(&hacl_rt.initialized, 0, memory_order_release);
     run_finalize_hooks();
     hacl_mdlri_finalize();
+    hacl_ipc_mem_finalize();
+    hacl_vmm_finalize();
     for (uint32_t i = 0; i < HACL_MAX_DEVICES; i++) {
         struct hacl_rtdev *dev = hacl_rt.devices[i];
         if (!dev)

@@ -112,7 +112,24 @@ aclError hacl_mem_check_copy(const char *api, void *dst, size_t dstLen, const vo
     aclError rc = check_range(api, "destination", dst, dstLen, dpi);
     if (rc == ACL_SUCCESS)
         rc = check_range(api, "source", src, srcLen, spi);
+    if (rc == ACL_SUCCESS)
+        rc = hacl_mem_check_access(api, "destination", dst, dpi, 1);
+    if (rc == ACL_SUCCESS)
+        rc = hacl_mem_check_access(api, "source", src, spi, 0);
     return rc;
+}
+
+aclError hacl_mem_check_access(const char *api, const char *what, const void *p, const struct hacl_ptrinfo *pi,
+                               int write)
+{
+    if (pi->where != HACL_PTR_DEVICE)
+        return ACL_SUCCESS;
+    unsigned f = pi->alloc.flags;
+    if ((f & HACL_MEM_NOACCESS) || (write && (f & HACL_MEM_READONLY)))
+        return hacl_err(ACL_ERROR_RT_NO_PERMISSION, api,
+                        "the %s %p is mapped virtual memory whose access (aclrtMemSetAccess) allows no %s", what, p,
+                        write ? "writes" : "reads");
+    return ACL_SUCCESS;
 }
 
 static aclError device_malloc(const char *api, void **devPtr, size_t size, aclrtMemMallocPolicy policy)
@@ -162,6 +179,7 @@ ACL_FUNC_VISIBILITY aclError aclrtFree(void *devPtr)
     aclError rc = hacl_rt_require_init(__func__);
     if (rc != ACL_SUCCESS)
         return rc;
+    hacl_ipc_mem_before_free(devPtr);
     for (uint32_t i = 0; i < hacl_rt.cfg.device_count; i++) {
         struct hacl_device *dev = hacl_rt.devices[i] ? hacl_rt.devices[i]->hw : NULL;
         if (dev && dev->ops->mem_free(dev, devPtr) == ACL_SUCCESS)
@@ -171,6 +189,11 @@ ACL_FUNC_VISIBILITY aclError aclrtFree(void *devPtr)
     hacl_mem_classify(devPtr, &pi);
     if (pi.where == HACL_PTR_RUNTIME_HOST)
         return HACL_ERR(ACL_ERROR_RT_MEMORY_FREE, "%p is host memory from aclrtMallocHost: free it with aclrtFreeHost",
+                        devPtr);
+    if (pi.where == HACL_PTR_DEVICE && (pi.alloc.flags & HACL_MEM_MAPPED))
+        return HACL_ERR(ACL_ERROR_RT_MEMORY_FREE,
+                        "%p is mapped memory (aclrtMapMem or an IPC import): release it with aclrtUnmapMem or "
+                        "aclrtIpcMemClose",
                         devPtr);
     if (pi.where == HACL_PTR_DEVICE)
         return HACL_ERR(ACL_ERROR_RT_MEMORY_FREE, "%p points inside the device allocation at %#lx, not at its start",
@@ -321,7 +344,8 @@ aclError hacl_mem_check_set(const char *api, void *devPtr, size_t maxCount, size
     if (pi.where == HACL_PTR_UNKNOWN_HOST || pi.where == HACL_PTR_HANDLE)
         return hacl_err(ACL_ERROR_RT_PARAM_INVALID, api,
                         "%p is not memory from aclrtMalloc or aclrtMallocHost", devPtr);
-    return check_range(api, "target", devPtr, count, &pi);
+    aclError rc2 = check_range(api, "target", devPtr, count, &pi);
+    return rc2 == ACL_SUCCESS ? hacl_mem_check_access(api, "target", devPtr, &pi, 1) : rc2;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t value, size_t count)

@@ -29,6 +29,9 @@ int hacl_mem_range_ok(const void *p, size_t len, const struct hacl_ptrinfo *pi);
 /* Validates a copy of dstLen/srcLen bytes with the given kind. */
 aclError hacl_mem_check_copy(const char *api, void *dst, size_t dstLen, const void *src, size_t srcLen,
                              aclrtMemcpyKind kind, struct hacl_ptrinfo *dpi, struct hacl_ptrinfo *spi);
+/* Refuses access the range's aclrtMemSetAccess does not allow. */
+aclError hacl_mem_check_access(const char *api, const char *what, const void *p, const struct hacl_ptrinfo *pi,
+                               int write);
 /* Validates a memset of count bytes (including init and NULL checks). */
 aclError hacl_mem_check_set(const char *api, void *devPtr, size_t maxCount, size_t count);
 

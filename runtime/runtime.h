@@ -229,12 +229,27 @@ void hacl_report_stop_hostfn(struct hacl_rtdev *dev);
 int hacl_value_write_begin(void);
 void hacl_value_write_end(int locked);
 void hacl_value_recheck(void);
+/* Stream tasks over a 64-bit word the runtime owns (IPC events and
+ * notifies in shared memory; the word must stay mapped for the process's
+ * life): wait until it meets value (ACL_STREAM_WAIT_VALUE_*), or add delta
+ * to it atomically. Other processes' stores are seen by the watcher. */
+aclError hacl_value_wait_word(const char *api, struct hacl_stream *s, volatile uint64_t *addr, uint64_t value,
+                              uint32_t flag);
+aclError hacl_value_add_word(const char *api, struct hacl_stream *s, volatile uint64_t *addr, uint64_t delta);
 
 /* ---- peer access (peer.c) ---- */
 /* 1 when peer access is enabled between devices a and b, either way. */
 int hacl_peer_enabled(int32_t a, int32_t b);
 /* Forgets every enabled pair (aclFinalize). */
 void hacl_peer_reset(void);
+
+/* ---- sharing and virtual memory (ipc_mem.c, vmm.c) ---- */
+/* aclrtFree: an exported allocation gets private memory back first. */
+void hacl_ipc_mem_before_free(void *devPtr);
+/* aclFinalize, before the devices go: unmap imports and mappings, release
+ * reservations and physical memory never freed. */
+void hacl_ipc_mem_finalize(void);
+void hacl_vmm_finalize(void);
 
 /* ---- finalize hooks (init.c) ---- */
 /* Layers above the runtime (models) register what aclFinalize must tear

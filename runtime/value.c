@@ -169,6 +169,46 @@ static const struct hacl_task_ops write_ops = {.what = "value write",
                                                .run = write_run,
                                                .capture = hacl_task_capture_plain};
 
+static enum hacl_task_result add_run(struct hacl_task *t)
+{
+    struct value_task *v = (struct value_task *)t;
+    __atomic_fetch_add(v->addr, v->value, __ATOMIC_RELEASE);
+    hacl_value_recheck();
+    return HACL_TASK_DONE;
+}
+
+static const struct hacl_task_ops add_ops = {.what = "value add",
+                                             .flags = HACL_TASK_INLINE,
+                                             .run = add_run,
+                                             .capture = hacl_task_capture_plain};
+
+/* Queues a task of kind ops on s over a word the runtime owns (shared
+ * memory of an IPC event or notify): no device-memory check. */
+static aclError queue_word(const char *api, struct hacl_stream *s, volatile uint64_t *addr, uint64_t value,
+                           uint32_t flag, const struct hacl_task_ops *ops)
+{
+    aclError rc;
+    struct value_task *v = HACL_STREAM_TASK(api, s, struct value_task, ops, &rc);
+    if (!v)
+        return rc;
+    v->addr = addr;
+    v->value = value;
+    v->flag = flag;
+    hacl_queue_init(&v->link);
+    return hacl_stream_submit(api, s, &v->hdr);
+}
+
+aclError hacl_value_wait_word(const char *api, struct hacl_stream *s, volatile uint64_t *addr, uint64_t value,
+                              uint32_t flag)
+{
+    return queue_word(api, s, addr, value, flag, &wait_ops);
+}
+
+aclError hacl_value_add_word(const char *api, struct hacl_stream *s, volatile uint64_t *addr, uint64_t delta)
+{
+    return queue_word(api, s, addr, delta, 0, &add_ops);
+}
+
 static aclError queue_value(const char *api, void *devAddr, uint64_t value, uint32_t flag, aclrtStream stream,
                             const struct hacl_task_ops *ops)
 {

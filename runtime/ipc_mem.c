@@ -6,9 +6,10 @@
  * are copied into a memfd which is then mapped over the same addresses, so
  * the exporter's pointer stays valid and sees what importers write. Only an
  * allocation that owns whole pages can move (16 KiB or more, which the
- * device allocator gives pages of its own); a smaller one is refused. The
- * move must not race with work writing the allocation: export before
- * queueing work on it. aclrtFree of an exported allocation closes its keys
+ * device allocator gives pages of its own); a smaller one is refused. Work
+ * queued on the device before the export runs first, so nothing writes the
+ * old pages while they move; work queued meanwhile from other threads must
+ * not write the allocation (as on Ascend, export before sharing work). aclrtFree of an exported allocation closes its keys
  * and puts private memory back before the allocator reuses the range.
  *
  * Importing maps the memfd at a new address, registered as device memory of
@@ -105,6 +106,15 @@ ACL_FUNC_VISIBILITY aclError aclrtIpcMemGetExportKey(void *devPtr, size_t size, 
     struct exported *x = exports;
     while (x && x->base != devPtr)
         x = x->next;
+    if (!x) {
+        /* work already queued on the device (a kernel writing it) finishes
+         * first, so nothing writes the old pages while they move */
+        pthread_mutex_unlock(&mem_lock);
+        hacl_device_drain(hacl_rt.devices[pi.dev->id]);
+        pthread_mutex_lock(&mem_lock);
+        for (x = exports; x && x->base != devPtr;)
+            x = x->next;
+    }
     if (!x) {
         x = hacl_calloc(1, sizeof *x);
         int fd = x ? move_to_memfd(devPtr, usable) : -1;
@@ -205,10 +215,14 @@ ACL_FUNC_VISIBILITY aclError aclrtIpcMemImportByKey(void **devPtr, const char *k
     return ACL_SUCCESS;
 }
 
+/* New work refuses the range at once; work already queued (a kernel still
+ * reading it) runs before it goes. */
 static void unmap_import(struct imported *im)
 {
     struct hacl_memreg_entry e;
     hacl_memreg_remove(&im->dev->mem, (uintptr_t)im->addr, &e);
+    if (hacl_rt.devices[im->dev->id])
+        hacl_device_drain(hacl_rt.devices[im->dev->id]);
     munmap(im->addr, im->map_bytes);
     hacl_free(im);
 }

@@ -244,6 +244,10 @@ int hacl_peer_enabled(int32_t a, int32_t b);
 void hacl_peer_reset(void);
 
 /* ---- sharing and virtual memory (ipc_mem.c, vmm.c) ---- */
+/* Waits until the work queued on every stream of dev so far has run,
+ * leaving the streams' recorded failures for their own synchronisation
+ * (stream.c). Used before memory other work may use is unmapped. */
+void hacl_device_drain(struct hacl_rtdev *dev);
 /* aclrtFree: an exported allocation gets private memory back first. */
 void hacl_ipc_mem_before_free(void *devPtr);
 /* aclFinalize, before the devices go: unmap imports and mappings, release

@@ -464,19 +464,13 @@ ACL_FUNC_VISIBILITY aclError aclrtSetStreamFailureMode(aclrtStream stream, uint6
     return ACL_SUCCESS;
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDevice(void)
+/* Every stream of every context of dev, referenced, in *all (NULL when
+ * there are none). */
+static aclError device_streams(const char *api, struct hacl_rtdev *dev, struct hacl_stream ***all, size_t *count)
 {
-    HACL_TRACE_API_CALL();
-    aclError rc;
-    struct hacl_context *ctx = hacl_context_current(__func__, &rc);
-    if (!ctx)
-        return rc;
-    struct hacl_rtdev *dev = ctx->dev;
-    hacl_obj_put(&ctx->hdr);
-    /* Snapshot every stream of every context of the device, then wait for
-     * each without holding the device lock. */
     size_t n = 0, cap = 0;
-    struct hacl_stream **all = NULL;
+    struct hacl_stream **v = NULL;
+    aclError rc = ACL_SUCCESS;
     pthread_mutex_lock(&dev->lock);
     struct hacl_qnode *cn, *sn;
     HACL_QUEUE_FOREACH(cn, &dev->contexts)
@@ -486,24 +480,48 @@ ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDevice(void)
         {
             if (n == cap) {
                 size_t ncap = cap ? cap * 2 : 16;
-                struct hacl_stream **na = hacl_realloc(all, ncap * sizeof *na);
+                struct hacl_stream **na = hacl_realloc(v, ncap * sizeof *na);
                 if (!na) {
-                    pthread_mutex_unlock(&dev->lock);
-                    for (size_t i = 0; i < n; i++)
-                        hacl_obj_put(&all[i]->hdr);
-                    hacl_free(all);
-                    return HACL_ERR(ACL_ERROR_BAD_ALLOC, "out of memory");
+                    rc = hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory");
+                    goto out;
                 }
-                all = na;
+                v = na;
                 cap = ncap;
             }
-            struct hacl_stream *s = HACL_QUEUE_DATA(sn, struct hacl_stream, ctx_link);
-            hacl_obj_ref(&s->hdr);
-            all[n++] = s;
+            struct hacl_stream *st = HACL_QUEUE_DATA(sn, struct hacl_stream, ctx_link);
+            hacl_obj_ref(&st->hdr);
+            v[n++] = st;
         }
     }
+out:
     pthread_mutex_unlock(&dev->lock);
-    rc = ACL_SUCCESS;
+    if (rc != ACL_SUCCESS) {
+        for (size_t i = 0; i < n; i++)
+            hacl_obj_put(&v[i]->hdr);
+        hacl_free(v);
+        v = NULL;
+        n = 0;
+    }
+    *all = v;
+    *count = n;
+    return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDevice(void)
+{
+    HACL_TRACE_API_CALL();
+    aclError rc;
+    struct hacl_context *ctx = hacl_context_current(__func__, &rc);
+    if (!ctx)
+        return rc;
+    struct hacl_rtdev *dev = ctx->dev;
+    hacl_obj_put(&ctx->hdr);
+    /* Snapshot every stream of the device, then wait for each without
+     * holding the device lock. */
+    struct hacl_stream **all;
+    size_t n;
+    if ((rc = device_streams(__func__, dev, &all, &n)) != ACL_SUCCESS)
+        return rc;
     for (size_t i = 0; i < n; i++) {
         aclError r = stream_sync(__func__, all[i], -1);
         if (rc == ACL_SUCCESS)
@@ -512,4 +530,20 @@ ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDevice(void)
     }
     hacl_free(all);
     return rc;
+}
+
+void hacl_device_drain(struct hacl_rtdev *dev)
+{
+    struct hacl_stream **all;
+    size_t n;
+    if (device_streams("drain", dev, &all, &n) != ACL_SUCCESS) {
+        (void)aclGetRecentErrMsg();
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!hacl_report_in_callback_of(all[i], NULL)) /* its own callback: cannot wait for itself */
+            (void)stream_wait(all[i], hacl_squeue_submitted(&all[i]->q), -1);
+        hacl_obj_put(&all[i]->hdr);
+    }
+    hacl_free(all);
 }

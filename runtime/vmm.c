@@ -385,10 +385,14 @@ static struct mapping *take_mapping_locked(uintptr_t a)
     return NULL;
 }
 
+/* New work refuses the range at once; work already queued runs before it
+ * goes (aclrtUnmapMem asks no synchronisation of the application). */
 static void unmap(struct mapping *m)
 {
     struct hacl_memreg_entry e;
     hacl_memreg_remove(&m->phys->dev->mem, m->addr, &e);
+    if (hacl_rt.devices[m->phys->dev->id])
+        hacl_device_drain(hacl_rt.devices[m->phys->dev->id]);
     (void)mmap((void *)m->addr, m->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
     hacl_obj_put(&m->phys->hdr);
     hacl_free(m);
@@ -401,9 +405,9 @@ ACL_FUNC_VISIBILITY aclError aclrtUnmapMem(void *virPtr)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "virPtr must not be NULL");
     pthread_mutex_lock(&vmm_lock);
     struct mapping *m = take_mapping_locked((uintptr_t)virPtr);
-    if (m)
-        unmap(m);
     pthread_mutex_unlock(&vmm_lock);
+    if (m)
+        unmap(m); /* still reserved: nothing else is mapped there meanwhile */
     return m ? ACL_SUCCESS : HACL_ERR(ACL_ERROR_INVALID_PARAM, "%p is not the start of a mapping from aclrtMapMem", virPtr);
 }
 
@@ -657,6 +661,9 @@ void hacl_vmm_finalize(void)
     pthread_mutex_lock(&vmm_lock);
     struct reservation *r = reservations;
     reservations = NULL;
+    struct hacl_phys *p = handles;
+    handles = NULL;
+    pthread_mutex_unlock(&vmm_lock);
     while (r) {
         struct reservation *next = r->next;
         while (r->maps) {
@@ -668,9 +675,6 @@ void hacl_vmm_finalize(void)
         hacl_free(r);
         r = next;
     }
-    struct hacl_phys *p = handles;
-    handles = NULL;
-    pthread_mutex_unlock(&vmm_lock);
     while (p) { /* handles never freed */
         struct hacl_phys *next = p->next;
         if (hacl_handle_unregister(&p->hdr))

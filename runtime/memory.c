@@ -12,7 +12,10 @@
  *
  * Thread: any. Locks: only the registries' leaf locks, inside lookups.
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "device/alloc.h"
 #include "memory.h"
@@ -348,10 +351,43 @@ aclError hacl_mem_check_set(const char *api, void *devPtr, size_t maxCount, size
     return rc2 == ACL_SUCCESS ? hacl_mem_check_access(api, "target", devPtr, &pi, 1) : rc2;
 }
 
+/* Host memory the runtime did not allocate: AscendCL leaves a memset of it
+ * undefined, and Ascend's own samples clear stack structs with it. It is
+ * written through the kernel (process_vm_writev on this process), so a
+ * range that is not writable memory is an error, never a crash: 1 when
+ * written, 0 when it is not writable, -1 when the kernel does not allow
+ * the call here (seccomp). */
+static int write_host_bytes(void *dst, int value, size_t count)
+{
+    unsigned char buf[4096];
+    memset(buf, value, sizeof buf);
+    for (size_t done = 0; done < count;) {
+        size_t n = count - done < sizeof buf ? count - done : sizeof buf;
+        struct iovec local = {buf, n}, remote = {(char *)dst + done, n};
+        ssize_t w = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+        if (w <= 0)
+            return errno == EFAULT ? 0 : -1;
+        done += (size_t)w;
+    }
+    return 1;
+}
+
 ACL_FUNC_VISIBILITY aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t value, size_t count)
 {
     HACL_TRACE_API_CALL();
     aclError rc = hacl_mdlri_check_unsafe(__func__);
+    if (rc == ACL_SUCCESS && devPtr && count <= maxCount && hacl_rt_require_init(__func__) == ACL_SUCCESS) {
+        struct hacl_ptrinfo pi;
+        hacl_mem_classify(devPtr, &pi);
+        if (pi.where == HACL_PTR_UNKNOWN_HOST) {
+            int w = count ? write_host_bytes(devPtr, value, count) : 1;
+            if (w > 0)
+                return ACL_SUCCESS;
+            if (w == 0)
+                return HACL_ERR(ACL_ERROR_RT_PARAM_INVALID, "[%p, +%zu) is not writable memory of this process",
+                                devPtr, count);
+        }
+    }
     if (rc == ACL_SUCCESS)
         rc = hacl_mem_check_set(__func__, devPtr, maxCount, count);
     if (rc != ACL_SUCCESS)

@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/mman.h>
+
 #include "test_util.h"
 
 static size_t RealSize(size_t n) { return ((n + 31) / 32) * 32 + 32; }
@@ -286,8 +288,19 @@ TEST_F(Memory, MemsetUsesTheLowByteAndChecksRange)
     EXPECT_EQ(aclrtMemset(d, 200, 0, 101), ACL_ERROR_RT_PARAM_INVALID);
     EXPECT_EQ(aclrtMemset(static_cast<char *>(d) + 90, 20, 0, 11), ACL_ERROR_RT_PARAM_INVALID);
     EXPECT_EQ(aclrtMemset(nullptr, 10, 0, 10), ACL_ERROR_INVALID_PARAM);
+    // Host memory the runtime did not allocate (Ascend's samples clear
+    // stack structs this way): written when writable, refused otherwise.
     char stack[16];
-    EXPECT_EQ(aclrtMemset(stack, 16, 0, 16), ACL_ERROR_RT_PARAM_INVALID);
+    memset(stack, 1, sizeof stack);
+    EXPECT_EQ(aclrtMemset(stack, 16, 9, 16), ACL_SUCCESS);
+    EXPECT_EQ(stack[15], 9);
+    void *ro = mmap(nullptr, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(ro, MAP_FAILED);
+    EXPECT_EQ(aclrtMemset(ro, 16, 9, 16), ACL_ERROR_RT_PARAM_INVALID);
+    EXPECT_EQ(static_cast<char *>(ro)[0], 0);
+    munmap(ro, 4096);
+    EXPECT_EQ(aclrtMemset(ro, 16, 9, 16), ACL_ERROR_RT_PARAM_INVALID); // unmapped
+    TakeErrMsg();
     EXPECT_EQ(aclrtFree(d), ACL_SUCCESS);
     EXPECT_EQ(aclrtFreeHost(h), ACL_SUCCESS);
 }

@@ -125,12 +125,6 @@ void hacl_arena_free(struct hacl_arena *arena, void *ptr)
         dallocx(ptr, MALLOCX_TCACHE_NONE);
 }
 
-size_t hacl_arena_usable(struct hacl_arena *arena, void *ptr)
-{
-    (void)arena;
-    return sallocx(ptr, 0);
-}
-
 void hacl_arena_destroy(struct hacl_arena *arena)
 {
     if (!arena)
@@ -142,8 +136,6 @@ void hacl_arena_destroy(struct hacl_arena *arena)
 }
 
 #else
-
-#include <malloc.h>
 
 const char *hacl_arena_backend(void) { return "system"; }
 
@@ -167,12 +159,6 @@ void hacl_arena_free(struct hacl_arena *arena, void *ptr)
 {
     (void)arena;
     free(ptr);
-}
-
-size_t hacl_arena_usable(struct hacl_arena *arena, void *ptr)
-{
-    (void)arena;
-    return malloc_usable_size(ptr);
 }
 
 void hacl_arena_destroy(struct hacl_arena *arena)

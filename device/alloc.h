@@ -35,8 +35,6 @@ struct hacl_arena;
 struct hacl_arena *hacl_arena_create(void);
 void *hacl_arena_alloc(struct hacl_arena *arena, size_t size, size_t align);
 void hacl_arena_free(struct hacl_arena *arena, void *ptr);
-/* The bytes usable at ptr (at least what was asked for). */
-size_t hacl_arena_usable(struct hacl_arena *arena, void *ptr);
 void hacl_arena_destroy(struct hacl_arena *arena);
 /* "jemalloc" or "system", for logs and tests. */
 const char *hacl_arena_backend(void);

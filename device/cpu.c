@@ -17,8 +17,12 @@
 
 #define DEVMEM_ALIGN 64
 
-#define LARGE_BLOCK ((size_t)16 << 10)
-#define PAGE_ALIGN ((size_t)4096)
+size_t hacl_device_block_bytes(size_t real)
+{
+    if (real < HACL_DEVICE_LARGE_BLOCK)
+        return real;
+    return real > SIZE_MAX - HACL_DEVICE_PAGE ? 0 : (real + HACL_DEVICE_PAGE - 1) & ~(HACL_DEVICE_PAGE - 1);
+}
 
 size_t hacl_device_real_size(size_t size)
 {
@@ -29,12 +33,12 @@ size_t hacl_device_real_size(size_t size)
 
 static aclError cpu_mem_alloc(struct hacl_device *dev, size_t size, void **out)
 {
-    size_t real = hacl_device_real_size(size);
-    if (real == 0 || hacl_memreg_reserve(&dev->mem, real) != 0)
+    size_t real = hacl_device_real_size(size), held = hacl_device_block_bytes(real);
+    if (real == 0 || held == 0 || hacl_memreg_reserve(&dev->mem, real) != 0)
         return ACL_ERROR_RT_MEMORY_ALLOCATION;
-    /* larger blocks start on a page of their own: they can be moved into
+    /* larger blocks hold whole pages of their own: they can be moved into
      * shared memory when exported to another process (runtime/ipc_mem.c) */
-    void *p = hacl_arena_alloc(dev->arena, real, real >= LARGE_BLOCK ? PAGE_ALIGN : DEVMEM_ALIGN);
+    void *p = hacl_arena_alloc(dev->arena, held, real >= HACL_DEVICE_LARGE_BLOCK ? HACL_DEVICE_PAGE : DEVMEM_ALIGN);
     if (!p) {
         hacl_memreg_unreserve(&dev->mem, real);
         return ACL_ERROR_RT_MEMORY_ALLOCATION;

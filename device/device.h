@@ -80,6 +80,12 @@ struct hacl_device {
 /* The real size reserved for a request: rounded up to 32 bytes plus 32, as
  * AscendCL documents; 0 when that overflows. */
 size_t hacl_device_real_size(size_t size);
+/* What the arena holds for a block of `real` bytes: blocks from
+ * HACL_DEVICE_LARGE_BLOCK up start on a page and fill whole pages, so no
+ * other block shares them (IPC export moves them into shared memory). */
+#define HACL_DEVICE_LARGE_BLOCK ((size_t)16 << 10)
+#define HACL_DEVICE_PAGE ((size_t)4096)
+size_t hacl_device_block_bytes(size_t real);
 
 /* Creates the CPU device: NULL when out of memory. */
 struct hacl_device *hacl_cpu_device_create(int32_t id, const struct hacl_device_config *cfg);

@@ -96,12 +96,12 @@ ACL_FUNC_VISIBILITY aclError aclrtIpcMemGetExportKey(void *devPtr, size_t size, 
     if (size == 0 || size > pi.alloc.size)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "size %zu must be 1..%zu (the allocation's size)", size,
                         pi.alloc.size);
-    size_t pg = page_size(), usable = hacl_arena_usable(pi.dev->arena, devPtr);
-    if ((uintptr_t)devPtr % pg || usable % pg || usable < 4 * pg)
+    size_t pg = page_size(), usable = hacl_device_block_bytes(pi.alloc.real); /* whole pages (device.h) */
+    if (pg != HACL_DEVICE_PAGE || (uintptr_t)devPtr % pg || pi.alloc.real < HACL_DEVICE_LARGE_BLOCK)
         return HACL_ERR(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
                         "allocation %p (%zu bytes) shares its pages with others: allocations of %zu bytes or more "
                         "can be shared between processes",
-                        devPtr, pi.alloc.size, 4 * pg);
+                        devPtr, pi.alloc.size, HACL_DEVICE_LARGE_BLOCK - 64);
     pthread_mutex_lock(&mem_lock);
     struct exported *x = exports;
     while (x && x->base != devPtr)

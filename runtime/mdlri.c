@@ -92,13 +92,22 @@ static void forget_part(struct ri_part *p)
     p->n = p->cap = 0;
 }
 
-/* Lets go of p's stream; caller holds ri->lock. */
-static void unbind_part_locked(struct hacl_mdlri *ri, struct ri_part *p)
+/* Takes p's stream off the part (the reference passes to the caller, who
+ * hands it to release_stream once ri->lock is released: the stream's lock
+ * comes first). Caller holds ri->lock. */
+static struct hacl_stream *detach_part_locked(struct ri_part *p)
 {
     struct hacl_stream *s = p->s;
+    p->s = NULL;
+    return s;
+}
+
+/* The stream no longer records into ri. A launch in between finds no part
+ * for it and runs live (hacl_mdlri_record). */
+static void release_stream(struct hacl_mdlri *ri, struct hacl_stream *s)
+{
     if (!s)
         return;
-    p->s = NULL;
     pthread_mutex_lock(&s->ri_lock);
     if (atomic_load(&s->ri) == ri)
         atomic_store(&s->ri, NULL);
@@ -145,10 +154,16 @@ aclError hacl_mdlri_record(const char *api, struct hacl_stream *s, struct hacl_t
         pthread_mutex_unlock(&s->ri_lock);
         return ACL_SUCCESS;
     }
-    *taken = 1;
     pthread_mutex_lock(&ri->lock);
     struct ri_part *p = part_of_locked(ri, s);
-    if (ri->state == RI_READY || !p) {
+    if (!p) { /* being unbound: the stream runs its work live again */
+        atomic_store(&s->ri, NULL);
+        pthread_mutex_unlock(&ri->lock);
+        pthread_mutex_unlock(&s->ri_lock);
+        return ACL_SUCCESS;
+    }
+    *taken = 1;
+    if (ri->state == RI_READY) {
         rc = hacl_err(ACL_ERROR_RT_STREAM_MODEL, api,
                       "stream %p is bound to model runtime instance %u, whose build has ended: unbind it to "
                       "run work on it",
@@ -252,9 +267,19 @@ static aclError ri_destroy(const char *api, struct hacl_mdlri *ri)
         atomic_fetch_sub(&restricting, ri->mode != ACL_MODEL_RI_CAPTURE_MODE_RELAXED);
     ri->state = RI_READY;
     ri->mode = ACL_MODEL_RI_CAPTURE_MODE_RELAXED;
-    for (size_t i = 0; i < ri->nparts; i++)
-        unbind_part_locked(ri, &ri->parts[i]);
+    size_t n = ri->nparts;
+    struct hacl_stream **gone = n ? hacl_calloc(n, sizeof *gone) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        struct hacl_stream *s = detach_part_locked(&ri->parts[i]);
+        if (gone)
+            gone[i] = s;
+        else if (s) /* out of memory: clear it here, the order does not matter with no list */
+            atomic_store(&s->ri, NULL), hacl_obj_put(&s->hdr);
+    }
     pthread_mutex_unlock(&ri->lock);
+    for (size_t i = 0; gone && i < n; i++)
+        release_stream(ri, gone[i]);
+    hacl_free(gone);
     hacl_obj_put(&ri->hdr);
     return ACL_SUCCESS;
 }
@@ -297,9 +322,9 @@ void hacl_mdlri_stream_gone(struct hacl_stream *s)
         ri->mode = ACL_MODEL_RI_CAPTURE_MODE_RELAXED;
     }
     struct ri_part *p = part_of_locked(ri, s);
-    if (p)
-        unbind_part_locked(ri, p);
+    struct hacl_stream *held = p ? detach_part_locked(p) : NULL;
     pthread_mutex_unlock(&ri->lock);
+    release_stream(ri, held);
     hacl_obj_put(&ri->hdr);
 }
 
@@ -555,12 +580,6 @@ static aclError end_part(const char *api, struct hacl_mdlri *ri, struct ri_part 
     return ACL_SUCCESS;
 }
 
-static aclError unbind_part(const char *api, struct hacl_mdlri *ri, struct ri_part *p)
-{
-    (void)api;
-    unbind_part_locked(ri, p);
-    return ACL_SUCCESS;
-}
 
 ACL_FUNC_VISIBILITY aclError aclmdlRIEndTask(aclmdlRI modelRI, aclrtStream stream)
 {
@@ -569,7 +588,24 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIEndTask(aclmdlRI modelRI, aclrtStream strea
 
 ACL_FUNC_VISIBILITY aclError aclmdlRIUnbindStream(aclmdlRI modelRI, aclrtStream stream)
 {
-    return with_part(__func__, modelRI, stream, unbind_part);
+    aclError rc;
+    struct hacl_mdlri *ri = ri_get(__func__, modelRI, &rc);
+    if (!ri)
+        return rc;
+    struct hacl_stream *s = explicit_stream(__func__, stream, &rc);
+    if (s) {
+        pthread_mutex_lock(&ri->lock);
+        struct ri_part *p = part_of_locked(ri, s);
+        struct hacl_stream *held = p ? detach_part_locked(p) : NULL;
+        if (!p)
+            rc = HACL_ERR(ACL_ERROR_RT_STREAM_MODEL, "stream %p is not bound to model runtime instance %u", stream,
+                          ri->id);
+        pthread_mutex_unlock(&ri->lock);
+        release_stream(ri, held);
+        hacl_obj_put(&s->hdr);
+    }
+    hacl_obj_put(&ri->hdr);
+    return rc;
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlRIBuildEnd(aclmdlRI modelRI, void *reserve)

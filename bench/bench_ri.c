@@ -1,8 +1,9 @@
 /*
  * Replaying a model runtime instance against issuing the same work call by
  * call. Part 1: N small tasks (4-byte device-to-device copies): the time to
- * submit them (N aclrtMemcpyAsync calls against one aclmdlRIExecuteAsync)
- * and to run them (submission + aclrtSynchronizeStream). Part 2, with a
+ * submit them (N aclrtMemcpyAsync calls against one aclmdlRIExecuteAsync),
+ * measured with the stream held by a host function so no worker runs them
+ * meanwhile, and the time to submit and run them on a free stream. Part 2, with a
  * model: an execution followed by a BLOCK callback, live against replayed,
  * checking both give the same output bytes, with per-iteration latency.
  * Rounds alternate live and replay; medians. Prints JSON.
@@ -31,6 +32,39 @@ static void count(void *p)
 {
     (void)p;
     callbacks++;
+}
+
+/* Holds the stream while a round is submitted, so the time measured is
+ * the submission's alone: no worker runs the copies meanwhile, the gate
+ * sleeps, and a pause first lets idle workers stop spinning (on 2 cores
+ * a spinning thread would take the submitting thread's core). */
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static int gate_open;
+
+static void wait_gate(void *p)
+{
+    (void)p;
+    pthread_mutex_lock(&gate_lock);
+    while (!gate_open)
+        pthread_cond_wait(&gate_cv, &gate_lock);
+    pthread_mutex_unlock(&gate_lock);
+}
+
+static void hold(aclrtStream s)
+{
+    gate_open = 0;
+    CHECK(aclrtLaunchHostFunc(s, wait_gate, NULL));
+    struct timespec pause = {0, 2000000};
+    nanosleep(&pause, NULL);
+}
+
+static void release(void)
+{
+    pthread_mutex_lock(&gate_lock);
+    gate_open = 1;
+    pthread_cond_broadcast(&gate_cv);
+    pthread_mutex_unlock(&gate_lock);
 }
 
 static double median(double *v, int n)
@@ -63,19 +97,32 @@ int main(int argc, char **argv)
     double *sub_live = calloc((size_t)rounds, sizeof(double)), *sub_ri = calloc((size_t)rounds, sizeof(double));
     double *all_live = calloc((size_t)rounds, sizeof(double)), *all_ri = calloc((size_t)rounds, sizeof(double));
     for (int r = -2; r < rounds; r++) { /* two warm-up rounds */
+        /* submission alone, the stream held */
+        hold(s);
         double t0 = now_us();
         for (int i = 0; i < n; i++)
             CHECK(aclrtMemcpyAsync(dst + 4 * i, 4, src + 4 * i, 4, ACL_MEMCPY_DEVICE_TO_DEVICE, s));
         double t1 = now_us();
+        release();
         CHECK(aclrtSynchronizeStream(s));
+        hold(s);
         double t2 = now_us();
         CHECK(aclmdlRIExecuteAsync(ri, s));
         double t3 = now_us();
+        release();
         CHECK(aclrtSynchronizeStream(s));
+        /* submission and running, the stream free */
         double t4 = now_us();
+        for (int i = 0; i < n; i++)
+            CHECK(aclrtMemcpyAsync(dst + 4 * i, 4, src + 4 * i, 4, ACL_MEMCPY_DEVICE_TO_DEVICE, s));
+        CHECK(aclrtSynchronizeStream(s));
+        double t5 = now_us();
+        CHECK(aclmdlRIExecuteAsync(ri, s));
+        CHECK(aclrtSynchronizeStream(s));
+        double t6 = now_us();
         if (r >= 0) {
-            sub_live[r] = t1 - t0, all_live[r] = t2 - t0;
-            sub_ri[r] = t3 - t2, all_ri[r] = t4 - t2;
+            sub_live[r] = t1 - t0, sub_ri[r] = t3 - t2;
+            all_live[r] = t5 - t4, all_ri[r] = t6 - t5;
         }
     }
     char cpu[128];

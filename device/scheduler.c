@@ -431,6 +431,34 @@ struct hacl_task *hacl_task_new(struct hacl_squeue *q, const struct hacl_task_op
     return t;
 }
 
+int hacl_task_take_nodes(struct hacl_squeue *q, size_t n, struct hacl_qnode *out)
+{
+    size_t got = 0;
+    pthread_mutex_lock(&q->lock);
+    struct hacl_qnode *node;
+    while (got < n && (node = hacl_queue_head(&q->free_nodes)) != NULL) {
+        hacl_queue_remove(node);
+        q->nfree--;
+        hacl_queue_push_tail(out, node);
+        got++;
+    }
+    pthread_mutex_unlock(&q->lock);
+    for (; got < n; got++) {
+        struct hacl_task *t = hacl_malloc(HACL_TASK_SLOT);
+        if (!t) {
+            pthread_mutex_lock(&q->lock);
+            while ((node = hacl_queue_head(out)) != NULL) {
+                hacl_queue_remove(node);
+                free_node_locked(q, HACL_QUEUE_DATA(node, struct hacl_task, link));
+            }
+            pthread_mutex_unlock(&q->lock);
+            return -1;
+        }
+        hacl_queue_push_tail(out, &t->link);
+    }
+    return 0;
+}
+
 void hacl_task_release(struct hacl_task *t)
 {
     struct hacl_squeue *q = t->q;

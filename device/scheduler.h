@@ -183,6 +183,11 @@ void hacl_squeue_fini(struct hacl_squeue *q);
  * for q, or NULL when out of memory. Thread: any. */
 struct hacl_task *hacl_task_new(struct hacl_squeue *q, const struct hacl_task_ops *ops, size_t size);
 #define HACL_TASK_NEW(q, type, ops) ((type *)hacl_task_new((q), (ops), sizeof(type)))
+/* n uninitialised nodes of HACL_TASK_SLOT bytes for q, linked through
+ * their link fields into `out` (an initialised empty list), taken under one
+ * lock: 0, or -1 when memory ran out (none are taken). The caller fills
+ * each as a task of q (ops, q, link) before queueing or releasing it. */
+int hacl_task_take_nodes(struct hacl_squeue *q, size_t n, struct hacl_qnode *out);
 /* Frees a task that was never queued, or one its run function RETAINed. */
 void hacl_task_release(struct hacl_task *t);
 /* Finishes a DEFERred task (status: ACL_SUCCESS or the failure code the

@@ -642,21 +642,21 @@ static void drop_list(struct hacl_qnode *list)
     }
 }
 
-/* A fresh task of s's queue copied from a template, holding its own. */
-static struct hacl_task *instantiate(const char *api, struct hacl_stream *s, const struct hacl_task *tpl,
-                                     aclError *rc)
+/* Node t of s's queue becomes a copy of a template holding its own:
+ * ACL_SUCCESS, or the error recorded (t is then a plain node to release). */
+static aclError instantiate(const char *api, struct hacl_stream *s, struct hacl_task *t, const struct hacl_task *tpl)
 {
-    struct hacl_task *t = hacl_stream_task(api, s, tpl->ops, HACL_TASK_SLOT, rc);
-    if (!t)
-        return NULL;
-    memcpy((char *)t + sizeof *t, (const char *)tpl + sizeof *t, HACL_TASK_SLOT - sizeof *t);
-    t->trace_bytes = tpl->trace_bytes;
-    if (tpl->ops->replay && (*rc = tpl->ops->replay(t)) != ACL_SUCCESS) {
-        hacl_task_release(t);
-        *rc = hacl_err(*rc, api, "cannot replay a recorded %s on stream %p", tpl->ops->what, (void *)s);
-        return NULL;
-    }
-    return t;
+    memcpy(t, tpl, HACL_TASK_SLOT);
+    hacl_queue_init(&t->link);
+    t->q = &s->q;
+    t->seq = 0;
+    t->status = ACL_SUCCESS;
+    t->early = 0;
+    t->trace_flow = t->trace_t0 = 0;
+    aclError rc = tpl->ops->replay ? tpl->ops->replay(t) : ACL_SUCCESS;
+    if (rc != ACL_SUCCESS)
+        return hacl_err(rc, api, "cannot replay a recorded %s on stream %p", tpl->ops->what, (void *)s);
+    return ACL_SUCCESS;
 }
 
 static enum hacl_task_result barrier_run(struct hacl_task *t)
@@ -684,22 +684,47 @@ static aclError replay(const char *api, struct hacl_mdlri *ri, struct hacl_strea
         rc = hacl_err(ACL_ERROR_RT_STREAM_CONTEXT, api,
                       "stream %p is on device %d, model runtime instance %u on device %d", (void *)s, (int)s->dev->id,
                       ri->id, (int)ri->dev->id);
+    size_t total = ri->branches ? 1 : 0; /* the barrier */
+    for (size_t k = 0; k < ri->nparts; k++)
+        if (ri->parts[k].flag == ACL_MODEL_STREAM_FLAG_HEAD) /* other parts only an activation would start */
+            total += ri->parts[k].n;
+    struct hacl_qnode nodes;
+    hacl_queue_init(&nodes);
+    if (rc == ACL_SUCCESS && hacl_task_take_nodes(&s->q, total, &nodes) != 0)
+        rc = hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory queueing %zu tasks", total);
     for (size_t k = 0; rc == ACL_SUCCESS && k < ri->nparts; k++) {
         const struct ri_part *p = &ri->parts[k];
         if (p->flag != ACL_MODEL_STREAM_FLAG_HEAD)
-            continue; /* streams only activation would start */
+            continue;
         for (size_t i = 0; rc == ACL_SUCCESS && i < p->n; i++) {
-            struct hacl_task *t = instantiate(api, s, (const struct hacl_task *)p->tpl[i].b, &rc);
-            if (t)
+            struct hacl_qnode *n = hacl_queue_head(&nodes);
+            hacl_queue_remove(n);
+            struct hacl_task *t = HACL_QUEUE_DATA(n, struct hacl_task, link);
+            rc = instantiate(api, s, t, (const struct hacl_task *)p->tpl[i].b);
+            if (rc == ACL_SUCCESS)
                 hacl_queue_push_tail(&list, &t->link);
+            else
+                hacl_queue_push_tail(&nodes, n); /* a plain node again: released below */
         }
     }
     if (rc == ACL_SUCCESS && ri->branches) {
-        struct hacl_label_task *b = HACL_STREAM_TASK(api, s, struct hacl_label_task, &barrier, &rc);
-        if (b)
-            hacl_queue_push_tail(&list, &b->hdr.link); /* mark 0: every skip ends here */
+        struct hacl_qnode *n = hacl_queue_head(&nodes);
+        hacl_queue_remove(n);
+        struct hacl_label_task *b = HACL_QUEUE_DATA(n, struct hacl_label_task, hdr.link);
+        memset(b, 0, sizeof *b); /* mark 0: every skip ends here */
+        hacl_queue_init(&b->hdr.link);
+        b->hdr.ops = &barrier;
+        b->hdr.q = &s->q;
+        hacl_queue_push_tail(&list, &b->hdr.link);
     }
     pthread_mutex_unlock(&ri->lock);
+    struct hacl_qnode *spare;
+    while ((spare = hacl_queue_head(&nodes)) != NULL) { /* left over after a failure */
+        hacl_queue_remove(spare);
+        struct hacl_task *t = HACL_QUEUE_DATA(spare, struct hacl_task, link);
+        t->q = &s->q;
+        hacl_task_release(t);
+    }
     if (rc == ACL_SUCCESS && hacl_squeue_push_list(&s->q, &list) == 0 && !hacl_queue_empty(&list))
         rc = hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "the stream is being destroyed");
     drop_list(&list);

@@ -1,10 +1,9 @@
 /*
  * hostacl: the part of Ascend C that simple kernels use, for running them
  * on the host (see ascendc.cmake). A kernel is a plain C++ function; its
- * launch is rewritten into hacl_ascendc_launch, which queues one host
- * function on the stream (ordered with the stream's other work) that runs
- * the kernel once per block, block_idx set, on the device's host-function
- * thread. Device pointers are host memory in hostacl, so __gm__ pointers
+ * launch is rewritten into hacl_ascendc_launch, which runs the kernel once
+ * per block, block_idx set: at once when the stream is idle, else as a host
+ * function queued on the stream (ordered with the stream's other work). Device pointers are host memory in hostacl, so __gm__ pointers
  * are ordinary pointers.
  */
 #ifndef HOSTACL_ASCENDC_KERNEL_OPERATOR_H
@@ -59,10 +58,18 @@ inline void hacl_ascendc_run(void *arg)
     delete job;
 }
 
+/* A stream with nothing queued runs the kernel at once, on the launching
+ * thread (in order all the same: nothing is before it), as a device would
+ * start it; otherwise it waits its turn as a host function. */
 template <class F> inline void hacl_ascendc_launch(uint32_t blocks, void *l2ctrl, void *stream, F &&fn)
 {
     (void)l2ctrl;
     hacl_ascendc_job *job = new hacl_ascendc_job{std::function<void()>(std::forward<F>(fn)), blocks};
+    aclrtStreamStatus st = ACL_STREAM_STATUS_NOT_READY;
+    if (aclrtStreamQuery(stream, &st) == ACL_SUCCESS && st == ACL_STREAM_STATUS_COMPLETE) {
+        hacl_ascendc_run(job);
+        return;
+    }
     if (aclrtLaunchHostFunc(stream, hacl_ascendc_run, job) != ACL_SUCCESS) {
         std::fprintf(stderr, "hostacl: kernel launch failed: %s\n", aclGetRecentErrMsg());
         delete job;

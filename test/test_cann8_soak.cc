@@ -26,6 +26,7 @@ struct Shared {
     std::vector<aclrtStream> streams, dead_streams;
     std::vector<aclrtAllocatorDesc> descs, dead_descs;
     std::vector<void *> mem, dead_mem;
+    std::vector<aclmdlRI> ris, dead_ris;
     acltdtChannelHandle *channel = nullptr;
     uint32_t queue = 0;
 };
@@ -53,6 +54,20 @@ bool Known(aclError rc)
     case ACL_ERROR_MEMORY_ADDRESS_UNALIGNED:
     case ACL_ERROR_RT_QUEUE_FULL:
     case ACL_ERROR_RT_QUEUE_EMPTY:
+    case ACL_ERROR_RT_STREAM_MODEL:
+    case ACL_ERROR_RT_MODEL_CAPTURED:
+    case ACL_ERROR_RT_STREAM_CAPTURED:
+    case ACL_ERROR_RT_STREAM_NOT_CAPTURED:
+    case ACL_ERROR_RT_CAPTURE_MODE_NOT_SUPPORT:
+    case ACL_ERROR_RT_STREAM_CAPTURE_WRONG_THREAD:
+    case ACL_ERROR_RT_STREAM_CAPTURE_INVALIDATED:
+    case ACL_ERROR_RT_TASK_TYPE_NOT_SUPPORT:
+    case ACL_ERROR_RT_FEATURE_NOT_SUPPORT:
+    case ACL_ERROR_RT_IPC_ERROR:
+    case ACL_ERROR_RT_NO_PERMISSION:
+    case ACL_ERROR_RT_MEMORY_ALLOCATION:
+    case ACL_ERROR_RT_MEMORY_FREE:
+    case ACL_ERROR_RT_STREAM_NO_CB_REG:
         return true;
     default:
         return false;
@@ -87,7 +102,10 @@ void Worker(Shared *sh, aclrtContext ctx, unsigned seed, std::atomic<int> *unkno
         void *m = Pick(rng, mine, sh->dead_mem);
         aclrtStream ms = m == pm ? ps : s;
         lk.unlock();
-        switch (rng() % 23) {
+        lk.lock();
+        aclmdlRI ri = Pick(rng, sh->ris, sh->dead_ris);
+        lk.unlock();
+        switch (rng() % 31) {
         case 0: {
             aclrtStream ns = nullptr;
             if (aclrtCreateStreamWithConfig(&ns, rng() % 9, 0) == ACL_SUCCESS) {
@@ -190,6 +208,85 @@ void Worker(Shared *sh, aclrtContext ctx, unsigned seed, std::atomic<int> *unkno
             rc = acltdtDequeueData(sh->queue, v, rng() % 4 ? sizeof v : 4, &n, nullptr, 0, 0);
             break;
         }
+        case 23: rc = aclmdlRICaptureBegin(s, (aclmdlRICaptureMode)(rng() % 4)); break;
+        case 24: {
+            aclmdlRI got = nullptr;
+            rc = aclmdlRICaptureEnd(s, &got);
+            if (rc == ACL_SUCCESS && got) {
+                lk.lock();
+                sh->ris.push_back(got);
+                lk.unlock();
+            }
+            break;
+        }
+        case 25: rc = aclmdlRIExecuteAsync(ri, rng() % 2 ? s : ps); break;
+        case 26: {
+            lk.lock();
+            if (!sh->ris.empty()) {
+                size_t k = rng() % sh->ris.size();
+                aclmdlRI gone = sh->ris[k];
+                sh->ris.erase(sh->ris.begin() + (long)k);
+                sh->dead_ris.push_back(gone);
+                lk.unlock();
+                rc = aclmdlRIDestroy(gone);
+            } else {
+                lk.unlock();
+                aclmdlRICaptureStatus st;
+                rc = aclmdlRICaptureGetInfo(s, &st, nullptr);
+            }
+            break;
+        }
+        case 27: { // a whole virtual memory round, or a misuse of one
+            aclrtPhysicalMemProp prop = {ACL_MEM_HANDLE_TYPE_NONE, ACL_MEM_ALLOCATION_TYPE_PINNED, ACL_HBM_MEM_NORMAL,
+                                         {0, ACL_MEM_LOCATION_TYPE_DEVICE}, 0};
+            aclrtDrvMemHandle h = nullptr;
+            void *va = nullptr;
+            const size_t g = 2 << 20;
+            if (rng() % 4 == 0) {
+                rc = aclrtMapMem(m, g, 0, s, 0); // a stream is no physical memory handle
+                break;
+            }
+            if ((rc = aclrtMallocPhysical(&h, g, &prop, 0)) != ACL_SUCCESS)
+                break;
+            if ((rc = aclrtReserveMemAddress(&va, 2 * g, 0, nullptr, 0)) == ACL_SUCCESS) {
+                if ((rc = aclrtMapMem(va, g, 0, h, 0)) == ACL_SUCCESS) {
+                    rc = aclrtMemsetAsync(va, g, 1, 4096, ps);
+                    if (rc == ACL_SUCCESS)
+                        rc = aclrtUnmapMem(rng() % 4 ? va : (char *)va + g); // the second: not mapped
+                    if (rc != ACL_SUCCESS) {
+                        EXPECT_EQ(aclrtUnmapMem(va), ACL_SUCCESS);
+                    }
+                }
+                EXPECT_EQ(aclrtReleaseMemAddress(va), ACL_SUCCESS);
+            }
+            EXPECT_EQ(aclrtFreePhysical(h), ACL_SUCCESS);
+            break;
+        }
+        case 28: { // a notify recorded and waited for on one stream
+            aclrtNotify n = nullptr;
+            if ((rc = aclrtCreateNotify(&n, 0)) != ACL_SUCCESS)
+                break;
+            rc = aclrtRecordNotify(n, ps);
+            if (rc == ACL_SUCCESS)
+                rc = aclrtWaitAndResetNotify(n, ps, 0);
+            EXPECT_EQ(aclrtDestroyNotify(n), ACL_SUCCESS);
+            break;
+        }
+        case 29: { // keys: a small block cannot be shared; made-up keys name nothing
+            char key[65];
+            void *p = nullptr;
+            rc = rng() % 2 ? aclrtIpcMemGetExportKey(m, 64, key, sizeof key, 0)
+                           : aclrtIpcMemImportByKey(&p, rng() % 2 ? "hacl-ipc:1:2:3" : "junk", 0);
+            break;
+        }
+        case 30: {
+            aclrtLabel l = nullptr;
+            if ((rc = aclrtCreateLabel(&l)) == ACL_SUCCESS) {
+                rc = aclrtSetLabel(l, s);
+                EXPECT_EQ(aclrtDestroyLabel(l), ACL_SUCCESS);
+            }
+            break;
+        }
         case 22: {
             acltdtBuf b = nullptr;
             if (rng() % 2) {
@@ -258,6 +355,8 @@ TEST(Cann8Soak, RandomCallsFromFourThreadsNeitherCrashNorHang)
     }
     for (aclrtAllocatorDesc d : sh.descs)
         EXPECT_EQ(aclrtAllocatorDestroyDesc(d), ACL_SUCCESS);
+    for (aclmdlRI r : sh.ris)
+        EXPECT_EQ(aclmdlRIDestroy(r), ACL_SUCCESS);
     for (void *p : sh.mem)
         EXPECT_EQ(aclrtFree(p), ACL_SUCCESS);
     aclrtResetDeviceResLimit(0);

@@ -61,6 +61,15 @@ enum dvpp_kind {
 int dvpp_register(const void *p, int kind);
 void dvpp_forget(const void *p);
 int dvpp_live(const void *p, int kind);
+/* ACL_SUCCESS when c is a live channel description whose channel was
+ * created; otherwise the error, recorded against api. */
+aclError dvpp_check_channel(const char *api, const acldvppChannelDesc *c);
+/* A decoder's arguments: a created channel, `size` > 0 bytes at data, and a
+ * live output picture description with data. */
+aclError dvpp_check_decode(const char *api, const acldvppChannelDesc *c, const void *data, uint32_t size,
+                           const acldvppPicDesc *out);
+/* The release function of jobs that are one malloc'd block. */
+void dvpp_free_job(void *job);
 /* Runs fn(p, arg) with p held live (not destroyed meanwhile): 1 if it ran. */
 int dvpp_with_live(const void *p, int kind, void (*fn)(void *p, void *arg), void *arg);
 

@@ -272,21 +272,12 @@ static aclError dec_run(void *arg, char *why, size_t whylen)
     return r.ret;
 }
 
-static void job_free(void *arg)
-{
-    free(arg);
-}
-
 ACL_FUNC_VISIBILITY aclError acldvppJpegDecodeAsync(acldvppChannelDesc *channelDesc, const void *data,
                                                     uint32_t size, acldvppPicDesc *outputDesc, aclrtStream stream)
 {
-    if (!channelDesc || !dvpp_live(channelDesc, K_CHANNEL) || !channelDesc->created)
-        return DVPP_ERR(ACL_ERROR_INVALID_PARAM, "%p is not a live channel description with its channel created",
-                        (void *)channelDesc);
-    if (!data || !size)
-        return DVPP_ERR(ACL_ERROR_INVALID_PARAM, "data must not be NULL and size not 0");
-    if (!outputDesc || !dvpp_live(outputDesc, K_PIC) || !outputDesc->data)
-        return DVPP_ERR(ACL_ERROR_INVALID_PARAM, "outputDesc must be a live picture description with data");
+    aclError rc = dvpp_check_decode(__func__, channelDesc, data, size, outputDesc);
+    if (rc != ACL_SUCCESS)
+        return rc;
     int fx, fy;
     if (!out_format(outputDesc->format, TJSAMP_420, &fx, &fy))
         return DVPP_ERR(ACL_ERROR_FORMAT_NOT_MATCH, "JPEG decoding does not write format %u", outputDesc->format);
@@ -303,7 +294,7 @@ ACL_FUNC_VISIBILITY aclError acldvppJpegDecodeAsync(acldvppChannelDesc *channelD
     j->size = size;
     j->out = *outputDesc;
     j->out_desc = outputDesc;
-    return haclCompanionLaunch(__func__, stream, dec_run, job_free, j);
+    return haclCompanionLaunch(__func__, stream, dec_run, dvpp_free_job, j);
 }
 
 /* ---- encoding ---- */
@@ -417,16 +408,16 @@ ACL_FUNC_VISIBILITY aclError acldvppJpegEncodeAsync(acldvppChannelDesc *channelD
                                                     const void *data, uint32_t *size, acldvppJpegeConfig *config,
                                                     aclrtStream stream)
 {
-    if (!channelDesc || !dvpp_live(channelDesc, K_CHANNEL) || !channelDesc->created)
-        return DVPP_ERR(ACL_ERROR_INVALID_PARAM, "%p is not a live channel description with its channel created",
-                        (void *)channelDesc);
+    aclError rc = dvpp_check_channel(__func__, channelDesc);
+    if (rc != ACL_SUCCESS)
+        return rc;
     if (!data || !size || !*size)
         return DVPP_ERR(ACL_ERROR_INVALID_PARAM, "data and size must not be NULL, *size (the capacity) not 0");
     if (!config || !dvpp_live(config, K_JPEGE))
         return DVPP_ERR(ACL_ERROR_INVALID_PARAM, "config must be a live JPEG encoding configuration");
     if (config->level > 100)
         return DVPP_ERR(ACL_ERROR_INVALID_PARAM, "level %u: 0 to 100", config->level);
-    aclError rc = enc_check(inputDesc, __func__);
+    rc = enc_check(inputDesc, __func__);
     if (rc != ACL_SUCCESS)
         return rc;
     size_t raw = dvpp_pic_bytes(inputDesc->format, inputDesc->wstride, inputDesc->hstride);
@@ -444,5 +435,5 @@ ACL_FUNC_VISIBILITY aclError acldvppJpegEncodeAsync(acldvppChannelDesc *channelD
     j->cap = *size;
     j->size = size;
     j->quality = config->level == 0 ? 100 : (int)config->level; /* 0 encodes like 100 */
-    return haclCompanionLaunch(__func__, stream, enc_run, job_free, j);
+    return haclCompanionLaunch(__func__, stream, enc_run, dvpp_free_job, j);
 }

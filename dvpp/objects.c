@@ -541,3 +541,32 @@ ACL_FUNC_VISIBILITY uint32_t acldvppGetJpegeConfigLevel(const acldvppJpegeConfig
 {
     return dvpp_live(jpegeConfig, K_JPEGE) ? jpegeConfig->level : 0;
 }
+
+aclError dvpp_check_channel(const char *api, const acldvppChannelDesc *c)
+{
+    if (!c)
+        return haclCompanionError(ACL_ERROR_INVALID_PARAM, api, "channelDesc must not be NULL");
+    if (!dvpp_live(c, K_CHANNEL) || !c->created)
+        return haclCompanionError(ACL_ERROR_INVALID_PARAM, api,
+                                  "%p is not a live channel description with its channel created", (const void *)c);
+    return ACL_SUCCESS;
+}
+
+aclError dvpp_check_decode(const char *api, const acldvppChannelDesc *c, const void *data, uint32_t size,
+                           const acldvppPicDesc *out)
+{
+    aclError rc = dvpp_check_channel(api, c);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    if (!data || !size)
+        return haclCompanionError(ACL_ERROR_INVALID_PARAM, api, "data must not be NULL and size not 0");
+    if (!out || !dvpp_live(out, K_PIC) || !out->data)
+        return haclCompanionError(ACL_ERROR_INVALID_PARAM, api,
+                                  "outputDesc must be a live picture description with data");
+    return ACL_SUCCESS;
+}
+
+void dvpp_free_job(void *job)
+{
+    free(job);
+}

@@ -180,21 +180,12 @@ static aclError png_run(void *arg, char *why, size_t whylen)
     return r.ret;
 }
 
-static void png_drop(void *arg)
-{
-    free(arg);
-}
-
 ACL_FUNC_VISIBILITY aclError acldvppPngDecodeAsync(acldvppChannelDesc *channelDesc, const void *data,
                                                    uint32_t size, acldvppPicDesc *outputDesc, aclrtStream stream)
 {
-    if (!channelDesc || !dvpp_live(channelDesc, K_CHANNEL) || !channelDesc->created)
-        return DVPP_ERR(ACL_ERROR_INVALID_PARAM, "%p is not a live channel description with its channel created",
-                        (void *)channelDesc);
-    if (!data || !size)
-        return DVPP_ERR(ACL_ERROR_INVALID_PARAM, "data must not be NULL and size not 0");
-    if (!outputDesc || !dvpp_live(outputDesc, K_PIC) || !outputDesc->data)
-        return DVPP_ERR(ACL_ERROR_INVALID_PARAM, "outputDesc must be a live picture description with data");
+    aclError rc = dvpp_check_decode(__func__, channelDesc, data, size, outputDesc);
+    if (rc != ACL_SUCCESS)
+        return rc;
     if (!out_bpp(outputDesc->format, 3))
         return DVPP_ERR(ACL_ERROR_FORMAT_NOT_MATCH, "PNG decoding writes RGB_888, RGBA_8888 or UNKNOWN, not %u",
                         outputDesc->format);
@@ -207,5 +198,5 @@ ACL_FUNC_VISIBILITY aclError acldvppPngDecodeAsync(acldvppChannelDesc *channelDe
     j->size = size;
     j->out = *outputDesc;
     j->out_desc = outputDesc;
-    return haclCompanionLaunch(__func__, stream, png_run, png_drop, j);
+    return haclCompanionLaunch(__func__, stream, png_run, dvpp_free_job, j);
 }

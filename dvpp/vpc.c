@@ -115,16 +115,6 @@ static aclError check_roi(const char *api, const acldvppRoiConfig *r, uint32_t w
     return ACL_SUCCESS;
 }
 
-static aclError check_channel(const char *api, const acldvppChannelDesc *c)
-{
-    if (!c)
-        return haclCompanionError(ACL_ERROR_INVALID_PARAM, api, "channelDesc must not be NULL");
-    if (!dvpp_live(c, K_CHANNEL) || !c->created)
-        return haclCompanionError(ACL_ERROR_INVALID_PARAM, api,
-                                  "%p is not a live channel description with its channel created", (const void *)c);
-    return ACL_SUCCESS;
-}
-
 /* Fills one operation after its checks. */
 static aclError make_op(const char *api, struct vpc_op *op, acldvppPicDesc *in, acldvppPicDesc *out,
                         const acldvppRoiConfig *crop, const acldvppRoiConfig *paste)
@@ -168,7 +158,7 @@ static aclError one(const char *api, acldvppChannelDesc *ch, acldvppPicDesc *in,
                     const acldvppRoiConfig *crop, const acldvppRoiConfig *paste, const acldvppResizeConfig *resize,
                     int need_resize, aclrtStream stream)
 {
-    aclError rc = check_channel(api, ch);
+    aclError rc = dvpp_check_channel(api, ch);
     if (rc == ACL_SUCCESS && need_resize && !resize)
         rc = haclCompanionError(ACL_ERROR_INVALID_PARAM, api, "resizeConfig must not be NULL");
     struct vpc_job *j = rc == ACL_SUCCESS ? calloc(1, sizeof *j + sizeof j->ops[0]) : NULL;
@@ -236,7 +226,7 @@ static aclError batch(const char *api, acldvppChannelDesc *ch, acldvppBatchPicDe
                       uint32_t size, acldvppBatchPicDesc *dst, acldvppRoiConfig *crops[], acldvppRoiConfig *pastes[],
                       int with_paste, const acldvppResizeConfig *resize, aclrtStream stream)
 {
-    aclError rc = check_channel(api, ch);
+    aclError rc = dvpp_check_channel(api, ch);
     if (rc != ACL_SUCCESS)
         return rc;
     if (!dvpp_live(src, K_BATCH) || !dvpp_live(dst, K_BATCH) || !roiNums || !crops || (with_paste && !pastes))

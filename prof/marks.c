@@ -327,15 +327,19 @@ MSVP_PROF_API aclprofStepInfo *aclprofCreateStepInfo(void)
 
 static uint64_t step_range_id(uint32_t index) { return 0x5354455000000000ull | index; /* "STEP" */ }
 
+/* The step's range on the timeline ("step N"): begins (1) or ends (0). */
+static void step_range(uint32_t index, int begin)
+{
+    char name[32];
+    snprintf(name, sizeof name, "step %u", index);
+    hacl_trace_async(HACL_TRACE_HOST, step_range_id(index), hacl_trace_intern(name), "step", hacl_trace_now(), begin);
+}
+
 /* The step's range ends (once) on the timeline. Caller holds the step. */
 static void step_end(struct aclprofStepInfo *st)
 {
-    if (st->started == 1 && hacl_tracing_of(HACL_TRACE_MARKS) && hacl_trace_generation() == st->gen) {
-        char name[32];
-        snprintf(name, sizeof name, "step %u", st->index);
-        hacl_trace_async(HACL_TRACE_HOST, step_range_id(st->index), hacl_trace_intern(name), "step",
-                         hacl_trace_now(), 0);
-    }
+    if (st->started == 1 && hacl_tracing_of(HACL_TRACE_MARKS) && hacl_trace_generation() == st->gen)
+        step_range(st->index, 0);
     st->started = 2; /* ended on the timeline, or never begun there */
 }
 
@@ -371,10 +375,7 @@ MSVP_PROF_API aclError aclprofGetStepTimestamp(aclprofStepInfo *stepInfo, aclpro
     } else if (tag == ACL_STEP_START) {
         st->started = 2;
         if (hacl_tracing_of(HACL_TRACE_MARKS)) {
-            char name[32];
-            snprintf(name, sizeof name, "step %u", st->index);
-            hacl_trace_async(HACL_TRACE_HOST, step_range_id(st->index), hacl_trace_intern(name), "step",
-                             hacl_trace_now(), 1);
+            step_range(st->index, 1);
             st->started = 1;
             st->gen = hacl_trace_generation();
         }

@@ -91,17 +91,24 @@ static aclError stop_recording_locked(const char *api)
 }
 
 /* aclFinalize ends a collection still going (its trace is written). */
-static void at_finalize(void)
+/* Ends the collection session: writes what is recording, forgets the
+ * folder and started devices, and gives the mode back. */
+static aclError end_session(const char *api)
 {
-    if (hacl_prof_mode() != HACL_PROF_API)
-        return;
     pthread_mutex_lock(&lock);
-    stop_recording_locked("aclFinalize");
+    aclError rc = stop_recording_locked(api);
     started_devs = started_types = 0;
     hacl_free(out_dir);
     out_dir = NULL;
     pthread_mutex_unlock(&lock);
     hacl_prof_claim(HACL_PROF_API, HACL_PROF_OFF);
+    return rc;
+}
+
+static void at_finalize(void)
+{
+    if (hacl_prof_mode() == HACL_PROF_API)
+        (void)end_session("aclFinalize");
 }
 
 MSVP_PROF_API aclError aclprofInit(const char *profilerResultPath, size_t length)
@@ -141,16 +148,7 @@ MSVP_PROF_API aclError aclprofInit(const char *profilerResultPath, size_t length
 MSVP_PROF_API aclError aclprofFinalize(void)
 {
     aclError rc = collection_mode(__func__);
-    if (rc != ACL_SUCCESS)
-        return rc;
-    pthread_mutex_lock(&lock);
-    rc = stop_recording_locked(__func__);
-    started_devs = started_types = 0;
-    hacl_free(out_dir);
-    out_dir = NULL;
-    pthread_mutex_unlock(&lock);
-    hacl_prof_claim(HACL_PROF_API, HACL_PROF_OFF);
-    return rc;
+    return rc == ACL_SUCCESS ? end_session(__func__) : rc;
 }
 
 MSVP_PROF_API aclprofConfig *aclprofCreateConfig(uint32_t *deviceIdList, uint32_t deviceNums,

@@ -219,6 +219,13 @@ int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc)
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }
 
+/* A Concat's axis, counted from the front. */
+static int64_t concat_axis(const struct hacl_node *n, int rank)
+{
+    int64_t a = hacl_attr_int(n, "axis", 0);
+    return a < 0 ? a + rank : a;
+}
+
 /* A Concat along the channels of a batch-1 map, whose inputs are all in
  * one layout that keeps each input whole and in order (row-major, or
  * channel blocks that divide each input's channels), needs no copy: each
@@ -231,9 +238,7 @@ static int concat_in_place(struct hacl_prog *p, int node, aclError *rc)
     const struct hacl_node *n = &g->nodes[node];
     int out = n->outputs[0];
     const struct hacl_tensor *Y = &g->tensors[out];
-    int64_t axis = hacl_attr_int(n, "axis", 0);
-    if (axis < 0)
-        axis += Y->rank;
+    int64_t axis = concat_axis(n, Y->rank);
     if (axis != 1 || Y->rank < 2 || Y->dims[0] != 1 || p->is_out[out])
         return 0;
     dnnl_format_tag_t tag = dnnl_format_tag_undef;
@@ -299,12 +304,6 @@ static int64_t channel_block(const dnnl_memory_desc_t *md, int rank)
         md->format_desc.blocking.inner_nblks != 1 || md->format_desc.blocking.inner_idxs[0] != 1)
         return 0;
     return md->format_desc.blocking.inner_blks[0];
-}
-
-static int64_t concat_axis(const struct hacl_node *n, int rank)
-{
-    int64_t a = hacl_attr_int(n, "axis", 0);
-    return a < 0 ? a + rank : a;
 }
 
 /* DenseNet's concatenations: layer k concatenates the block's input and
@@ -434,9 +433,7 @@ static int concat_by_parts(struct hacl_prog *p, int node, dnnl_format_tag_t comm
     const struct hacl_node *n = &g->nodes[node];
     int out = n->outputs[0];
     const struct hacl_tensor *Y = &g->tensors[out];
-    int64_t axis = hacl_attr_int(n, "axis", 0);
-    if (axis < 0)
-        axis += Y->rank;
+    int64_t axis = concat_axis(n, Y->rank);
     if (axis != 1 || Y->rank < 2 || Y->dims[0] != 1 || p->is_out[out])
         return 0;
     int64_t block = common == dnnl_aBc16b || common == dnnl_aBcd16b || common == dnnl_aBcde16b ? 16
@@ -508,9 +505,7 @@ int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc)
     if (n->ninputs < 1 || n->ninputs > 64 || Y->onnx_type != 1 || Y->rank < 1 || Y->rank > 6 ||
         hacl_tensor_elements(Y) <= 0 || !hacl_pg_dnnl_size_ok(Y))
         return 0;
-    int64_t axis = hacl_attr_int(n, "axis", 0);
-    if (axis < 0)
-        axis += Y->rank;
+    int64_t axis = concat_axis(n, Y->rank);
     for (size_t i = 0; i < n->ninputs; i++) {
         const struct hacl_tensor *x = &g->tensors[n->inputs[i]];
         if (n->inputs[i] < 0 || x->onnx_type != 1 || hacl_tensor_elements(x) <= 0)

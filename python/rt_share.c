@@ -556,6 +556,57 @@ static PyObject *py_mem_set_pid_to_shareable_handle_v2(PyObject *self, PyObject 
     return hpy_ret(aclrtMemSetPidToShareableHandleV2(&fab, (aclrtMemSharedHandleType)type, pids, n));
 }
 
+/* ---- event time stamps, host-function threads ---- */
+
+static PyObject *py_event_get_timestamp(PyObject *self, PyObject *args)
+{
+    (void)self;
+    void *e;
+    if (!PyArg_ParseTuple(args, "O&:event_get_timestamp", hpy_addr, &e))
+        return NULL;
+    uint64_t t = 0;
+    aclError rc = aclrtEventGetTimestamp(e, &t);
+    return hpy_u64_ret(t, rc);
+}
+
+static PyObject *host_func_sub(PyObject *args, const char *fmt, aclError (*call)(uint64_t, aclrtStream))
+{
+    uint64_t tid;
+    void *s;
+    if (!PyArg_ParseTuple(args, fmt, hpy_u64, &tid, hpy_addr, &s))
+        return NULL;
+    aclError rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = call(tid, s);
+    Py_END_ALLOW_THREADS
+    return hpy_ret(rc);
+}
+
+static PyObject *py_subscribe_host_func(PyObject *self, PyObject *args)
+{
+    (void)self;
+    return host_func_sub(args, "O&O&:subscribe_host_func", aclrtSubscribeHostFunc);
+}
+
+static PyObject *py_unsubscribe_host_func(PyObject *self, PyObject *args)
+{
+    (void)self;
+    return host_func_sub(args, "O&O&:unsubscribe_host_func", aclrtUnSubscribeHostFunc);
+}
+
+static PyObject *py_process_host_func(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int32_t timeout;
+    if (!PyArg_ParseTuple(args, "O&:process_host_func", hpy_i32, &timeout))
+        return NULL;
+    aclError rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = aclrtProcessHostFunc(timeout);
+    Py_END_ALLOW_THREADS
+    return hpy_ret(rc);
+}
+
 /* ---- labels ---- */
 
 static PyObject *py_create_label(PyObject *self, PyObject *args)
@@ -647,6 +698,10 @@ PyMethodDef hpy_rt_share_methods[] = {
     ARGS(mem_export_to_shareable_handle_v2),
     ARGS(mem_import_from_shareable_handle_v2),
     ARGS(mem_set_pid_to_shareable_handle_v2),
+    ARGS(event_get_timestamp),
+    ARGS(subscribe_host_func),
+    ARGS(unsubscribe_host_func),
+    ARGS(process_host_func),
     {"create_label", py_create_label, METH_NOARGS, NULL},
     ARGS(destroy_label),
     ARGS(create_label_list),

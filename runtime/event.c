@@ -576,6 +576,22 @@ ACL_FUNC_VISIBILITY aclError aclrtSynchronizeEventWithTimeout(aclrtEvent event, 
     return sync_event(__func__, event, timeout);
 }
 
+/* When the latest record ran: nanoseconds of the host's monotonic clock
+ * (Ascend counts in its system counter's ticks). */
+ACL_FUNC_VISIBILITY aclError aclrtEventGetTimestamp(aclrtEvent event, uint64_t *timestamp)
+{
+    struct event_state st;
+    aclError rc = event_state(__func__, event, timestamp, &st);
+    if (rc != ACL_SUCCESS)
+        return rc;
+    if (st.record_gen == 0)
+        return HACL_ERR(ACL_ERROR_RT_EVENT_TIMESTAMP_INVALID, "the event was never recorded");
+    if (st.done_gen < st.record_gen)
+        return HACL_ERR(ACL_ERROR_RT_EVENT_NOT_COMPLETE, "the event's latest record has not run yet");
+    *timestamp = st.stamp_ns;
+    return ACL_SUCCESS;
+}
+
 ACL_FUNC_VISIBILITY aclError aclrtEventElapsedTime(float *ms, aclrtEvent startEvent, aclrtEvent endEvent)
 {
     struct event_state a, b;

@@ -205,16 +205,17 @@ static aclError callback_capture(struct hacl_task *t)
 
 static struct hacl_reporter *hostfn_reporter(struct hacl_rtdev *dev);
 
+static struct hacl_reporter *hostfn_target(struct hacl_stream *s);
+
 static aclError callback_replay(struct hacl_task *t)
 {
     struct callback_task *c = (struct callback_task *)t;
     struct hacl_stream *s = hacl_task_stream(t);
     struct hacl_reporter *r;
     if (c->hdr.ops->what[0] == 'h') { /* a host function */
-        r = hostfn_reporter(s->dev);
+        r = hostfn_target(s);
         if (!r)
             return ACL_ERROR_RT_RESOURCE_ALLOC_FAIL;
-        hacl_stream_callback_add(s);
     } else {
         pthread_mutex_lock(&hacl_rt.report_lock);
         r = s->reporter;
@@ -390,16 +391,23 @@ void hacl_report_drain_stream(struct hacl_stream *s)
         hacl_reporter_put(self);
 }
 
-void hacl_report_detach_stream(struct hacl_stream *s)
+/* Takes *slot's reporter off the stream. Caller holds report_lock. */
+static void detach_locked(struct hacl_reporter **slot)
 {
-    pthread_mutex_lock(&hacl_rt.report_lock);
-    struct hacl_reporter *r = s->reporter;
+    struct hacl_reporter *r = *slot;
     if (r) {
-        s->reporter = NULL;
+        *slot = NULL;
         atomic_fetch_sub(&r->nstreams, 1);
         wake_if_unused_locked(r);
         hacl_reporter_put(r); /* the stream's reference */
     }
+}
+
+void hacl_report_detach_stream(struct hacl_stream *s)
+{
+    pthread_mutex_lock(&hacl_rt.report_lock);
+    detach_locked(&s->reporter);
+    detach_locked(&s->hostfn_sub);
     pthread_mutex_unlock(&hacl_rt.report_lock);
 }
 
@@ -529,6 +537,24 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchCallback(aclrtCallback fn, void *userDat
     return rc;
 }
 
+/* Where s's host functions run: the thread subscribed with
+ * aclrtSubscribeHostFunc, else the device's host-function thread;
+ * referenced, and counted in s's pending callbacks. NULL when the device's
+ * thread cannot start. */
+static struct hacl_reporter *hostfn_target(struct hacl_stream *s)
+{
+    pthread_mutex_lock(&hacl_rt.report_lock);
+    struct hacl_reporter *r = s->hostfn_sub;
+    if (r) {
+        reporter_ref(r);
+        hacl_stream_callback_add(s);
+    }
+    pthread_mutex_unlock(&hacl_rt.report_lock);
+    if (!r && (r = hostfn_reporter(s->dev)) != NULL)
+        hacl_stream_callback_add(s);
+    return r;
+}
+
 ACL_FUNC_VISIBILITY aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFunc fn, void *args)
 {
     HACL_TRACE_API_CALL();
@@ -538,9 +564,7 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFu
     struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
     if (!s)
         return rc;
-    struct hacl_reporter *r = hostfn_reporter(s->dev);
-    if (r)
-        hacl_stream_callback_add(s);
+    struct hacl_reporter *r = hostfn_target(s);
     if (!r)
         rc = HACL_ERR(ACL_ERROR_RT_RESOURCE_ALLOC_FAIL, "cannot start the host-function thread");
     else
@@ -549,22 +573,25 @@ ACL_FUNC_VISIBILITY aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFu
     return rc;
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream stream)
+/* Subscribes thread threadId to the stream's callbacks (*slot:
+ * s->reporter) or host functions (s->hostfn_sub). */
+static aclError subscribe(const char *api, uint64_t threadId, aclrtStream stream, int hostfn)
 {
-    HACL_TRACE_API_CALL();
     aclError rc;
-    struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
+    struct hacl_stream *s = hacl_stream_get(api, stream, &rc);
     if (!s)
         return rc;
+    struct hacl_reporter **slot = hostfn ? &s->hostfn_sub : &s->reporter;
     pthread_mutex_lock(&hacl_rt.report_lock);
     struct hacl_reporter *r = find_locked(threadId);
-    if (s->reporter) {
-        rc = HACL_ERR(ACL_ERROR_RT_STREAM_SUBSCRIBE, "stream %p is already subscribed to thread %llu", (void *)s,
-                      (unsigned long long)s->reporter->tid);
+    if (*slot) {
+        rc = hacl_err(ACL_ERROR_RT_STREAM_SUBSCRIBE, api, "stream %p's %s are already subscribed to thread %llu",
+                      (void *)s, hostfn ? "host functions" : "callbacks", (unsigned long long)(*slot)->tid);
     } else if (r && r->internal) {
-        rc = HACL_ERR(ACL_ERROR_RT_THREAD_SUBSCRIBE, "thread %llu is a hostacl thread", (unsigned long long)threadId);
+        rc = hacl_err(ACL_ERROR_RT_THREAD_SUBSCRIBE, api, "thread %llu is a hostacl thread",
+                      (unsigned long long)threadId);
     } else if (r && r->dev != s->dev && atomic_load(&r->nstreams) > 0) {
-        rc = HACL_ERR(ACL_ERROR_RT_THREAD_SUBSCRIBE, "thread %llu already serves streams of device %d, not %d",
+        rc = hacl_err(ACL_ERROR_RT_THREAD_SUBSCRIBE, api, "thread %llu already serves streams of device %d, not %d",
                       (unsigned long long)threadId, (int)r->dev->id, (int)s->dev->id);
     } else {
         if (!r) {
@@ -573,12 +600,12 @@ ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream
                 hacl_queue_push_tail(&hacl_rt.reporters, &r->rt_link); /* the list's reference */
         }
         if (!r) {
-            rc = HACL_ERR(ACL_ERROR_BAD_ALLOC, "out of memory subscribing a report thread");
+            rc = hacl_err(ACL_ERROR_BAD_ALLOC, api, "out of memory subscribing a report thread");
         } else {
             reporter_ref(r); /* the stream's */
             r->dev = s->dev;
             atomic_fetch_add(&r->nstreams, 1);
-            s->reporter = r;
+            *slot = r;
         }
     }
     pthread_mutex_unlock(&hacl_rt.report_lock);
@@ -586,33 +613,64 @@ ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream
     return rc;
 }
 
-ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStream stream)
+ACL_FUNC_VISIBILITY aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream stream)
 {
     HACL_TRACE_API_CALL();
+    return subscribe(__func__, threadId, stream, 0);
+}
+
+/* Host functions of the stream run on threadId, inside its
+ * aclrtProcessHostFunc (or aclrtProcessReport) calls. */
+ACL_FUNC_VISIBILITY aclError aclrtSubscribeHostFunc(uint64_t hostFuncThreadId, aclrtStream exeStream)
+{
+    HACL_TRACE_API_CALL();
+    return subscribe(__func__, hostFuncThreadId, exeStream, 1);
+}
+
+static aclError unsubscribe(const char *api, uint64_t threadId, aclrtStream stream, int hostfn)
+{
     aclError rc;
-    struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
+    struct hacl_stream *s = hacl_stream_get(api, stream, &rc);
     if (!s)
         return rc;
+    struct hacl_reporter **slot = hostfn ? &s->hostfn_sub : &s->reporter;
     pthread_mutex_lock(&hacl_rt.report_lock);
-    struct hacl_reporter *r = s->reporter;
+    struct hacl_reporter *r = *slot;
     if (!r)
-        rc = HACL_ERR(ACL_ERROR_RT_STREAM_SUBSCRIBE, "stream %p is not subscribed to any thread", (void *)s);
+        rc = hacl_err(ACL_ERROR_RT_STREAM_SUBSCRIBE, api, "stream %p's %s are not subscribed to any thread", (void *)s,
+                      hostfn ? "host functions" : "callbacks");
     else if (r->tid != threadId)
-        rc = HACL_ERR(ACL_ERROR_RT_THREAD_SUBSCRIBE, "stream %p is subscribed to thread %llu, not %llu", (void *)s,
-                      (unsigned long long)r->tid, (unsigned long long)threadId);
+        rc = hacl_err(ACL_ERROR_RT_THREAD_SUBSCRIBE, api, "stream %p is subscribed to thread %llu, not %llu",
+                      (void *)s, (unsigned long long)r->tid, (unsigned long long)threadId);
     pthread_mutex_unlock(&hacl_rt.report_lock);
     if (rc == ACL_SUCCESS) {
-        if (hacl_report_in_callback_of(s, NULL)) {
-            /* Waiting for our own callback would never end: detach now;
-             * callbacks already launched still run on this thread. */
-            hacl_report_detach_stream(s);
-        } else {
+        /* Waiting for our own callback would never end: then detach at
+         * once; callbacks already launched still run on this thread. */
+        if (!hacl_report_in_callback_of(s, NULL))
             hacl_report_drain_stream(s);
-            hacl_report_detach_stream(s);
-        }
+        pthread_mutex_lock(&hacl_rt.report_lock);
+        detach_locked(slot);
+        pthread_mutex_unlock(&hacl_rt.report_lock);
     }
     hacl_obj_put(&s->hdr);
     return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStream stream)
+{
+    HACL_TRACE_API_CALL();
+    return unsubscribe(__func__, threadId, stream, 0);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtUnSubscribeHostFunc(uint64_t hostFuncThreadId, aclrtStream exeStream)
+{
+    HACL_TRACE_API_CALL();
+    return unsubscribe(__func__, hostFuncThreadId, exeStream, 1);
+}
+
+ACL_FUNC_VISIBILITY aclError aclrtProcessHostFunc(int32_t timeout)
+{
+    return hacl_report_process(__func__, timeout, hacl_sched_spin_us());
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtProcessReport(int32_t timeout)

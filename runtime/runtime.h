@@ -107,6 +107,7 @@ struct hacl_stream {
     int32_t id; /* aclrtStreamGetId: unique in the process, from 1 */
     uint32_t priority, flags;
     struct hacl_reporter *reporter; /* under hacl_rt.report_lock */
+    struct hacl_reporter *hostfn_sub; /* aclrtSubscribeHostFunc's thread (report_lock); NULL: the device's */
     /* launched callbacks and host functions not yet run, and the condition
      * a draining thread waits on (under cb_lock) */
     pthread_mutex_t cb_lock;

@@ -332,3 +332,30 @@ TEST_F(StreamTest, ManyStreamsWaitOnOneEvent)
     }
     EXPECT_EQ(aclrtDestroyEvent(e), ACL_SUCCESS);
 }
+
+TEST_F(StreamTest, TimestampIsWhenTheLatestRecordRan)
+{
+    aclrtEvent a, b;
+    ASSERT_EQ(aclrtCreateEvent(&a), ACL_SUCCESS);
+    ASSERT_EQ(aclrtCreateEvent(&b), ACL_SUCCESS);
+    uint64_t ta = 0, tb = 0;
+    EXPECT_EQ(aclrtEventGetTimestamp(a, &ta), ACL_ERROR_RT_EVENT_TIMESTAMP_INVALID); // never recorded
+    EXPECT_EQ(aclrtEventGetTimestamp(a, nullptr), ACL_ERROR_INVALID_PARAM);
+    Gate gate;
+    ASSERT_EQ(aclrtRecordEvent(a, stream_), ACL_SUCCESS);
+    ASSERT_EQ(aclrtLaunchHostFunc(stream_, Gate::Wait, &gate), ACL_SUCCESS);
+    ASSERT_EQ(aclrtRecordEvent(b, stream_), ACL_SUCCESS);
+    gate.WaitEntered();
+    EXPECT_EQ(aclrtEventGetTimestamp(b, &tb), ACL_ERROR_RT_EVENT_NOT_COMPLETE); // held behind the gate
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    gate.open = true;
+    ASSERT_EQ(aclrtSynchronizeStream(stream_), ACL_SUCCESS);
+    ASSERT_EQ(aclrtEventGetTimestamp(a, &ta), ACL_SUCCESS);
+    ASSERT_EQ(aclrtEventGetTimestamp(b, &tb), ACL_SUCCESS);
+    EXPECT_GE(tb - ta, 5000000u); // the gate held b at least 5 ms
+    float ms = 0;
+    ASSERT_EQ(aclrtEventElapsedTime(&ms, a, b), ACL_SUCCESS);
+    EXPECT_NEAR(ms, (double)(tb - ta) / 1e6, 0.01);
+    EXPECT_EQ(aclrtDestroyEvent(a), ACL_SUCCESS);
+    EXPECT_EQ(aclrtDestroyEvent(b), ACL_SUCCESS);
+}

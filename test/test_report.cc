@@ -525,3 +525,66 @@ TEST_F(StreamTest, TenThousandInterleavedTasksRunInStreamOrder)
     EXPECT_EQ(aclrtUnSubscribeReport(rt.id(), stream_), ACL_SUCCESS);
     EXPECT_EQ(aclrtFree(d), ACL_SUCCESS);
 }
+
+// aclrtSubscribeHostFunc: the stream's host functions run on the subscribed
+// thread (inside aclrtProcessHostFunc), callbacks still on theirs, in the
+// stream's order; unsubscribed, host functions go back to the device's
+// thread.
+TEST_F(StreamTest, HostFunctionsRunOnTheirSubscribedThread)
+{
+    ReportThread callbacks(ctx_);
+    std::atomic<bool> stop{false};
+    std::atomic<uint64_t> hf_tid{0};
+    std::thread hf([&] {
+        aclrtSetCurrentContext(ctx_);
+        hf_tid = Self();
+        while (!stop) {
+            aclError rc = aclrtProcessHostFunc(50);
+            if (rc != ACL_SUCCESS)
+                (void)aclGetRecentErrMsg();
+        }
+    });
+    while (!hf_tid)
+        std::this_thread::yield();
+    ASSERT_EQ(aclrtSubscribeReport(callbacks.id(), stream_), ACL_SUCCESS);
+    ASSERT_EQ(aclrtSubscribeHostFunc(hf_tid, stream_), ACL_SUCCESS);
+    EXPECT_EQ(aclrtSubscribeHostFunc(hf_tid, stream_), ACL_ERROR_RT_STREAM_SUBSCRIBE); // already
+    struct Rec {
+        std::mutex mu;
+        std::vector<std::pair<char, uint64_t>> seen;
+    } rec;
+    for (int i = 0; i < 10; i++) {
+        ASSERT_EQ(aclrtLaunchHostFunc(stream_, [](void *p) {
+            Rec *r = static_cast<Rec *>(p);
+            std::lock_guard<std::mutex> g(r->mu);
+            r->seen.push_back({'h', Self()});
+        }, &rec), ACL_SUCCESS);
+        ASSERT_EQ(aclrtLaunchCallback([](void *p) {
+            Rec *r = static_cast<Rec *>(p);
+            std::lock_guard<std::mutex> g(r->mu);
+            r->seen.push_back({'c', Self()});
+        }, &rec, ACL_CALLBACK_BLOCK, stream_), ACL_SUCCESS);
+    }
+    ASSERT_EQ(aclrtSynchronizeStream(stream_), ACL_SUCCESS);
+    ASSERT_EQ(rec.seen.size(), 20u);
+    for (size_t i = 0; i < 20; i++) {
+        EXPECT_EQ(rec.seen[i].first, i % 2 ? 'c' : 'h') << i; // the stream's order
+        EXPECT_EQ(rec.seen[i].second, i % 2 ? callbacks.id() : hf_tid.load()) << i;
+    }
+    EXPECT_EQ(aclrtUnSubscribeHostFunc(callbacks.id(), stream_), ACL_ERROR_RT_THREAD_SUBSCRIBE); // not its thread
+    ASSERT_EQ(aclrtUnSubscribeHostFunc(hf_tid, stream_), ACL_SUCCESS);
+    EXPECT_EQ(aclrtUnSubscribeHostFunc(hf_tid, stream_), ACL_ERROR_RT_STREAM_SUBSCRIBE);
+    ASSERT_EQ(aclrtLaunchHostFunc(stream_, [](void *p) {
+        Rec *r = static_cast<Rec *>(p);
+        std::lock_guard<std::mutex> g(r->mu);
+        r->seen.push_back({'d', Self()});
+    }, &rec), ACL_SUCCESS);
+    ASSERT_EQ(aclrtSynchronizeStream(stream_), ACL_SUCCESS);
+    ASSERT_EQ(rec.seen.size(), 21u);
+    EXPECT_NE(rec.seen[20].second, hf_tid.load()); // the device's own thread again
+    EXPECT_NE(rec.seen[20].second, Self());
+    stop = true;
+    hf.join();
+    EXPECT_EQ(aclrtUnSubscribeReport(callbacks.id(), stream_), ACL_SUCCESS);
+    EXPECT_EQ(aclrtProcessHostFunc(0), ACL_ERROR_INVALID_PARAM);
+}

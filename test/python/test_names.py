@@ -14,6 +14,7 @@ EXCEPTIONS = {
     "aclrtGetCurrentContext": "rt.get_context",
     "aclrtGetSocName": "get_soc_name",
     "aclrtUnSubscribeReport": "rt.unsubscribe_report",
+    "aclrtUnSubscribeHostFunc": "rt.unsubscribe_host_func",
 }
 
 

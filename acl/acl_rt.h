@@ -114,6 +114,7 @@ typedef enum aclrtStreamStatus {
 #define ACL_STREAM_PERSISTENT 0x00000004U
 #define ACL_STREAM_HUGE 0x00000008U
 #define ACL_STREAM_CPU_SCHEDULE 0x00000010U
+#define ACL_STREAM_DEVICE_USE_ONLY 0x00000020U
 
 /* Stream failure modes for aclrtSetStreamFailureMode. */
 #define ACL_CONTINUE_ON_FAILURE 0
@@ -517,6 +518,23 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyLabelList(aclrtLabelList labelList);
  * labelList's label of that index (below maxValue). */
 ACL_FUNC_VISIBILITY aclError aclrtSwitchLabelByIndex(void *ptr, uint32_t maxValue, aclrtLabelList labelList,
                                                      aclrtStream stream);
+
+/* ---- Stopping streams, stream state callbacks ---- */
+typedef enum {
+    ACL_RT_STREAM_STATE_CREATE_POST = 1,
+    ACL_RT_STREAM_STATE_DESTROY_PRE,
+} aclrtStreamState;
+
+typedef void (*aclrtStreamStateCallback)(aclrtStream stm, aclrtStreamState state, void *args);
+
+/* Drops the stream's queued work that has not started; its next
+ * synchronisation returns ACL_ERROR_RT_STREAM_ABORT. */
+ACL_FUNC_VISIBILITY aclError aclrtStreamAbort(aclrtStream stream);
+ACL_FUNC_VISIBILITY aclError aclrtStreamStop(aclrtStream stream);
+/* Called after a stream is created and before one is destroyed; a NULL
+ * callback removes the registration of that name. */
+ACL_FUNC_VISIBILITY aclError aclrtRegStreamStateCallback(const char *regName, aclrtStreamStateCallback callback,
+                                                         void *args);
 
 /* ---- Sharing between processes: memory, events, notifies ---- */
 #define ACL_RT_IPC_MEM_EXPORT_FLAG_DEFAULT 0x0UL

@@ -144,6 +144,7 @@ static int skipped(struct hacl_squeue *q, const struct hacl_task *t)
 static int should_drop(struct hacl_squeue *q, const struct hacl_task *t)
 {
     return atomic_load_explicit(&q->discard, memory_order_relaxed) ||
+           t->seq <= atomic_load_explicit(&q->drop_upto, memory_order_relaxed) ||
            ((t->ops->flags & HACL_TASK_WORK) && atomic_load_explicit(&q->skip_work, memory_order_relaxed)) ||
            skipped(q, t);
 }
@@ -219,7 +220,8 @@ static void retire_locked(struct hacl_squeue *q, struct hacl_task *t)
  * is being discarded) and was retired. Caller holds q->lock. */
 static int defer_locked(struct hacl_squeue *q, struct hacl_task *t)
 {
-    if (!t->early && atomic_load(&q->discard) && t->ops->cancel && t->ops->cancel(t)) {
+    if (!t->early && (atomic_load(&q->discard) || t->seq <= atomic_load(&q->drop_upto)) && t->ops->cancel &&
+        t->ops->cancel(t)) {
         t->early = 1;
         atomic_fetch_add(&q->dropped, 1);
     }
@@ -622,10 +624,10 @@ void hacl_task_complete(struct hacl_task *t, aclError status)
     resume_locked(q);
 }
 
-void hacl_squeue_discard(struct hacl_squeue *q)
+/* Offers q's deferred task to its kind's cancel; retires it when taken
+ * back. Caller holds q->lock. */
+static void cancel_deferred_locked(struct hacl_squeue *q)
 {
-    pthread_mutex_lock(&q->lock);
-    atomic_store(&q->discard, 1);
     struct hacl_task *t = q->deferred;
     if (t && t->ops->cancel && t->ops->cancel(t)) {
         q->deferred = NULL;
@@ -638,7 +640,24 @@ void hacl_squeue_discard(struct hacl_squeue *q)
             wake_waiters_locked(q);
         }
     }
+}
+
+void hacl_squeue_discard(struct hacl_squeue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    atomic_store(&q->discard, 1);
+    cancel_deferred_locked(q);
     pthread_mutex_unlock(&q->lock);
+}
+
+uint64_t hacl_squeue_abort(struct hacl_squeue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    uint64_t upto = atomic_load(&q->submit_seq), pending = upto - atomic_load(&q->done_seq);
+    atomic_store(&q->drop_upto, upto);
+    cancel_deferred_locked(q);
+    pthread_mutex_unlock(&q->lock);
+    return pending;
 }
 
 int hacl_squeue_wait(struct hacl_squeue *q, uint64_t seq, int32_t timeout_ms)

@@ -158,6 +158,7 @@ struct hacl_squeue {
     _Atomic int skip_work; /* set by the owner: tasks marked WORK are dropped */
     _Atomic int discard;   /* drop instead of run (forced destroy) */
     _Atomic uintptr_t skip_to; /* drop tasks up to this label (struct hacl_label_task); 0: none */
+    _Atomic uint64_t drop_upto; /* tasks with seq up to this are dropped (aborted); 0: none */
     _Atomic unsigned dropped;
     /* its row on the timeline: set by the owner (a stream) */
     int trace_pid;
@@ -221,6 +222,11 @@ int hacl_squeue_is_done(struct hacl_squeue *q, uint64_t seq);
  * function releases what they hold), and a deferred task is offered to its
  * kind's cancel. The caller then waits for the queue as usual. */
 void hacl_squeue_discard(struct hacl_squeue *q);
+
+/* Drops every task queued so far that has not started (tasks queued
+ * later run), and offers a deferred one to its kind's cancel, as a forced
+ * destroy does. Returns how many tasks had not finished. */
+uint64_t hacl_squeue_abort(struct hacl_squeue *q);
 
 /* Idle workers spin this long for new work before sleeping (HOSTACL_SPIN_US). */
 void hacl_sched_set_spin_us(unsigned us);

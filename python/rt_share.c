@@ -607,6 +607,55 @@ static PyObject *py_process_host_func(PyObject *self, PyObject *args)
     return hpy_ret(rc);
 }
 
+/* ---- aborting streams, stream state callbacks ---- */
+
+RET_OF_HANDLE(stream_abort, aclrtStreamAbort)
+RET_OF_HANDLE(stream_stop, aclrtStreamStop)
+
+/* name -> (callable, args): what the C registration of that name calls. */
+static PyObject *state_callbacks;
+
+/* Runs on the thread creating or destroying a stream: the GIL is taken. */
+static void state_trampoline(aclrtStream stm, aclrtStreamState state, void *arg)
+{
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyObject *pair = arg; /* kept alive by state_callbacks while registered */
+    PyObject *r = PyObject_CallFunction(PyTuple_GET_ITEM(pair, 0), "NiO", hpy_addr_obj(stm), (int)state,
+                                        PyTuple_GET_ITEM(pair, 1));
+    if (!r)
+        PyErr_Print(); /* an exception in a callback cannot reach the caller */
+    Py_XDECREF(r);
+    PyGILState_Release(g);
+}
+
+static PyObject *py_reg_stream_state_callback(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *name;
+    PyObject *fn, *user = Py_None;
+    if (!PyArg_ParseTuple(args, "sO|O:reg_stream_state_callback", &name, &fn, &user))
+        return NULL;
+    if (fn != Py_None && !PyCallable_Check(fn)) {
+        PyErr_SetString(PyExc_TypeError, "callback must be callable or None");
+        return NULL;
+    }
+    if (!state_callbacks && !(state_callbacks = PyDict_New()))
+        return NULL;
+    PyObject *pair = fn == Py_None ? NULL : Py_BuildValue("(OO)", fn, user);
+    if (fn != Py_None && !pair)
+        return NULL;
+    aclError rc = aclrtRegStreamStateCallback(name, pair ? state_trampoline : NULL, pair);
+    if (rc == ACL_SUCCESS && pair && PyDict_SetItemString(state_callbacks, name, pair) != 0) {
+        (void)aclrtRegStreamStateCallback(name, NULL, NULL);
+        Py_DECREF(pair);
+        return NULL;
+    }
+    if (rc == ACL_SUCCESS && !pair && PyDict_GetItemString(state_callbacks, name))
+        PyDict_DelItemString(state_callbacks, name); /* the C side no longer calls it */
+    Py_XDECREF(pair); /* the dict holds it while registered */
+    return hpy_ret(rc);
+}
+
 /* ---- labels ---- */
 
 static PyObject *py_create_label(PyObject *self, PyObject *args)
@@ -699,6 +748,9 @@ PyMethodDef hpy_rt_share_methods[] = {
     ARGS(mem_import_from_shareable_handle_v2),
     ARGS(mem_set_pid_to_shareable_handle_v2),
     ARGS(event_get_timestamp),
+    ARGS(stream_abort),
+    ARGS(stream_stop),
+    ARGS(reg_stream_state_callback),
     ARGS(subscribe_host_func),
     ARGS(unsubscribe_host_func),
     ARGS(process_host_func),

@@ -46,14 +46,17 @@ static enum hacl_task_result companion_run(struct hacl_task *t)
 
 static const struct hacl_task_ops companion_ops = {
     .what = "dvpp", .flags = HACL_TASK_WORK, .run = companion_run, .drop = companion_drop};
+/* Kernels run on the host (the Ascend C stand-in): on the launching thread
+ * when the stream is idle, as a device would start them at once. */
+static const struct hacl_task_ops kernel_ops = {
+    .what = "kernel", .flags = HACL_TASK_WORK | HACL_TASK_INLINE, .run = companion_run, .drop = companion_drop};
 
-ACL_FUNC_VISIBILITY aclError haclCompanionLaunch(const char *api, aclrtStream stream,
-                                                 aclError (*fn)(void *arg, char *why, size_t whylen),
-                                                 void (*drop)(void *arg), void *arg)
+static aclError launch(const char *api, aclrtStream stream, const struct hacl_task_ops *ops,
+                       aclError (*fn)(void *arg, char *why, size_t whylen), void (*drop)(void *arg), void *arg)
 {
     aclError rc = hacl_rt_require_init(api);
     struct hacl_stream *s = rc == ACL_SUCCESS ? hacl_stream_get(api, stream, &rc) : NULL;
-    struct companion_task *c = s ? HACL_STREAM_TASK(api, s, struct companion_task, &companion_ops, &rc) : NULL;
+    struct companion_task *c = s ? HACL_STREAM_TASK(api, s, struct companion_task, ops, &rc) : NULL;
     if (!c) {
         if (s)
             hacl_obj_put(&s->hdr);
@@ -68,6 +71,20 @@ ACL_FUNC_VISIBILITY aclError haclCompanionLaunch(const char *api, aclrtStream st
     rc = hacl_stream_submit(api, s, &c->hdr); /* drops it when refused */
     hacl_obj_put(&s->hdr);
     return rc;
+}
+
+ACL_FUNC_VISIBILITY aclError haclCompanionLaunch(const char *api, aclrtStream stream,
+                                                 aclError (*fn)(void *arg, char *why, size_t whylen),
+                                                 void (*drop)(void *arg), void *arg)
+{
+    return launch(api, stream, &companion_ops, fn, drop, arg);
+}
+
+ACL_FUNC_VISIBILITY aclError haclCompanionLaunchKernel(const char *api, aclrtStream stream,
+                                                       aclError (*fn)(void *arg, char *why, size_t whylen),
+                                                       void (*drop)(void *arg), void *arg)
+{
+    return launch(api, stream, &kernel_ops, fn, drop, arg);
 }
 
 ACL_FUNC_VISIBILITY int haclCompanionMemOk(const void *p, size_t n)

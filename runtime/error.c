@@ -132,6 +132,8 @@ static const struct err_entry err_table[] = {
     E(ACL_ERROR_RT_IPC_ERROR, "inter-process sharing failed"),
     E(ACL_ERROR_RT_NO_PERMISSION, "no permission"),
     E(ACL_ERROR_RT_NO_NOTIFY_RESOURCE, "no notify resource"),
+    E(ACL_ERROR_RT_AICORE_TRAP_EXCEPTION, "a kernel trapped"),
+    E(ACL_ERROR_RT_STREAM_ABORT, "the stream was aborted"),
 };
 #undef E
 

@@ -171,6 +171,14 @@ static inline struct hacl_stream *hacl_task_stream(const struct hacl_task *t)
 {
     return hacl_stream_of(t->q);
 }
+/* Records a failure on s as a task's would be (stream_ctl.c: an abort). */
+void hacl_stream_record_failure(struct hacl_stream *s, aclError code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Calls the registered stream state callbacks (stream_ctl.c). */
+void hacl_stream_state_changed(struct hacl_stream *s, aclrtStreamState state);
 /* Records a failure of task t on its stream (the first one wins until the
  * stream is synchronised); in stop-on-failure mode later work is skipped.
  * Thread: any. */

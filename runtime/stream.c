@@ -98,6 +98,7 @@ static aclError stream_create(const char *api, struct hacl_context *ctx, int is_
         ctx->default_stream = s;
     hacl_obj_ref(&s->hdr); /* the caller's */
     pthread_mutex_unlock(&dev->lock);
+    hacl_stream_state_changed(s, ACL_RT_STREAM_STATE_CREATE_POST);
     *out = s;
     return ACL_SUCCESS;
 }
@@ -160,24 +161,38 @@ aclError hacl_stream_submit(const char *api, struct hacl_stream *s, struct hacl_
 
 /* ---- failures ---- */
 
-void hacl_task_fail(struct hacl_task *t, aclError code, const char *fmt, ...)
+/* Records code on s unless a failure is recorded already: the message is
+ * prefix (may be NULL) then fmt. */
+static void record_failure(struct hacl_stream *s, aclError code, const char *prefix, const char *fmt, va_list ap)
 {
-    struct hacl_stream *s = hacl_task_stream(t);
     pthread_mutex_lock(&s->err_lock);
     if (s->err == ACL_SUCCESS) {
         s->err = code;
-        int n = snprintf(s->err_msg, sizeof s->err_msg, "task #%llu (%s) failed: ", (unsigned long long)t->seq,
-                         t->ops->what);
-        if (n > 0 && (size_t)n < sizeof s->err_msg) {
-            va_list ap;
-            va_start(ap, fmt);
+        int n = snprintf(s->err_msg, sizeof s->err_msg, "%s", prefix ? prefix : "");
+        if (n >= 0 && (size_t)n < sizeof s->err_msg)
             vsnprintf(s->err_msg + n, sizeof s->err_msg - (size_t)n, fmt, ap);
-            va_end(ap);
-        }
     }
     if (s->stop_on_failure)
         atomic_store(&s->q.skip_work, 1);
     pthread_mutex_unlock(&s->err_lock);
+}
+
+void hacl_task_fail(struct hacl_task *t, aclError code, const char *fmt, ...)
+{
+    char prefix[96];
+    snprintf(prefix, sizeof prefix, "task #%llu (%s) failed: ", (unsigned long long)t->seq, t->ops->what);
+    va_list ap;
+    va_start(ap, fmt);
+    record_failure(hacl_task_stream(t), code, prefix, fmt, ap);
+    va_end(ap);
+}
+
+void hacl_stream_record_failure(struct hacl_stream *s, aclError code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record_failure(s, code, NULL, fmt, ap);
+    va_end(ap);
 }
 
 /* Takes the recorded failure: its code (ACL_SUCCESS if none) and message;
@@ -262,6 +277,7 @@ static aclError stream_destroy(const char *api, struct hacl_stream *s, int force
 {
     if (!hacl_handle_unregister(&s->hdr))
         return hacl_err(ACL_ERROR_INVALID_RESOURCE_HANDLE, api, "the stream was destroyed concurrently");
+    hacl_stream_state_changed(s, ACL_RT_STREAM_STATE_DESTROY_PRE);
     hacl_mdlri_stream_gone(s); /* a capture ends invalidated, a binding is undone */
     uint64_t last = hacl_squeue_close(&s->q);
     if (force)
@@ -338,7 +354,7 @@ long hacl_stream_callback_wait(struct hacl_stream *s, unsigned us)
 
 #define KNOWN_STREAM_FLAGS                                                                          \
     (ACL_STREAM_FAST_LAUNCH | ACL_STREAM_FAST_SYNC | ACL_STREAM_PERSISTENT | ACL_STREAM_HUGE | \
-     ACL_STREAM_CPU_SCHEDULE)
+     ACL_STREAM_CPU_SCHEDULE | ACL_STREAM_DEVICE_USE_ONLY)
 
 aclError hacl_stream_create_public(const char *api, aclrtStream *stream, uint32_t priority, uint32_t flag)
 {

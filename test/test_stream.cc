@@ -390,3 +390,73 @@ TEST_F(StreamTest, ConcurrentProducersOnOneStreamKeepPerThreadOrder)
         EXPECT_EQ(back[i * 64], 1999 & 0xFF);
     EXPECT_EQ(aclrtFree(d), ACL_SUCCESS);
 }
+
+// aclrtStreamAbort: queued work that has not started is dropped, a waiting
+// event wait is taken back, the next synchronisation says ABORT, and work
+// queued afterwards runs.
+TEST_F(StreamTest, AbortDropsQueuedWorkAndSaysSoOnce)
+{
+    void *d = nullptr;
+    ASSERT_EQ(aclrtMalloc(&d, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMemset(d, 64, 0, 64), ACL_SUCCESS);
+    Gate gate;
+    ASSERT_EQ(aclrtLaunchHostFunc(stream_, Gate::Wait, &gate), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMemsetAsync(d, 64, 7, 64, stream_), ACL_SUCCESS); // queued behind the gate
+    gate.WaitEntered();
+    ASSERT_EQ(aclrtStreamAbort(stream_), ACL_SUCCESS);
+    gate.open = true;
+    EXPECT_EQ(aclrtSynchronizeStream(stream_), ACL_ERROR_RT_STREAM_ABORT);
+    EXPECT_NE(TakeErrMsg().find("aborted"), std::string::npos);
+    unsigned char b = 1;
+    ASSERT_EQ(aclrtMemcpy(&b, 1, d, 1, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+    EXPECT_EQ(b, 0); // the memset never ran
+    ASSERT_EQ(aclrtMemsetAsync(d, 64, 9, 64, stream_), ACL_SUCCESS); // after the abort: runs
+    EXPECT_EQ(aclrtSynchronizeStream(stream_), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMemcpy(&b, 1, d, 1, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+    EXPECT_EQ(b, 9);
+    // A stream held by an event wait that nothing will satisfy.
+    aclrtEvent ev;
+    ASSERT_EQ(aclrtCreateEvent(&ev), ACL_SUCCESS);
+    aclrtStream other;
+    ASSERT_EQ(aclrtCreateStream(&other), ACL_SUCCESS);
+    ASSERT_EQ(aclrtLaunchHostFunc(other, Gate::Wait, &gate), ACL_SUCCESS); // other's record never comes
+    gate.open = false;
+    ASSERT_EQ(aclrtRecordEvent(ev, other), ACL_SUCCESS);
+    ASSERT_EQ(aclrtStreamWaitEvent(stream_, ev), ACL_SUCCESS);
+    ASSERT_EQ(aclrtStreamAbort(stream_), ACL_SUCCESS);
+    EXPECT_EQ(aclrtSynchronizeStream(stream_), ACL_ERROR_RT_STREAM_ABORT);
+    TakeErrMsg();
+    gate.open = true;
+    EXPECT_EQ(aclrtSynchronizeStream(other), ACL_SUCCESS);
+    EXPECT_EQ(aclrtStreamAbort(stream_), ACL_SUCCESS); // nothing pending: no error
+    EXPECT_EQ(aclrtSynchronizeStream(stream_), ACL_SUCCESS);
+    EXPECT_EQ(aclrtStreamAbort(nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtStreamStop(nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtStreamStop(stream_), ACL_SUCCESS);
+    EXPECT_EQ(aclrtDestroyStream(other), ACL_SUCCESS);
+    EXPECT_EQ(aclrtDestroyEvent(ev), ACL_SUCCESS);
+    EXPECT_EQ(aclrtFree(d), ACL_SUCCESS);
+}
+
+TEST_F(DeviceTest, StreamStateCallbacksSeeCreationAndDestruction)
+{
+    struct Seen {
+        std::vector<std::pair<aclrtStream, int>> v;
+    } seen;
+    auto cb = [](aclrtStream s, aclrtStreamState st, void *arg) {
+        static_cast<Seen *>(arg)->v.push_back({s, (int)st});
+    };
+    ASSERT_EQ(aclrtRegStreamStateCallback("test", cb, &seen), ACL_SUCCESS);
+    EXPECT_EQ(aclrtRegStreamStateCallback("test", cb, &seen), ACL_ERROR_INVALID_PARAM); // not twice
+    aclrtStream s;
+    ASSERT_EQ(aclrtCreateStreamWithConfig(&s, 0, ACL_STREAM_DEVICE_USE_ONLY), ACL_SUCCESS);
+    ASSERT_EQ(aclrtDestroyStream(s), ACL_SUCCESS);
+    ASSERT_EQ(aclrtRegStreamStateCallback("test", nullptr, nullptr), ACL_SUCCESS);
+    EXPECT_EQ(aclrtRegStreamStateCallback("test", nullptr, nullptr), ACL_ERROR_INVALID_PARAM);
+    aclrtStream t;
+    ASSERT_EQ(aclrtCreateStream(&t), ACL_SUCCESS);
+    ASSERT_EQ(aclrtDestroyStream(t), ACL_SUCCESS);
+    ASSERT_EQ(seen.v.size(), 2u); // none after removal
+    EXPECT_EQ(seen.v[0], std::make_pair(s, (int)ACL_RT_STREAM_STATE_CREATE_POST));
+    EXPECT_EQ(seen.v[1], std::make_pair(s, (int)ACL_RT_STREAM_STATE_DESTROY_PRE));
+}

@@ -12,6 +12,10 @@
 
 #include "acl/acl.h"
 
+// kernels.cpp (an Ascend C kernel library)
+void LaunchAddOne(uint32_t blocks, void *stream, uint32_t *x);
+void LaunchFault(void *stream);
+
 #define CHECK(call)                                                                                 \
     do {                                                                                            \
         aclError rc_ = (call);                                                                      \
@@ -193,6 +197,35 @@ int AllocatorAndOverflow(aclrtStream s)
     return 0;
 }
 
+// Kernels in stream order; a trapping one fails the stream and, in
+// stop-on-failure mode, the work after it is skipped.
+int Kernels()
+{
+    aclrtStream ks = nullptr;
+    CHECK(aclrtCreateStream(&ks));
+    uint32_t *x = nullptr, host[4] = {0, 0, 0, 0};
+    CHECK(aclrtMalloc(reinterpret_cast<void **>(&x), sizeof host, ACL_MEM_MALLOC_HUGE_FIRST));
+    CHECK(aclrtMemcpy(x, sizeof host, host, sizeof host, ACL_MEMCPY_HOST_TO_DEVICE));
+    LaunchAddOne(4, ks, x);
+    LaunchAddOne(2, ks, x);
+    CHECK(aclrtSynchronizeStream(ks));
+    CHECK(aclrtMemcpy(host, sizeof host, x, sizeof host, ACL_MEMCPY_DEVICE_TO_HOST));
+    EXPECT(host[0] == 2 && host[1] == 2 && host[2] == 1 && host[3] == 1);
+    CHECK(aclrtSetStreamFailureMode(ks, ACL_STOP_ON_FAILURE));
+    LaunchFault(ks);
+    LaunchAddOne(4, ks, x); // skipped
+    aclError rc = aclrtSynchronizeStream(ks);
+    EXPECT(rc == ACL_ERROR_RT_AICORE_TRAP_EXCEPTION);
+    EXPECT(aclrtGetLastError(ACL_RT_THREAD_LEVEL) == ACL_ERROR_RT_AICORE_TRAP_EXCEPTION); // taken: clear again
+    (void)aclGetRecentErrMsg();
+    CHECK(aclrtMemcpy(host, sizeof host, x, sizeof host, ACL_MEMCPY_DEVICE_TO_HOST));
+    EXPECT(host[0] == 2 && host[3] == 1);
+    std::printf("kernels: ran in order, trap failed the stream (%d)\n", rc);
+    CHECK(aclrtFree(x));
+    CHECK(aclrtDestroyStream(ks));
+    return 0;
+}
+
 } // namespace
 
 int main()
@@ -201,7 +234,7 @@ int main()
     CHECK(aclrtSetDevice(0));
     aclrtStream s = nullptr;
     CHECK(aclrtCreateStream(&s));
-    int bad = Versions() || ProducerConsumer(s) || ReduceAndRandom(s) || AllocatorAndOverflow(s);
+    int bad = Versions() || ProducerConsumer(s) || ReduceAndRandom(s) || AllocatorAndOverflow(s) || Kernels();
     EXPECT(aclrtGetLastError(ACL_RT_THREAD_LEVEL) == ACL_SUCCESS || bad);
     CHECK(aclrtDestroyStream(s));
     CHECK(aclrtResetDevice(0));

@@ -93,3 +93,16 @@ def test_ipc_key_imported_here_sees_the_same_memory(device):
     pid, ret = acl.rt.device_get_bare_tgid()
     assert ret == 0 and pid > 0
     assert acl.rt.free(d) == 0
+
+
+def test_stream_state_callbacks_and_abort(device):
+    seen = []
+    assert acl.rt.reg_stream_state_callback("py", lambda s, st, arg: seen.append((s, st, arg)), "tag") == 0
+    s, ret = acl.rt.create_stream()
+    assert ret == 0
+    assert acl.rt.stream_abort(s) == 0  # nothing queued: nothing to report
+    assert acl.rt.synchronize_stream(s) == 0
+    assert acl.rt.stream_stop(s) == 0
+    assert acl.rt.destroy_stream(s) == 0
+    assert acl.rt.reg_stream_state_callback("py", None) == 0
+    assert seen == [(s, 1, "tag"), (s, 2, "tag")]

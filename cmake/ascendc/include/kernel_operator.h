@@ -1,9 +1,9 @@
 /*
  * hostacl: the part of Ascend C that simple kernels use, for running them
  * on the host (see ascendc.cmake). A kernel is a plain C++ function; its
- * launch is rewritten into hacl_ascendc_launch, which runs the kernel once
- * per block, block_idx set: at once when the stream is idle, else as a host
- * function queued on the stream (ordered with the stream's other work). Device pointers are host memory in hostacl, so __gm__ pointers
+ * launch is rewritten into hacl_ascendc_launch, which queues a task on the
+ * stream running the kernel once per block, block_idx set (on the launching
+ * thread when the stream is idle, as a device would start it at once). Device pointers are host memory in hostacl, so __gm__ pointers
  * are ordinary pointers.
  */
 #ifndef HOSTACL_ASCENDC_KERNEL_OPERATOR_H
@@ -34,46 +34,62 @@ template <class... A> inline void printf(const char *fmt, A &&...args)
 }
 } // namespace AscendC
 
-/* A kernel's trap: reported, and the rest of that kernel instance skipped. */
+/* A kernel's trap: that kernel instance stops and its launch fails the
+ * stream (ACL_ERROR_RT_AICORE_TRAP_EXCEPTION), as a device exception does:
+ * later work is skipped in ACL_STOP_ON_FAILURE mode. */
 struct hacl_ascendc_fault {};
 [[noreturn]] inline void hacl_ascendc_trap() { throw hacl_ascendc_fault{}; }
+
+/* hostacl's runtime queues host-run kernels with this (exported by
+ * libascendcl, declared in no public header): fn runs in stream order, on
+ * the launching thread when the stream is idle; a nonzero return fails the
+ * stream; drop(arg) runs once after, or instead when the task is dropped. */
+extern "C" aclError haclCompanionLaunchKernel(const char *api, aclrtStream stream,
+                                              aclError (*fn)(void *arg, char *why, size_t whylen),
+                                              void (*drop)(void *arg), void *arg);
 
 struct hacl_ascendc_job {
     std::function<void()> fn;
     uint32_t blocks;
 };
 
-inline void hacl_ascendc_run(void *arg)
+/* Runs every block: the number of blocks that trapped. */
+inline uint32_t hacl_ascendc_blocks(hacl_ascendc_job *job)
 {
-    hacl_ascendc_job *job = static_cast<hacl_ascendc_job *>(arg);
+    uint32_t trapped = 0;
     block_num = job->blocks;
     for (uint32_t b = 0; b < job->blocks; b++) {
         block_idx = b;
         try {
             job->fn();
         } catch (const hacl_ascendc_fault &) {
-            std::fprintf(stderr, "hostacl: kernel block %u trapped\n", b);
+            trapped++;
         }
     }
-    delete job;
+    return trapped;
 }
 
-/* A stream with nothing queued runs the kernel at once, on the launching
- * thread (in order all the same: nothing is before it), as a device would
- * start it; otherwise it waits its turn as a host function. */
+inline aclError hacl_ascendc_result(uint32_t trapped, char *why, size_t whylen)
+{
+    if (!trapped)
+        return ACL_SUCCESS;
+    std::snprintf(why, whylen, "%u kernel block(s) trapped", trapped);
+    return 507016; /* ACL_ERROR_RT_AICORE_TRAP_EXCEPTION */
+}
+
+inline aclError hacl_ascendc_task(void *arg, char *why, size_t whylen)
+{
+    return hacl_ascendc_result(hacl_ascendc_blocks(static_cast<hacl_ascendc_job *>(arg)), why, whylen);
+}
+
+inline void hacl_ascendc_free(void *arg) { delete static_cast<hacl_ascendc_job *>(arg); }
+
 template <class F> inline void hacl_ascendc_launch(uint32_t blocks, void *l2ctrl, void *stream, F &&fn)
 {
     (void)l2ctrl;
     hacl_ascendc_job *job = new hacl_ascendc_job{std::function<void()>(std::forward<F>(fn)), blocks};
-    aclrtStreamStatus st = ACL_STREAM_STATUS_NOT_READY;
-    if (aclrtStreamQuery(stream, &st) == ACL_SUCCESS && st == ACL_STREAM_STATUS_COMPLETE) {
-        hacl_ascendc_run(job);
-        return;
-    }
-    if (aclrtLaunchHostFunc(stream, hacl_ascendc_run, job) != ACL_SUCCESS) {
+    if (haclCompanionLaunchKernel("kernel", stream, hacl_ascendc_task, hacl_ascendc_free, job) != ACL_SUCCESS)
         std::fprintf(stderr, "hostacl: kernel launch failed: %s\n", aclGetRecentErrMsg());
-        delete job;
-    }
 }
 
 #endif

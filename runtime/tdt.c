@@ -663,7 +663,8 @@ ACL_FUNC_VISIBILITY aclError acltdtReceiveTensor(const acltdtChannelHandle *hand
         if (reg == m->n && ds->cap >= m->n) {
             for (size_t i = 0; i < m->n; i++)
                 hacl_obj_ref(&m->items[i]->hdr); /* the dataset's */
-            memcpy(ds->items, m->items, m->n * sizeof *ds->items);
+            if (m->n) /* an empty dataset may have no array yet */
+                memcpy(ds->items, m->items, m->n * sizeof *ds->items);
             ds->n = m->n;
             strcpy(ds->name, c->name);
             m->n = 0; /* handed over */

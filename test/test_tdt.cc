@@ -323,3 +323,17 @@ TEST(TdtFinalize, ChannelsLeftOpenAreClosedByFinalize)
 }
 
 } // namespace
+
+// A dataset with no items is a message too: it arrives with none.
+TEST_F(DeviceTest, EmptyDatasetsTravel)
+{
+    acltdtChannelHandle *ch = acltdtCreateChannelWithCapacity(0, "empty", 2);
+    ASSERT_NE(ch, nullptr);
+    acltdtDataset *out = acltdtCreateDataset(), *in = acltdtCreateDataset();
+    ASSERT_EQ(acltdtSendTensor(ch, out, 0), ACL_SUCCESS) << TakeErrMsg();
+    ASSERT_EQ(acltdtReceiveTensor(ch, in, 0), ACL_SUCCESS) << TakeErrMsg();
+    EXPECT_EQ(acltdtGetDatasetSize(in), 0u);
+    EXPECT_EQ(acltdtDestroyDataset(in), ACL_SUCCESS);
+    EXPECT_EQ(acltdtDestroyDataset(out), ACL_SUCCESS);
+    EXPECT_EQ(acltdtDestroyChannel(ch), ACL_SUCCESS);
+}

@@ -26,7 +26,7 @@ static void (*set_team)(int);
 static pthread_once_t lookup_once = PTHREAD_ONCE_INIT;
 
 static void (*gomp_parallel)(void (*fn)(void *), void *data, unsigned nthreads, unsigned flags);
-static int (*team_index)(void), (*team_size)(void);
+static int (*team_index)(void), (*team_size)(void), (*team_max)(void);
 
 static void lookup(void)
 {
@@ -36,6 +36,7 @@ static void lookup(void)
     *(void **)&gomp_parallel = dlsym(RTLD_DEFAULT, "GOMP_parallel");
     *(void **)&team_index = dlsym(RTLD_DEFAULT, "omp_get_thread_num");
     *(void **)&team_size = dlsym(RTLD_DEFAULT, "omp_get_num_threads");
+    *(void **)&team_max = dlsym(RTLD_DEFAULT, "omp_get_max_threads");
 }
 
 void hacl_compute_configure(unsigned threads)
@@ -87,6 +88,23 @@ void hacl_compute_narrow(int one)
         set_team(1);
     else
         apply_team();
+}
+
+int hacl_compute_team_begin(void)
+{
+    pthread_once(&lookup_once, lookup);
+    unsigned t = atomic_load(&team);
+    if (!t || !set_team || !team_max)
+        return 0;
+    int saved = team_max();
+    set_team((int)t);
+    return saved;
+}
+
+void hacl_compute_team_end(int saved)
+{
+    if (saved > 0 && set_team)
+        set_team(saved);
 }
 
 static void *compute_main(void *unused)

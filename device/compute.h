@@ -52,6 +52,11 @@ void hacl_compute_submit(struct hacl_compute_job *j);
  * to split loses more to waking the team than it gains (a recurrence's
  * input projections: 2x slower on two threads). */
 void hacl_compute_narrow(int one);
+/* Applies the configured team to the calling thread (primitives created
+ * there take it) and returns the thread's previous team for
+ * hacl_compute_team_end (0: nothing to restore). */
+int hacl_compute_team_begin(void);
+void hacl_compute_team_end(int saved);
 
 /* fn(arg, i) for every i in [0, n), spread over the compute thread's
  * OpenMP team (the one oneDNN uses; serially when there is none or it has

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "device/alloc.h"
+#include "device/compute.h"
 #include "plan.h"
 #include "runtime/config.h"
 #include "runtime/error.h"
@@ -612,8 +613,24 @@ static int cpu_has_bf16(void)
     return isa == dnnl_cpu_isa_avx512_core_bf16 || isa == dnnl_cpu_isa_avx512_core_amx;
 }
 
+static aclError prog_build(const struct hacl_graph *g, int reference, int precision, struct hacl_prog **out,
+                           char *why, size_t whylen);
+
+/* Built with the compute team set on this (the loading) thread: oneDNN
+ * fixes some primitives' thread counts when they are created, so a
+ * primitive made on an application thread with OpenMP's default team
+ * would run with that many threads whatever the compute thread's team. */
 aclError hacl_prog_build(const struct hacl_graph *g, int reference, int precision, struct hacl_prog **out,
                          char *why, size_t whylen)
+{
+    int saved = hacl_compute_team_begin();
+    aclError rc = prog_build(g, reference, precision, out, why, whylen);
+    hacl_compute_team_end(saved);
+    return rc;
+}
+
+static aclError prog_build(const struct hacl_graph *g, int reference, int precision, struct hacl_prog **out,
+                           char *why, size_t whylen)
 {
     struct hacl_prog *p = hacl_calloc(1, sizeof *p);
     if (!p) {

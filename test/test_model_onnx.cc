@@ -1,8 +1,11 @@
 // Loading ONNX models through the aclmdl API, the model description calls,
 // and every kind of bad model and bad argument.
+#include <dirent.h>
+
 #include <fstream>
 #include <memory>
 #include <random>
+#include <set>
 
 #include "onnx_builder.h"
 #include "test_util.h"
@@ -768,4 +771,70 @@ TEST_F(ModelTest, LongChainsLoadAndRun)
     EXPECT_EQ(Get(io.dev[1], 4), want);
     aclmdlDestroyDesc(d);
     EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+}
+
+// The threads named after the compute thread ("hacl-compute": it and the
+// OpenMP threads it starts), by thread id.
+static std::set<long> ComputeThreads()
+{
+    std::set<long> ids;
+    if (DIR *d = opendir("/proc/self/task")) {
+        while (struct dirent *e = readdir(d)) {
+            if (e->d_name[0] == '.')
+                continue;
+            std::ifstream comm(std::string("/proc/self/task/") + e->d_name + "/comm");
+            std::string name;
+            std::getline(comm, name);
+            if (name.rfind("hacl-compute", 0) == 0)
+                ids.insert(atol(e->d_name));
+        }
+        closedir(d);
+    }
+    return ids;
+}
+
+// HOSTACL_COMPUTE_THREADS=1 runs a model on one thread: oneDNN fixes some
+// primitives' thread counts when they are made, and they are made on the
+// loading thread, so that thread must use the compute team too (it used
+// OpenMP's default, one thread per core, and the model ran on two).
+TEST(ComputeThreads, OneMeansOneEvenForPrimitivesMadeAtLoad)
+{
+    ScopedEnv env("HOSTACL_COMPUTE_THREADS", "1");
+    std::set<long> before = ComputeThreads();
+    ASSERT_EQ(aclInit(nullptr), ACL_SUCCESS);
+    ASSERT_EQ(aclrtSetDevice(0), ACL_SUCCESS);
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 64, 56, 56}}};
+    m.outputs = {{"y", onnxb::FLOAT, {1, 64, 56, 56}}};
+    std::vector<float> w(64 * 64 * 9, 0.01f);
+    m.inits = {{"w", onnxb::FLOAT, {64, 64, 3, 3}, onnxb::Floats(w)}};
+    m.nodes = {{"Conv", {"x", "w"}, {"c"}, "conv", {onnxb::Attr::Ints("pads", {1, 1, 1, 1})}},
+               {"Relu", {"c"}, {"y"}, "relu"}};
+    std::string bytes = onnxb::Serialize(m);
+    uint32_t id;
+    ASSERT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_SUCCESS) << TakeErrMsg();
+    void *x, *y;
+    size_t n = 64 * 56 * 56 * 4;
+    ASSERT_EQ(aclrtMalloc(&x, n, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMalloc(&y, n, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMemset(x, n, 0, n), ACL_SUCCESS);
+    aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
+    aclmdlAddDatasetBuffer(in, aclCreateDataBuffer(x, n));
+    aclmdlAddDatasetBuffer(out, aclCreateDataBuffer(y, n));
+    for (int i = 0; i < 3; i++)
+        ASSERT_EQ(aclmdlExecute(id, in, out), ACL_SUCCESS) << TakeErrMsg();
+    std::set<long> after = ComputeThreads();
+    size_t fresh = 0;
+    for (long t : after)
+        fresh += before.count(t) == 0;
+    EXPECT_EQ(fresh, 1u) << "threads computing the model";
+    aclDestroyDataBuffer(aclmdlGetDatasetBuffer(in, 0));
+    aclDestroyDataBuffer(aclmdlGetDatasetBuffer(out, 0));
+    aclmdlDestroyDataset(in);
+    aclmdlDestroyDataset(out);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    aclrtFree(x);
+    aclrtFree(y);
+    EXPECT_EQ(aclrtResetDevice(0), ACL_SUCCESS);
+    EXPECT_EQ(aclFinalize(), ACL_SUCCESS);
 }

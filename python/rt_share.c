@@ -656,6 +656,147 @@ static PyObject *py_reg_stream_state_callback(PyObject *self, PyObject *args)
     return hpy_ret(rc);
 }
 
+/* ---- exception callbacks ----
+ * One Python callable each for set_exception_info_callback and for every
+ * registered one: called with the description's address (for the getters). */
+
+static PyObject *exception_single;    /* set_exception_info_callback's callable */
+static PyObject *exception_registered; /* callable -> None (registered ones) */
+
+static void call_exception(PyObject *fn, aclrtExceptionInfo *info)
+{
+    PyObject *r = PyObject_CallFunction(fn, "N", hpy_addr_obj(info));
+    if (!r)
+        PyErr_Print();
+    Py_XDECREF(r);
+}
+
+/* The description being delivered on this thread: the getters take only
+ * it (an address made up in Python must not be read). */
+static _Thread_local aclrtExceptionInfo *current_info;
+
+static int info_arg(PyObject *o, void *out)
+{
+    if (!hpy_addr(o, out))
+        return 0;
+    if (*(void **)out != current_info || !current_info) {
+        PyErr_SetString(PyExc_ValueError, "not the exception description being delivered to this callback");
+        return 0;
+    }
+    return 1;
+}
+
+static void exception_trampoline(aclrtExceptionInfo *info)
+{
+    PyGILState_STATE g = PyGILState_Ensure();
+    aclrtExceptionInfo *outer = current_info;
+    current_info = info;
+    if (exception_single)
+        call_exception(exception_single, info);
+    if (exception_registered) {
+        PyObject *keys = PyDict_Keys(exception_registered);
+        for (Py_ssize_t i = 0; keys && i < PyList_GET_SIZE(keys); i++)
+            call_exception(PyList_GET_ITEM(keys, i), info);
+        Py_XDECREF(keys);
+    }
+    current_info = outer;
+    PyGILState_Release(g);
+}
+
+static PyObject *py_set_exception_info_callback(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *fn;
+    if (!PyArg_ParseTuple(args, "O:set_exception_info_callback", &fn))
+        return NULL;
+    if (fn != Py_None && !PyCallable_Check(fn)) {
+        PyErr_SetString(PyExc_TypeError, "callback must be callable or None");
+        return NULL;
+    }
+    Py_XDECREF(exception_single);
+    exception_single = fn == Py_None ? NULL : (Py_INCREF(fn), fn);
+    int any = exception_single || (exception_registered && PyDict_Size(exception_registered) > 0);
+    return hpy_ret(aclrtSetExceptionInfoCallback(any ? exception_trampoline : NULL));
+}
+
+static PyObject *exception_register(PyObject *args, const char *fmt, int add)
+{
+    PyObject *fn;
+    if (!PyArg_ParseTuple(args, fmt, &fn))
+        return NULL;
+    if (!PyCallable_Check(fn)) {
+        PyErr_SetString(PyExc_TypeError, "callback must be callable");
+        return NULL;
+    }
+    if (!exception_registered && !(exception_registered = PyDict_New()))
+        return NULL;
+    if (add ? PyDict_SetItem(exception_registered, fn, Py_None) != 0
+            : (PyDict_Contains(exception_registered, fn) == 1 && PyDict_DelItem(exception_registered, fn) != 0))
+        return NULL;
+    /* one C registration serves them all */
+    aclError rc = PyDict_Size(exception_registered) > 0 ? aclrtExceptionInfoCallbackRegister(exception_trampoline)
+                                                        : aclrtExceptionInfoCallbackUnregister(exception_trampoline);
+    return hpy_ret(rc);
+}
+
+static PyObject *py_exception_info_callback_register(PyObject *self, PyObject *args)
+{
+    (void)self;
+    return exception_register(args, "O:exception_info_callback_register", 1);
+}
+
+static PyObject *py_exception_info_callback_unregister(PyObject *self, PyObject *args)
+{
+    (void)self;
+    return exception_register(args, "O:exception_info_callback_unregister", 0);
+}
+
+#define INFO_GETTER(pyname, call)                                          \
+    static PyObject *py_##pyname(PyObject *self, PyObject *args)           \
+    {                                                                      \
+        (void)self;                                                        \
+        void *info;                                                        \
+        if (!PyArg_ParseTuple(args, "O&:" #pyname, info_arg, &info))       \
+            return NULL;                                                   \
+        return PyLong_FromUnsignedLong(call((const aclrtExceptionInfo *)info)); \
+    }
+INFO_GETTER(get_task_id_from_exception_info, aclrtGetTaskIdFromExceptionInfo)
+INFO_GETTER(get_stream_id_from_exception_info, aclrtGetStreamIdFromExceptionInfo)
+INFO_GETTER(get_thread_id_from_exception_info, aclrtGetThreadIdFromExceptionInfo)
+INFO_GETTER(get_device_id_from_exception_info, aclrtGetDeviceIdFromExceptionInfo)
+INFO_GETTER(get_error_code_from_exception_info, aclrtGetErrorCodeFromExceptionInfo)
+
+static PyObject *py_get_args_from_exception_info(PyObject *self, PyObject *args)
+{
+    (void)self;
+    void *info, *p = NULL;
+    uint32_t len = 0;
+    if (!PyArg_ParseTuple(args, "O&:get_args_from_exception_info", info_arg, &info))
+        return NULL;
+    aclError rc = aclrtGetArgsFromExceptionInfo((const aclrtExceptionInfo *)info, &p, &len);
+    return Py_BuildValue("(NIi)", hpy_addr_obj(p), len, (int)rc);
+}
+
+static PyObject *py_get_func_handle_from_exception_info(PyObject *self, PyObject *args)
+{
+    (void)self;
+    void *info;
+    aclrtFuncHandle f = NULL;
+    if (!PyArg_ParseTuple(args, "O&:get_func_handle_from_exception_info", info_arg, &info))
+        return NULL;
+    aclError rc = aclrtGetFuncHandleFromExceptionInfo((const aclrtExceptionInfo *)info, &f);
+    return hpy_addr_ret(f, rc);
+}
+
+static PyObject *py_get_thread_last_task_id(PyObject *self, PyObject *args)
+{
+    (void)self;
+    (void)args;
+    uint32_t id = 0;
+    aclError rc = aclrtGetThreadLastTaskId(&id);
+    return hpy_u64_ret(id, rc);
+}
+
 /* ---- labels ---- */
 
 static PyObject *py_create_label(PyObject *self, PyObject *args)
@@ -748,6 +889,17 @@ PyMethodDef hpy_rt_share_methods[] = {
     ARGS(mem_import_from_shareable_handle_v2),
     ARGS(mem_set_pid_to_shareable_handle_v2),
     ARGS(event_get_timestamp),
+    ARGS(set_exception_info_callback),
+    ARGS(exception_info_callback_register),
+    ARGS(exception_info_callback_unregister),
+    ARGS(get_task_id_from_exception_info),
+    ARGS(get_stream_id_from_exception_info),
+    ARGS(get_thread_id_from_exception_info),
+    ARGS(get_device_id_from_exception_info),
+    ARGS(get_error_code_from_exception_info),
+    ARGS(get_args_from_exception_info),
+    ARGS(get_func_handle_from_exception_info),
+    {"get_thread_last_task_id", py_get_thread_last_task_id, METH_NOARGS, NULL},
     ARGS(stream_abort),
     ARGS(stream_stop),
     ARGS(reg_stream_state_callback),

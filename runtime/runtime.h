@@ -177,6 +177,10 @@ void hacl_stream_record_failure(struct hacl_stream *s, aclError code, const char
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* A task of s failed: the exception callbacks hear of it; and the calling
+ * thread launched task seq (exception.c). */
+void hacl_exception_report(struct hacl_stream *s, uint64_t seq, aclError code);
+void hacl_exception_note_launch(uint64_t seq);
 /* Calls the registered stream state callbacks (stream_ctl.c). */
 void hacl_stream_state_changed(struct hacl_stream *s, aclrtStreamState state);
 /* Records a failure of task t on its stream (the first one wins until the

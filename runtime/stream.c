@@ -151,8 +151,11 @@ aclError hacl_stream_submit(const char *api, struct hacl_stream *s, struct hacl_
         if (taken)
             return rc;
     }
-    if (hacl_squeue_push(&s->q, t) != 0)
+    uint64_t seq = hacl_squeue_push(&s->q, t);
+    if (seq != 0) {
+        hacl_exception_note_launch(seq);
         return ACL_SUCCESS;
+    }
     if (t->ops->drop)
         t->ops->drop(t);
     hacl_task_release(t);
@@ -185,6 +188,7 @@ void hacl_task_fail(struct hacl_task *t, aclError code, const char *fmt, ...)
     va_start(ap, fmt);
     record_failure(hacl_task_stream(t), code, prefix, fmt, ap);
     va_end(ap);
+    hacl_exception_report(hacl_task_stream(t), t->seq, code);
 }
 
 void hacl_stream_record_failure(struct hacl_stream *s, aclError code, const char *fmt, ...)

@@ -3,6 +3,8 @@
 // stream, many streams on few workers.
 #include <string.h>
 
+#include <array>
+#include <mutex>
 #include <vector>
 
 #include "test_util.h"
@@ -419,8 +421,8 @@ TEST_F(StreamTest, AbortDropsQueuedWorkAndSaysSoOnce)
     ASSERT_EQ(aclrtCreateEvent(&ev), ACL_SUCCESS);
     aclrtStream other;
     ASSERT_EQ(aclrtCreateStream(&other), ACL_SUCCESS);
-    ASSERT_EQ(aclrtLaunchHostFunc(other, Gate::Wait, &gate), ACL_SUCCESS); // other's record never comes
-    gate.open = false;
+    gate.open = false; // before the launch: other's record waits behind it
+    ASSERT_EQ(aclrtLaunchHostFunc(other, Gate::Wait, &gate), ACL_SUCCESS);
     ASSERT_EQ(aclrtRecordEvent(ev, other), ACL_SUCCESS);
     ASSERT_EQ(aclrtStreamWaitEvent(stream_, ev), ACL_SUCCESS);
     ASSERT_EQ(aclrtStreamAbort(stream_), ACL_SUCCESS);
@@ -459,4 +461,48 @@ TEST_F(DeviceTest, StreamStateCallbacksSeeCreationAndDestruction)
     ASSERT_EQ(seen.v.size(), 2u); // none after removal
     EXPECT_EQ(seen.v[0], std::make_pair(s, (int)ACL_RT_STREAM_STATE_CREATE_POST));
     EXPECT_EQ(seen.v[1], std::make_pair(s, (int)ACL_RT_STREAM_STATE_DESTROY_PRE));
+}
+
+// A task failing when it runs calls the exception callbacks with its id,
+// its stream's id and the error; aclrtGetThreadLastTaskId names it.
+static std::vector<std::array<uint32_t, 4>> g_exceptions;
+static std::mutex g_exceptions_mu;
+static void OnException(aclrtExceptionInfo *info)
+{
+    std::lock_guard<std::mutex> g(g_exceptions_mu);
+    g_exceptions.push_back({aclrtGetTaskIdFromExceptionInfo(info), aclrtGetStreamIdFromExceptionInfo(info),
+                            aclrtGetDeviceIdFromExceptionInfo(info), aclrtGetErrorCodeFromExceptionInfo(info)});
+}
+
+TEST_F(StreamTest, ExceptionCallbacksHearOfFailedTasks)
+{
+    g_exceptions.clear();
+    ASSERT_EQ(aclrtSetExceptionInfoCallback(OnException), ACL_SUCCESS);
+    void *a = nullptr, *b = nullptr;
+    ASSERT_EQ(aclrtMalloc(&a, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMalloc(&b, 64, ACL_MEM_MALLOC_HUGE_FIRST), ACL_SUCCESS);
+    Gate gate;
+    ASSERT_EQ(aclrtLaunchHostFunc(stream_, Gate::Wait, &gate), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMemcpyAsync(a, 64, b, 64, ACL_MEMCPY_DEVICE_TO_DEVICE, stream_), ACL_SUCCESS);
+    uint32_t task = 0;
+    ASSERT_EQ(aclrtGetThreadLastTaskId(&task), ACL_SUCCESS);
+    ASSERT_EQ(aclrtFree(b), ACL_SUCCESS); // freed before the copy runs: it fails then
+    gate.open = true;
+    EXPECT_EQ(aclrtSynchronizeStream(stream_), ACL_ERROR_RT_PARAM_INVALID);
+    TakeErrMsg();
+    int32_t sid = 0;
+    ASSERT_EQ(aclrtStreamGetId(stream_, &sid), ACL_SUCCESS);
+    ASSERT_EQ(g_exceptions.size(), 1u);
+    EXPECT_EQ(g_exceptions[0][0], task);
+    EXPECT_EQ(g_exceptions[0][1], (uint32_t)sid);
+    EXPECT_EQ(g_exceptions[0][2], 0u);
+    EXPECT_EQ(g_exceptions[0][3], (uint32_t)ACL_ERROR_RT_PARAM_INVALID);
+    EXPECT_EQ(aclrtGetTaskIdFromExceptionInfo(nullptr), UINT32_MAX);
+    ASSERT_EQ(aclrtSetExceptionInfoCallback(nullptr), ACL_SUCCESS);
+    ASSERT_EQ(aclrtExceptionInfoCallbackRegister(OnException), ACL_SUCCESS);
+    ASSERT_EQ(aclrtExceptionInfoCallbackRegister(OnException), ACL_SUCCESS); // once
+    ASSERT_EQ(aclrtMemcpyAsync(a, 64, a, 128, ACL_MEMCPY_DEVICE_TO_DEVICE, stream_), ACL_ERROR_INVALID_PARAM); // refused at launch: no exception
+    ASSERT_EQ(aclrtExceptionInfoCallbackUnregister(OnException), ACL_SUCCESS);
+    EXPECT_EQ(g_exceptions.size(), 1u);
+    EXPECT_EQ(aclrtFree(a), ACL_SUCCESS);
 }

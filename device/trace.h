@@ -106,7 +106,7 @@ static inline void hacl_trace_api_end(const struct hacl_trace_api *a)
         hacl_trace_api_done(a);
 }
 #define HACL_TRACE_API_CALL()                                                                                 \
-    struct hacl_trace_api hacl_api_call_ __attribute__((cleanup(hacl_trace_api_end))) = {                   \
+    struct hacl_trace_api hacl_api_call_ __attribute__((cleanup(hacl_trace_api_end), unused)) = {                \
         __func__, hacl_tracing_of(HACL_TRACE_API) ? hacl_trace_now() : 0}
 
 /* Starts recording `what` (HACL_TRACE_* flags) into the file `path`

@@ -497,3 +497,47 @@ TEST_F(ModelRI, DestroyWhileReplaysRunAndFinalizeCleansUp)
 }
 
 } // namespace
+
+namespace {
+// Device pointers from virtual memory mappings work as model buffers, and
+// their access flags hold for the execution's writes.
+TEST_F(ModelRI, MappedVirtualMemoryFeedsModels)
+{
+    onnxb::Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 4}}};
+    m.outputs = {{"y", onnxb::FLOAT, {1, 4}}};
+    m.nodes = {{"Relu", {"x"}, {"y"}, "relu"}};
+    std::string bytes = onnxb::Serialize(m);
+    uint32_t id;
+    ASSERT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_SUCCESS) << TakeErrMsg();
+    aclrtPhysicalMemProp prop = {ACL_MEM_HANDLE_TYPE_NONE, ACL_MEM_ALLOCATION_TYPE_PINNED, ACL_HBM_MEM_NORMAL,
+                                 {0, ACL_MEM_LOCATION_TYPE_DEVICE}, 0};
+    const size_t g = 2 << 20;
+    aclrtDrvMemHandle h;
+    void *va;
+    ASSERT_EQ(aclrtMallocPhysical(&h, g, &prop, 0), ACL_SUCCESS);
+    ASSERT_EQ(aclrtReserveMemAddress(&va, g, 0, nullptr, 0), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMapMem(va, g, 0, h, 0), ACL_SUCCESS);
+    float *x = (float *)va, *y = x + 1024;
+    float hx[4] = {-1, 2, -3, 4}, hy[4] = {};
+    ASSERT_EQ(aclrtMemcpy(x, 16, hx, 16, ACL_MEMCPY_HOST_TO_DEVICE), ACL_SUCCESS);
+    aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
+    aclDataBuffer *bx = aclCreateDataBuffer(x, 16), *by = aclCreateDataBuffer(y, 16);
+    aclmdlAddDatasetBuffer(in, bx);
+    aclmdlAddDatasetBuffer(out, by);
+    ASSERT_EQ(aclmdlExecuteAsync(id, in, out, stream_), ACL_SUCCESS) << TakeErrMsg();
+    ASSERT_EQ(aclrtSynchronizeStream(stream_), ACL_SUCCESS) << TakeErrMsg();
+    ASSERT_EQ(aclrtMemcpy(hy, 16, y, 16, ACL_MEMCPY_DEVICE_TO_HOST), ACL_SUCCESS);
+    EXPECT_EQ(hy[0], 0.0f);
+    EXPECT_EQ(hy[1], 2.0f);
+    EXPECT_EQ(hy[3], 4.0f);
+    aclDestroyDataBuffer(bx);
+    aclDestroyDataBuffer(by);
+    aclmdlDestroyDataset(in);
+    aclmdlDestroyDataset(out);
+    EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+    EXPECT_EQ(aclrtUnmapMem(va), ACL_SUCCESS);
+    EXPECT_EQ(aclrtReleaseMemAddress(va), ACL_SUCCESS);
+    EXPECT_EQ(aclrtFreePhysical(h), ACL_SUCCESS);
+}
+} // namespace

@@ -262,7 +262,7 @@ static aclError queue_event_task(const char *api, aclrtEvent event, aclrtStream 
         rc = atomic_load(&e->w[W_DONE_GEN]) >= target
                  ? ACL_SUCCESS
                  : hacl_value_wait_word(api, s, (volatile uint64_t *)&e->w[W_DONE_GEN], target,
-                                        ACL_STREAM_WAIT_VALUE_GEQ);
+                                        ACL_STREAM_WAIT_VALUE_GEQ, 0);
         hacl_obj_put(&s->hdr);
         hacl_obj_put(&e->hdr);
         return rc;

@@ -3,14 +3,15 @@
  * stream, possibly in another process, waits for and consumes
  * (aclrtWaitAndResetNotify).
  *
- * A notify's state is two counters in a slot of the creating process's
- * sharing registry (ipc.h): records sent, and waits launched. A wait
- * launched as the k-th waits until k records have been sent, so each
- * record releases one wait, in order, wherever the waits and records are
- * launched from; a record with no wait pending is kept for the next wait.
- * Both are stream tasks over the shared words (value.c), so a waiting
- * stream holds no worker and sees another process's record within the
- * value watcher's period.
+ * A notify's state is one word in a slot of the creating process's sharing
+ * registry (ipc.h): 1 when recorded and not yet consumed. A record sets
+ * it; a wait waits until it is set and takes it (sets it back to 0) in one
+ * atomic step, so one record releases one wait, and records made while
+ * none waits leave it set once (a notify is a flag, not a count). Both are
+ * stream tasks over the shared word (value.c), so a waiting stream holds
+ * no worker and sees another process's record within the value watcher's
+ * period. A wait's timeout (seconds; 0: none) fails it with
+ * ACL_ERROR_RT_WAIT_TIMEOUT.
  *
  * Thread: any.
  */
@@ -20,7 +21,7 @@
 #include "ipc.h"
 #include "runtime.h"
 
-enum { W_RECORDS, W_WAITS };
+enum { W_STATE };
 
 struct hacl_notify {
     struct hacl_obj hdr;
@@ -102,9 +103,10 @@ ACL_FUNC_VISIBILITY aclError aclrtDestroyNotify(aclrtNotify notify)
     return rc;
 }
 
-/* Runs fn(api, n, s) with the notify and the stream looked up. */
+/* Runs fn(api, n, s, arg) with the notify and the stream looked up. */
 static aclError on_stream(const char *api, aclrtNotify notify, aclrtStream stream,
-                          aclError (*fn)(const char *, struct hacl_notify *, struct hacl_stream *))
+                          aclError (*fn)(const char *, struct hacl_notify *, struct hacl_stream *, uint32_t),
+                          uint32_t arg)
 {
     aclError rc;
     struct hacl_notify *n = notify_get(api, notify, &rc);
@@ -112,35 +114,33 @@ static aclError on_stream(const char *api, aclrtNotify notify, aclrtStream strea
         return rc;
     struct hacl_stream *s = hacl_stream_get(api, stream, &rc);
     if (s) {
-        rc = fn(api, n, s);
+        rc = fn(api, n, s, arg);
         hacl_obj_put(&s->hdr);
     }
     hacl_obj_put(&n->hdr);
     return rc;
 }
 
-static aclError record(const char *api, struct hacl_notify *n, struct hacl_stream *s)
+static aclError record(const char *api, struct hacl_notify *n, struct hacl_stream *s, uint32_t unused)
 {
-    return hacl_value_add_word(api, s, (volatile uint64_t *)&n->slot->words[W_RECORDS], 1);
+    (void)unused;
+    return hacl_value_set_word(api, s, (volatile uint64_t *)&n->slot->words[W_STATE], 1);
 }
 
-static aclError wait_and_reset(const char *api, struct hacl_notify *n, struct hacl_stream *s)
+static aclError wait_and_reset(const char *api, struct hacl_notify *n, struct hacl_stream *s, uint32_t timeout_s)
 {
-    uint64_t k = atomic_fetch_add(&n->slot->words[W_WAITS], 1) + 1;
-    return hacl_value_wait_word(api, s, (volatile uint64_t *)&n->slot->words[W_RECORDS], k,
-                                ACL_STREAM_WAIT_VALUE_GEQ);
+    return hacl_value_wait_word(api, s, (volatile uint64_t *)&n->slot->words[W_STATE], 1, HACL_VALUE_WAIT_CLEAR,
+                                (uint64_t)timeout_s * 1000000000u);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtRecordNotify(aclrtNotify notify, aclrtStream stream)
 {
-    return on_stream(__func__, notify, stream, record);
+    return on_stream(__func__, notify, stream, record, 0);
 }
 
-/* timeout (ms; 0: none) is accepted but not enforced (docs/semantics.md). */
 ACL_FUNC_VISIBILITY aclError aclrtWaitAndResetNotify(aclrtNotify notify, aclrtStream stream, uint32_t timeout)
 {
-    (void)timeout;
-    return on_stream(__func__, notify, stream, wait_and_reset);
+    return on_stream(__func__, notify, stream, wait_and_reset, timeout);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtGetNotifyId(aclrtNotify notify, uint32_t *notifyId)

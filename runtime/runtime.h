@@ -247,8 +247,14 @@ void hacl_value_recheck(void);
  * life): wait until it meets value (ACL_STREAM_WAIT_VALUE_*), or add delta
  * to it atomically. Other processes' stores are seen by the watcher. */
 aclError hacl_value_wait_word(const char *api, struct hacl_stream *s, volatile uint64_t *addr, uint64_t value,
-                              uint32_t flag);
+                              uint32_t flag, uint64_t timeout_ns);
 aclError hacl_value_add_word(const char *api, struct hacl_stream *s, volatile uint64_t *addr, uint64_t delta);
+aclError hacl_value_set_word(const char *api, struct hacl_stream *s, volatile uint64_t *addr, uint64_t value);
+/* A wait flag beyond ACL_STREAM_WAIT_VALUE_*: the word equals value, and
+ * this wait takes it (sets it to 0) atomically. A timeout (ns, 0: none)
+ * counts from when the wait starts; then the task fails with
+ * ACL_ERROR_RT_WAIT_TIMEOUT. */
+#define HACL_VALUE_WAIT_CLEAR 0x100u
 
 /* ---- peer access (peer.c) ---- */
 /* 1 when peer access is enabled between devices a and b, either way. */

@@ -30,6 +30,7 @@ struct value_task {
     uint64_t value;
     uint32_t flag;
     struct hacl_qnode link; /* in waiters while a wait defers */
+    uint64_t deadline_ns;   /* a wait fails with ACL_ERROR_RT_WAIT_TIMEOUT after it; 0: never */
 };
 _Static_assert(sizeof(struct value_task) <= HACL_TASK_SLOT, "a value task fits in a node");
 
@@ -47,6 +48,10 @@ static int met(const struct value_task *v)
     case ACL_STREAM_WAIT_VALUE_GEQ: return w >= v->value;
     case ACL_STREAM_WAIT_VALUE_EQ: return w == v->value;
     case ACL_STREAM_WAIT_VALUE_AND: return (w & v->value) != 0;
+    case HACL_VALUE_WAIT_CLEAR: { /* the word is value: this wait takes it (sets it to 0) */
+        uint64_t expect = v->value;
+        return __atomic_compare_exchange_n(v->addr, &expect, 0, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    }
     default: return ~(w | v->value) != 0; /* NOR */
     }
 }
@@ -70,15 +75,21 @@ void hacl_value_recheck(void)
 {
     if (atomic_load(&nwaiters) == 0)
         return;
-    struct hacl_qnode done;
+    struct hacl_qnode done, expired;
     hacl_queue_init(&done);
+    hacl_queue_init(&expired);
+    uint64_t now = 0;
     pthread_mutex_lock(&wait_lock);
     struct hacl_qnode *n = waiters.next;
     while (n != &waiters) {
         struct hacl_qnode *next = n->next;
-        if (met(HACL_QUEUE_DATA(n, struct value_task, link))) {
+        struct value_task *v = HACL_QUEUE_DATA(n, struct value_task, link);
+        int out = met(v) ? 1 : 0;
+        if (!out && v->deadline_ns && (now ? now : (now = hacl_now_ns())) >= v->deadline_ns)
+            out = 2;
+        if (out) {
             hacl_queue_remove(n);
-            hacl_queue_push_tail(&done, n);
+            hacl_queue_push_tail(out == 1 ? &done : &expired, n);
             atomic_fetch_sub(&nwaiters, 1);
         }
         n = next;
@@ -87,6 +98,12 @@ void hacl_value_recheck(void)
     while ((n = hacl_queue_head(&done)) != NULL) {
         hacl_queue_remove(n);
         hacl_task_complete(&HACL_QUEUE_DATA(n, struct value_task, link)->hdr, ACL_SUCCESS);
+    }
+    while ((n = hacl_queue_head(&expired)) != NULL) {
+        hacl_queue_remove(n);
+        struct hacl_task *t = &HACL_QUEUE_DATA(n, struct value_task, link)->hdr;
+        hacl_task_fail(t, ACL_ERROR_RT_WAIT_TIMEOUT, "the wait's timeout passed");
+        hacl_task_complete(t, ACL_ERROR_RT_WAIT_TIMEOUT);
     }
 }
 
@@ -114,6 +131,8 @@ static enum hacl_task_result wait_run(struct hacl_task *t)
     struct value_task *v = (struct value_task *)t;
     if (met(v))
         return HACL_TASK_DONE;
+    if (v->deadline_ns) /* the timeout counts from here */
+        v->deadline_ns += hacl_now_ns();
     pthread_mutex_lock(&wait_lock);
     if (met(v)) { /* written meanwhile */
         pthread_mutex_unlock(&wait_lock);
@@ -185,7 +204,7 @@ static const struct hacl_task_ops add_ops = {.what = "value add",
 /* Queues a task of kind ops on s over a word the runtime owns (shared
  * memory of an IPC event or notify): no device-memory check. */
 static aclError queue_word(const char *api, struct hacl_stream *s, volatile uint64_t *addr, uint64_t value,
-                           uint32_t flag, const struct hacl_task_ops *ops)
+                           uint32_t flag, const struct hacl_task_ops *ops, uint64_t timeout_ns)
 {
     aclError rc;
     struct value_task *v = HACL_STREAM_TASK(api, s, struct value_task, ops, &rc);
@@ -194,19 +213,25 @@ static aclError queue_word(const char *api, struct hacl_stream *s, volatile uint
     v->addr = addr;
     v->value = value;
     v->flag = flag;
+    v->deadline_ns = timeout_ns; /* relative until the wait runs */
     hacl_queue_init(&v->link);
     return hacl_stream_submit(api, s, &v->hdr);
 }
 
 aclError hacl_value_wait_word(const char *api, struct hacl_stream *s, volatile uint64_t *addr, uint64_t value,
-                              uint32_t flag)
+                              uint32_t flag, uint64_t timeout_ns)
 {
-    return queue_word(api, s, addr, value, flag, &wait_ops);
+    return queue_word(api, s, addr, value, flag, &wait_ops, timeout_ns);
 }
 
 aclError hacl_value_add_word(const char *api, struct hacl_stream *s, volatile uint64_t *addr, uint64_t delta)
 {
-    return queue_word(api, s, addr, delta, 0, &add_ops);
+    return queue_word(api, s, addr, delta, 0, &add_ops, 0);
+}
+
+aclError hacl_value_set_word(const char *api, struct hacl_stream *s, volatile uint64_t *addr, uint64_t value)
+{
+    return queue_word(api, s, addr, value, 0, &write_ops, 0);
 }
 
 static aclError queue_value(const char *api, void *devAddr, uint64_t value, uint32_t flag, aclrtStream stream,

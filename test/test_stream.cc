@@ -506,3 +506,24 @@ TEST_F(StreamTest, ExceptionCallbacksHearOfFailedTasks)
     EXPECT_EQ(g_exceptions.size(), 1u);
     EXPECT_EQ(aclrtFree(a), ACL_SUCCESS);
 }
+
+// A notify is a flag: records coalesce, each wait takes it once, and a
+// wait's timeout (seconds) fails the stream's wait instead of hanging.
+TEST_F(StreamTest, NotifyWaitsTakeTheFlagAndTimeOut)
+{
+    aclrtNotify n;
+    ASSERT_EQ(aclrtCreateNotify(&n, ACL_NOTIFY_DEFAULT), ACL_SUCCESS);
+    ASSERT_EQ(aclrtRecordNotify(n, stream_), ACL_SUCCESS);
+    ASSERT_EQ(aclrtRecordNotify(n, stream_), ACL_SUCCESS); // set twice: still one flag
+    ASSERT_EQ(aclrtWaitAndResetNotify(n, stream_, 0), ACL_SUCCESS);
+    ASSERT_EQ(aclrtSynchronizeStream(stream_), ACL_SUCCESS);
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(aclrtWaitAndResetNotify(n, stream_, 1), ACL_SUCCESS); // nothing left to take
+    EXPECT_EQ(aclrtSynchronizeStream(stream_), ACL_ERROR_RT_WAIT_TIMEOUT);
+    EXPECT_NE(TakeErrMsg().find("timeout"), std::string::npos);
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(900));
+    ASSERT_EQ(aclrtRecordNotify(n, stream_), ACL_SUCCESS); // the flag for the next wait
+    ASSERT_EQ(aclrtWaitAndResetNotify(n, stream_, 1), ACL_SUCCESS);
+    EXPECT_EQ(aclrtSynchronizeStream(stream_), ACL_SUCCESS);
+    EXPECT_EQ(aclrtDestroyNotify(n), ACL_SUCCESS);
+}

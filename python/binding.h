@@ -41,6 +41,36 @@ int hpy_i32(PyObject *o, void *out /* int32_t * */);
 int hpy_u32(PyObject *o, void *out /* uint32_t * */);
 int hpy_u64(PyObject *o, void *out /* uint64_t * */);
 
+/* ---- wrappers of one shape ----
+ * f(handle) -> ret and f(handle, handle) -> ret, the GIL released (the
+ * call may wait). */
+#define HPY_RET_OF_HANDLE_NOGIL(pyname, call)                              \
+    static PyObject *py_##pyname(PyObject *self, PyObject *args)           \
+    {                                                                      \
+        (void)self;                                                        \
+        void *h;                                                           \
+        if (!PyArg_ParseTuple(args, "O&:" #pyname, hpy_addr, &h))          \
+            return NULL;                                                   \
+        aclError rc;                                                       \
+        Py_BEGIN_ALLOW_THREADS                                             \
+        rc = call(h);                                                      \
+        Py_END_ALLOW_THREADS                                               \
+        return hpy_ret(rc);                                                \
+    }
+#define HPY_RET_OF_2HANDLES_NOGIL(pyname, call)                            \
+    static PyObject *py_##pyname(PyObject *self, PyObject *args)           \
+    {                                                                      \
+        (void)self;                                                        \
+        void *a, *b;                                                       \
+        if (!PyArg_ParseTuple(args, "O&O&:" #pyname, hpy_addr, &a, hpy_addr, &b)) \
+            return NULL;                                                   \
+        aclError rc;                                                       \
+        Py_BEGIN_ALLOW_THREADS                                             \
+        rc = call(a, b);                                                   \
+        Py_END_ALLOW_THREADS                                               \
+        return hpy_ret(rc);                                                \
+    }
+
 /* ---- results ---- */
 
 PyObject *hpy_ret(aclError ret);                           /* ret */

@@ -14,19 +14,7 @@
             return NULL;                                                   \
         return hpy_ret(call(h));                                           \
     }
-#define RET_OF_HANDLE_NOGIL(pyname, call)                                  \
-    static PyObject *py_##pyname(PyObject *self, PyObject *args)           \
-    {                                                                      \
-        (void)self;                                                        \
-        void *h;                                                           \
-        if (!PyArg_ParseTuple(args, "O&:" #pyname, hpy_addr, &h))          \
-            return NULL;                                                   \
-        aclError rc;                                                       \
-        Py_BEGIN_ALLOW_THREADS                                             \
-        rc = call(h);                                                      \
-        Py_END_ALLOW_THREADS                                               \
-        return hpy_ret(rc);                                                \
-    }
+#define RET_OF_HANDLE_NOGIL HPY_RET_OF_HANDLE_NOGIL
 /* f(int32) -> ret, GIL released (a reset may wait for streams). */
 #define RET_OF_I32_NOGIL(pyname, call)                                     \
     static PyObject *py_##pyname(PyObject *self, PyObject *args)           \

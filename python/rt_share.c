@@ -14,34 +14,8 @@
 
 #define ARGS(name) {#name, py_##name, METH_VARARGS, NULL}
 
-/* f(handle) -> ret */
-#define RET_OF_HANDLE(pyname, call)                                        \
-    static PyObject *py_##pyname(PyObject *self, PyObject *args)           \
-    {                                                                      \
-        (void)self;                                                        \
-        void *h;                                                           \
-        if (!PyArg_ParseTuple(args, "O&:" #pyname, hpy_addr, &h))          \
-            return NULL;                                                   \
-        aclError rc;                                                       \
-        Py_BEGIN_ALLOW_THREADS                                             \
-        rc = call(h);                                                      \
-        Py_END_ALLOW_THREADS                                               \
-        return hpy_ret(rc);                                                \
-    }
-/* f(a, b) -> ret, both handles */
-#define RET_OF_2HANDLES(pyname, call)                                      \
-    static PyObject *py_##pyname(PyObject *self, PyObject *args)           \
-    {                                                                      \
-        (void)self;                                                        \
-        void *a, *b;                                                       \
-        if (!PyArg_ParseTuple(args, "O&O&:" #pyname, hpy_addr, &a, hpy_addr, &b)) \
-            return NULL;                                                   \
-        aclError rc;                                                       \
-        Py_BEGIN_ALLOW_THREADS                                             \
-        rc = call(a, b);                                                   \
-        Py_END_ALLOW_THREADS                                               \
-        return hpy_ret(rc);                                                \
-    }
+#define RET_OF_HANDLE HPY_RET_OF_HANDLE_NOGIL
+#define RET_OF_2HANDLES HPY_RET_OF_2HANDLES_NOGIL
 
 static int dict_u32(PyObject *d, const char *key, uint32_t *out)
 {

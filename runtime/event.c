@@ -369,16 +369,10 @@ ACL_FUNC_VISIBILITY aclError aclrtIpcOpenEventHandle(aclrtIpcEventHandle handle,
     if (!event)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
     struct hacl_ipc_ref ref;
-    handle.reserved[sizeof handle.reserved - 1] = '\0';
-    if (hacl_ipc_parse_key(handle.reserved, &ref) != 0)
-        return HACL_ERR(ACL_ERROR_RT_IPC_ERROR, "the handle is not one aclrtIpcGetEventHandle made");
-    aclError rc;
-    struct hacl_context *ctx = hacl_context_current(__func__, &rc);
-    if (!ctx)
-        return rc;
-    hacl_obj_put(&ctx->hdr);
     struct hacl_ipc_slot *slot;
-    if ((rc = hacl_ipc_import(__func__, &ref, HACL_IPC_EVENT, &slot, NULL)) != ACL_SUCCESS)
+    handle.reserved[sizeof handle.reserved - 1] = '\0';
+    aclError rc = hacl_ipc_import_key(__func__, handle.reserved, HACL_IPC_EVENT, "aclrtIpcGetEventHandle", &ref, &slot);
+    if (rc != ACL_SUCCESS)
         return rc;
     struct hacl_event *e = hacl_calloc(1, sizeof *e);
     if (!e)

@@ -317,6 +317,19 @@ aclError hacl_ipc_import(const char *api, const struct hacl_ipc_ref *ref, enum h
     return ACL_SUCCESS;
 }
 
+aclError hacl_ipc_import_key(const char *api, const char *key, enum hacl_ipc_kind kind, const char *what_made,
+                             struct hacl_ipc_ref *ref, struct hacl_ipc_slot **slot)
+{
+    if (hacl_ipc_parse_key(key, ref) != 0)
+        return hacl_err(ACL_ERROR_RT_IPC_ERROR, api, "\"%.40s\" is not a key from %s", key ? key : "", what_made);
+    aclError rc;
+    struct hacl_context *ctx = hacl_context_current(api, &rc);
+    if (!ctx)
+        return rc;
+    hacl_obj_put(&ctx->hdr);
+    return hacl_ipc_import(api, ref, kind, slot, NULL);
+}
+
 ACL_FUNC_VISIBILITY aclError aclrtDeviceGetBareTgid(int32_t *pid)
 {
     if (!pid)

@@ -66,6 +66,11 @@ int hacl_ipc_parse_key(const char *key, struct hacl_ipc_ref *ref);
 uint64_t hacl_ipc_pack(const struct hacl_ipc_ref *ref);
 int hacl_ipc_unpack(uint64_t h, struct hacl_ipc_ref *ref);
 
+/* Parses key (what_made names the call that makes such keys, for the
+ * message), needs a current context, and imports the slot (no memory). */
+aclError hacl_ipc_import_key(const char *api, const char *key, enum hacl_ipc_kind kind, const char *what_made,
+                             struct hacl_ipc_ref *ref, struct hacl_ipc_slot **slot);
+
 /* Imports what ref names: checks kind, nonce and this process's right to
  * it; on success *slot is the slot (in the exporter's registry, mapped
  * here) and *fd, when asked for, a descriptor of the memory (the caller

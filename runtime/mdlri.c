@@ -550,9 +550,10 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIBindStream(aclmdlRI modelRI, aclrtStream st
     return rc;
 }
 
-/* Runs fn on ri's part for stream (which must be bound to it). */
+/* Runs fn on ri's part for stream (which must be bound to it), under
+ * ri->lock; a stream fn detaches into *held is released after. */
 static aclError with_part(const char *api, aclmdlRI modelRI, aclrtStream stream,
-                          aclError (*fn)(const char *, struct hacl_mdlri *, struct ri_part *))
+                          aclError (*fn)(const char *, struct hacl_mdlri *, struct ri_part *, struct hacl_stream **))
 {
     aclError rc;
     struct hacl_mdlri *ri = ri_get(api, modelRI, &rc);
@@ -560,20 +561,31 @@ static aclError with_part(const char *api, aclmdlRI modelRI, aclrtStream stream,
         return rc;
     struct hacl_stream *s = explicit_stream(api, stream, &rc);
     if (s) {
+        struct hacl_stream *held = NULL;
         pthread_mutex_lock(&ri->lock);
         struct ri_part *p = part_of_locked(ri, s);
-        rc = p ? fn(api, ri, p)
+        rc = p ? fn(api, ri, p, &held)
                : hacl_err(ACL_ERROR_RT_STREAM_MODEL, api, "stream %p is not bound to model runtime instance %u",
                           stream, ri->id);
         pthread_mutex_unlock(&ri->lock);
+        release_stream(ri, held);
         hacl_obj_put(&s->hdr);
     }
     hacl_obj_put(&ri->hdr);
     return rc;
 }
 
-static aclError end_part(const char *api, struct hacl_mdlri *ri, struct ri_part *p)
+static aclError unbind_part(const char *api, struct hacl_mdlri *ri, struct ri_part *p, struct hacl_stream **held)
 {
+    (void)api;
+    (void)ri;
+    *held = detach_part_locked(p);
+    return ACL_SUCCESS;
+}
+
+static aclError end_part(const char *api, struct hacl_mdlri *ri, struct ri_part *p, struct hacl_stream **held)
+{
+    (void)held;
     if (ri->state != RI_BUILDING)
         return hacl_err(ACL_ERROR_RT_MODEL_CAPTURED, api, "model runtime instance %u is not being built", ri->id);
     p->ended = 1;
@@ -588,24 +600,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIEndTask(aclmdlRI modelRI, aclrtStream strea
 
 ACL_FUNC_VISIBILITY aclError aclmdlRIUnbindStream(aclmdlRI modelRI, aclrtStream stream)
 {
-    aclError rc;
-    struct hacl_mdlri *ri = ri_get(__func__, modelRI, &rc);
-    if (!ri)
-        return rc;
-    struct hacl_stream *s = explicit_stream(__func__, stream, &rc);
-    if (s) {
-        pthread_mutex_lock(&ri->lock);
-        struct ri_part *p = part_of_locked(ri, s);
-        struct hacl_stream *held = p ? detach_part_locked(p) : NULL;
-        if (!p)
-            rc = HACL_ERR(ACL_ERROR_RT_STREAM_MODEL, "stream %p is not bound to model runtime instance %u", stream,
-                          ri->id);
-        pthread_mutex_unlock(&ri->lock);
-        release_stream(ri, held);
-        hacl_obj_put(&s->hdr);
-    }
-    hacl_obj_put(&ri->hdr);
-    return rc;
+    return with_part(__func__, modelRI, stream, unbind_part);
 }
 
 ACL_FUNC_VISIBILITY aclError aclmdlRIBuildEnd(aclmdlRI modelRI, void *reserve)

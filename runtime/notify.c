@@ -205,15 +205,9 @@ ACL_FUNC_VISIBILITY aclError aclrtNotifyImportByKey(aclrtNotify *notify, const c
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "flags %#llx has bits that are not ACL_RT_NOTIFY_IMPORT_FLAG_*",
                         (unsigned long long)flags);
     struct hacl_ipc_ref ref;
-    if (hacl_ipc_parse_key(key, &ref) != 0)
-        return HACL_ERR(ACL_ERROR_RT_IPC_ERROR, "\"%.40s\" is not a key from aclrtNotifyGetExportKey", key);
-    aclError rc;
-    struct hacl_context *ctx = hacl_context_current(__func__, &rc);
-    if (!ctx)
-        return rc;
-    hacl_obj_put(&ctx->hdr);
     struct hacl_ipc_slot *slot;
-    if ((rc = hacl_ipc_import(__func__, &ref, HACL_IPC_NOTIFY, &slot, NULL)) != ACL_SUCCESS)
+    aclError rc = hacl_ipc_import_key(__func__, key, HACL_IPC_NOTIFY, "aclrtNotifyGetExportKey", &ref, &slot);
+    if (rc != ACL_SUCCESS)
         return rc;
     struct hacl_notify *n = hacl_calloc(1, sizeof *n);
     if (!n)

@@ -110,6 +110,7 @@ extern PyMethodDef hpy_base_sys_methods[];
 extern PyMethodDef hpy_sys_methods[];
 extern PyMethodDef hpy_rt_task_methods[];
 extern PyMethodDef hpy_rt_share_methods[]; /* acl.rt: IPC, notifies, virtual memory, labels */
+extern PyMethodDef hpy_rt_ctl_methods[];   /* acl.rt: stream control, exception callbacks */
 extern PyMethodDef hpy_mdl_ri_methods[];   /* acl.mdl: model runtime instances */ 
 
 /* Python callbacks still queued (report.c) are released when their stream

@@ -206,14 +206,14 @@ int hpy_check_mapped(const void *p, size_t n, const char *what)
 struct sub {
     const char *name, *full; /* attribute of acl, and its sys.modules name */
     const char *doc;
-    PyMethodDef *methods[6];
+    PyMethodDef *methods[7];
     PyModuleDef def; /* filled at import */
 };
 
 static struct sub subs[] = {
     {"rt", "acl.rt", "Runtime: devices, contexts, streams, events, memory, callbacks.",
      {hpy_rt_methods, hpy_rt_mem_methods, hpy_report_methods, hpy_rt_sys_methods, hpy_rt_task_methods,
-      hpy_rt_share_methods}, {PyModuleDef_HEAD_INIT, .m_name = NULL}},
+      hpy_rt_share_methods, hpy_rt_ctl_methods}, {PyModuleDef_HEAD_INIT, .m_name = NULL}},
     {"sys", "acl.sys", "Installed package versions.", {hpy_sys_methods, NULL, NULL, NULL},
      {PyModuleDef_HEAD_INIT, .m_name = NULL}},
     {"mdl", "acl.mdl", "Models: loading, descriptions, datasets, execution.", {hpy_mdl_methods, hpy_mdl_aipp_methods, hpy_mdl_ri_methods, NULL},
@@ -260,7 +260,7 @@ PyMODINIT_FUNC PyInit_acl(void)
         PyObject *sm = PyModule_Create(&s->def);
         if (!sm)
             goto fail;
-        if (add_functions(sm, s->methods, 6) != 0 || PyDict_SetItemString(modules, s->full, sm) != 0 ||
+        if (add_functions(sm, s->methods, 7) != 0 || PyDict_SetItemString(modules, s->full, sm) != 0 ||
             PyModule_AddObject(m, s->name, sm) != 0) {
             Py_DECREF(sm);
             goto fail;

@@ -23,7 +23,7 @@
  * record takes a new generation, a wait waits for the latest record made
  * before it (earlier in the same replay, or outside it).
  *
- * Labels (label.c) are label tasks; a branch sets the queue's skip_to and
+ * Names, ids and printing: mdlri_info.c. Labels (label.c) are label tasks; a branch sets the queue's skip_to and
  * the tasks up to the chosen label are dropped. A replay that contains a
  * branch ends with a barrier label, so a skip never leaves the replay.
  *
@@ -36,38 +36,8 @@
 #include "device/alloc.h"
 #include "device/trace.h"
 #include "mdlri.h"
+#include "mdlri_impl.h"
 #include "runtime.h"
-
-struct ri_slot {
-    _Alignas(16) unsigned char b[HACL_TASK_SLOT];
-};
-
-struct ri_part { /* what one stream recorded */
-    struct hacl_stream *s; /* referenced while bound or capturing; NULL once unbound */
-    int32_t stream_id;
-    uint32_t flag;
-    int ended;
-    size_t n, cap;
-    struct ri_slot *tpl;
-};
-
-enum ri_state { RI_CAPTURING, RI_BUILDING, RI_READY };
-
-struct hacl_mdlri {
-    struct hacl_obj hdr;
-    pthread_mutex_t lock;
-    struct hacl_rtdev *dev;
-    uint32_t id;
-    enum ri_state state;
-    aclmdlRICaptureMode mode;
-    pthread_t owner; /* the thread that began a capture */
-    aclError invalid;  /* the capture was invalidated (its stream destroyed) */
-    int branches;      /* a label switch was recorded */
-    char name[128];
-    struct ri_part *parts;
-    size_t nparts;
-    struct hacl_qnode link; /* in the list of live instances */
-};
 
 static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hacl_qnode live = {&live, &live};
@@ -201,11 +171,11 @@ aclError hacl_mdlri_record(const char *api, struct hacl_stream *s, struct hacl_t
     return rc;
 }
 
-static aclError hacl_mdlri_check_labels_locked(const char *api, struct hacl_mdlri *ri);
+static aclError check_labels_locked(const char *api, struct hacl_mdlri *ri);
 
 /* ---- lookups ---- */
 
-static struct hacl_mdlri *ri_get(const char *api, aclmdlRI h, aclError *rc)
+struct hacl_mdlri *hacl_mdlri_get(const char *api, aclmdlRI h, aclError *rc)
 {
     if (!h) {
         *rc = hacl_err(ACL_ERROR_INVALID_PARAM, api, "modelRI must not be NULL");
@@ -442,7 +412,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlRICaptureEnd(aclrtStream stream, aclmdlRI *mo
         atomic_fetch_sub(&restricting, ri->mode != ACL_MODEL_RI_CAPTURE_MODE_RELAXED);
         ri->mode = ACL_MODEL_RI_CAPTURE_MODE_RELAXED;
         atomic_store(&s->ri, NULL);
-        rc = hacl_mdlri_check_labels_locked(__func__, ri);
+        rc = check_labels_locked(__func__, ri);
     }
     struct hacl_mdlri *done = rc == ACL_SUCCESS || (ri && ri->state == RI_READY) ? ri : NULL;
     if (ri)
@@ -472,7 +442,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlRICaptureThreadExchangeMode(aclmdlRICaptureMo
 
 /* Every label a branch may choose must be set after it in the same part:
  * a skip only runs forwards. Caller holds ri->lock. */
-static aclError hacl_mdlri_check_labels_locked(const char *api, struct hacl_mdlri *ri)
+static aclError check_labels_locked(const char *api, struct hacl_mdlri *ri)
 {
     for (size_t k = 0; k < ri->nparts; k++) {
         struct ri_part *p = &ri->parts[k];
@@ -524,7 +494,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIBindStream(aclmdlRI modelRI, aclrtStream st
         return HACL_ERR(ACL_ERROR_INVALID_PARAM,
                         "flag %#x is neither ACL_MODEL_STREAM_FLAG_HEAD nor ACL_MODEL_STREAM_FLAG_DEFAULT", flag);
     aclError rc;
-    struct hacl_mdlri *ri = ri_get(__func__, modelRI, &rc);
+    struct hacl_mdlri *ri = hacl_mdlri_get(__func__, modelRI, &rc);
     if (!ri)
         return rc;
     struct hacl_stream *s = explicit_stream(__func__, stream, &rc);
@@ -556,7 +526,7 @@ static aclError with_part(const char *api, aclmdlRI modelRI, aclrtStream stream,
                           aclError (*fn)(const char *, struct hacl_mdlri *, struct ri_part *, struct hacl_stream **))
 {
     aclError rc;
-    struct hacl_mdlri *ri = ri_get(api, modelRI, &rc);
+    struct hacl_mdlri *ri = hacl_mdlri_get(api, modelRI, &rc);
     if (!ri)
         return rc;
     struct hacl_stream *s = explicit_stream(api, stream, &rc);
@@ -609,13 +579,13 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIBuildEnd(aclmdlRI modelRI, void *reserve)
     if (reserve)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "reserve must be NULL");
     aclError rc;
-    struct hacl_mdlri *ri = ri_get(__func__, modelRI, &rc);
+    struct hacl_mdlri *ri = hacl_mdlri_get(__func__, modelRI, &rc);
     if (!ri)
         return rc;
     pthread_mutex_lock(&ri->lock);
     if (ri->state != RI_BUILDING)
         rc = HACL_ERR(ACL_ERROR_RT_MODEL_CAPTURED, "model runtime instance %u is not being built", ri->id);
-    else if ((rc = hacl_mdlri_check_labels_locked(__func__, ri)) == ACL_SUCCESS)
+    else if ((rc = check_labels_locked(__func__, ri)) == ACL_SUCCESS)
         ri->state = RI_READY;
     pthread_mutex_unlock(&ri->lock);
     hacl_obj_put(&ri->hdr);
@@ -730,7 +700,7 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIExecuteAsync(aclmdlRI modelRI, aclrtStream 
 {
     HACL_TRACE_API_CALL();
     aclError rc;
-    struct hacl_mdlri *ri = ri_get(__func__, modelRI, &rc);
+    struct hacl_mdlri *ri = hacl_mdlri_get(__func__, modelRI, &rc);
     if (!ri)
         return rc;
     struct hacl_stream *s = hacl_stream_get(__func__, stream, &rc);
@@ -772,151 +742,10 @@ ACL_FUNC_VISIBILITY aclError aclmdlRIDestroy(aclmdlRI modelRI)
 {
     HACL_TRACE_API_CALL();
     aclError rc;
-    struct hacl_mdlri *ri = ri_get(__func__, modelRI, &rc);
+    struct hacl_mdlri *ri = hacl_mdlri_get(__func__, modelRI, &rc);
     if (!ri)
         return rc;
     rc = ri_destroy(__func__, ri);
     hacl_obj_put(&ri->hdr);
     return rc;
-}
-
-/* ---- names, ids, streams, printing ---- */
-
-ACL_FUNC_VISIBILITY aclError aclmdlRISetName(aclmdlRI modelRI, const char *name)
-{
-    if (!name)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "name must not be NULL");
-    aclError rc;
-    struct hacl_mdlri *ri = ri_get(__func__, modelRI, &rc);
-    if (!ri)
-        return rc;
-    if (strlen(name) >= sizeof ri->name)
-        rc = HACL_ERR(ACL_ERROR_INVALID_PARAM, "name is longer than %zu bytes", sizeof ri->name - 1);
-    else {
-        pthread_mutex_lock(&ri->lock);
-        strcpy(ri->name, name);
-        pthread_mutex_unlock(&ri->lock);
-    }
-    hacl_obj_put(&ri->hdr);
-    return rc;
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlRIGetName(aclmdlRI modelRI, uint32_t maxLen, char *name)
-{
-    if (!name || maxLen == 0)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "name must not be NULL and maxLen must be positive");
-    aclError rc;
-    struct hacl_mdlri *ri = ri_get(__func__, modelRI, &rc);
-    if (!ri)
-        return rc;
-    pthread_mutex_lock(&ri->lock);
-    if (strlen(ri->name) >= maxLen)
-        rc = HACL_ERR(ACL_ERROR_INVALID_PARAM, "the name needs %zu bytes, maxLen is %u", strlen(ri->name) + 1, maxLen);
-    else
-        strcpy(name, ri->name);
-    pthread_mutex_unlock(&ri->lock);
-    hacl_obj_put(&ri->hdr);
-    return rc;
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlRIGetId(aclmdlRI modelRI, uint32_t *modelRIId)
-{
-    if (!modelRIId)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "modelRIId must not be NULL");
-    aclError rc;
-    struct hacl_mdlri *ri = ri_get(__func__, modelRI, &rc);
-    if (!ri)
-        return rc;
-    *modelRIId = ri->id;
-    hacl_obj_put(&ri->hdr);
-    return ACL_SUCCESS;
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlRIGetStreams(aclmdlRI modelRI, aclrtStream *streams, uint32_t *numStreams)
-{
-    if (!numStreams)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "numStreams must not be NULL");
-    aclError rc;
-    struct hacl_mdlri *ri = ri_get(__func__, modelRI, &rc);
-    if (!ri)
-        return rc;
-    pthread_mutex_lock(&ri->lock);
-    uint32_t n = 0;
-    for (size_t i = 0; i < ri->nparts; i++)
-        if (ri->parts[i].s) {
-            if (streams && n < *numStreams)
-                streams[n] = ri->parts[i].s;
-            n++;
-        }
-    pthread_mutex_unlock(&ri->lock);
-    if (streams && n > *numStreams)
-        rc = HACL_ERR(ACL_ERROR_INVALID_PARAM, "the instance has %u streams, the array holds %u", n, *numStreams);
-    *numStreams = n;
-    hacl_obj_put(&ri->hdr);
-    return rc;
-}
-
-/* Writes ri as JSON: a trace-viewer file with one row per recorded stream
- * and one slice per task (what AscendCL's print shows: ids and task types). */
-static aclError print_json(const char *api, struct hacl_mdlri *ri, FILE *f)
-{
-    fprintf(f, "{\"modelRI\":{\"id\":%u,\"name\":\"", ri->id);
-    for (const char *c = ri->name; *c; c++)
-        fprintf(f, (*c == '"' || *c == '\\') ? "\\%c" : ((unsigned char)*c < 0x20 ? "?" : "%c"), *c);
-    fprintf(f, "\",\"device\":%d},\"traceEvents\":[", (int)ri->dev->id);
-    int first = 1;
-    for (size_t k = 0; k < ri->nparts; k++) {
-        const struct ri_part *p = &ri->parts[k];
-        for (size_t i = 0; i < p->n; i++) {
-            const struct hacl_task *t = (const struct hacl_task *)p->tpl[i].b;
-            fprintf(f, "%s\n{\"name\":\"%s\",\"ph\":\"X\",\"pid\":%u,\"tid\":%d,\"ts\":%zu,\"dur\":1,"
-                       "\"args\":{\"task_id\":%zu,\"stream_id\":%d,\"head\":%s}}",
-                    first ? "" : ",", t->ops->what, ri->id, (int)p->stream_id, i, i, (int)p->stream_id,
-                    p->flag == ACL_MODEL_STREAM_FLAG_HEAD ? "true" : "false");
-            first = 0;
-        }
-    }
-    fprintf(f, "\n]}\n");
-    return ferror(f) ? hacl_err(ACL_ERROR_RT_FILE_WRITE, api, "writing the instance's JSON failed") : ACL_SUCCESS;
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlRIDebugJsonPrint(aclmdlRI modelRI, const char *path, uint32_t flags)
-{
-    (void)flags;
-    if (!path || !*path)
-        return HACL_ERR(ACL_ERROR_INVALID_PARAM, "path must name a file");
-    aclError rc;
-    struct hacl_mdlri *ri = ri_get(__func__, modelRI, &rc);
-    if (!ri)
-        return rc;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        rc = HACL_ERR(ACL_ERROR_RT_FILE_OPEN, "cannot write %s", path);
-    else {
-        pthread_mutex_lock(&ri->lock);
-        rc = print_json(__func__, ri, f);
-        pthread_mutex_unlock(&ri->lock);
-        if (fclose(f) != 0 && rc == ACL_SUCCESS)
-            rc = HACL_ERR(ACL_ERROR_RT_FILE_WRITE, "writing %s failed", path);
-    }
-    hacl_obj_put(&ri->hdr);
-    return rc;
-}
-
-ACL_FUNC_VISIBILITY aclError aclmdlRIDebugPrint(aclmdlRI modelRI)
-{
-    aclError rc;
-    struct hacl_mdlri *ri = ri_get(__func__, modelRI, &rc);
-    if (!ri)
-        return rc;
-    pthread_mutex_lock(&ri->lock);
-    for (size_t k = 0; k < ri->nparts; k++) {
-        const struct ri_part *p = &ri->parts[k];
-        for (size_t i = 0; i < p->n; i++)
-            hacl_log(ACL_INFO, "model runtime instance %u (device %d): stream %d task %zu: %s", ri->id,
-                     (int)ri->dev->id, (int)p->stream_id, i, ((const struct hacl_task *)p->tpl[i].b)->ops->what);
-    }
-    pthread_mutex_unlock(&ri->lock);
-    hacl_obj_put(&ri->hdr);
-    return ACL_SUCCESS;
 }

@@ -23,9 +23,11 @@
  * record takes a new generation, a wait waits for the latest record made
  * before it (earlier in the same replay, or outside it).
  *
- * Names, ids and printing: mdlri_info.c. Labels (label.c) are label tasks; a branch sets the queue's skip_to and
+ * Labels (label.c) are label tasks; a branch sets the queue's skip_to and
  * the tasks up to the chosen label are dropped. A replay that contains a
  * branch ends with a barrier label, so a skip never leaves the replay.
+ *
+ * Names, ids and printing: mdlri_info.c.
  *
  * Thread: any. Locks: s->ri_lock > ri->lock > registry; a replay queues
  * its tasks after releasing ri->lock.

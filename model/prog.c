@@ -437,6 +437,22 @@ int hacl_pg_view(struct hacl_prog *p, int t, int base, const dnnl_memory_desc_t 
     return v;
 }
 
+
+/* Tensor y's buffer becomes a view of work buffer xb at off bytes into it
+ * (xb may itself be a view: y then views xb's root). The buffer, or -1. */
+static int add_view(struct hacl_prog *p, int y, int xb, size_t off, aclError *rc)
+{
+    int root = p->bufs[xb].alias_of >= 0 ? p->bufs[xb].alias_of : xb;
+    size_t base = p->bufs[xb].alias_of >= 0 ? p->bufs[xb].alias_off : 0;
+    int b = hacl_pg_add_buf(p, y, B_WORK, -1, rc);
+    if (b < 0)
+        return -1;
+    p->bufs[b].alias_of = root;
+    p->bufs[b].alias_off = base + off;
+    p->bufs[b].aliased = p->bufs[root].aliased = p->bufs[xb].aliased = 1;
+    p->native[y] = p->plainb[y] = b;
+    return b;
+}
 /* Reshape, Flatten, Squeeze, Unsqueeze, Identity and Dropout at inference
  * only change how the same row-major bytes are read: their output is a
  * view of their input's buffer (swin_t copied 82 Reshapes and 24 Dropouts
@@ -463,15 +479,7 @@ static int alias_step(struct hacl_prog *p, int node, aclError *rc)
         return -1;
     if (p->bufs[xb].kind != B_WORK)
         return 0;
-    int root = p->bufs[xb].alias_of >= 0 ? p->bufs[xb].alias_of : xb;
-    int b = hacl_pg_add_buf(p, y, B_WORK, -1, rc);
-    if (b < 0)
-        return -1;
-    p->bufs[b].alias_of = root;
-    p->bufs[b].alias_off = p->bufs[xb].alias_of >= 0 ? p->bufs[xb].alias_off : 0; /* xb may be a slice */
-    p->bufs[b].aliased = p->bufs[root].aliased = p->bufs[xb].aliased = 1;
-    p->native[y] = p->plainb[y] = b;
-    return 1;
+    return add_view(p, y, xb, 0, rc) < 0 ? -1 : 1;
 }
 
 /* Slice and Split outputs that are one contiguous run of their row-major
@@ -502,20 +510,9 @@ static int slice_view_step(struct hacl_prog *p, int node, aclError *rc)
         return -1;
     if (p->bufs[xb].kind != B_WORK)
         return 0;
-    int root = p->bufs[xb].alias_of >= 0 ? p->bufs[xb].alias_of : xb;
-    size_t base = p->bufs[xb].alias_of >= 0 ? p->bufs[xb].alias_off : 0;
-    for (size_t i = 0; i < n->noutputs; i++) {
-        int y = n->outputs[i];
-        if (y < 0)
-            continue;
-        int b = hacl_pg_add_buf(p, y, B_WORK, -1, rc);
-        if (b < 0)
+    for (size_t i = 0; i < n->noutputs; i++)
+        if (n->outputs[i] >= 0 && add_view(p, n->outputs[i], xb, offs[i], rc) < 0)
             return -1;
-        p->bufs[b].alias_of = root;
-        p->bufs[b].alias_off = base + offs[i];
-        p->bufs[b].aliased = p->bufs[root].aliased = p->bufs[xb].aliased = 1;
-        p->native[y] = p->plainb[y] = b;
-    }
     return 1;
 }
 

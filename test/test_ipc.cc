@@ -451,3 +451,71 @@ TEST_F(Vmm, PhysicalMemorySharedByHandle)
 }
 
 } // namespace
+
+namespace {
+// The error paths of the calls the other tests use only when they work.
+TEST_F(Vmm, QueriesAndSharingCallsRefuseBadArguments)
+{
+    aclrtPhysicalMemProp prop = Prop();
+    const size_t g = 2 << 20;
+    void *va = nullptr, *base = nullptr;
+    size_t size = 0;
+    aclrtDrvMemHandle h = nullptr, got = nullptr;
+    int32_t local = 0, pid = 1;
+    EXPECT_EQ(aclrtReserveMemAddressNoUCMemory(&va, 4096, 0, nullptr, 0), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtReserveMemAddressNoUCMemory(nullptr, g, 0, nullptr, 0), ACL_ERROR_INVALID_PARAM);
+    ASSERT_EQ(aclrtReserveMemAddressNoUCMemory(&va, g, 0, nullptr, 0), ACL_SUCCESS);
+    EXPECT_EQ(aclrtMemRetainAllocationHandle(va, &got), ACL_ERROR_INVALID_PARAM); // reserved, not mapped
+    EXPECT_EQ(aclrtMemRetainAllocationHandle(nullptr, &got), ACL_ERROR_INVALID_PARAM);
+    aclrtMemLocation loc;
+    uint64_t flag;
+    EXPECT_EQ(aclrtMemGetAccess(va, &loc, &flag), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtMemGetAccess(va, nullptr, &flag), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtMemGetAddressRange(&local, &base, &size), ACL_ERROR_INVALID_PARAM); // host memory
+    EXPECT_EQ(aclrtMemGetAddressRange(nullptr, &base, &size), ACL_ERROR_INVALID_PARAM);
+    ASSERT_EQ(aclrtMallocPhysical(&h, g, &prop, 0), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMapMem(va, g, 0, h, 0), ACL_SUCCESS);
+    ASSERT_EQ(aclrtMemRetainAllocationHandle((char *)va + 100, &got), ACL_SUCCESS);
+    EXPECT_EQ(got, h);
+    aclrtPhysicalMemProp back;
+    EXPECT_EQ(aclrtMemGetAllocationPropertiesFromHandle(h, nullptr), ACL_ERROR_INVALID_PARAM);
+    aclrtMemFabricHandle fab;
+    EXPECT_EQ(aclrtMemExportToShareableHandleV2(h, 0, (aclrtMemSharedHandleType)7, &fab), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtMemExportToShareableHandleV2(h, 0, ACL_MEM_SHARE_HANDLE_TYPE_DEFAULT, nullptr),
+              ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtMemImportFromShareableHandleV2(&fab, ACL_MEM_SHARE_HANDLE_TYPE_FABRIC, 1, &got),
+              ACL_ERROR_INVALID_PARAM); // reserved flags
+    uint64_t sh = 0;
+    ASSERT_EQ(aclrtMemExportToShareableHandle(h, ACL_MEM_HANDLE_TYPE_NONE, 0, &sh), ACL_SUCCESS);
+    EXPECT_EQ(aclrtMemSetPidToShareableHandle(sh, &pid, 0), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtMemSetPidToShareableHandle(sh ^ 1, &pid, 1), ACL_ERROR_INVALID_PARAM); // not a live export
+    EXPECT_EQ(aclrtMemSetPidToShareableHandle(0, &pid, 1), ACL_ERROR_INVALID_PARAM);
+    ASSERT_EQ(aclrtUnmapMem(va), ACL_SUCCESS);
+    ASSERT_EQ(aclrtFreePhysical(h), ACL_SUCCESS);
+    EXPECT_EQ(aclrtMemGetAllocationPropertiesFromHandle(h, &back), ACL_ERROR_INVALID_RESOURCE_HANDLE); // freed
+    EXPECT_EQ(aclrtReleaseMemAddress(va), ACL_SUCCESS);
+    // IPC keys and notifies
+    char key[65];
+    EXPECT_EQ(aclrtIpcMemSetAttr("junk", ACL_RT_IPC_MEM_ATTR_ACCESS_LINK, 0), ACL_ERROR_RT_IPC_ERROR);
+    EXPECT_EQ(aclrtIpcMemSetAttr(nullptr, ACL_RT_IPC_MEM_ATTR_ACCESS_LINK, 0), ACL_ERROR_INVALID_PARAM);
+    int32_t *d = Filled(64 * 1024, 0);
+    ASSERT_EQ(aclrtIpcMemGetExportKey(d, 64, key, sizeof key, 0), ACL_SUCCESS);
+    EXPECT_EQ(aclrtIpcMemSetAttr(key, (aclrtIpcMemAttrType)3, 0), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtIpcMemSetAttr(key, ACL_RT_IPC_MEM_ATTR_ACCESS_LINK, 9), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtIpcMemSetAttr(key, ACL_RT_IPC_MEM_ATTR_ACCESS_LINK, ACL_RT_IPC_MEM_ATTR_ACCESS_LINK_HCCS),
+              ACL_SUCCESS);
+    EXPECT_EQ(aclrtFree(d), ACL_SUCCESS);
+    aclrtNotify nt;
+    uint32_t id;
+    ASSERT_EQ(aclrtCreateNotify(&nt, 0), ACL_SUCCESS);
+    EXPECT_EQ(aclrtGetNotifyId(nt, nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtNotifyGetExportKey(nt, key, 8, 0), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtNotifyGetExportKey(nt, key, sizeof key, 1), ACL_ERROR_INVALID_PARAM); // not a NOTIFY flag
+    EXPECT_EQ(aclrtNotifyImportByKey(&nt, "junk", 0), ACL_ERROR_RT_IPC_ERROR);
+    EXPECT_EQ(aclrtRecordNotify(nt, &local), ACL_ERROR_INVALID_RESOURCE_HANDLE); // not a stream
+    ASSERT_EQ(aclrtDestroyNotify(nt), ACL_SUCCESS);
+    EXPECT_EQ(aclrtGetNotifyId(nt, &id), ACL_ERROR_INVALID_RESOURCE_HANDLE); // destroyed
+    EXPECT_EQ(aclrtDeviceGetBareTgid(nullptr), ACL_ERROR_INVALID_PARAM);
+    TakeErrMsg();
+}
+} // namespace

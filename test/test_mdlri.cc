@@ -541,3 +541,35 @@ TEST_F(ModelRI, MappedVirtualMemoryFeedsModels)
     EXPECT_EQ(aclrtFreePhysical(h), ACL_SUCCESS);
 }
 } // namespace
+
+namespace {
+TEST_F(ModelRI, PrintingRefusesBadArguments)
+{
+    aclmdlRI ri = nullptr;
+    ASSERT_EQ(aclmdlRICaptureBegin(stream_, ACL_MODEL_RI_CAPTURE_MODE_RELAXED), ACL_SUCCESS);
+    ASSERT_EQ(aclmdlRICaptureEnd(stream_, &ri), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlRIDebugPrint(ri), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlRIDebugJsonPrint(ri, nullptr, 0), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlRIDebugJsonPrint(ri, "/nonexistent-dir/ri.json", 0), ACL_ERROR_RT_FILE_OPEN);
+    EXPECT_EQ(aclmdlRISetName(ri, std::string(200, 'n').c_str()), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlRISetName(ri, nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlRIGetId(ri, nullptr), ACL_ERROR_INVALID_PARAM);
+    uint32_t n = 0;
+    EXPECT_EQ(aclmdlRIGetStreams(ri, nullptr, nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclmdlRIGetStreams(ri, nullptr, &n), ACL_SUCCESS); // counts only
+    EXPECT_EQ(n, 1u); // the stream it was captured from
+    aclrtStream only = nullptr;
+    n = 1;
+    EXPECT_EQ(aclmdlRIGetStreams(ri, &only, &n), ACL_SUCCESS);
+    EXPECT_EQ(only, stream_);
+    n = 0;
+    EXPECT_EQ(aclmdlRIGetStreams(ri, &only, &n), ACL_ERROR_INVALID_PARAM); // no room
+    EXPECT_EQ(n, 1u);
+    ASSERT_EQ(aclmdlRIDestroy(ri), ACL_SUCCESS);
+    EXPECT_EQ(aclmdlRIDebugPrint(ri), ACL_ERROR_INVALID_RESOURCE_HANDLE);
+    EXPECT_EQ(aclmdlRIDebugPrint(nullptr), ACL_ERROR_INVALID_PARAM);
+    uint32_t id;
+    EXPECT_EQ(aclmdlRIGetId(ri, &id), ACL_ERROR_INVALID_RESOURCE_HANDLE);
+    TakeErrMsg();
+}
+} // namespace

@@ -498,6 +498,15 @@ TEST_F(StreamTest, ExceptionCallbacksHearOfFailedTasks)
     EXPECT_EQ(g_exceptions[0][2], 0u);
     EXPECT_EQ(g_exceptions[0][3], (uint32_t)ACL_ERROR_RT_PARAM_INVALID);
     EXPECT_EQ(aclrtGetTaskIdFromExceptionInfo(nullptr), UINT32_MAX);
+    EXPECT_EQ(aclrtGetErrorCodeFromExceptionInfo(nullptr), UINT32_MAX);
+    void *args = nullptr;
+    uint32_t len = 0;
+    aclrtFuncHandle fh = nullptr;
+    EXPECT_EQ(aclrtGetArgsFromExceptionInfo(nullptr, &args, &len), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtGetFuncHandleFromExceptionInfo(nullptr, &fh), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtGetThreadLastTaskId(nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtExceptionInfoCallbackRegister(nullptr), ACL_ERROR_INVALID_PARAM);
+    TakeErrMsg();
     ASSERT_EQ(aclrtSetExceptionInfoCallback(nullptr), ACL_SUCCESS);
     ASSERT_EQ(aclrtExceptionInfoCallbackRegister(OnException), ACL_SUCCESS);
     ASSERT_EQ(aclrtExceptionInfoCallbackRegister(OnException), ACL_SUCCESS); // once

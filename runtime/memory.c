@@ -13,6 +13,7 @@
  * Thread: any. Locks: only the registries' leaf locks, inside lookups.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -351,12 +352,31 @@ aclError hacl_mem_check_set(const char *api, void *devPtr, size_t maxCount, size
     return rc2 == ACL_SUCCESS ? hacl_mem_check_access(api, "target", devPtr, &pi, 1) : rc2;
 }
 
+/* 1 when [p, p+n) lies in writable mappings of this process, by
+ * /proc/self/maps (the fallback where process_vm_writev is filtered). */
+static int range_writable(uintptr_t p, size_t n)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f)
+        return 0;
+    uintptr_t want = p, end = p + n;
+    char line[512];
+    while (want < end && fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        char perms[8];
+        if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 && lo <= want && want < hi && perms[1] == 'w')
+            want = hi; /* mappings are listed in address order */
+    }
+    fclose(f);
+    return want >= end;
+}
+
 /* Host memory the runtime did not allocate: AscendCL leaves a memset of it
  * undefined, and Ascend's own samples clear stack structs with it. It is
  * written through the kernel (process_vm_writev on this process), so a
- * range that is not writable memory is an error, never a crash: 1 when
- * written, 0 when it is not writable, -1 when the kernel does not allow
- * the call here (seccomp). */
+ * range that is not writable memory is an error, never a crash; where
+ * seccomp filters that call, the range is checked against
+ * /proc/self/maps first. 1 when written, 0 when it is not writable. */
 static int write_host_bytes(void *dst, int value, size_t count)
 {
     unsigned char buf[4096];
@@ -365,8 +385,12 @@ static int write_host_bytes(void *dst, int value, size_t count)
         size_t n = count - done < sizeof buf ? count - done : sizeof buf;
         struct iovec local = {buf, n}, remote = {(char *)dst + done, n};
         ssize_t w = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
-        if (w <= 0)
-            return errno == EFAULT ? 0 : -1;
+        if (w <= 0) {
+            if (errno == EFAULT || done > 0 || !range_writable((uintptr_t)dst, count))
+                return 0;
+            memset(dst, value, count); /* the call is filtered; the range is writable */
+            return 1;
+        }
         done += (size_t)w;
     }
     return 1;
@@ -380,12 +404,10 @@ ACL_FUNC_VISIBILITY aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t 
         struct hacl_ptrinfo pi;
         hacl_mem_classify(devPtr, &pi);
         if (pi.where == HACL_PTR_UNKNOWN_HOST) {
-            int w = count ? write_host_bytes(devPtr, value, count) : 1;
-            if (w > 0)
-                return ACL_SUCCESS;
-            if (w == 0)
+            if (count && !write_host_bytes(devPtr, value, count))
                 return HACL_ERR(ACL_ERROR_RT_PARAM_INVALID, "[%p, +%zu) is not writable memory of this process",
                                 devPtr, count);
+            return ACL_SUCCESS;
         }
     }
     if (rc == ACL_SUCCESS)

@@ -45,9 +45,12 @@ void hacl_compute_configure(unsigned threads)
     atomic_store(&team, threads);
 }
 
+/* The calling thread runs on one thread (hacl_compute_single). */
+static __thread int single;
+
 static void apply_team(void)
 {
-    unsigned t = atomic_load(&team);
+    unsigned t = single ? 1 : atomic_load(&team);
     if (t && set_team)
         set_team((int)t);
 }
@@ -70,7 +73,7 @@ void hacl_compute_parallel(void (*fn)(void *arg, int index), void *arg, int n)
 {
     pthread_once(&lookup_once, lookup);
     unsigned t = atomic_load(&team);
-    if (n > 1 && t > 1 && gomp_parallel && team_index && team_size) {
+    if (n > 1 && t > 1 && !single && gomp_parallel && team_index && team_size) {
         struct par p = {fn, arg, n};
         gomp_parallel(par_body, &p, (unsigned)(n < (int)t ? n : (int)t), 0);
         return;
@@ -88,6 +91,27 @@ void hacl_compute_narrow(int one)
         set_team(1);
     else
         apply_team();
+}
+
+void hacl_compute_single(int on)
+{
+    pthread_once(&lookup_once, lookup);
+    single = on;
+    if (!set_team)
+        return;
+    if (on)
+        set_team(1);
+    else
+        apply_team();
+}
+
+int hacl_compute_team_size(void)
+{
+    pthread_once(&lookup_once, lookup);
+    unsigned t = atomic_load(&team);
+    if (t)
+        return (int)t;
+    return team_max ? team_max() : 1;
 }
 
 int hacl_compute_team_begin(void)

@@ -52,6 +52,14 @@ void hacl_compute_submit(struct hacl_compute_job *j);
  * to split loses more to waking the team than it gains (a recurrence's
  * input projections: 2x slower on two threads). */
 void hacl_compute_narrow(int one);
+/* The calling thread computes alone from now on (on = 1: library calls
+ * get a team of one, hacl_compute_parallel runs serially), or with the
+ * configured team again (on = 0). hacl_compute_narrow(0) within keeps
+ * it alone. */
+void hacl_compute_single(int on);
+/* Threads a team has on the calling thread (the configured count, or
+ * OpenMP's default). */
+int hacl_compute_team_size(void);
 /* Applies the configured team to the calling thread (primitives created
  * there take it) and returns the thread's previous team for
  * hacl_compute_team_end (0: nothing to restore). */

@@ -234,7 +234,8 @@ int hacl_pg_finish_primitive(struct hacl_prog *p, int s, dnnl_primitive_desc_t p
     if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl)
         snprintf(st->impl, sizeof st->impl, "%s", impl);
     dnnl_status_t ds = dnnl_primitive_create(&st->prim, pd);
-    dnnl_primitive_desc_destroy(pd);
+    if (!hacl_pg_width_keep(p, s, pd))
+        dnnl_primitive_desc_destroy(pd);
     if (ds != dnnl_success)
         return hacl_pg_fail(p, rc, ACL_ERROR_BAD_ALLOC, "oneDNN could not create a primitive");
     p->ndnnl++;
@@ -649,6 +650,7 @@ static aclError prog_build(const struct hacl_graph *g, int reference, int precis
     p->winograd = !(wg && strcmp(wg, "0") == 0);
     const char *prof = getenv("HOSTACL_PROFILE");
     p->profile = prof && strcmp(prof, "1") == 0;
+    hacl_pg_width_setup(p);
     size_t nt = g->ntensors ? g->ntensors : 1;
     p->native = hacl_malloc(nt * sizeof *p->native);
     p->plainb = hacl_malloc(nt * sizeof *p->plainb);

@@ -46,6 +46,13 @@ void hacl_pg_print_profile(const struct hacl_prog *p)
             "hostacl profile: %zu steps (%zu oneDNN, %zu reorders, %zu C kernels, %zu oneDNN reference), %llu runs, "
             "%.3f ms per run\n",
             p->nsteps, p->ndnnl, p->nreorders, kernels, refs, runs, (double)total / 1e6 / (double)runs);
+    unsigned long long one_runs, all_runs;
+    size_t twins = hacl_pg_width_twins(p, &one_runs, &all_runs);
+    if (one_runs) /* device/width.h */
+        fprintf(stderr,
+                "hostacl profile: %llu of %llu runs on one thread (%zu of %zu oneDNN steps with a twin, made in "
+                "%.1f ms)\n",
+                one_runs, all_runs, twins, p->ndnnl, (double)p->twin_ns / 1e6);
     fprintf(stderr, "%10s %6s  %-10s %-24s %s\n", "ms/run", "share", "kind", "implementation", "node");
     for (size_t k = 0; k < p->nsteps; k++) {
         const struct pstep *st = order[k];
@@ -82,6 +89,7 @@ void hacl_prog_free(struct hacl_prog *p)
         return;
     if (p->profile)
         hacl_pg_print_profile(p);
+    hacl_pg_width_free(p);
     for (size_t s = 0; s < p->nsteps; s++)
         if (p->steps[s].prim)
             dnnl_primitive_destroy(p->steps[s].prim);
@@ -132,6 +140,7 @@ void hacl_exec_ctx_free(struct hacl_exec_ctx *c)
     if (c->args)
         for (size_t s = 0; c->args[s] != (dnnl_exec_arg_t *)-1; s++)
             hacl_free(c->args[s]);
+    hacl_pg_width_ctx_free(c);
     if (c->stream)
         dnnl_stream_destroy(c->stream);
     if (c->own_work)
@@ -229,8 +238,22 @@ static unsigned long long now_ns(void)
     return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
 }
 
+static aclError run_steps(struct hacl_prog *p, struct hacl_exec_ctx *c, int width, void *const *inputs,
+                          void *const *outputs, char *why, size_t whylen);
+
+/* Runs on the width the program's policy chooses (prog_width.c), timed. */
 aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const *inputs, void *const *outputs,
                        char *why, size_t whylen)
+{
+    int width = hacl_pg_width_begin(p, c);
+    unsigned long long t0 = p->width_on ? now_ns() : 0;
+    aclError rc = run_steps(p, c, width, inputs, outputs, why, whylen);
+    hacl_pg_width_end(p, width, rc == ACL_SUCCESS && p->width_on ? now_ns() - t0 : 0);
+    return rc;
+}
+
+static aclError run_steps(struct hacl_prog *p, struct hacl_exec_ctx *c, int width, void *const *inputs,
+                          void *const *outputs, char *why, size_t whylen)
 {
     const struct hacl_graph *g = p->g;
     for (size_t b = 0; b < p->nbufs; b++) {
@@ -269,7 +292,11 @@ aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const
                 return ACL_ERROR_FAILURE;
             }
         } else {
-            dnnl_status_t ds = dnnl_primitive_execute(st->prim, c->stream, st->nargs + st->has_scratch, c->args[s]);
+            int one = width == HACL_WIDTH_ONE && st->one; /* its one-thread twin */
+            dnnl_status_t ds = one ? dnnl_primitive_execute(st->one, c->stream, st->nargs + st->one_has_scratch,
+                                                            c->one_args[s])
+                                   : dnnl_primitive_execute(st->prim, c->stream, st->nargs + st->has_scratch,
+                                                            c->args[s]);
             if (ds != dnnl_success) {
                 snprintf(why, whylen, "oneDNN failed to execute a primitive (status %d)", (int)ds);
                 return ACL_ERROR_FAILURE;

@@ -10,7 +10,10 @@
 #define HOSTACL_MODEL_PROG_IMPL_H
 
 #include <oneapi/dnnl/dnnl.h>
+#include <pthread.h>
 #include <stdatomic.h>
+
+#include "device/width.h"
 
 #include "kernels.h"
 #include "prog.h"
@@ -63,6 +66,17 @@ struct pstep {
     int argk[MAX_ARGS], argb[MAX_ARGS];
     int has_scratch;
     dnnl_memory_desc_t scratch_md;
+    /* The one-thread twin (prog_width.c): the descriptor kept to make it,
+     * and the twin once made (NULL: the primitive itself serves, its
+     * threads following the executing thread's team). */
+    dnnl_primitive_desc_t keep_pd;
+    dnnl_primitive_t one;
+    int one_has_scratch;
+    dnnl_memory_desc_t one_scratch_md;
+    /* weights in the layout the twin chose, when not the original's
+     * (ours), or NULL */
+    void *one_weights;
+    dnnl_memory_desc_t one_weights_md;
 };
 
 struct hacl_prog {
@@ -88,6 +102,13 @@ struct hacl_prog {
     int bf16;     /* heavy operators in bfloat16 */
     int winograd; /* float32 3x3 convolutions may use Winograd */
     int cur_node; /* the node being compiled */
+    /* Runs on the full team or on one thread (prog_width.c): the policy,
+     * under width_lock; twins: 0 not made yet, 1 made, -1 none possible. */
+    int width_on;
+    pthread_mutex_t width_lock;
+    struct hacl_width_policy width;
+    int twins;
+    unsigned long long twin_ns; /* making them took */
     char *why;
     size_t whylen;
 };
@@ -106,6 +127,11 @@ struct hacl_exec_ctx {
     dnnl_memory_t *scratch; /* per step */
     dnnl_exec_arg_t **args; /* per step */
     void **tptr;            /* per tensor: row-major data for the C kernels */
+    /* per step: its twin's arguments and the memory objects only they use
+     * (scratchpad, weights), made on the context's first one-thread run */
+    dnnl_exec_arg_t **one_args;
+    dnnl_memory_t *one_mem;
+    size_t nsteps;
 };
 
 /* An activation after a fused op, as a oneDNN eltwise post-op: one node,
@@ -186,8 +212,27 @@ int hacl_pg_act_of(struct hacl_prog *p, int node, struct act *a);
 void hacl_pg_drop_source(struct hacl_prog *p, int t);
 int hacl_pg_weight_buf(struct hacl_prog *p, const dnnl_memory_desc_t *md, const void *init, void *owned, aclError *rc);
 int hacl_pg_owned_weight(struct hacl_prog *p, const dnnl_memory_desc_t *md, void *bytes, aclError *rc);
+/* Converts src (layout from) into dst (layout to) now, on this thread. */
+aclError hacl_pg_convert(const dnnl_memory_desc_t *from, const void *src, const dnnl_memory_desc_t *to, void *dst);
 int hacl_pg_prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from, const void *data, void *owned,
                             const dnnl_memory_desc_t *to, aclError *rc);
+
+/* ---- prog_width.c: one-thread twins and the width of each run ---- */
+
+/* At compile time: whether runs may be narrowed (the team has more than
+ * one thread and HOSTACL_ADAPTIVE_THREADS allows it). */
+void hacl_pg_width_setup(struct hacl_prog *p);
+/* Keeps pd (the caller's no longer) when step s may need a twin; 1 if kept. */
+int hacl_pg_width_keep(struct hacl_prog *p, int s, dnnl_primitive_desc_t pd);
+/* Before a run in context c: the run's width (HACL_WIDTH_*), with the
+ * calling thread set to compute alone for a one-thread run. */
+int hacl_pg_width_begin(struct hacl_prog *p, struct hacl_exec_ctx *c);
+/* After it: the run took ns; the thread's team is restored. */
+void hacl_pg_width_end(struct hacl_prog *p, int width, unsigned long long ns);
+void hacl_pg_width_free(struct hacl_prog *p);
+void hacl_pg_width_ctx_free(struct hacl_exec_ctx *c);
+/* Steps with a twin; runs on one thread and in all, for profiles. */
+size_t hacl_pg_width_twins(const struct hacl_prog *p, unsigned long long *one_runs, unsigned long long *runs);
 
 /* ---- prog_lower.c: one node (and what fuses into it) as a primitive.
  * Each returns 1 when done, 0 when the node is not for oneDNN (it then

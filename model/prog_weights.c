@@ -200,3 +200,27 @@ aclError hacl_prog_dedupe_weights(struct hacl_prog *p, struct hacl_prog *const *
     p->weight_bytes = keep;
     return ACL_SUCCESS;
 }
+
+aclError hacl_pg_convert(const dnnl_memory_desc_t *from, const void *src, const dnnl_memory_desc_t *to, void *dst)
+{
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_stream_t stream = NULL;
+    void *scratch = NULL;
+    dnnl_primitive_attr_t a = hacl_pg_new_attr();
+    dnnl_status_t ds =
+        a ? dnnl_reorder_primitive_desc_create(&pd, from, hacl_pg_get_engine(), to, hacl_pg_get_engine(), a) : dnnl_out_of_memory;
+    dnnl_primitive_attr_destroy(a);
+    if (ds != dnnl_success)
+        return ACL_ERROR_OP_NOT_FOUND;
+    dnnl_memory_desc_t smd = hacl_pg_pd_md(pd, dnnl_query_scratchpad_md);
+    size_t sb = dnnl_memory_desc_get_size(&smd);
+    aclError rc = ACL_ERROR_BAD_ALLOC;
+    if (dnnl_stream_create(&stream, hacl_pg_get_engine(), dnnl_stream_default_flags) == dnnl_success &&
+        (!sb || (scratch = hacl_malloc_aligned(ALIGN, sb))))
+        rc = run_reorder(pd, src, dst, scratch, stream);
+    hacl_free(scratch);
+    if (stream)
+        dnnl_stream_destroy(stream);
+    dnnl_primitive_desc_destroy(pd);
+    return rc;
+}

@@ -1,6 +1,7 @@
 // Internal pieces through their own interfaces: the allocation fault
 // injector swept over constructors (every step fails cleanly, nothing leaks),
-// the JSON reader, the error table, the handle registry.
+// the JSON reader, the error table, the handle registry, the execution width
+// policy.
 #include <gtest/gtest.h>
 
 #include <pthread.h>
@@ -10,6 +11,7 @@
 
 #include "acl/acl.h"
 #include "device/alloc.h"
+#include "device/width.h"
 #include "runtime/error.h"
 #include "runtime/handle.h"
 #include "runtime/json.h"
@@ -237,4 +239,90 @@ TEST(Handles, RegistryGrowsAndShrinks)
         hacl_obj_put(o);
     }
     EXPECT_EQ(hacl_handle_count(), 0u);
+}
+
+// ---- the execution width policy (device/width.h) ----
+
+namespace {
+// Drives a measured policy for `runs` executions: each run takes the time
+// `cost` gives its width; returns how many ran on one thread.
+template <class Cost> int Drive(hacl_width_policy *w, int runs, int busy, Cost cost)
+{
+    int one = 0;
+    for (int i = 0; i < runs; i++) {
+        int width = hacl_width_next(w);
+        one += width == HACL_WIDTH_ONE;
+        hacl_width_record(w, width, cost(width, i), busy);
+    }
+    return one;
+}
+const uint64_t kMs = 1000000;
+} // namespace
+
+TEST(WidthPolicy, QuietMachineNeverTriesOneThread)
+{
+    hacl_width_policy w;
+    hacl_width_init(&w, HACL_WIDTH_MEASURED);
+    // steady full-team times with ordinary jitter, nobody else busy
+    EXPECT_EQ(Drive(&w, 5000, 0, [](int, int i) { return 10 * kMs + (uint64_t)(i % 7) * kMs / 10; }), 0);
+}
+
+TEST(WidthPolicy, BusyMachineMovesToOneThreadWhenFaster)
+{
+    hacl_width_policy w;
+    hacl_width_init(&w, HACL_WIDTH_MEASURED);
+    // another process holds a core: the team is slow, one thread is not
+    auto busy = [](int width, int) { return width == HACL_WIDTH_ONE ? 11 * kMs : 25 * kMs; };
+    int one = Drive(&w, 1000, 1, busy);
+    EXPECT_GE(one, 970) << "full-team trials back off while one thread keeps winning";
+    EXPECT_EQ(hacl_width_next(&w) == HACL_WIDTH_ONE || w.trial, true);
+    // the first few runs decide
+    hacl_width_init(&w, HACL_WIDTH_MEASURED);
+    Drive(&w, 6, 1, busy);
+    EXPECT_EQ(w.current, HACL_WIDTH_ONE);
+}
+
+TEST(WidthPolicy, RareSlowRunsCountAndTheTeamComesBackWhenQuiet)
+{
+    hacl_width_policy w;
+    hacl_width_init(&w, HACL_WIDTH_MEASURED);
+    // quiet first: the team at 6 ms
+    EXPECT_EQ(Drive(&w, 50, 0, [](int width, int) { return width == HACL_WIDTH_ONE ? 10 * kMs : 6 * kMs; }), 0);
+    // then the team's second thread loses its core now and then: most runs
+    // near 10 ms, one in ten 150 ms (the signal the machine sampling may
+    // miss; the times alone must tell)
+    auto spiky = [](int width, int i) { return width == HACL_WIDTH_ONE ? 10 * kMs : i % 10 == 3 ? 150 * kMs : 10 * kMs; };
+    int one = Drive(&w, 400, 0, spiky);
+    EXPECT_GE(one, 300);
+    EXPECT_EQ(w.current, HACL_WIDTH_ONE);
+    // quiet again: back on the team within one trial interval (at most 128 runs)
+    int back = -1;
+    for (int i = 0; i < 300 && back < 0; i++) {
+        int width = hacl_width_next(&w);
+        hacl_width_record(&w, width, width == HACL_WIDTH_ONE ? 10 * kMs : 6 * kMs, 0);
+        if (w.current == HACL_WIDTH_FULL)
+            back = i;
+    }
+    EXPECT_GE(back, 0);
+    EXPECT_LE(back, 130);
+}
+
+TEST(WidthPolicy, BusyMachineKeepsTheTeamWhenItIsStillFaster)
+{
+    hacl_width_policy w;
+    hacl_width_init(&w, HACL_WIDTH_MEASURED);
+    // a large model: even on a busy machine two threads beat one
+    int one = Drive(&w, 3000, 1, [](int width, int) { return width == HACL_WIDTH_ONE ? 40 * kMs : 30 * kMs; });
+    EXPECT_EQ(w.current, HACL_WIDTH_FULL);
+    EXPECT_LE(one, 2 * 9) << "failed trials back off (8, 16, ... 1024 runs)";
+    EXPECT_GE(one, 2);
+}
+
+TEST(WidthPolicy, FixedAndForcedModesDoNotMeasure)
+{
+    hacl_width_policy w;
+    hacl_width_init(&w, HACL_WIDTH_FIXED);
+    EXPECT_EQ(Drive(&w, 100, 1, [](int, int) { return 50 * kMs; }), 0);
+    hacl_width_init(&w, HACL_WIDTH_FORCED_ONE);
+    EXPECT_EQ(Drive(&w, 100, 0, [](int width, int) { return width == HACL_WIDTH_ONE ? 50 * kMs : kMs; }), 100);
 }

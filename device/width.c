@@ -1,0 +1,155 @@
+/*
+ * The execution width policy (see width.h).
+ */
+#include "width.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+    FIRST_INTERVAL = 8,  /* runs between trials after a switch */
+    FIRST_WAIT = 3,      /* runs before the first trial (warm-up) */
+    MAX_FULL_INTERVAL = 1024, /* on the full team: trials of one thread */
+    MAX_ONE_INTERVAL = 128,   /* on one thread: trials of the full team */
+    TRIAL_RUNS = 2,
+    MIN_SINCE = 4, /* a rising estimate asks for a trial no sooner */
+};
+
+enum hacl_width_mode hacl_width_mode_from_env(void)
+{
+    const char *v = getenv("HOSTACL_ADAPTIVE_THREADS");
+    if (!v || !*v)
+        return HACL_WIDTH_MEASURED;
+    if (!strcmp(v, "0") || !strcmp(v, "off"))
+        return HACL_WIDTH_FIXED;
+    if (!strcmp(v, "one"))
+        return HACL_WIDTH_FORCED_ONE;
+    return HACL_WIDTH_MEASURED;
+}
+
+void hacl_width_init(struct hacl_width_policy *w, enum hacl_width_mode mode)
+{
+    memset(w, 0, sizeof *w);
+    w->mode = mode;
+    w->current = mode == HACL_WIDTH_FORCED_ONE ? HACL_WIDTH_ONE : HACL_WIDTH_FULL;
+    w->interval = FIRST_INTERVAL;
+    w->wait = FIRST_WAIT;
+}
+
+int hacl_width_next(const struct hacl_width_policy *w)
+{
+    switch (w->mode) {
+    case HACL_WIDTH_FIXED: return HACL_WIDTH_FULL;
+    case HACL_WIDTH_FORCED_ONE: return HACL_WIDTH_ONE;
+    default: return w->trial ? !w->current : w->current;
+    }
+}
+
+/* A quarter of each new time goes into the average. */
+static void average(struct hacl_width_policy *w, int width, uint64_t ns)
+{
+    w->est[width] = w->est[width] ? w->est[width] - w->est[width] / 4 + ns / 4 : ns;
+}
+
+/* The trial of the other width is complete: does it win? */
+static void judge(struct hacl_width_policy *w)
+{
+    int other = !w->current;
+    uint64_t mean = w->tried / TRIAL_RUNS, cur = w->est[w->current];
+    uint64_t bar = other == HACL_WIDTH_ONE ? cur - cur / 20 : cur - cur * 3 / 20;
+    w->est[other] = mean;
+    if (mean < bar) {
+        w->current = other;
+        w->interval = FIRST_INTERVAL;
+    } else {
+        unsigned cap = other == HACL_WIDTH_ONE ? MAX_FULL_INTERVAL : MAX_ONE_INTERVAL;
+        w->interval = w->interval * 2 < cap ? w->interval * 2 : cap;
+    }
+    w->wait = w->interval;
+    w->since = 0;
+}
+
+void hacl_width_record(struct hacl_width_policy *w, int width, uint64_t ns, int busy)
+{
+    w->runs[width & 1]++;
+    if (w->mode != HACL_WIDTH_MEASURED || (width != HACL_WIDTH_FULL && width != HACL_WIDTH_ONE))
+        return;
+    if (w->trial && width != w->current) {
+        w->tried += ns;
+        if (--w->trial == 0)
+            judge(w);
+        return;
+    }
+    average(w, width, ns);
+    w->since++;
+    if (width == HACL_WIDTH_FULL && ++w->nfull >= MIN_SINCE && (!w->best_full || w->est[0] < w->best_full))
+        w->best_full = w->est[0];
+    if (w->wait)
+        w->wait--;
+    int slower = w->best_full && w->since >= MIN_SINCE && w->est[0] > w->best_full + w->best_full / 4;
+    if (!w->wait && (w->current == HACL_WIDTH_ONE || busy || slower)) {
+        w->trial = TRIAL_RUNS;
+        w->tried = 0;
+    }
+}
+
+/* ---- is the machine shared? ---- */
+
+static pthread_mutex_t sample_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    uint64_t wall, self; /* ns */
+    unsigned long long ticks; /* busy ticks of every CPU, steal included */
+    int busy, valid;
+} last;
+
+static uint64_t clock_ns(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Busy ticks of all CPUs from /proc/stat's first line; 0 if unreadable. */
+static unsigned long long busy_ticks(void)
+{
+    char line[256];
+    FILE *f = fopen("/proc/stat", "re");
+    if (!f)
+        return 0;
+    unsigned long long v[8] = {0};
+    int n = fgets(line, sizeof line, f)
+                ? sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+                         &v[5], &v[6], &v[7])
+                : 0;
+    fclose(f);
+    /* user nice system (idle iowait) irq softirq steal */
+    return n >= 4 ? v[0] + v[1] + v[2] + v[5] + v[6] + v[7] : 0;
+}
+
+int hacl_width_machine_busy(void)
+{
+    static const uint64_t window = 200000000ull;
+    uint64_t now = clock_ns(CLOCK_MONOTONIC);
+    pthread_mutex_lock(&sample_lock);
+    if (last.valid && now - last.wall < window) {
+        int b = last.busy;
+        pthread_mutex_unlock(&sample_lock);
+        return b;
+    }
+    uint64_t self = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    unsigned long long ticks = busy_ticks();
+    if (last.valid && ticks) {
+        long hz = sysconf(_SC_CLK_TCK);
+        double all = (double)(ticks - last.ticks) * 1e9 / (double)(hz > 0 ? hz : 100);
+        double others = (all - (double)(self - last.self)) / (double)(now - last.wall);
+        last.busy = others >= 0.5;
+    }
+    last.wall = now, last.self = self, last.ticks = ticks, last.valid = ticks != 0;
+    int b = last.busy;
+    pthread_mutex_unlock(&sample_lock);
+    return b;
+}

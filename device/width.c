@@ -12,7 +12,7 @@
 
 enum {
     FIRST_INTERVAL = 8,  /* runs between trials after a switch */
-    FIRST_WAIT = 3,      /* runs before the first trial (warm-up) */
+    FIRST_WAIT = 1,      /* runs before the first trial */
     MAX_FULL_INTERVAL = 1024, /* on the full team: trials of one thread */
     MAX_ONE_INTERVAL = 128,   /* on one thread: trials of the full team */
     TRIAL_RUNS = 2,
@@ -132,7 +132,7 @@ static unsigned long long busy_ticks(void)
 
 int hacl_width_machine_busy(void)
 {
-    static const uint64_t window = 200000000ull;
+    static const uint64_t window = 100000000ull;
     uint64_t now = clock_ns(CLOCK_MONOTONIC);
     pthread_mutex_lock(&sample_lock);
     if (last.valid && now - last.wall < window) {

@@ -26,7 +26,7 @@
  *   team runs close to one thread's, with the rare slow ones).
  *
  * On a quiet machine this costs two clock readings per execution and a
- * look at /proc/stat every 200 ms.
+ * look at /proc/stat every 100 ms.
  *
  * Thread: a policy is used by one thread at a time (the caller locks).
  */
@@ -66,7 +66,7 @@ int hacl_width_next(const struct hacl_width_policy *w);
 /* A run of width `width` took ns; busy: hacl_width_machine_busy's answer. */
 void hacl_width_record(struct hacl_width_policy *w, int width, uint64_t ns, int busy);
 
-/* 1 when, over the last fifth of a second or so, processes other than
+/* 1 when, over the last tenth of a second or so, processes other than
  * this one (or other guests of the machine's hypervisor: steal time) kept
  * at least half a core busy, from /proc/stat. Thread: any. */
 int hacl_width_machine_busy(void);

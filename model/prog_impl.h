@@ -222,6 +222,12 @@ int hacl_pg_prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from,
 /* At compile time: whether runs may be narrowed (the team has more than
  * one thread and HOSTACL_ADAPTIVE_THREADS allows it). */
 void hacl_pg_width_setup(struct hacl_prog *p);
+/* At compile time: whether pd, a Winograd convolution, has a one-thread
+ * twin with its layouts (oneDNN's 2x3 kernel has none on one thread; the
+ * caller then takes a direct convolution: its weights, converted to the
+ * Winograd layout, cannot be converted again); 1 if so or runs are never
+ * narrowed. Makes room for the twin's scratchpad. */
+int hacl_pg_width_twinnable(struct hacl_prog *p, const_dnnl_primitive_desc_t pd);
 /* Keeps pd (the caller's no longer) when step s may need a twin; 1 if kept. */
 int hacl_pg_width_keep(struct hacl_prog *p, int s, dnnl_primitive_desc_t pd);
 /* Before a run in context c: the run's width (HACL_WIDTH_*), with the

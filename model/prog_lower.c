@@ -161,8 +161,11 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         /* Except F(4x4, 3x3) on maps under 14x14 (oneDNN's choice for
          * ResNet-50's 7x7 stage from batch 2 up): its weights are 4x the
          * direct ones and their conversion cost 70-80 ms per convolution
-         * at load, for 3% of batch 8's images/s. */
-        if (result && cg.out[0] * cg.out[1] < 196 && wino_alpha(pd) == 6) {
+         * at load, for 3% of batch 8's images/s. And except where no
+         * one-thread twin can be made (model/prog_width.c): on a busy
+         * machine such a step would keep the whole team running. */
+        if ((result && cg.out[0] * cg.out[1] < 196 && wino_alpha(pd) == 6) ||
+            (result && !hacl_pg_width_twinnable(p, pd))) {
             dnnl_primitive_desc_destroy(pd);
             pd = NULL;
             result = 0;

@@ -16,7 +16,11 @@
  *
  * Twins are made the first time a run wants one thread (on a quiet
  * machine, never); until then each step keeps its primitive descriptor.
- * A step without a twin runs its original.
+ * A step without a twin runs its original: concatenations (they size their
+ * regions by the executing thread's team), and any step oneDNN will not
+ * remake on one thread with the same layouts. Winograd convolutions that
+ * would be such a step are not chosen at compile time
+ * (hacl_pg_width_twinnable).
  */
 #include <string.h>
 #include <time.h>
@@ -34,6 +38,8 @@ void hacl_pg_width_setup(struct hacl_prog *p)
         p->width_on = 0;
         hacl_width_init(&p->width, HACL_WIDTH_FIXED);
     }
+    if (p->width_on)
+        hacl_width_machine_busy(); /* the first sample: the first runs get an answer */
 }
 
 int hacl_pg_width_keep(struct hacl_prog *p, int s, dnnl_primitive_desc_t pd)
@@ -205,6 +211,25 @@ static void make_twins(struct hacl_prog *p)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     p->twin_ns = (unsigned long long)(t1.tv_sec - t0.tv_sec) * 1000000000ull + (unsigned long long)t1.tv_nsec -
                  (unsigned long long)t0.tv_nsec;
+}
+
+int hacl_pg_width_twinnable(struct hacl_prog *p, const_dnnl_primitive_desc_t pd)
+{
+    if (!p->width_on)
+        return 1;
+    hacl_compute_single(1);
+    dnnl_primitive_desc_t one = recreate(pd, 0);
+    hacl_compute_single(0);
+    int ok = one && !hacl_pg_is_reference(one);
+    if (ok) { /* room for its scratchpad in the plan */
+        dnnl_memory_desc_t smd = hacl_pg_pd_md(one, dnnl_query_scratchpad_md);
+        size_t sb = dnnl_memory_desc_get_size(&smd);
+        if (sb > p->scratch_bytes)
+            p->scratch_bytes = sb;
+    }
+    if (one)
+        dnnl_primitive_desc_destroy(one);
+    return ok;
 }
 
 /* ---- per context: the twins' arguments ---- */

@@ -3,7 +3,9 @@
  */
 #include "width.h"
 
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -152,4 +154,42 @@ int hacl_width_machine_busy(void)
     int b = last.busy;
     pthread_mutex_unlock(&sample_lock);
     return b;
+}
+
+static pthread_key_t waited_key;
+static pthread_once_t waited_once = PTHREAD_ONCE_INIT;
+
+static void close_fd(void *v)
+{
+    close((int)(intptr_t)v - 1);
+}
+
+static void waited_init(void)
+{
+    if (pthread_key_create(&waited_key, close_fd) != 0)
+        waited_key = (pthread_key_t)-1;
+}
+
+uint64_t hacl_width_thread_waited(void)
+{
+    pthread_once(&waited_once, waited_init);
+    if (waited_key == (pthread_key_t)-1)
+        return 0;
+    /* the key holds fd + 1 (0: not opened yet), -1 + 1 when unreadable */
+    intptr_t v = (intptr_t)pthread_getspecific(waited_key);
+    if (!v) {
+        v = (intptr_t)open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC) + 1;
+        if (pthread_setspecific(waited_key, (void *)v) != 0) {
+            if (v > 0)
+                close((int)v - 1);
+            return 0;
+        }
+    }
+    char buf[96];
+    ssize_t n = v > 0 ? pread((int)v - 1, buf, sizeof buf - 1, 0) : -1;
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    unsigned long long oncpu = 0, wait = 0;
+    return sscanf(buf, "%llu %llu", &oncpu, &wait) == 2 ? wait : 0;
 }

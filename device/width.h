@@ -15,7 +15,9 @@
  *   then ten times slower (its second thread lost its core for a whole
  *   slice), and those rare runs are what throughput pays for.
  * - The full team is the default. When other processes keep at least
- *   half a core busy (hacl_width_machine_busy), or the team's estimate
+ *   half a core busy (hacl_width_machine_busy), or the computing thread
+ *   waited for a CPU during a run (hacl_width_thread_waited: sees a busy
+ *   machine within the first runs), or the team's estimate
  *   rises a quarter above the best it has had, two runs on one thread are
  *   tried; one thread wins when their mean beats the full team's estimate
  *   by 5%. A failed trial waits twice as long as the one before for the
@@ -70,6 +72,12 @@ void hacl_width_record(struct hacl_width_policy *w, int width, uint64_t ns, int 
  * this one (or other guests of the machine's hypervisor: steal time) kept
  * at least half a core busy, from /proc/stat. Thread: any. */
 int hacl_width_machine_busy(void);
+
+/* Nanoseconds the calling thread has spent ready to run but waiting for a
+ * CPU (/proc/thread-self/schedstat; one read of a file kept open per
+ * thread), 0 when unknown. A run whose thread waited more than a
+ * twentieth of it ran on a machine with more work than cores. */
+uint64_t hacl_width_thread_waited(void);
 
 #ifdef __cplusplus
 }

@@ -246,9 +246,12 @@ aclError hacl_prog_run(struct hacl_prog *p, struct hacl_exec_ctx *c, void *const
                        char *why, size_t whylen)
 {
     int width = hacl_pg_width_begin(p, c);
-    unsigned long long t0 = p->width_on ? now_ns() : 0;
+    unsigned long long t0 = p->width_on ? now_ns() : 0, w0 = p->width_on ? hacl_width_thread_waited() : 0;
     aclError rc = run_steps(p, c, width, inputs, outputs, why, whylen);
-    hacl_pg_width_end(p, width, rc == ACL_SUCCESS && p->width_on ? now_ns() - t0 : 0);
+    if (p->width_on && rc == ACL_SUCCESS)
+        hacl_pg_width_end(p, width, now_ns() - t0, hacl_width_thread_waited() - w0);
+    else
+        hacl_pg_width_end(p, width, 0, 0);
     return rc;
 }
 

@@ -233,8 +233,9 @@ int hacl_pg_width_keep(struct hacl_prog *p, int s, dnnl_primitive_desc_t pd);
 /* Before a run in context c: the run's width (HACL_WIDTH_*), with the
  * calling thread set to compute alone for a one-thread run. */
 int hacl_pg_width_begin(struct hacl_prog *p, struct hacl_exec_ctx *c);
-/* After it: the run took ns; the thread's team is restored. */
-void hacl_pg_width_end(struct hacl_prog *p, int width, unsigned long long ns);
+/* After it: the run took ns, of which the thread waited for a CPU
+ * `waited` (hacl_width_thread_waited); the thread's team is restored. */
+void hacl_pg_width_end(struct hacl_prog *p, int width, unsigned long long ns, unsigned long long waited);
 void hacl_pg_width_free(struct hacl_prog *p);
 void hacl_pg_width_ctx_free(struct hacl_exec_ctx *c);
 /* Steps with a twin; runs on one thread and in all, for profiles. */

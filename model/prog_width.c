@@ -312,7 +312,7 @@ int hacl_pg_width_begin(struct hacl_prog *p, struct hacl_exec_ctx *c)
     return w;
 }
 
-void hacl_pg_width_end(struct hacl_prog *p, int width, unsigned long long ns)
+void hacl_pg_width_end(struct hacl_prog *p, int width, unsigned long long ns, unsigned long long waited)
 {
     if (!p->width_on)
         return;
@@ -320,7 +320,7 @@ void hacl_pg_width_end(struct hacl_prog *p, int width, unsigned long long ns)
         hacl_compute_single(0);
     if (!ns) /* a failed run says nothing about speed */
         return;
-    int busy = hacl_width_machine_busy();
+    int busy = hacl_width_machine_busy() || (waited > ns / 20 && waited > 50000);
     pthread_mutex_lock(&p->width_lock);
     hacl_width_record(&p->width, width, ns, busy);
     pthread_mutex_unlock(&p->width_lock);

@@ -32,11 +32,15 @@ install(CODE "
     file(CREATE_LINK \"../../\${lib}/libascendcl.so.0\" \"\${root}/runtime/lib64/\${name}\" SYMBOLIC)
     file(CREATE_LINK \"../../../\${lib}/libascendcl.so.0\" \"\${root}/runtime/lib64/stub/\${name}\" SYMBOLIC)
   endforeach()
-  # DVPP is a library of its own
-  file(CREATE_LINK \"../\${lib}/libacl_dvpp.so.0\" \"\${root}/lib64/libacl_dvpp.so\" SYMBOLIC)
-  # securec, as CANN ships it
-  file(CREATE_LINK \"../\${lib}/libc_sec.so.0\" \"\${root}/lib64/libc_sec.so\" SYMBOLIC)
-  file(CREATE_LINK \"../../\${lib}/libacl_dvpp.so.0\" \"\${root}/runtime/lib64/libacl_dvpp.so\" SYMBOLIC)
-  file(CREATE_LINK \"../../../\${lib}/libacl_dvpp.so.0\" \"\${root}/runtime/lib64/stub/libacl_dvpp.so\" SYMBOLIC)
+  # DVPP is a library of its own, and securec is as CANN ships it; a
+  # program linked against them needs their .so.0 name where it finds
+  # libraries (samples put only runtime/lib64 on LD_LIBRARY_PATH)
+  foreach(own libacl_dvpp libc_sec)
+    foreach(name \${own}.so \${own}.so.0)
+      file(CREATE_LINK \"../\${lib}/\${own}.so.0\" \"\${root}/lib64/\${name}\" SYMBOLIC)
+      file(CREATE_LINK \"../../\${lib}/\${own}.so.0\" \"\${root}/runtime/lib64/\${name}\" SYMBOLIC)
+      file(CREATE_LINK \"../../../\${lib}/\${own}.so.0\" \"\${root}/runtime/lib64/stub/\${name}\" SYMBOLIC)
+    endforeach()
+  endforeach()
   file(CREATE_LINK \"../include\" \"\${root}/runtime/include\" SYMBOLIC)
 ")

@@ -87,6 +87,20 @@ aclError hacl_mem_check_copy(const char *api, void *dst, size_t dstLen, const vo
                         dpi->where == HACL_PTR_HANDLE ? "destination" : "source",
                         dpi->where == HACL_PTR_HANDLE ? (const void *)dst : src, where_name(HACL_PTR_HANDLE));
     int dst_dev = dpi->where == HACL_PTR_DEVICE, src_dev = spi->where == HACL_PTR_DEVICE;
+    /* The four plain kinds are corrected from where the pointers are, as
+     * the platform's runtime does when it can tell (docs/semantics.md):
+     * AclLite, for one, copies model outputs into new'd host memory with
+     * ACL_MEMCPY_HOST_TO_HOST when it runs on the host. Except where the
+     * kind says device memory and the pointer is memory the runtime does
+     * not know: a freed or foreign pointer, refused below. */
+    int claims_dst_dev = kind == ACL_MEMCPY_HOST_TO_DEVICE || kind == ACL_MEMCPY_DEVICE_TO_DEVICE;
+    int claims_src_dev = kind == ACL_MEMCPY_DEVICE_TO_HOST || kind == ACL_MEMCPY_DEVICE_TO_DEVICE;
+    if (kind <= ACL_MEMCPY_DEVICE_TO_DEVICE && !(claims_dst_dev && dpi->where == HACL_PTR_UNKNOWN_HOST) &&
+        !(claims_src_dev && spi->where == HACL_PTR_UNKNOWN_HOST))
+        kind = dst_dev && src_dev ? ACL_MEMCPY_DEVICE_TO_DEVICE
+               : dst_dev          ? ACL_MEMCPY_HOST_TO_DEVICE
+               : src_dev          ? ACL_MEMCPY_DEVICE_TO_HOST
+                                  : ACL_MEMCPY_HOST_TO_HOST;
     int want_dst = -1, want_src = -1; /* -1: either */
     switch (kind) {
     case ACL_MEMCPY_HOST_TO_HOST: want_dst = 0, want_src = 0; break;

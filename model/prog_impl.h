@@ -101,6 +101,7 @@ struct hacl_prog {
     int profile;
     int bf16;     /* heavy operators in bfloat16 */
     int winograd; /* float32 3x3 convolutions may use Winograd */
+    int channel_concats; /* the graph concatenates 4-D tensors along channels */
     int cur_node; /* the node being compiled */
     /* Runs on the full team or on one thread (prog_width.c): the policy,
      * under width_lock; twins: 0 not made yet, 1 made, -1 none possible. */
@@ -170,6 +171,12 @@ int hacl_pg_is_reference(const_dnnl_primitive_desc_t pd);
  * user scratchpad), or NULL when oneDNN has none or only its reference
  * implementation (the caller then runs the node's C kernel). */
 dnnl_primitive_desc_t hacl_pg_fast_pd(const_dnnl_op_desc_t desc, const_dnnl_post_ops_t po);
+/* pd when oneDNN can make its primitive (it generates the code then; a
+ * 1-D bfloat16 convolution with a fused GELU failed there), else the next
+ * of desc's implementations that it can make and that is not the
+ * reference one, else NULL. pd is the caller's no longer. */
+dnnl_primitive_desc_t hacl_pg_creatable(dnnl_primitive_desc_t pd, const_dnnl_op_desc_t desc,
+                                        const_dnnl_primitive_attr_t attr);
 int hacl_pg_add_buf(struct hacl_prog *p, int tensor, int kind, int io, aclError *rc);
 int hacl_pg_add_step(struct hacl_prog *p, int node, aclError *rc);
 void hacl_pg_touch(struct hacl_prog *p, int b, int step);

@@ -34,7 +34,8 @@ struct hacl_exec_ctx;
 
 /* Compiles g (shape-inferred); g must outlive the program. precision: an
  * enum hacl_precision (runtime/config.h); with HACL_PREC_ALLOW_BF16,
- * convolutions, pooling and inner products compute in bfloat16 with float32
+ * convolutions, pooling, inner products and products by constant weights
+ * compute in bfloat16 with float32
  * accumulation and keep their activations in bfloat16 between them, when
  * the CPU has native bfloat16 instructions (else float32, with a warning in
  * the log). */

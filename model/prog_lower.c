@@ -4,6 +4,7 @@
  * fused, deconvolutions, pooling and Gemm as an inner product.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "device/alloc.h"
@@ -584,10 +585,14 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
         yd[0] = M, yd[1] = N, cd[0] = 1, cd[1] = N;
         nd = 2;
     }
+    /* With allow_bf16 a product by constant weights (a linear layer)
+     * computes in bfloat16: its input converted once, the weights
+     * prepared so, the output float32. */
+    dnnl_data_type_t dt = p->bf16 && wconst ? dnnl_bf16 : dnnl_f32;
     dnnl_memory_desc_t a_md, b_md, b_plain, c_md, y_md;
-    dnnl_memory_desc_init_by_tag(&a_md, nd, ad, dnnl_f32, hacl_pg_plain_tag(nd));
+    dnnl_memory_desc_init_by_tag(&a_md, nd, ad, dt, hacl_pg_plain_tag(nd));
     dnnl_memory_desc_init_by_tag(&b_plain, nd, bd, dnnl_f32, hacl_pg_plain_tag(nd));
-    dnnl_memory_desc_init_by_tag(&b_md, nd, bd, dnnl_f32, wconst ? dnnl_format_tag_any : hacl_pg_plain_tag(nd));
+    dnnl_memory_desc_init_by_tag(&b_md, nd, bd, dt, wconst ? dnnl_format_tag_any : hacl_pg_plain_tag(nd));
     dnnl_memory_desc_init_by_tag(&c_md, nd, cd, dnnl_f32, hacl_pg_plain_tag(nd));
     dnnl_memory_desc_init_by_tag(&y_md, nd, yd, dnnl_f32, hacl_pg_plain_tag(nd));
     dnnl_matmul_desc_t md;
@@ -623,6 +628,14 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
         cb = hacl_pg_owned_weight(p, &c_md, bias, rc);
     }
     int xb = wb >= 0 && cb != -1 ? (flat ? xb0 : hacl_pg_get_plain(p, n->inputs[0], rc)) : -1;
+    if (xb >= 0 && dt == dnnl_bf16) { /* the input in bfloat16, its own shape */
+        dnnl_dims_t xd;
+        for (int i = 0; i < A->rank; i++)
+            xd[i] = A->dims[i];
+        dnnl_memory_desc_t x16;
+        dnnl_memory_desc_init_by_tag(&x16, A->rank, xd, dnnl_bf16, hacl_pg_plain_tag(A->rank));
+        xb = hacl_pg_get_layout(p, n->inputs[0], &x16, rc);
+    }
     int s = xb >= 0 ? hacl_pg_add_step(p, -1, rc) : -1;
     int db = s >= 0 ? hacl_pg_out_buf(p, out, NULL, rc) : -1;
     if (db >= 0 && flat) { /* the primitive sees both as 2-D */

@@ -61,10 +61,13 @@ static void average(struct hacl_width_policy *w, int width, uint64_t ns)
 static void judge(struct hacl_width_policy *w)
 {
     int other = !w->current;
-    uint64_t mean = w->tried / TRIAL_RUNS, cur = w->est[w->current];
+    /* one thread by its better trial run (the first runs its twins' fresh
+     * code cold; its times vary little), the team by the mean of both
+     * (whose rare slow runs are the point) */
+    uint64_t t = other == HACL_WIDTH_ONE ? w->tried_best : w->tried / TRIAL_RUNS, cur = w->est[w->current];
     uint64_t bar = other == HACL_WIDTH_ONE ? cur - cur / 20 : cur - cur * 3 / 20;
-    w->est[other] = mean;
-    if (mean < bar) {
+    w->est[other] = t;
+    if (t < bar) {
         w->current = other;
         w->interval = FIRST_INTERVAL;
     } else {
@@ -82,6 +85,8 @@ void hacl_width_record(struct hacl_width_policy *w, int width, uint64_t ns, int 
         return;
     if (w->trial && width != w->current) {
         w->tried += ns;
+        if (!w->tried_best || ns < w->tried_best)
+            w->tried_best = ns;
         if (--w->trial == 0)
             judge(w);
         return;
@@ -96,6 +101,7 @@ void hacl_width_record(struct hacl_width_policy *w, int width, uint64_t ns, int 
     if (!w->wait && (w->current == HACL_WIDTH_ONE || busy || slower)) {
         w->trial = TRIAL_RUNS;
         w->tried = 0;
+        w->tried_best = 0;
     }
 }
 

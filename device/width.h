@@ -16,11 +16,12 @@
  *   slice), and those rare runs are what throughput pays for.
  * - The full team is the default. When other processes keep at least
  *   half a core busy (hacl_width_machine_busy), or the computing thread
- *   waited for a CPU during a run (hacl_width_thread_waited: sees a busy
- *   machine within the first runs), or the team's estimate
+ *   waited for a CPU during two of the last four runs
+ *   (hacl_width_thread_waited: sees a busy machine within the first
+ *   runs; one such run happens on a quiet machine), or the team's estimate
  *   rises a quarter above the best it has had, two runs on one thread are
- *   tried; one thread wins when their mean beats the full team's estimate
- *   by 5%. A failed trial waits twice as long as the one before for the
+ *   tried; one thread wins when the better of them (the first runs cold)
+ *   beats the full team's estimate by 5%. A failed trial waits twice as long as the one before for the
  *   next (8 runs, up to 1024). On a quiet machine there is no trial.
  * - While one thread wins, two full-team runs are tried at intervals that
  *   double from 8 to 128 runs; the full team wins back when their mean is
@@ -53,6 +54,7 @@ struct hacl_width_policy {
     int current;        /* the width that is winning */
     int trial;          /* runs of the other width still to try (0: none) */
     uint64_t tried;     /* the sum of the trial's times so far */
+    uint64_t tried_best; /* and the best of them */
     uint64_t est[2];    /* moving averages of times per width, ns (0: none) */
     unsigned nfull;     /* full-team runs timed */
     uint64_t best_full; /* the full team's best estimate, 0: none yet */

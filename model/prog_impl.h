@@ -109,6 +109,7 @@ struct hacl_prog {
     pthread_mutex_t width_lock;
     struct hacl_width_policy width;
     int twins;
+    unsigned waits; /* the last four runs: whether the thread waited for a CPU */
     unsigned long long twin_ns; /* making them took */
     char *why;
     size_t whylen;

@@ -320,8 +320,11 @@ void hacl_pg_width_end(struct hacl_prog *p, int width, unsigned long long ns, un
         hacl_compute_single(0);
     if (!ns) /* a failed run says nothing about speed */
         return;
-    int busy = hacl_width_machine_busy() || (waited > ns / 20 && waited > 50000);
+    int waited_long = waited > ns / 20 && waited > 50000;
     pthread_mutex_lock(&p->width_lock);
+    /* one run that waited can be a hiccup; two of the last four cannot */
+    p->waits = (p->waits << 1 | (unsigned)waited_long) & 0xfu;
+    int busy = hacl_width_machine_busy() || __builtin_popcount(p->waits) >= 2;
     hacl_width_record(&p->width, width, ns, busy);
     pthread_mutex_unlock(&p->width_lock);
 }

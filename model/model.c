@@ -217,15 +217,23 @@ static size_t round64(size_t n)
 }
 
 /* One gear: decode, convert, infer shapes, compile (memory planned). */
+/* drop (or NULL): file bytes of ours no longer needed once the shapes are
+ * known (the decoded graph copied what it keeps), freed then and set to
+ * NULL: the file and its decoded copy together were each model's peak
+ * memory, with the weights folded at compile time on top. */
 static aclError compile_one(const void *onnx, size_t len, const char *dir, const struct hacl_conv *conv, size_t gear,
                             int precision, struct hacl_in_info **info, struct hacl_graph **g, struct hacl_prog **prog,
-                            char *why, size_t whylen)
+                            void **drop, char *why, size_t whylen)
 {
     aclError rc = hacl_onnx_parse(onnx, len, dir, g, why, whylen);
     if (rc == ACL_SUCCESS && (rc = hacl_conv_apply(conv, *g, gear, info, why, whylen)) == ACL_ERROR_INVALID_PARAM)
         rc = ACL_ERROR_PARSE_MODEL;
     if (rc == ACL_SUCCESS)
         rc = hacl_infer_shapes(*g, why, whylen);
+    if (rc == ACL_SUCCESS && drop && *drop) {
+        hacl_free(*drop);
+        *drop = NULL;
+    }
     /* the reference executor runs every node as written, so the tests can
      * compare a merged Pad with the real one */
     if (rc == ACL_SUCCESS && !reference_kernels())
@@ -321,11 +329,13 @@ static aclError prepare(const char *api, const void *bytes, size_t len, const ch
         if (!out->g || !out->prog)
             rc = ACL_ERROR_BAD_ALLOC, snprintf(why, sizeof why, "out of memory");
     }
+    void *file = from_file ? (void *)bytes : NULL; /* ours: freed as soon as the last gear is decoded */
     for (size_t i = 0; rc == ACL_SUCCESS && i < out->n; i++) {
         char w[480];
         rc = compile_one(onnx, olen, dir, &out->conv, i, precision, i == out->max ? &out->info : NULL, &out->g[i],
-                         &out->prog[i], w, sizeof w);
-        if (rc == ACL_ERROR_OP_UNSUPPORTED_DYNAMIC && out->n == 1 && value_mode(onnx, olen, dir, out, precision))
+                         &out->prog[i], i + 1 == out->n ? &file : NULL, w, sizeof w);
+        if (rc == ACL_ERROR_OP_UNSUPPORTED_DYNAMIC && out->n == 1 && (file || !from_file) &&
+            value_mode(onnx, olen, dir, out, precision))
             rc = ACL_SUCCESS;
         else if (rc != ACL_SUCCESS && out->n > 1)
             snprintf(why, sizeof why, "gear %zu: %s", i, w);
@@ -334,8 +344,7 @@ static aclError prepare(const char *api, const void *bytes, size_t len, const ch
     }
     hacl_free(dir);
     /* A file's bytes are ours: the decoded models copied what they keep. */
-    if (from_file)
-        hacl_free((void *)bytes);
+    hacl_free(file);
     if (rc != ACL_SUCCESS) {
         compiled_free(out);
         return hacl_err(rc, api, "%s: %s", origin, why);

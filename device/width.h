@@ -78,7 +78,7 @@ int hacl_width_machine_busy(void);
 /* Nanoseconds the calling thread has spent ready to run but waiting for a
  * CPU (/proc/thread-self/schedstat; one read of a file kept open per
  * thread), 0 when unknown. A run whose thread waited more than a
- * twentieth of it ran on a machine with more work than cores. */
+ * quarter of it ran on a machine with more work than cores. */
 uint64_t hacl_width_thread_waited(void);
 
 #ifdef __cplusplus

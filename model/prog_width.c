@@ -320,7 +320,9 @@ void hacl_pg_width_end(struct hacl_prog *p, int width, unsigned long long ns, un
         hacl_compute_single(0);
     if (!ns) /* a failed run says nothing about speed */
         return;
-    int waited_long = waited > ns / 20 && waited > 50000;
+    /* a quarter of the run: our own threads (a stream worker finishing
+     * the last task, the application waking) take the cores for moments */
+    int waited_long = waited > ns / 4 && waited > 200000;
     pthread_mutex_lock(&p->width_lock);
     /* one run that waited can be a hiccup; two of the last four cannot */
     p->waits = (p->waits << 1 | (unsigned)waited_long) & 0xfu;

@@ -77,6 +77,12 @@ struct pstep {
      * (ours), or NULL */
     void *one_weights;
     dnnl_memory_desc_t one_weights_md;
+    /* A Winograd convolution oneDNN will not remake on one thread: a
+     * direct convolution made on one thread at compile time, and its
+     * weights' buffer + 1 (0: none); its twin reads those weights, which
+     * are the program's, not the twin's own. */
+    dnnl_primitive_desc_t alt_pd;
+    int alt_wb1;
 };
 
 struct hacl_prog {
@@ -230,12 +236,13 @@ int hacl_pg_prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from,
 /* At compile time: whether runs may be narrowed (the team has more than
  * one thread and HOSTACL_ADAPTIVE_THREADS allows it). */
 void hacl_pg_width_setup(struct hacl_prog *p);
-/* At compile time: whether pd, a Winograd convolution, has a one-thread
- * twin with its layouts (oneDNN's 2x3 kernel has none on one thread; the
- * caller then takes a direct convolution: its weights, converted to the
- * Winograd layout, cannot be converted again); 1 if so or runs are never
- * narrowed. Makes room for the twin's scratchpad. */
-int hacl_pg_width_twinnable(struct hacl_prog *p, const_dnnl_primitive_desc_t pd);
+/* At compile time, for pd about to become step `s` reading weights `w`
+ * (plain layout w_plain), if it is a Winograd convolution:
+ * when oneDNN will not remake it on one thread (its 2x3 kernel), a direct
+ * convolution made now on one thread, with its own copy of the weights,
+ * serves as the step's twin. 0, or -1 on error (rc set). */
+int hacl_pg_width_alt(struct hacl_prog *p, int s, const_dnnl_primitive_desc_t pd, const dnnl_memory_desc_t *w_plain,
+                      const float *w, aclError *rc);
 /* Keeps pd (the caller's no longer) when step s may need a twin; 1 if kept. */
 int hacl_pg_width_keep(struct hacl_prog *p, int s, dnnl_primitive_desc_t pd);
 /* Before a run in context c: the run's width (HACL_WIDTH_*), with the

@@ -168,11 +168,8 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         /* Except F(4x4, 3x3) on maps under 14x14 (oneDNN's choice for
          * ResNet-50's 7x7 stage from batch 2 up): its weights are 4x the
          * direct ones and their conversion cost 70-80 ms per convolution
-         * at load, for 3% of batch 8's images/s. And except where no
-         * one-thread twin can be made (model/prog_width.c): on a busy
-         * machine such a step would keep the whole team running. */
-        if ((result && cg.out[0] * cg.out[1] < 196 && wino_alpha(pd) == 6) ||
-            (result && !hacl_pg_width_twinnable(p, pd))) {
+         * at load, for 3% of batch 8's images/s. */
+        if (result && cg.out[0] * cg.out[1] < 196 && wino_alpha(pd) == 6) {
             dnnl_primitive_desc_destroy(pd);
             pd = NULL;
             result = 0;
@@ -214,6 +211,8 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
     /* w is a folded copy: the decoded initializer can go now */
     hacl_pg_drop_source(p, n->inputs[1]);
     int xb = -1, ob = -1, s = -1;
+    /* a direct twin for one-thread runs, from w before it is placed */
+    const float *w_orig = w;
     int wb = hacl_pg_prepared_weight(p, &w_plain, w, w, &wmd, rc);
     int bb = wb < 0 ? (hacl_free(bias), -1) : hacl_pg_owned_weight(p, &b_md, bias, rc);
     if (bb >= 0)
@@ -240,6 +239,8 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
     }
     if (db >= 0)
         s = hacl_pg_add_step(p, -1, rc);
+    if (s >= 0 && hacl_pg_width_alt(p, s, pd, &w_plain, w_orig, rc) < 0)
+        s = -1;
     if (s < 0) {
         dnnl_primitive_desc_destroy(pd);
         return -1;

@@ -18,9 +18,10 @@
  * machine, never); until then each step keeps its primitive descriptor.
  * A step without a twin runs its original: concatenations (they size their
  * regions by the executing thread's team), and any step oneDNN will not
- * remake on one thread with the same layouts. Winograd convolutions that
- * would be such a step are not chosen at compile time
- * (hacl_pg_width_twinnable).
+ * remake on one thread with the same layouts, except Winograd
+ * convolutions: where oneDNN has no one-thread Winograd kernel for them
+ * (2x3), a direct convolution made at compile time, with a copy of the
+ * weights in its layout, is the twin (hacl_pg_width_alt).
  */
 #include <string.h>
 #include <time.h>
@@ -176,6 +177,17 @@ static int own_weights(const struct hacl_prog *p, struct pstep *st, const_dnnl_p
 
 static void make_twin(struct hacl_prog *p, struct pstep *st)
 {
+    if (st->alt_pd) { /* made on one thread at compile time */
+        if (dnnl_primitive_create(&st->one, st->alt_pd) == dnnl_success) {
+            st->one_weights = hacl_pg_weight_ptr(p, &p->bufs[st->alt_wb1 - 1]);
+            st->one_weights_md = p->bufs[st->alt_wb1 - 1].md;
+            st->one_scratch_md = hacl_pg_pd_md(st->alt_pd, dnnl_query_scratchpad_md);
+            st->one_has_scratch = dnnl_memory_desc_get_size(&st->one_scratch_md) > 0;
+        } else {
+            st->one = NULL;
+        }
+        return;
+    }
     for (int free_weights = 0; free_weights < 2 && !st->one; free_weights++) {
         dnnl_primitive_desc_t pd = recreate(st->keep_pd, free_weights);
         if (!pd)
@@ -213,23 +225,60 @@ static void make_twins(struct hacl_prog *p)
                  (unsigned long long)t0.tv_nsec;
 }
 
-int hacl_pg_width_twinnable(struct hacl_prog *p, const_dnnl_primitive_desc_t pd)
+int hacl_pg_width_alt(struct hacl_prog *p, int s, const_dnnl_primitive_desc_t pd, const dnnl_memory_desc_t *w_plain,
+                      const float *w, aclError *rc)
 {
-    if (!p->width_on)
-        return 1;
+    const dnnl_convolution_desc_t *cd = NULL;
+    const_dnnl_primitive_attr_t a = NULL;
+    if (!p->width_on || dnnl_primitive_desc_query(pd, dnnl_query_convolution_d, 0, &cd) != dnnl_success || !cd ||
+        cd->alg_kind != dnnl_convolution_winograd || dnnl_primitive_desc_get_attr(pd, &a) != dnnl_success)
+        return 0;
     hacl_compute_single(1);
-    dnnl_primitive_desc_t one = recreate(pd, 0);
+    dnnl_primitive_desc_t one = recreate(pd, 0), alt = NULL;
+    if (!one || hacl_pg_is_reference(one)) {
+        /* the same operation, direct, with the layouts the original chose
+         * for its activations */
+        dnnl_convolution_desc_t d = *cd;
+        d.alg_kind = dnnl_convolution_direct;
+        d.src_desc = hacl_pg_pd_md(pd, dnnl_query_src_md);
+        d.dst_desc = hacl_pg_pd_md(pd, dnnl_query_dst_md);
+        d.weights_desc.format_kind = dnnl_format_kind_any;
+        if (dnnl_primitive_desc_create(&alt, &d, a, hacl_pg_get_engine(), NULL) != dnnl_success)
+            alt = NULL;
+        if (alt && (hacl_pg_is_reference(alt) || !same_md(alt, pd, dnnl_query_src_md, 0) ||
+                    !same_md(alt, pd, dnnl_query_dst_md, 0))) {
+            dnnl_primitive_desc_destroy(alt);
+            alt = NULL;
+        }
+    }
     hacl_compute_single(0);
-    int ok = one && !hacl_pg_is_reference(one);
-    if (ok) { /* room for its scratchpad in the plan */
-        dnnl_memory_desc_t smd = hacl_pg_pd_md(one, dnnl_query_scratchpad_md);
+    dnnl_primitive_desc_t room = alt ? alt : one; /* the twin's scratchpad fits the plan */
+    if (room) {
+        dnnl_memory_desc_t smd = hacl_pg_pd_md(room, dnnl_query_scratchpad_md);
         size_t sb = dnnl_memory_desc_get_size(&smd);
         if (sb > p->scratch_bytes)
             p->scratch_bytes = sb;
     }
     if (one)
         dnnl_primitive_desc_destroy(one);
-    return ok;
+    if (!alt)
+        return 0;
+    size_t bytes = dnnl_memory_desc_get_size(w_plain);
+    float *copy = hacl_malloc(bytes ? bytes : 1);
+    if (!copy) {
+        dnnl_primitive_desc_destroy(alt);
+        return hacl_pg_fail(p, rc, ACL_ERROR_BAD_ALLOC, "out of memory preparing weights");
+    }
+    memcpy(copy, w, bytes);
+    dnnl_memory_desc_t wmd = hacl_pg_pd_md(alt, dnnl_query_weights_md);
+    int wb = hacl_pg_prepared_weight(p, w_plain, copy, copy, &wmd, rc);
+    if (wb < 0) {
+        dnnl_primitive_desc_destroy(alt);
+        return -1;
+    }
+    p->steps[s].alt_pd = alt;
+    p->steps[s].alt_wb1 = wb + 1;
+    return 0;
 }
 
 /* ---- per context: the twins' arguments ---- */
@@ -348,7 +397,10 @@ void hacl_pg_width_free(struct hacl_prog *p)
             dnnl_primitive_desc_destroy(p->steps[s].keep_pd);
         if (p->steps[s].one)
             dnnl_primitive_destroy(p->steps[s].one);
-        hacl_free(p->steps[s].one_weights);
+        if (p->steps[s].alt_pd)
+            dnnl_primitive_desc_destroy(p->steps[s].alt_pd);
+        if (!p->steps[s].alt_wb1) /* else the program's */
+            hacl_free(p->steps[s].one_weights);
     }
     if (p->width_on)
         pthread_mutex_destroy(&p->width_lock);

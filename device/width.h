@@ -16,13 +16,14 @@
  *   slice), and those rare runs are what throughput pays for.
  * - The full team is the default. When other processes keep at least
  *   half a core busy (hacl_width_machine_busy), or the computing thread
- *   waited for a CPU during two of the last four runs
- *   (hacl_width_thread_waited: sees a busy machine within the first
- *   runs; one such run happens on a quiet machine), or the team's estimate
+ *   waited for a CPU for a quarter of a run in two of the last four
+ *   (hacl_width_thread_waited: sees a busy machine within the first runs;
+ *   short waits happen on a quiet machine too), or the team's estimate
  *   rises a quarter above the best it has had, two runs on one thread are
  *   tried; one thread wins when the better of them (the first runs cold)
- *   beats the full team's estimate by 5%. A failed trial waits twice as long as the one before for the
- *   next (8 runs, up to 1024). On a quiet machine there is no trial.
+ *   beats the full team's estimate by 5%. A failed trial waits twice as
+ *   long as the one before for the next (8 runs, up to 1024). On a quiet
+ *   machine there is no trial.
  * - While one thread wins, two full-team runs are tried at intervals that
  *   double from 8 to 128 runs; the full team wins back when their mean is
  *   15% below one thread's estimate (a quiet machine; a busy one gives the

@@ -250,6 +250,16 @@ dnnl_primitive_attr_t hacl_pg_new_attr(void)
     return a;
 }
 
+dnnl_status_t hacl_pg_reorder_pd(dnnl_primitive_desc_t *pd, const dnnl_memory_desc_t *from,
+                                 const dnnl_memory_desc_t *to)
+{
+    dnnl_primitive_attr_t a = hacl_pg_new_attr();
+    dnnl_status_t ds =
+        a ? dnnl_reorder_primitive_desc_create(pd, from, hacl_pg_get_engine(), to, hacl_pg_get_engine(), a) : dnnl_out_of_memory;
+    dnnl_primitive_attr_destroy(a);
+    return ds;
+}
+
 /* Turns pd into the primitive of step s (pd is destroyed). */
 int hacl_pg_finish_primitive(struct hacl_prog *p, int s, dnnl_primitive_desc_t pd, aclError *rc)
 {
@@ -276,11 +286,7 @@ int hacl_pg_finish_primitive(struct hacl_prog *p, int s, dnnl_primitive_desc_t p
 int hacl_pg_copy_into(struct hacl_prog *p, int from, int to, const char *kind, aclError *rc)
 {
     dnnl_primitive_desc_t pd = NULL;
-    dnnl_primitive_attr_t a = hacl_pg_new_attr();
-    dnnl_memory_desc_t src = p->bufs[from].md, dst = p->bufs[to].md;
-    dnnl_status_t ds =
-        a ? dnnl_reorder_primitive_desc_create(&pd, &src, hacl_pg_get_engine(), &dst, hacl_pg_get_engine(), a) : dnnl_out_of_memory;
-    dnnl_primitive_attr_destroy(a);
+    dnnl_status_t ds = hacl_pg_reorder_pd(&pd, &p->bufs[from].md, &p->bufs[to].md);
     if (ds != dnnl_success)
         return hacl_pg_fail(p, rc, ACL_ERROR_OP_NOT_FOUND, "oneDNN has no reorder between two layouts the model needs");
     int s = hacl_pg_add_step(p, -1, rc);

@@ -754,13 +754,8 @@ int hacl_pg_transpose_step(struct hacl_prog *p, int node, aclError *rc)
     dnnl_memory_desc_t x_md = p->bufs[xb].md, pmd;
     if (dnnl_memory_desc_init_by_strides(&pmd, r, xd, dnnl_f32, st) != dnnl_success)
         return 0;
-    dnnl_primitive_attr_t at = hacl_pg_new_attr();
     dnnl_primitive_desc_t pd = NULL;
-    dnnl_status_t ds = at ? dnnl_reorder_primitive_desc_create(&pd, &x_md, hacl_pg_get_engine(), &pmd,
-                                                               hacl_pg_get_engine(), at)
-                          : dnnl_out_of_memory;
-    dnnl_primitive_attr_destroy(at);
-    if (ds != dnnl_success)
+    if (hacl_pg_reorder_pd(&pd, &x_md, &pmd) != dnnl_success)
         return 0;
     int yb = hacl_pg_out_buf(p, out, NULL, rc);
     int view = yb >= 0 ? hacl_pg_add_buf(p, out, B_WORK, -1, rc) : -1;

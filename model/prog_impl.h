@@ -193,6 +193,9 @@ void hacl_pg_arg(struct hacl_prog *p, int step, int kind, int b);
 int hacl_pg_out_buf(struct hacl_prog *p, int t, const dnnl_memory_desc_t *md, aclError *rc);
 dnnl_memory_desc_t hacl_pg_pd_md(const_dnnl_primitive_desc_t pd, dnnl_query_t what);
 dnnl_primitive_attr_t hacl_pg_new_attr(void);
+/* A reorder from one layout to another (user scratchpad). */
+dnnl_status_t hacl_pg_reorder_pd(dnnl_primitive_desc_t *pd, const dnnl_memory_desc_t *from,
+                                 const dnnl_memory_desc_t *to);
 /* Turns pd into the primitive of step s (pd is destroyed). */
 int hacl_pg_finish_primitive(struct hacl_prog *p, int s, dnnl_primitive_desc_t pd, aclError *rc);
 int hacl_pg_copy_into(struct hacl_prog *p, int from, int to, const char *kind, aclError *rc);

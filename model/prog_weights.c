@@ -45,10 +45,7 @@ int hacl_pg_prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from,
                            const dnnl_memory_desc_t *to, aclError *rc)
 {
     dnnl_primitive_desc_t pd = NULL;
-    dnnl_primitive_attr_t a = hacl_pg_new_attr();
-    dnnl_status_t ds =
-        a ? dnnl_reorder_primitive_desc_create(&pd, from, hacl_pg_get_engine(), to, hacl_pg_get_engine(), a) : dnnl_out_of_memory;
-    dnnl_primitive_attr_destroy(a);
+    dnnl_status_t ds = hacl_pg_reorder_pd(&pd, from, to);
     if (ds != dnnl_success) {
         hacl_free(owned);
         return hacl_pg_fail(p, rc, ds == dnnl_out_of_memory ? ACL_ERROR_BAD_ALLOC : ACL_ERROR_OP_NOT_FOUND,
@@ -206,11 +203,7 @@ aclError hacl_pg_convert(const dnnl_memory_desc_t *from, const void *src, const 
     dnnl_primitive_desc_t pd = NULL;
     dnnl_stream_t stream = NULL;
     void *scratch = NULL;
-    dnnl_primitive_attr_t a = hacl_pg_new_attr();
-    dnnl_status_t ds =
-        a ? dnnl_reorder_primitive_desc_create(&pd, from, hacl_pg_get_engine(), to, hacl_pg_get_engine(), a) : dnnl_out_of_memory;
-    dnnl_primitive_attr_destroy(a);
-    if (ds != dnnl_success)
+    if (hacl_pg_reorder_pd(&pd, from, to) != dnnl_success)
         return ACL_ERROR_OP_NOT_FOUND;
     dnnl_memory_desc_t smd = hacl_pg_pd_md(pd, dnnl_query_scratchpad_md);
     size_t sb = dnnl_memory_desc_get_size(&smd);

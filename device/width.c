@@ -2,14 +2,15 @@
  * The execution width policy (see width.h).
  */
 #include "width.h"
+#include "clock.h"
 
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 enum {
@@ -114,10 +115,11 @@ static struct {
     int busy, valid;
 } last;
 
-static uint64_t clock_ns(clockid_t id)
+/* This process's CPU time, every thread's. */
+static uint64_t process_cpu_ns(void)
 {
     struct timespec ts;
-    clock_gettime(id, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -141,14 +143,14 @@ static unsigned long long busy_ticks(void)
 int hacl_width_machine_busy(void)
 {
     static const uint64_t window = 100000000ull;
-    uint64_t now = clock_ns(CLOCK_MONOTONIC);
+    uint64_t now = hacl_now_ns();
     pthread_mutex_lock(&sample_lock);
     if (last.valid && now - last.wall < window) {
         int b = last.busy;
         pthread_mutex_unlock(&sample_lock);
         return b;
     }
-    uint64_t self = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    uint64_t self = process_cpu_ns();
     unsigned long long ticks = busy_ticks();
     if (last.valid && ticks) {
         long hz = sysconf(_SC_CLK_TCK);
@@ -165,9 +167,11 @@ int hacl_width_machine_busy(void)
 static pthread_key_t waited_key;
 static pthread_once_t waited_once = PTHREAD_ONCE_INIT;
 
+/* The key holds fd + 2 (0: not opened yet, 1: unreadable, not tried again). */
 static void close_fd(void *v)
 {
-    close((int)(intptr_t)v - 1);
+    if ((intptr_t)v > 1)
+        close((int)(intptr_t)v - 2);
 }
 
 static void waited_init(void)
@@ -181,18 +185,16 @@ uint64_t hacl_width_thread_waited(void)
     pthread_once(&waited_once, waited_init);
     if (waited_key == (pthread_key_t)-1)
         return 0;
-    /* the key holds fd + 1 (0: not opened yet), -1 + 1 when unreadable */
     intptr_t v = (intptr_t)pthread_getspecific(waited_key);
     if (!v) {
-        v = (intptr_t)open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC) + 1;
+        v = (intptr_t)open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC) + 2;
         if (pthread_setspecific(waited_key, (void *)v) != 0) {
-            if (v > 0)
-                close((int)v - 1);
+            close_fd((void *)v);
             return 0;
         }
     }
     char buf[96];
-    ssize_t n = v > 0 ? pread((int)v - 1, buf, sizeof buf - 1, 0) : -1;
+    ssize_t n = v > 1 ? pread((int)v - 2, buf, sizeof buf - 1, 0) : -1;
     if (n <= 0)
         return 0;
     buf[n] = 0;

@@ -689,10 +689,8 @@ static aclError prog_build(const struct hacl_graph *g, int reference, int precis
     for (size_t i = 0; i < g->nnodes && !p->channel_concats; i++) {
         const struct hacl_node *n = &g->nodes[i];
         if (!strcmp(n->op, "Concat") && n->noutputs == 1 && n->outputs[0] >= 0 &&
-            g->tensors[n->outputs[0]].rank == 4) {
-            int64_t axis = hacl_attr_int(n, "axis", 0);
-            p->channel_concats = axis == 1 || axis == -3;
-        }
+            g->tensors[n->outputs[0]].rank == 4)
+            p->channel_concats = hacl_pg_concat_axis(n, 4) == 1;
     }
     size_t nt = g->ntensors ? g->ntensors : 1;
     p->native = hacl_malloc(nt * sizeof *p->native);

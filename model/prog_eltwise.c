@@ -219,13 +219,6 @@ int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc)
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }
 
-/* A Concat's axis, counted from the front. */
-static int64_t concat_axis(const struct hacl_node *n, int rank)
-{
-    int64_t a = hacl_attr_int(n, "axis", 0);
-    return a < 0 ? a + rank : a;
-}
-
 /* A Concat along the channels of a batch-1 map, whose inputs are all in
  * one layout that keeps each input whole and in order (row-major, or
  * channel blocks that divide each input's channels), needs no copy: each
@@ -238,7 +231,7 @@ static int concat_in_place(struct hacl_prog *p, int node, aclError *rc)
     const struct hacl_node *n = &g->nodes[node];
     int out = n->outputs[0];
     const struct hacl_tensor *Y = &g->tensors[out];
-    int64_t axis = concat_axis(n, Y->rank);
+    int64_t axis = hacl_pg_concat_axis(n, Y->rank);
     if (axis != 1 || Y->rank < 2 || Y->dims[0] != 1 || p->is_out[out])
         return 0;
     dnnl_format_tag_t tag = dnnl_format_tag_undef;
@@ -319,7 +312,7 @@ static int concat_chain(struct hacl_prog *p, int node, aclError *rc)
     const struct hacl_node *n = &g->nodes[node];
     int out = n->outputs[0];
     const struct hacl_tensor *Y = &g->tensors[out];
-    if (Y->rank < 3 || concat_axis(n, Y->rank) != 1 || Y->dims[0] != 1 || p->is_out[out])
+    if (Y->rank < 3 || hacl_pg_concat_axis(n, Y->rank) != 1 || Y->dims[0] != 1 || p->is_out[out])
         return 0;
     /* the chain's longest member */
     int last = -1;
@@ -327,7 +320,7 @@ static int concat_chain(struct hacl_prog *p, int node, aclError *rc)
     for (size_t j = 0; j < g->nnodes; j++) {
         const struct hacl_node *c = &g->nodes[j];
         if ((int)j == node || strcmp(c->op, "Concat") || c->ninputs <= longest || c->noutputs < 1 ||
-            concat_axis(c, Y->rank) != 1)
+            hacl_pg_concat_axis(c, Y->rank) != 1)
             continue;
         size_t i = 0;
         while (i < n->ninputs && c->inputs[i] == n->inputs[i])
@@ -433,7 +426,7 @@ static int concat_by_parts(struct hacl_prog *p, int node, dnnl_format_tag_t comm
     const struct hacl_node *n = &g->nodes[node];
     int out = n->outputs[0];
     const struct hacl_tensor *Y = &g->tensors[out];
-    int64_t axis = concat_axis(n, Y->rank);
+    int64_t axis = hacl_pg_concat_axis(n, Y->rank);
     if (axis != 1 || Y->rank < 2 || Y->dims[0] != 1 || p->is_out[out])
         return 0;
     int64_t block = common == dnnl_aBc16b || common == dnnl_aBcd16b || common == dnnl_aBcde16b ? 16
@@ -505,7 +498,7 @@ int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc)
     if (n->ninputs < 1 || n->ninputs > 64 || Y->onnx_type != 1 || Y->rank < 1 || Y->rank > 6 ||
         hacl_tensor_elements(Y) <= 0 || !hacl_pg_dnnl_size_ok(Y))
         return 0;
-    int64_t axis = concat_axis(n, Y->rank);
+    int64_t axis = hacl_pg_concat_axis(n, Y->rank);
     for (size_t i = 0; i < n->ninputs; i++) {
         const struct hacl_tensor *x = &g->tensors[n->inputs[i]];
         if (n->inputs[i] < 0 || x->onnx_type != 1 || hacl_tensor_elements(x) <= 0)

@@ -110,7 +110,7 @@ struct hacl_prog {
     int channel_concats; /* the graph concatenates 4-D tensors along channels */
     int cur_node; /* the node being compiled */
     /* Runs on the full team or on one thread (prog_width.c): the policy,
-     * under width_lock; twins: 0 not made yet, 1 made, -1 none possible. */
+     * under width_lock; twins: whether the twins have been made. */
     int width_on;
     pthread_mutex_t width_lock;
     struct hacl_width_policy width;
@@ -161,6 +161,13 @@ static inline int hacl_pg_dnnl_size_ok(const struct hacl_tensor *t)
 {
     int64_t e = hacl_tensor_elements(t);
     return e >= 0 && e < ((int64_t)1 << 31);
+}
+
+/* A Concat's axis, counted from the front. */
+static inline int64_t hacl_pg_concat_axis(const struct hacl_node *n, int rank)
+{
+    int64_t a = hacl_attr_int(n, "axis", 0);
+    return a < 0 ? a + rank : a;
 }
 
 /* ---- prog.c: the engine, buffers, steps and layouts ---- */

@@ -24,9 +24,9 @@
  * weights in its layout, is the twin (hacl_pg_width_alt).
  */
 #include <string.h>
-#include <time.h>
 
 #include "device/alloc.h"
+#include "device/clock.h"
 #include "device/compute.h"
 #include "prog_impl.h"
 
@@ -209,8 +209,7 @@ static void make_twin(struct hacl_prog *p, struct pstep *st)
 /* Caller holds width_lock, on a team of one. */
 static void make_twins(struct hacl_prog *p)
 {
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint64_t t0 = hacl_now_ns();
     for (size_t s = 0; s < p->nsteps; s++) {
         struct pstep *st = &p->steps[s];
         if (st->keep_pd) {
@@ -220,9 +219,7 @@ static void make_twins(struct hacl_prog *p)
         }
     }
     p->twins = 1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    p->twin_ns = (unsigned long long)(t1.tv_sec - t0.tv_sec) * 1000000000ull + (unsigned long long)t1.tv_nsec -
-                 (unsigned long long)t0.tv_nsec;
+    p->twin_ns = hacl_now_ns() - t0;
 }
 
 int hacl_pg_width_alt(struct hacl_prog *p, int s, const_dnnl_primitive_desc_t pd, const dnnl_memory_desc_t *w_plain,

@@ -36,6 +36,15 @@ static void update_any_locked(void)
     atomic_store(&any, single != NULL || nregistered > 0);
 }
 
+/* callback's slot in registered, or nregistered when it has none. */
+static unsigned find_locked(aclrtExceptionInfoCallback callback)
+{
+    unsigned i = 0;
+    while (i < nregistered && registered[i] != callback)
+        i++;
+    return i;
+}
+
 ACL_FUNC_VISIBILITY aclError aclrtSetExceptionInfoCallback(aclrtExceptionInfoCallback callback)
 {
     pthread_mutex_lock(&lock);
@@ -51,10 +60,7 @@ ACL_FUNC_VISIBILITY aclError aclrtExceptionInfoCallbackRegister(aclrtExceptionIn
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "callback must not be NULL");
     aclError rc = ACL_SUCCESS;
     pthread_mutex_lock(&lock);
-    unsigned i = 0;
-    while (i < nregistered && registered[i] != callback)
-        i++;
-    if (i == nregistered) {
+    if (find_locked(callback) == nregistered) {
         if (nregistered == MAX_CALLBACKS)
             rc = HACL_ERR(ACL_ERROR_INVALID_PARAM, "at most %d exception callbacks", MAX_CALLBACKS);
         else
@@ -70,11 +76,9 @@ ACL_FUNC_VISIBILITY aclError aclrtExceptionInfoCallbackUnregister(aclrtException
     if (!callback)
         return HACL_ERR(ACL_ERROR_INVALID_PARAM, "callback must not be NULL");
     pthread_mutex_lock(&lock);
-    for (unsigned i = 0; i < nregistered; i++)
-        if (registered[i] == callback) {
-            registered[i] = registered[--nregistered];
-            break;
-        }
+    unsigned i = find_locked(callback);
+    if (i < nregistered)
+        registered[i] = registered[--nregistered];
     update_any_locked();
     pthread_mutex_unlock(&lock);
     return ACL_SUCCESS;

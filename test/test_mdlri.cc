@@ -50,6 +50,17 @@ protected:
     std::vector<aclrtStream> streams_;
 };
 
+// y = relu(x) over [1, 4] floats, loaded: the model the execution tests record.
+aclError LoadRelu(uint32_t *id)
+{
+    onnxb::Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 4}}};
+    m.outputs = {{"y", onnxb::FLOAT, {1, 4}}};
+    m.nodes = {{"Relu", {"x"}, {"y"}, "relu"}};
+    std::string bytes = onnxb::Serialize(m);
+    return aclmdlLoadFromMem(bytes.data(), bytes.size(), id);
+}
+
 TEST_F(ModelRI, CaptureRecordsInsteadOfRunningAndReplaysEachTime)
 {
     const size_t n = 8;
@@ -432,13 +443,8 @@ TEST_F(Labels, MisuseGetsItsCode)
 // y = relu(x), recorded once and replayed with new inputs.
 TEST_F(ModelRI, RecordedExecutionsReadTheirBuffersAtReplayTime)
 {
-    onnxb::Model m;
-    m.inputs = {{"x", onnxb::FLOAT, {1, 4}}};
-    m.outputs = {{"y", onnxb::FLOAT, {1, 4}}};
-    m.nodes = {{"Relu", {"x"}, {"y"}, "relu"}};
-    std::string bytes = onnxb::Serialize(m);
     uint32_t id;
-    ASSERT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_SUCCESS) << TakeErrMsg();
+    ASSERT_EQ(LoadRelu(&id), ACL_SUCCESS) << TakeErrMsg();
     float *x = (float *)Dev(16), *y = (float *)Dev(16);
     aclmdlDataset *in = aclmdlCreateDataset(), *out = aclmdlCreateDataset();
     aclDataBuffer *bx = aclCreateDataBuffer(x, 16), *by = aclCreateDataBuffer(y, 16);
@@ -503,13 +509,8 @@ namespace {
 // their access flags hold for the execution's writes.
 TEST_F(ModelRI, MappedVirtualMemoryFeedsModels)
 {
-    onnxb::Model m;
-    m.inputs = {{"x", onnxb::FLOAT, {1, 4}}};
-    m.outputs = {{"y", onnxb::FLOAT, {1, 4}}};
-    m.nodes = {{"Relu", {"x"}, {"y"}, "relu"}};
-    std::string bytes = onnxb::Serialize(m);
     uint32_t id;
-    ASSERT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_SUCCESS) << TakeErrMsg();
+    ASSERT_EQ(LoadRelu(&id), ACL_SUCCESS) << TakeErrMsg();
     aclrtPhysicalMemProp prop = {ACL_MEM_HANDLE_TYPE_NONE, ACL_MEM_ALLOCATION_TYPE_PINNED, ACL_HBM_MEM_NORMAL,
                                  {0, ACL_MEM_LOCATION_TYPE_DEVICE}, 0};
     const size_t g = 2 << 20;

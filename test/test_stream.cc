@@ -506,6 +506,8 @@ TEST_F(StreamTest, ExceptionCallbacksHearOfFailedTasks)
     EXPECT_EQ(aclrtGetFuncHandleFromExceptionInfo(nullptr, &fh), ACL_ERROR_INVALID_PARAM);
     EXPECT_EQ(aclrtGetThreadLastTaskId(nullptr), ACL_ERROR_INVALID_PARAM);
     EXPECT_EQ(aclrtExceptionInfoCallbackRegister(nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtExceptionInfoCallbackUnregister(nullptr), ACL_ERROR_INVALID_PARAM);
+    EXPECT_EQ(aclrtExceptionInfoCallbackUnregister(OnException), ACL_SUCCESS); // never registered: nothing to do
     TakeErrMsg();
     ASSERT_EQ(aclrtSetExceptionInfoCallback(nullptr), ACL_SUCCESS);
     ASSERT_EQ(aclrtExceptionInfoCallbackRegister(OnException), ACL_SUCCESS);

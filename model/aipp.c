@@ -601,5 +601,5 @@ static void run_aipp(const struct hacl_kernel_args *ka)
     hacl_free(imgs);
 }
 
-const struct hacl_op hacl_aipp_ops[] = {{"HaclAipp", infer_aipp, run_aipp}};
+const struct hacl_op hacl_aipp_ops[] = {{"HaclAipp", infer_aipp, run_aipp, NULL}};
 const size_t hacl_aipp_nops = sizeof hacl_aipp_ops / sizeof hacl_aipp_ops[0];

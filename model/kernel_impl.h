@@ -263,8 +263,13 @@ float hacl_dot_f32(const float *a, const float *b, int64_t n);
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__) &&              \
     !defined(__SANITIZE_ADDRESS__)
 #define HACL_ROW_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+/* The same for loops that gain from fused multiply-adds: the x86-64-v4
+ * and v3 levels (AVX-512 and AVX2, each with FMA; "avx512f" alone does
+ * not enable FMA in GCC). Sums may then round differently by clone. */
+#define HACL_FMA_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define HACL_ROW_CLONES
+#define HACL_FMA_CLONES
 #endif
 #define dot_f32 hacl_dot_f32
 

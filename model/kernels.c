@@ -593,17 +593,17 @@ static void run_deconv(const struct hacl_kernel_args *a)
 }
 
 static const struct hacl_op ops[] = {
-    {"LogSoftmax", infer_softmax, run_logsoftmax},
-    {"Hardmax", infer_softmax, run_hardmax},
-    {"Flatten", infer_flatten, run_copy},
-    {"Concat", infer_concat, run_concat},
-    {"Transpose", infer_transpose, run_transpose},
-    {"Reshape", infer_reshape, run_copy},
-    {"Gemm", infer_gemm, run_gemm},
-    {"Softmax", infer_softmax, run_softmax},
-    {"BatchNormalization", infer_bn, run_bn},
-    {"LRN", infer_lrn, run_lrn},
-    {"ConvTranspose", infer_deconv, run_deconv},
+    {"LogSoftmax", infer_softmax, run_logsoftmax, NULL},
+    {"Hardmax", infer_softmax, run_hardmax, NULL},
+    {"Flatten", infer_flatten, run_copy, NULL},
+    {"Concat", infer_concat, run_concat, NULL},
+    {"Transpose", infer_transpose, run_transpose, NULL},
+    {"Reshape", infer_reshape, run_copy, NULL},
+    {"Gemm", infer_gemm, run_gemm, NULL},
+    {"Softmax", infer_softmax, run_softmax, NULL},
+    {"BatchNormalization", infer_bn, run_bn, NULL},
+    {"LRN", infer_lrn, run_lrn, NULL},
+    {"ConvTranspose", infer_deconv, run_deconv, NULL},
 };
 
 static aclError infer_all(struct hacl_graph *g, void **bufs, char *why, size_t whylen);
@@ -711,7 +711,7 @@ static aclError fold(struct hacl_graph *g, struct hacl_node *n, void **bufs, cha
     }
     const char *err = NULL;
     if (rc == ACL_SUCCESS && total > 0) {
-        struct hacl_kernel_args a = {g, n, bufs, &err};
+        struct hacl_kernel_args a = {g, n, bufs, &err, NULL};
         hacl_op_find(n->op)->run(&a);
         if (err)
             rc = why_fail(why, whylen, ACL_ERROR_PARSE_MODEL, "node '%s' (%s): %s", n->name, n->op, err);

@@ -20,6 +20,9 @@ struct hacl_kernel_args {
     /* A kernel that meets bad data at run time (an index out of range)
      * stores a message here; the execution then fails with it. */
     const char **error;
+    /* what the op's prepare made for this node when the program was
+     * compiled, or NULL (constant folding; nothing prepared) */
+    const void *prepared;
 };
 
 struct hacl_op {
@@ -27,6 +30,11 @@ struct hacl_op {
     /* Sets the output tensors' types and shapes; 0, or an aclError with why. */
     aclError (*infer)(struct hacl_graph *g, const struct hacl_node *n, char *why, size_t whylen);
     void (*run)(const struct hacl_kernel_args *a);
+    /* Optional: read-only data derived from the node's constant inputs
+     * once per compiled program (a weight rearranged for the kernel),
+     * owned by the program and freed with hacl_free; NULL when there is
+     * nothing to prepare or memory is short (run must then do without). */
+    void *(*prepare)(const struct hacl_graph *g, const struct hacl_node *n);
 };
 
 /* Attributes of a node (dflt / -1 when absent; hacl_attr_ints copies up to

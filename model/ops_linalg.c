@@ -577,7 +577,7 @@ static void run_einsum(const struct hacl_kernel_args *a)
 }
 
 const struct hacl_op hacl_linalg_ops[] = {
-    {"MatMul", infer_matmul, run_matmul},
-    {"Einsum", infer_einsum, run_einsum},
+    {"MatMul", infer_matmul, run_matmul, NULL},
+    {"Einsum", infer_einsum, run_einsum, NULL},
 };
 const size_t hacl_linalg_nops = sizeof hacl_linalg_ops / sizeof hacl_linalg_ops[0];

@@ -125,7 +125,7 @@ static void run_loss(const struct hacl_kernel_args *a)
 }
 
 const struct hacl_op hacl_loss_ops[] = {
-    {"NegativeLogLikelihoodLoss", infer_loss, run_loss},
-    {"SoftmaxCrossEntropyLoss", infer_loss, run_loss},
+    {"NegativeLogLikelihoodLoss", infer_loss, run_loss, NULL},
+    {"SoftmaxCrossEntropyLoss", infer_loss, run_loss, NULL},
 };
 const size_t hacl_loss_nops = sizeof hacl_loss_ops / sizeof hacl_loss_ops[0];

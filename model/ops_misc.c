@@ -388,15 +388,15 @@ static void run_nothing(const struct hacl_kernel_args *a)
 }
 
 const struct hacl_op hacl_misc_ops[] = {
-    {"BitShift", infer_same_int, run_bitshift},
-    {"Det", infer_det, run_det},
-    {"ReverseSequence", infer_revseq, run_revseq},
-    {"HannWindow", infer_window, run_window},
-    {"HammingWindow", infer_window, run_window},
-    {"BlackmanWindow", infer_window, run_window},
-    {"Compress", infer_compress, run_compress},
-    {"NonMaxSuppression", infer_data_shaped, run_nothing},
-    {"Unique", infer_data_shaped, run_nothing},
-    {"TfIdfVectorizer", infer_tfidf, run_tfidf},
+    {"BitShift", infer_same_int, run_bitshift, NULL},
+    {"Det", infer_det, run_det, NULL},
+    {"ReverseSequence", infer_revseq, run_revseq, NULL},
+    {"HannWindow", infer_window, run_window, NULL},
+    {"HammingWindow", infer_window, run_window, NULL},
+    {"BlackmanWindow", infer_window, run_window, NULL},
+    {"Compress", infer_compress, run_compress, NULL},
+    {"NonMaxSuppression", infer_data_shaped, run_nothing, NULL},
+    {"Unique", infer_data_shaped, run_nothing, NULL},
+    {"TfIdfVectorizer", infer_tfidf, run_tfidf, NULL},
 };
 const size_t hacl_misc_nops = sizeof hacl_misc_ops / sizeof hacl_misc_ops[0];

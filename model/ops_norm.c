@@ -305,10 +305,10 @@ static aclError infer_lpnorm(struct hacl_graph *g, const struct hacl_node *n, ch
 }
 
 const struct hacl_op hacl_norm_ops[] = {
-    {"LayerNormalization", infer_layernorm, run_layernorm},
-    {"GroupNormalization", infer_groupnorm, run_groupnorm},
-    {"InstanceNormalization", infer_groupnorm, run_groupnorm},
-    {"MeanVarianceNormalization", infer_mvn, run_mvn},
-    {"LpNormalization", infer_lpnorm, run_lpnorm},
+    {"LayerNormalization", infer_layernorm, run_layernorm, NULL},
+    {"GroupNormalization", infer_groupnorm, run_groupnorm, NULL},
+    {"InstanceNormalization", infer_groupnorm, run_groupnorm, NULL},
+    {"MeanVarianceNormalization", infer_mvn, run_mvn, NULL},
+    {"LpNormalization", infer_lpnorm, run_lpnorm, NULL},
 };
 const size_t hacl_norm_nops = sizeof hacl_norm_ops / sizeof hacl_norm_ops[0];

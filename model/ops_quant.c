@@ -302,12 +302,12 @@ static void run_qconv(const struct hacl_kernel_args *a)
 }
 
 const struct hacl_op hacl_quant_ops[] = {
-    {"QuantizeLinear", infer_qdq, run_qdq},
-    {"DequantizeLinear", infer_qdq, run_qdq},
-    {"DynamicQuantizeLinear", infer_dynq, run_dynq},
-    {"MatMulInteger", infer_qmm, run_qmm},
-    {"QLinearMatMul", infer_qmm, run_qmm},
-    {"ConvInteger", infer_qconv, run_qconv},
-    {"QLinearConv", infer_qconv, run_qconv},
+    {"QuantizeLinear", infer_qdq, run_qdq, NULL},
+    {"DequantizeLinear", infer_qdq, run_qdq, NULL},
+    {"DynamicQuantizeLinear", infer_dynq, run_dynq, NULL},
+    {"MatMulInteger", infer_qmm, run_qmm, NULL},
+    {"QLinearMatMul", infer_qmm, run_qmm, NULL},
+    {"ConvInteger", infer_qconv, run_qconv, NULL},
+    {"QLinearConv", infer_qconv, run_qconv, NULL},
 };
 const size_t hacl_quant_nops = sizeof hacl_quant_ops / sizeof hacl_quant_ops[0];

@@ -489,19 +489,19 @@ static void run_topk(const struct hacl_kernel_args *a)
 }
 
 const struct hacl_op hacl_reduce_ops[] = {
-    {"ReduceMean", infer_reduce, run_reduce},
-    {"ReduceSum", infer_reduce, run_reduce},
-    {"ReduceMax", infer_reduce, run_reduce},
-    {"ReduceMin", infer_reduce, run_reduce},
-    {"ReduceProd", infer_reduce, run_reduce},
-    {"ReduceL1", infer_reduce, run_reduce},
-    {"ReduceL2", infer_reduce, run_reduce},
-    {"ReduceLogSum", infer_reduce, run_reduce},
-    {"ReduceLogSumExp", infer_reduce, run_reduce},
-    {"ReduceSumSquare", infer_reduce, run_reduce},
-    {"ArgMax", infer_arg, run_arg},
-    {"ArgMin", infer_arg, run_arg},
-    {"CumSum", infer_cumsum, run_cumsum},
-    {"TopK", infer_topk, run_topk},
+    {"ReduceMean", infer_reduce, run_reduce, NULL},
+    {"ReduceSum", infer_reduce, run_reduce, NULL},
+    {"ReduceMax", infer_reduce, run_reduce, NULL},
+    {"ReduceMin", infer_reduce, run_reduce, NULL},
+    {"ReduceProd", infer_reduce, run_reduce, NULL},
+    {"ReduceL1", infer_reduce, run_reduce, NULL},
+    {"ReduceL2", infer_reduce, run_reduce, NULL},
+    {"ReduceLogSum", infer_reduce, run_reduce, NULL},
+    {"ReduceLogSumExp", infer_reduce, run_reduce, NULL},
+    {"ReduceSumSquare", infer_reduce, run_reduce, NULL},
+    {"ArgMax", infer_arg, run_arg, NULL},
+    {"ArgMin", infer_arg, run_arg, NULL},
+    {"CumSum", infer_cumsum, run_cumsum, NULL},
+    {"TopK", infer_topk, run_topk, NULL},
 };
 const size_t hacl_reduce_nops = sizeof hacl_reduce_ops / sizeof hacl_reduce_ops[0];

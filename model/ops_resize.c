@@ -533,7 +533,7 @@ int hacl_resize_is_linear_half_pixel(struct hacl_graph *g, const struct hacl_nod
 }
 
 const struct hacl_op hacl_resize_ops[] = {
-    {"Resize", infer_resize, run_resize},
-    {"Upsample", infer_resize, run_resize},
+    {"Resize", infer_resize, run_resize, NULL},
+    {"Upsample", infer_resize, run_resize, NULL},
 };
 const size_t hacl_resize_nops = sizeof hacl_resize_ops / sizeof hacl_resize_ops[0];

@@ -4,8 +4,8 @@
  * peepholes and input_forget; GRU linear_before_reset; clip; every
  * activation the specification names, with activation_alpha/beta).
  *
- * The common case (float32, the default activations, no clip, peepholes,
- * coupled gates or short sequences) runs on a fast path: the input
+ * The common case (float32, the default activations or an RNN's Relu, no
+ * clip, peepholes, coupled gates or short sequences) runs on a fast path: the input
  * projections of every time step as one matrix product (oneDNN's sgemm),
  * then per step the recurrent products of all batch rows and the gates in
  * float32 with vectorised exponentials. Everything else runs per batch row
@@ -221,7 +221,7 @@ static int fast_ok(const struct rnn *r, const struct hacl_node *n, int t, const 
             return 0;
     for (int d = 0; d < r->dirs; d++) {
         const struct act_fn *a = r->act[d];
-        if (r->cell == C_RNN ? a[0].kind != A_TANH
+        if (r->cell == C_RNN ? a[0].kind != A_TANH && a[0].kind != A_RELU
                              : a[0].kind != A_SIGMOID || a[1].kind != A_TANH ||
                                    (r->cell == C_LSTM && a[2].kind != A_TANH))
             return 0;
@@ -229,24 +229,87 @@ static int fast_ok(const struct rnn *r, const struct hacl_node *n, int t, const 
     return 1;
 }
 
+/* Sixteen floats, read and written at any float alignment. */
+typedef float rnn_v16 __attribute__((vector_size(64), aligned(4), may_alias));
+
+/* Accumulates rows r0 (and r1 when two) of h times columns [q, q + 16 NV)
+ * of wt in NV vector registers per row, then stores them. */
+#define RNN_BLOCK(NV, TWO)                                                                                             \
+    do {                                                                                                               \
+        rnn_v16 s0[NV], s1[NV];                                                                                        \
+        _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) s0[v] = s1[v] = (rnn_v16){0};                            \
+        for (int64_t i = 0; i < k; i++) {                                                                              \
+            const float *w = wt + i * ld + q;                                                                          \
+            float h0 = r0[i], h1 = TWO ? r1[i] : 0;                                                                    \
+            _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) {                                                    \
+                rnn_v16 wv = *(const rnn_v16 *)(w + 16 * v);                                                           \
+                s0[v] += h0 * wv;                                                                                      \
+                if (TWO)                                                                                               \
+                    s1[v] += h1 * wv;                                                                                  \
+            }                                                                                                          \
+        }                                                                                                              \
+        _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) {                                                        \
+            *(rnn_v16 *)(o0 + q + 16 * v) = s0[v];                                                                     \
+            if (TWO)                                                                                                   \
+                *(rnn_v16 *)(o1 + q + 16 * v) = s1[v];                                                                 \
+        }                                                                                                              \
+    } while (0)
+
 /* out[b][q] = sum over i of h[b][i] * wt[i][q], q < nq: wt is the weight
- * transposed (rows of ld), so the inner loop runs along contiguous q. */
+ * transposed (rows of ld), so products run along contiguous q, the sums
+ * held in registers: 128 columns of two rows at a time, then 16-column
+ * strips, then single columns. */
 static inline __attribute__((always_inline)) void rows_times(const float *h, int64_t nb, const float *wt, int64_t ld,
                                                              int64_t nq, int64_t k, float *out, int64_t ldo)
 {
-    for (int64_t b = 0; b < nb; b++) {
-        float *o = out + b * ldo;
-        const float *hr = h + b * k;
-        for (int64_t q = 0; q < nq; q++)
-            o[q] = 0;
-        for (int64_t i = 0; i < k; i++) {
-            float hv = hr[i];
-            const float *w = wt + i * ld;
-#pragma omp simd
-            for (int64_t q = 0; q < nq; q++)
-                o[q] += hv * w[q];
+    for (int64_t b = 0; b < nb; b += 2) {
+        const float *r0 = h + b * k, *r1 = r0 + k;
+        float *o0 = out + b * ldo, *o1 = o0 + ldo;
+        int two = b + 1 < nb;
+        int64_t q = 0;
+        for (; q + 128 <= nq; q += 128)
+            if (two)
+                RNN_BLOCK(8, 1);
+            else
+                RNN_BLOCK(8, 0);
+        for (; q + 16 <= nq; q += 16)
+            if (two)
+                RNN_BLOCK(1, 1);
+            else
+                RNN_BLOCK(1, 0);
+        for (; q < nq; q++) {
+            float s0 = 0, s1 = 0;
+            for (int64_t i = 0; i < k; i++) {
+                s0 += r0[i] * wt[i * ld + q];
+                s1 += two ? r1[i] * wt[i * ld + q] : 0;
+            }
+            o0[q] = s0;
+            if (two)
+                o1[q] = s1;
         }
     }
+}
+
+/* R of one direction ([G*H][H]) transposed into rt ([H][G*H]). */
+static void transpose_r(const float *Rd, int64_t GH, int64_t H, float *rt)
+{
+    for (int64_t i = 0; i < H; i++)
+        for (int64_t q = 0; q < GH; q++)
+            rt[i * GH + q] = Rd[q * H + i];
+}
+
+/* A constant float32 R transposed once per program for the fast path. */
+static void *prepare_rnn(const struct hacl_graph *g, const struct hacl_node *n)
+{
+    const struct hacl_tensor *R = n->ninputs > 2 && n->inputs[2] >= 0 ? &g->tensors[n->inputs[2]] : NULL;
+    if (!R || !R->is_const || !R->data || R->onnx_type != F32 || R->rank != 3 || numel(R) == 0 ||
+        R->bytes < numel(R) * sizeof(float))
+        return NULL;
+    int64_t D = R->dims[0], GH = R->dims[1], H = R->dims[2];
+    float *rt = hacl_malloc((size_t)(D * GH * H) * sizeof *rt);
+    for (int64_t d = 0; rt && d < D; d++)
+        transpose_r((const float *)R->data + d * GH * H, GH, H, rt + d * H * GH);
+    return rt;
 }
 
 /* One direction of the fast path, in its own scratch memory. */
@@ -254,13 +317,14 @@ struct fast {
     const struct rnn *r;
     const struct hacl_node *n;
     const float *X, *W, *R, *B, *H0, *C0;
+    const float *RT; /* R transposed per direction ([dirs][H][G*H], prepared), or NULL */
     float *Y, *YH, *YC;
     float *scratch; /* per direction: scratch_n floats */
     size_t scratch_n;
     _Atomic int failed;
 };
 
-HACL_ROW_CLONES static int fast_dir(const struct fast *fc, int dir)
+HACL_FMA_CLONES static int fast_dir(const struct fast *fc, int dir)
 {
     const struct rnn *r = fc->r;
     const struct hacl_node *n = fc->n;
@@ -276,18 +340,17 @@ HACL_ROW_CLONES static int fast_dir(const struct fast *fc, int dir)
     int reverse = r->dirs == 2 ? dir == 1 : dattr && attr(n, "direction")->s.len == 7 && !strncmp(dattr, "reverse", 7);
     const float *Wd = W + dir * GH * r->in, *Rd = R + dir * GH * H;
     /* every step's input projection at once: rows of X (in X's order) times W^T */
-    if (dnnl_sgemm('N', 'T', T * NB, GH, r->in, 1.0f, X, r->in, Wd, r->in, 0.0f, xw, GH) != dnnl_success) {
-        hacl_free(xw);
+    if (dnnl_sgemm('N', 'T', T * NB, GH, r->in, 1.0f, X, r->in, Wd, r->in, 0.0f, xw, GH) != dnnl_success)
         return -1;
-    }
     for (int64_t q = 0; q < GH; q++) { /* GRU's candidate keeps its recurrent bias apart */
         int candq = r->cell == C_GRU && q >= 2 * H;
         bias[q] = B ? B[dir * 2 * GH + q] + (candq ? 0 : B[dir * 2 * GH + GH + q]) : 0;
     }
     const float *rbh = B && r->cell == C_GRU ? B + dir * 2 * GH + GH + 2 * H : NULL;
-    for (int64_t q = 0; q < GH; q++) /* R transposed: [H][G*H] */
-        for (int64_t i = 0; i < H; i++)
-            rt[i * GH + q] = Rd[q * H + i];
+    if (fc->RT)
+        rt = (float *)fc->RT + dir * H * GH; /* read only */
+    else
+        transpose_r(Rd, GH, H, rt);
     for (int64_t b = 0; b < NB; b++)
         for (int64_t k = 0; k < H; k++) {
             size_t si = r->layout ? (size_t)((b * r->dirs + dir) * H + k) : (size_t)((dir * NB + b) * H + k);
@@ -303,7 +366,13 @@ HACL_ROW_CLONES static int fast_dir(const struct fast *fc, int dir)
         for (int64_t b = 0; b < NB; b++) {
             const float *x = xw + (size_t)(r->layout ? b * T + ts : ts * NB + b) * (size_t)GH;
             float *g = hr + b * GH, *hb = h + b * H, *cb = c + b * H;
-            if (r->cell == C_RNN) {
+            if (r->cell == C_RNN && r->act[dir][0].kind == A_RELU) {
+#pragma omp simd
+                for (int64_t k = 0; k < H; k++) {
+                    float v = x[k] + g[k] + bias[k];
+                    hb[k] = v > 0 ? v : 0;
+                }
+            } else if (r->cell == C_RNN) {
 #pragma omp simd
                 for (int64_t k = 0; k < H; k++)
                     hb[k] = fast_tanh(x[k] + g[k] + bias[k]);
@@ -371,11 +440,11 @@ static void fast_dir_task(void *arg, int dir)
 /* Runs the fast path, the two directions of a bidirectional cell side by
  * side on the compute team; 0, or -1 when memory is short. */
 static int run_fast(const struct rnn *r, const struct hacl_node *n, const float *X, const float *W, const float *R,
-                    const float *B, const float *H0, const float *C0, float *Y, float *YH, float *YC)
+                    const float *RT, const float *B, const float *H0, const float *C0, float *Y, float *YH, float *YC)
 {
     int64_t G = r->gates, H = r->hid, T = r->seq, NB = r->batch, GH = G * H;
     size_t per = (size_t)(T * NB * GH) + 6 * (size_t)(NB * H) + (size_t)(NB * GH) + (size_t)GH + (size_t)(H * GH);
-    struct fast fc = {r, n, X, W, R, B, H0, C0, Y, YH, YC, hacl_malloc((size_t)r->dirs * per * sizeof(float)), per, 0};
+    struct fast fc = {r, n, X, W, R, B, H0, C0, RT, Y, YH, YC, hacl_malloc((size_t)r->dirs * per * sizeof(float)), per, 0};
     if (!fc.scratch)
         return -1;
     hacl_compute_parallel(fast_dir_task, &fc, r->dirs);
@@ -405,7 +474,7 @@ static void run_rnn(const struct hacl_kernel_args *a)
         int64_t work = r.seq * r.batch * r.gates * r.hid * r.in;
         if (work < (1 << 24)) /* a small projection: this thread alone */
             hacl_compute_narrow(1);
-        int done = run_fast(&r, n, X, W, R, B, H0, C0, Y, YH, YC) == 0;
+        int done = run_fast(&r, n, X, W, R, a->prepared, B, H0, C0, Y, YH, YC) == 0;
         if (work < (1 << 24))
             hacl_compute_narrow(0);
         if (done)
@@ -527,8 +596,8 @@ static void run_rnn(const struct hacl_kernel_args *a)
 }
 
 const struct hacl_op hacl_rnn_ops[] = {
-    {"RNN", infer_rnn, run_rnn},
-    {"GRU", infer_rnn, run_rnn},
-    {"LSTM", infer_rnn, run_rnn},
+    {"RNN", infer_rnn, run_rnn, prepare_rnn},
+    {"GRU", infer_rnn, run_rnn, prepare_rnn},
+    {"LSTM", infer_rnn, run_rnn, prepare_rnn},
 };
 const size_t hacl_rnn_nops = sizeof hacl_rnn_ops / sizeof hacl_rnn_ops[0];

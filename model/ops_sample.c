@@ -357,8 +357,8 @@ static void run_maxunpool(const struct hacl_kernel_args *a)
 }
 
 const struct hacl_op hacl_sample_ops[] = {
-    {"GridSample", infer_gridsample, run_gridsample},
-    {"RoiAlign", infer_roialign, run_roialign},
-    {"MaxUnpool", infer_maxunpool, run_maxunpool},
+    {"GridSample", infer_gridsample, run_gridsample, NULL},
+    {"RoiAlign", infer_roialign, run_roialign, NULL},
+    {"MaxUnpool", infer_maxunpool, run_maxunpool, NULL},
 };
 const size_t hacl_sample_nops = sizeof hacl_sample_ops / sizeof hacl_sample_ops[0];

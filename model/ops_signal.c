@@ -294,8 +294,8 @@ static void run_mel(const struct hacl_kernel_args *a)
 }
 
 const struct hacl_op hacl_signal_ops[] = {
-    {"DFT", infer_dft, run_dft},
-    {"STFT", infer_stft, run_stft},
-    {"MelWeightMatrix", infer_mel, run_mel},
+    {"DFT", infer_dft, run_dft, NULL},
+    {"STFT", infer_stft, run_stft, NULL},
+    {"MelWeightMatrix", infer_mel, run_mel, NULL},
 };
 const size_t hacl_signal_nops = sizeof hacl_signal_ops / sizeof hacl_signal_ops[0];

@@ -650,13 +650,13 @@ static void run_pad(const struct hacl_kernel_args *a)
 }
 
 const struct hacl_op hacl_tensor_ops[] = {
-    {"Constant", infer_constant, run_nothing},
-    {"Shape", infer_shape, run_shape},
-    {"Squeeze", infer_squeeze, run_copy_bytes},
-    {"Unsqueeze", infer_unsqueeze, run_copy_bytes},
-    {"Gather", infer_gather, run_gather},
-    {"Slice", infer_slice, run_slice},
-    {"Split", infer_split, run_split},
-    {"Pad", infer_pad, run_pad},
+    {"Constant", infer_constant, run_nothing, NULL},
+    {"Shape", infer_shape, run_shape, NULL},
+    {"Squeeze", infer_squeeze, run_copy_bytes, NULL},
+    {"Unsqueeze", infer_unsqueeze, run_copy_bytes, NULL},
+    {"Gather", infer_gather, run_gather, NULL},
+    {"Slice", infer_slice, run_slice, NULL},
+    {"Split", infer_split, run_split, NULL},
+    {"Pad", infer_pad, run_pad, NULL},
 };
 const size_t hacl_tensor_nops = sizeof hacl_tensor_ops / sizeof hacl_tensor_ops[0];

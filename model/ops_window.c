@@ -411,10 +411,10 @@ void hacl_graph_absorb_pads(struct hacl_graph *g)
 }
 
 const struct hacl_op hacl_window_ops[] = {
-    {"Conv", infer_conv, run_conv},
-    {"MaxPool", infer_pool, run_maxpool},
-    {"AveragePool", infer_pool, run_avgpool},
-    {"GlobalAveragePool", infer_global, run_global},
-    {"GlobalMaxPool", infer_global, run_global},
+    {"Conv", infer_conv, run_conv, NULL},
+    {"MaxPool", infer_pool, run_maxpool, NULL},
+    {"AveragePool", infer_pool, run_avgpool, NULL},
+    {"GlobalAveragePool", infer_global, run_global, NULL},
+    {"GlobalMaxPool", infer_global, run_global, NULL},
 };
 const size_t hacl_window_nops = sizeof hacl_window_ops / sizeof hacl_window_ops[0];

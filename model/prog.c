@@ -177,6 +177,7 @@ int hacl_pg_add_step(struct hacl_prog *p, int node, aclError *rc)
         if (!op)
             return hacl_pg_fail(p, rc, ACL_ERROR_OP_NOT_FOUND, "internal: a node without a kernel");
         s->run = op->run;
+        s->prepared = op->prepare ? op->prepare(p->g, &p->g->nodes[node]) : NULL;
     }
     return (int)p->nsteps++;
 }

@@ -90,9 +90,11 @@ void hacl_prog_free(struct hacl_prog *p)
     if (p->profile)
         hacl_pg_print_profile(p);
     hacl_pg_width_free(p);
-    for (size_t s = 0; s < p->nsteps; s++)
+    for (size_t s = 0; s < p->nsteps; s++) {
         if (p->steps[s].prim)
             dnnl_primitive_destroy(p->steps[s].prim);
+        hacl_free(p->steps[s].prepared);
+    }
     for (size_t b = 0; b < p->nbufs; b++) {
         hacl_free(p->bufs[b].owned);
         if (p->bufs[b].reorder)
@@ -288,7 +290,7 @@ static aclError run_steps(struct hacl_prog *p, struct hacl_exec_ctx *c, int widt
                 dnnl_stream_wait(c->stream);
             pending = 0;
             const char *err = NULL;
-            struct hacl_kernel_args a = {g, &g->nodes[st->node], c->tptr, &err};
+            struct hacl_kernel_args a = {g, &g->nodes[st->node], c->tptr, &err, st->prepared};
             st->run(&a);
             if (err) {
                 snprintf(why, whylen, "node '%s' (%s): %s", g->nodes[st->node].name, g->nodes[st->node].op, err);

@@ -54,6 +54,7 @@ struct pbuf {
 struct pstep {
     int node;       /* a C kernel for this node, or -1: the primitive */
     void (*run)(const struct hacl_kernel_args *a); /* the node's C kernel */
+    void *prepared; /* its op's prepare's data, or NULL */
     int what;       /* the node the step computes (for profiles) */
     int empty;      /* a C kernel whose outputs all have no elements */
     const char *kind; /* "reorder", "conv", ... or the node's op */

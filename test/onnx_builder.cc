@@ -196,6 +196,15 @@ std::string Serialize(const Model &m)
                     a->s.len = attrs[k].s.size();
                     a->s.data = reinterpret_cast<uint8_t *>(Dup(attrs[k].s));
                     break;
+                case Attr::STRINGS:
+                    a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS;
+                    a->n_strings = attrs[k].strs.size();
+                    a->strings = arena->Array<ProtobufCBinaryData>(attrs[k].strs.size());
+                    for (size_t j = 0; j < attrs[k].strs.size(); j++) {
+                        a->strings[j].len = attrs[k].strs[j].size();
+                        a->strings[j].data = reinterpret_cast<uint8_t *>(Dup(attrs[k].strs[j]));
+                    }
+                    break;
                 }
                 n->attribute[k] = a;
             }

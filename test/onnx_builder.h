@@ -33,15 +33,17 @@ struct Init {
 
 struct Attr {
     std::string name;
-    enum Kind { INT, INTS, FLOAT, STRING } kind = INT;
+    enum Kind { INT, INTS, FLOAT, STRING, STRINGS } kind = INT;
     int64_t i = 0;
     std::vector<int64_t> ints;
     float f = 0;
     std::string s;
+    std::vector<std::string> strs;
     static Attr Int(const std::string &n, int64_t v) { Attr a; a.name = n; a.kind = INT; a.i = v; return a; }
     static Attr Ints(const std::string &n, std::vector<int64_t> v) { Attr a; a.name = n; a.kind = INTS; a.ints = v; return a; }
     static Attr Float(const std::string &n, float v) { Attr a; a.name = n; a.kind = FLOAT; a.f = v; return a; }
     static Attr Str(const std::string &n, const std::string &v) { Attr a; a.name = n; a.kind = STRING; a.s = v; return a; }
+    static Attr Strs(const std::string &n, std::vector<std::string> v) { Attr a; a.name = n; a.kind = STRINGS; a.strs = v; return a; }
 };
 
 struct Node {

@@ -17,9 +17,12 @@
 #include "alloc.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #ifdef HACL_HAVE_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -69,6 +72,16 @@ void *hacl_realloc(void *ptr, size_t size)
 void hacl_free(void *ptr)
 {
     free(ptr);
+}
+
+void hacl_drop_pages(void *p, size_t n)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    size_t page = ps > 0 ? (size_t)ps : 4096;
+    uintptr_t lo = ((uintptr_t)p + page - 1) & ~(uintptr_t)(page - 1);
+    uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)(page - 1);
+    if (p && hi > lo) /* anonymous private memory: the pages are freed, later reads see zeros */
+        (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
 void *hacl_malloc_aligned(size_t align, size_t size)

@@ -26,6 +26,9 @@ char *hacl_strdup(const char *s);
 /* Aligned host memory, released with hacl_free. */
 void *hacl_malloc_aligned(size_t align, size_t size);
 
+/* Gives back the whole pages inside [p, p + n) of memory from hacl_malloc
+ * whose contents will never be read again (they read as zeros after). */
+void hacl_drop_pages(void *p, size_t n);
 /* Test hook: the next `n` allocations succeed and every later one fails,
  * until called again with a negative n (which disables the limit). */
 void hacl_alloc_fail_after(long n);

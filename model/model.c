@@ -65,7 +65,7 @@ void hacl_model_put(struct hacl_model *m)
         hacl_free(m->variants);
         hacl_model_put(m->cur_variant);
         hacl_free(m->value_mask);
-        hacl_free(m->onnx);
+        hacl_onnx_src_free(m->src);
         hacl_free(m->dir);
         pthread_mutex_destroy(&m->variant_lock);
         if (m->ctx)
@@ -189,8 +189,7 @@ struct compiled {
      * inputs that decide, and what compiling them later needs */
     unsigned char *value_mask;
     size_t nvalues;
-    void *onnx;
-    size_t onnx_len;
+    struct hacl_onnx_src *src; /* the bytes every gear decodes (ours) */
     char *dir;
     int precision;
 };
@@ -206,7 +205,7 @@ static void compiled_free(struct compiled *c)
     hacl_free(c->info);
     hacl_conv_free(&c->conv);
     hacl_free(c->value_mask);
-    hacl_free(c->onnx);
+    hacl_onnx_src_free(c->src);
     hacl_free(c->dir);
     memset(c, 0, sizeof *c);
 }
@@ -216,24 +215,22 @@ static size_t round64(size_t n)
     return (n + 63) & ~(size_t)63;
 }
 
-/* One gear: decode, convert, infer shapes, compile (memory planned). */
-/* drop (or NULL): file bytes of ours no longer needed once the shapes are
- * known (the decoded graph copied what it keeps), freed then and set to
- * NULL: the file and its decoded copy together were each model's peak
- * memory, with the weights folded at compile time on top. */
-static aclError compile_one(const void *onnx, size_t len, const char *dir, const struct hacl_conv *conv, size_t gear,
-                            int precision, struct hacl_in_info **info, struct hacl_graph **g, struct hacl_prog **prog,
-                            void **drop, char *why, size_t whylen)
+/* One gear: decode (the weights read in place from src's file buffer),
+ * convert, infer shapes, compile (memory planned). alone: the only graph
+ * that will read the file buffer once its shapes are known (no gears; a
+ * model whose shapes need input values fails before that and is decoded
+ * again), so constants consumed from then on give their pages back. */
+static aclError compile_one(const struct hacl_onnx_src *src, const char *dir, const struct hacl_conv *conv, size_t gear,
+                            int alone, int precision, struct hacl_in_info **info, struct hacl_graph **g,
+                            struct hacl_prog **prog, char *why, size_t whylen)
 {
-    aclError rc = hacl_onnx_parse(onnx, len, dir, g, why, whylen);
+    aclError rc = hacl_onnx_parse(src, dir, g, why, whylen);
     if (rc == ACL_SUCCESS && (rc = hacl_conv_apply(conv, *g, gear, info, why, whylen)) == ACL_ERROR_INVALID_PARAM)
         rc = ACL_ERROR_PARSE_MODEL;
     if (rc == ACL_SUCCESS)
         rc = hacl_infer_shapes(*g, why, whylen);
-    if (rc == ACL_SUCCESS && drop && *drop) {
-        hacl_free(*drop);
-        *drop = NULL;
-    }
+    if (rc == ACL_SUCCESS)
+        (*g)->drop_borrowed = alone;
     /* the reference executor runs every node as written, so the tests can
      * compare a merged Pad with the real one */
     if (rc == ACL_SUCCESS && !reference_kernels())
@@ -250,20 +247,18 @@ static aclError compile_one(const void *onnx, size_t len, const char *dir, const
 /* A model whose compile failed because shapes need values that are model
  * inputs: described by its parsed, converted graph, compiled later per
  * set of values (value_plans.c). 1 when it is one. */
-static int value_mode(const void *onnx, size_t len, const char *dir, struct compiled *c, int precision)
+static int value_mode(const char *dir, struct compiled *c, int precision)
 {
     char why[64];
     struct hacl_graph *g = NULL;
-    if (hacl_onnx_parse(onnx, len, dir, &g, why, sizeof why) != ACL_SUCCESS)
+    if (hacl_onnx_parse(c->src, dir, &g, why, sizeof why) != ACL_SUCCESS)
         return 0;
     unsigned char *mask = NULL;
     hacl_free(c->info); /* the failed compile's */
     c->info = NULL;
     if (hacl_conv_apply(&c->conv, g, 0, &c->info, why, sizeof why) == ACL_SUCCESS &&
         (mask = hacl_calloc(g->ninputs ? g->ninputs : 1, 1)) && (c->nvalues = hacl_value_inputs(g, mask)) &&
-        (c->onnx = hacl_malloc(len)) && (!dir || (c->dir = hacl_strdup(dir)))) {
-        memcpy(c->onnx, onnx, len);
-        c->onnx_len = len;
+        (!dir || (c->dir = hacl_strdup(dir)))) {
         c->value_mask = mask;
         c->precision = precision;
         c->g[0] = g;
@@ -272,8 +267,6 @@ static int value_mode(const void *onnx, size_t len, const char *dir, struct comp
     hacl_free(mask);
     hacl_free(c->info);
     c->info = NULL;
-    hacl_free(c->onnx);
-    c->onnx = NULL;
     c->nvalues = 0;
     hacl_graph_free(g);
     return 0;
@@ -329,13 +322,23 @@ static aclError prepare(const char *api, const void *bytes, size_t len, const ch
         if (!out->g || !out->prog)
             rc = ACL_ERROR_BAD_ALLOC, snprintf(why, sizeof why, "out of memory");
     }
-    void *file = from_file ? (void *)bytes : NULL; /* ours: freed as soon as the last gear is decoded */
+    /* The decoded graphs read their weights in place from bytes of ours:
+     * a file's buffer, or a copy of the caller's (which the decoder used
+     * to make anyway, once per gear). */
+    void *own = from_file ? (void *)bytes : NULL;
+    if (rc == ACL_SUCCESS && !own && (own = hacl_malloc(len)))
+        memcpy(own, bytes, len);
+    if (rc == ACL_SUCCESS && own &&
+        (out->src = hacl_onnx_src_new(own, len, (const char *)own + ((const char *)onnx - (const char *)bytes), olen)))
+        own = NULL; /* the source's now */
+    else if (rc == ACL_SUCCESS)
+        rc = ACL_ERROR_BAD_ALLOC, snprintf(why, sizeof why, "out of memory");
+    hacl_free(own); /* NULL, or ours and unused (an error) */
     for (size_t i = 0; rc == ACL_SUCCESS && i < out->n; i++) {
         char w[480];
-        rc = compile_one(onnx, olen, dir, &out->conv, i, precision, i == out->max ? &out->info : NULL, &out->g[i],
-                         &out->prog[i], i + 1 == out->n ? &file : NULL, w, sizeof w);
-        if (rc == ACL_ERROR_OP_UNSUPPORTED_DYNAMIC && out->n == 1 && (file || !from_file) &&
-            value_mode(onnx, olen, dir, out, precision))
+        rc = compile_one(out->src, dir, &out->conv, i, out->n == 1, precision, i == out->max ? &out->info : NULL, &out->g[i],
+                         &out->prog[i], w, sizeof w);
+        if (rc == ACL_ERROR_OP_UNSUPPORTED_DYNAMIC && out->n == 1 && value_mode(dir, out, precision))
             rc = ACL_SUCCESS;
         else if (rc != ACL_SUCCESS && out->n > 1)
             snprintf(why, sizeof why, "gear %zu: %s", i, w);
@@ -343,8 +346,6 @@ static aclError prepare(const char *api, const void *bytes, size_t len, const ch
             snprintf(why, sizeof why, "%s", w);
     }
     hacl_free(dir);
-    /* A file's bytes are ours: the decoded models copied what they keep. */
-    hacl_free(file);
     if (rc != ACL_SUCCESS) {
         compiled_free(out);
         return hacl_err(rc, api, "%s: %s", origin, why);
@@ -359,7 +360,7 @@ struct hacl_model *hacl_model_compile_values(struct hacl_model *m, const uint8_t
 {
     struct hacl_graph *g = NULL;
     struct hacl_prog *prog = NULL;
-    *rc = hacl_onnx_parse(m->onnx, m->onnx_len, m->dir, &g, why, whylen);
+    *rc = hacl_onnx_parse(m->src, m->dir, &g, why, whylen);
     if (*rc == ACL_SUCCESS && (*rc = hacl_conv_apply(&m->conv, g, 0, NULL, why, whylen)) == ACL_SUCCESS &&
         (*rc = hacl_value_bind(g, m->value_mask, key)) == ACL_SUCCESS &&
         (*rc = hacl_infer_shapes(g, why, whylen)) == ACL_SUCCESS) {
@@ -489,6 +490,13 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
         hacl_graph_release_weights(c.g[i]);
         hacl_prog_bind_constants(c.prog[i]);
     }
+    if (rc == ACL_SUCCESS && !c.value_mask) { /* nothing reads the file's bytes any more */
+        hacl_onnx_src_free(c.src);
+        c.src = NULL;
+        for (size_t i = 0; i < c.n; i++)
+            if (c.g[i])
+                c.g[i]->borrow_lo = c.g[i]->borrow_hi = NULL;
+    }
     struct hacl_model *m = NULL;
     void *w = work_bytes ? work : NULL;
     if (rc == ACL_SUCCESS && c.n == 1 && !c.conv.gear_kind) {
@@ -533,12 +541,13 @@ static aclError load_bytes(const char *api, const void *bytes, size_t len, uint3
         c.info = NULL;
         m->value_mask = c.value_mask;
         m->nvalues = c.nvalues;
-        m->onnx = c.onnx;
-        m->onnx_len = c.onnx_len;
+        if (c.value_mask) { /* decoded again per set of values */
+            m->src = c.src;
+            c.src = NULL;
+        }
         m->dir = c.dir;
         m->precision = c.precision;
         c.value_mask = NULL;
-        c.onnx = NULL;
         c.dir = NULL;
         rc = register_model(api, m, modelId);
         for (size_t i = 0; rc == ACL_SUCCESS && i < m->ngears; i++)

@@ -43,8 +43,7 @@ struct hacl_model {
     size_t nvariants;
     struct hacl_model *cur_variant; /* the one the last execution took (referenced) */
     pthread_mutex_t variant_lock;
-    void *onnx;
-    size_t onnx_len;
+    struct hacl_onnx_src *src; /* the model's bytes, decoded again per set of values */
     char *dir;
     int precision;
     struct hacl_context *ctx;

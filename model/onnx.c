@@ -551,15 +551,75 @@ static aclError build(struct builder *b, Onnx__ModelProto *m)
     return ACL_SUCCESS;
 }
 
-aclError hacl_onnx_parse(const void *bytes, size_t len, const char *base_dir, struct hacl_graph **out, char *why,
+/* Puts the taken raw bytes back into the decoded initializers (read in
+ * place from the file buffer); 0, or -1 when the message does not match
+ * what the split saw. */
+static int patch_raw(const struct hacl_onnx_src *src, Onnx__ModelProto *m)
+{
+    Onnx__GraphProto *gp = m->graph;
+    if (!src->nraw)
+        return 0;
+    if (!gp || gp->n_initializer != src->nraw)
+        return -1;
+    for (size_t i = 0; i < src->nraw; i++) {
+        Onnx__TensorProto *tp = gp->initializer[i];
+        if (!src->raw[i])
+            continue;
+        if (!tp->has_raw_data || tp->raw_data.len != 0)
+            return -1;
+        if (tp->raw_data.data)
+            pb_allocator.free(NULL, tp->raw_data.data);
+        tp->raw_data.data = (uint8_t *)src->raw[i];
+        tp->raw_data.len = src->raw_len[i];
+    }
+    return 0;
+}
+
+/* Undoes patch_raw (wholly or in part) before the message is freed. */
+static void forget_raw(const struct hacl_onnx_src *src, Onnx__ModelProto *m)
+{
+    for (size_t i = 0; m->graph && i < m->graph->n_initializer && i < src->nraw; i++)
+        if (src->raw[i] && m->graph->initializer[i]->raw_data.data == src->raw[i]) {
+            m->graph->initializer[i]->raw_data.data = NULL;
+            m->graph->initializer[i]->raw_data.len = 0;
+        }
+}
+
+/* Whether p lies in the file buffer g reads in place. */
+static int borrowed(const struct hacl_graph *g, const void *p)
+{
+    return p && (const uint8_t *)p >= g->borrow_lo && (const uint8_t *)p < g->borrow_hi;
+}
+
+/* Forgets the initializers' pointers into the file buffer, so that freeing
+ * the decoded message frees only what the decoder allocated. */
+static void unborrow(struct hacl_graph *g)
+{
+    Onnx__ModelProto *m = g->proto;
+    Onnx__GraphProto *gp = m ? m->graph : NULL;
+    for (size_t i = 0; gp && i < gp->n_initializer; i++)
+        if (borrowed(g, gp->initializer[i]->raw_data.data)) {
+            gp->initializer[i]->raw_data.data = NULL;
+            gp->initializer[i]->raw_data.len = 0;
+        }
+}
+
+aclError hacl_onnx_parse(const struct hacl_onnx_src *src, const char *base_dir, struct hacl_graph **out, char *why,
                          size_t whylen)
 {
     why[0] = '\0';
-    if (!bytes || len == 0) {
+    if (!src || !src->bytes || src->len == 0) {
         snprintf(why, whylen, "the model is empty");
         return ACL_ERROR_MODEL_SIZE_INVALID;
     }
-    Onnx__ModelProto *m = onnx__model_proto__unpack(&pb_allocator, len, bytes);
+    Onnx__ModelProto *m = onnx__model_proto__unpack(&pb_allocator, src->len, src->bytes);
+    if (m && patch_raw(src, m) != 0) {
+        /* cannot happen for a split the scanner accepted; kept an error */
+        forget_raw(src, m);
+        onnx__model_proto__free_unpacked(m, &pb_allocator);
+        snprintf(why, whylen, "internal: the model's initializers changed while it was read");
+        return ACL_ERROR_DESERIALIZE_MODEL;
+    }
     if (!m) {
         snprintf(why, whylen,
                  "the bytes are not an ONNX model (protobuf decoding failed); hostacl runs ONNX files, whatever "
@@ -568,11 +628,16 @@ aclError hacl_onnx_parse(const void *bytes, size_t len, const char *base_dir, st
     }
     struct hacl_graph *g = hacl_calloc(1, sizeof *g);
     if (!g) {
+        forget_raw(src, m);
         onnx__model_proto__free_unpacked(m, &pb_allocator);
         snprintf(why, whylen, "out of memory");
         return ACL_ERROR_BAD_ALLOC;
     }
     g->proto = m;
+    if (src->nraw) {
+        g->borrow_lo = src->buf;
+        g->borrow_hi = src->buf + src->buf_len;
+    }
     struct builder b = {g, base_dir, why, whylen, 0, NULL, 0};
     aclError rc = build(&b, m);
     hacl_free(b.slots);
@@ -584,10 +649,16 @@ aclError hacl_onnx_parse(const void *bytes, size_t len, const char *base_dir, st
     return ACL_SUCCESS;
 }
 
-/* Frees an initializer's decoded data. */
-static void release_initializer(Onnx__TensorProto *tp)
+/* Frees an initializer's decoded data; bytes read in place are forgotten
+ * and, when the graph may, their whole pages given back. */
+static void release_initializer(struct hacl_graph *g, Onnx__TensorProto *tp)
 {
-    if (tp->has_raw_data && tp->raw_data.data) {
+    if (tp->has_raw_data && borrowed(g, tp->raw_data.data)) {
+        if (g->drop_borrowed)
+            hacl_drop_pages(tp->raw_data.data, tp->raw_data.len);
+        tp->raw_data.data = NULL;
+        tp->raw_data.len = 0;
+    } else if (tp->has_raw_data && tp->raw_data.data) {
         hacl_free(tp->raw_data.data);
         tp->raw_data.data = NULL;
         tp->raw_data.len = 0;
@@ -607,7 +678,7 @@ void hacl_graph_release_tensor(struct hacl_graph *g, int t)
     if (ts->owned)
         hacl_free(ts->owned);
     else if (ts->init)
-        release_initializer(ts->init);
+        release_initializer(g, ts->init);
     ts->owned = NULL;
     ts->data = NULL;
 }
@@ -625,7 +696,7 @@ void hacl_graph_release_weights(struct hacl_graph *g)
     Onnx__ModelProto *m = g->proto;
     Onnx__GraphProto *gp = m ? m->graph : NULL;
     for (size_t i = 0; gp && i < gp->n_initializer; i++)
-        release_initializer(gp->initializer[i]);
+        release_initializer(g, gp->initializer[i]);
 }
 
 void hacl_graph_free(struct hacl_graph *g)
@@ -651,8 +722,10 @@ void hacl_graph_free(struct hacl_graph *g)
     hacl_free(g->tensors);
     hacl_free(g->inputs);
     hacl_free(g->outputs);
-    if (g->proto)
+    if (g->proto) {
+        unborrow(g);
         onnx__model_proto__free_unpacked(g->proto, &pb_allocator);
+    }
     hacl_graph_free_edits(g);
     hacl_free(g);
 }

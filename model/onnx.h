@@ -64,13 +64,39 @@ struct hacl_graph {
     int *outputs;
     int64_t ir_version, opset;
     void *edits; /* memory of conversions' additions (graph_edit.c) */
+    /* The source's file buffer, where initializers' raw bytes may point
+     * (read in place: never freed through the decoded message), and
+     * whether releasing such a constant may give its pages back (the
+     * buffer serves this graph alone from then on). */
+    const uint8_t *borrow_lo, *borrow_hi;
+    int drop_borrowed;
 };
+
+/* A model's bytes ready for decoding (onnx_split.c): the ModelProto, with
+ * the graph initializers' raw bytes taken out when they could be, the
+ * taken ones left in the file buffer (moved to aligned places) and
+ * patched back in by hacl_onnx_parse, which then copies nothing large. */
+struct hacl_onnx_src {
+    const uint8_t *bytes; /* the message to decode (stripped or original) */
+    size_t len;
+    size_t nraw;          /* graph initializers when some were taken, else 0 */
+    const uint8_t **raw;  /* per initializer, in order: its taken bytes, or NULL */
+    size_t *raw_len;
+    uint8_t *buf;         /* the file buffer (ours), freed with the source */
+    size_t buf_len;
+    uint8_t *stripped;
+};
+/* Takes buf (hacl_malloc'd, ours from now on, buf_len bytes) holding the
+ * ONNX message [onnx, onnx + onnx_len); NULL when out of memory (buf then
+ * stays the caller's). */
+struct hacl_onnx_src *hacl_onnx_src_new(void *buf, size_t buf_len, const void *onnx, size_t onnx_len);
+void hacl_onnx_src_free(struct hacl_onnx_src *s);
 
 /* Decodes and validates: ACL_SUCCESS and *out, or an error code with the
  * reason in why. base_dir: the model file's folder, where initializers
  * with external data are read from (paths confined to it); NULL refuses
  * external data. */
-aclError hacl_onnx_parse(const void *bytes, size_t len, const char *base_dir, struct hacl_graph **out, char *why,
+aclError hacl_onnx_parse(const struct hacl_onnx_src *src, const char *base_dir, struct hacl_graph **out, char *why,
                          size_t whylen);
 /* Fills t's type, dims, bytes and data from a TensorProto (data points
  * into the proto, or into t->owned for external data). */

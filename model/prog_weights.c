@@ -7,6 +7,7 @@
 #include "prog_impl.h"
 
 #include <oneapi/dnnl/dnnl.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "device/alloc.h"
@@ -94,6 +95,77 @@ static aclError run_reorder(const_dnnl_primitive_desc_t pd, const void *src, voi
     return ok ? ACL_SUCCESS : ACL_ERROR_BAD_ALLOC;
 }
 
+/* A decoded constant's bytes, for finding which constant a weight buffer
+ * is placed from. */
+struct src_span {
+    const char *lo;
+    size_t bytes;
+    int tensor;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+    const char *x = ((const struct src_span *)a)->lo, *y = ((const struct src_span *)b)->lo;
+    return x < y ? -1 : x > y;
+}
+
+static int bytes_cmp(const void *a, const void *b)
+{
+    size_t x = ((const struct src_span *)a)->bytes, y = ((const struct src_span *)b)->bytes;
+    return x < y ? -1 : x > y;
+}
+
+/* Per tensor: the last weight buffer (in placement order) whose source
+ * lies in the tensor's decoded bytes, or -1; *order: the tensors that have
+ * one, by that buffer (its index in bytes), *norder of them. NULL when
+ * memory is short (nothing is then released early). */
+static int *last_placements(const struct hacl_prog *p, struct src_span **order, size_t *norder)
+{
+    const struct hacl_graph *g = p->g;
+    int *last = hacl_malloc((g->ntensors ? g->ntensors : 1) * sizeof *last);
+    struct src_span *sp = hacl_malloc((g->ntensors ? g->ntensors : 1) * sizeof *sp);
+    if (!last || !sp) {
+        hacl_free(last);
+        hacl_free(sp);
+        return NULL;
+    }
+    size_t n = 0;
+    for (size_t t = 0; t < g->ntensors; t++) {
+        last[t] = -1;
+        const struct hacl_tensor *ts = &g->tensors[t];
+        if (ts->is_const && ts->data && ts->init && !ts->owned && ts->bytes)
+            sp[n++] = (struct src_span){ts->data, ts->bytes, (int)t};
+    }
+    qsort(sp, n, sizeof *sp, span_cmp);
+    for (size_t b = 0; b < p->nbufs; b++) {
+        const char *src = p->bufs[b].init;
+        if (p->bufs[b].kind != B_WEIGHT || !src)
+            continue;
+        /* the spans starting last at or before src (constants' decoded
+         * bytes are disjoint or, for aliases, start together) */
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (sp[mid].lo <= src)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t k = lo; k-- > 0 && sp[k].lo == sp[lo - 1].lo;)
+            if (src < sp[k].lo + sp[k].bytes)
+                last[sp[k].tensor] = (int)b;
+    }
+    /* reused: the tensors with a last buffer, in the order of that buffer */
+    size_t m = 0;
+    for (size_t t = 0; t < g->ntensors; t++)
+        if (last[t] >= 0)
+            sp[m++] = (struct src_span){NULL, (size_t)last[t], (int)t};
+    qsort(sp, m, sizeof *sp, bytes_cmp);
+    *order = sp;
+    *norder = m;
+    return last;
+}
+
 aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
 {
     if (p->placed)
@@ -109,6 +181,12 @@ aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
     void *scratch = NULL;
     dnnl_stream_t stream = NULL;
     aclError rc = ACL_SUCCESS;
+    /* A decoded constant goes as soon as the last buffer placed from it is
+     * (nothing reads decoded weights after placement), so the decoded
+     * model and the placed weights are never both held whole. */
+    struct src_span *order = NULL;
+    size_t norder = 0, next = 0;
+    int *last = last_placements(p, &order, &norder);
     for (size_t b = 0; b < p->nbufs && rc == ACL_SUCCESS; b++) {
         struct pbuf *pb = &p->bufs[b];
         if (pb->kind != B_WEIGHT)
@@ -130,7 +208,11 @@ aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
         hacl_free(pb->owned);
         pb->owned = NULL;
         pb->init = NULL;
+        for (; last && rc == ACL_SUCCESS && next < norder && order[next].bytes == b; next++)
+            hacl_graph_release_tensor((struct hacl_graph *)p->g, order[next].tensor);
     }
+    hacl_free(last);
+    hacl_free(order);
     hacl_free(scratch);
     if (stream)
         dnnl_stream_destroy(stream);

@@ -129,5 +129,21 @@ int main(int argc, char **argv)
     std::ofstream(dir + "/om_dims.om", std::ios::binary)
         << Om(Serialize(b), "input_format=ND\ninput_shape=a:-1,3;b:2,-1\ndynamic_dims=1,3;2,3\n"
                             "out_nodes=mul:0;add:0\ninput_fp16_nodes=a\n");
+    // Weights large enough to be read in place from the file buffer (the
+    // decoder skips their bytes), alone and shared by gears.
+    Model ip;
+    ip.inputs = {{"x", FLOAT, {-1, 32}}};
+    ip.outputs = {{"y", FLOAT, {}, true}};
+    std::vector<float> w1(32 * 32), w2(32 * 16);
+    for (size_t i = 0; i < w1.size(); i++)
+        w1[i] = (float)(i % 7) * 0.01f;
+    for (size_t i = 0; i < w2.size(); i++)
+        w2[i] = (float)(i % 5) * -0.02f;
+    ip.inits = {{"w1", FLOAT, {32, 32}, Floats(w1)}, {"w2", FLOAT, {32, 16}, Floats(w2)}};
+    ip.nodes = {{"MatMul", {"x", "w1"}, {"h"}, "mm1"}, {"Relu", {"h"}, {"r"}, "relu"},
+               {"MatMul", {"r", "w2"}, {"y"}, "mm2"}};
+    std::ofstream(dir + "/weights_in_place.onnx", std::ios::binary) << Serialize(ip);
+    std::ofstream(dir + "/weights_in_place_gears.om", std::ios::binary)
+        << Om(Serialize(ip), "input_shape=x:-1,32\ndynamic_batch_size=1,2,4\n");
     return 0;
 }

@@ -1031,7 +1031,11 @@ TEST_F(ModelTest, LoadingHoldsTheFileOnceNotTwice)
     uint32_t id = 0;
     ASSERT_EQ(aclmdlLoadFromFile(file.path(), &id), ACL_SUCCESS) << TakeErrMsg();
     double grew_mb = (double)(StatusKb("VmHWM") - base) / 1024;
+#if defined(__SANITIZE_THREAD__)
+    (void)grew_mb; // ThreadSanitizer's shadow memory grows with every byte touched
+#else
     EXPECT_LT(grew_mb, 1.5 * file_mb) << "peak growth while loading a " << file_mb << " MiB file";
+#endif
 
     // and the weights read in place are the right ones, from a file and from memory
     std::vector<double> ref(2048);

@@ -784,3 +784,38 @@ TEST_F(Fusion, ConvTransposeVariants)
 }
 
 } // namespace
+
+// MnasNet's narrow stretch: convolutions of 8 and 24 channels between
+// blocked neighbours. Left to choose, oneDNN puts them channels-last and a
+// reorder lands on each side; they follow their blocked input instead.
+TEST_F(Fusion, NarrowConvolutionsFollowTheirBlockedInput)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 16, 28, 28}}};
+    ConvWeights(m, "c0", 16, 16, 3, true);
+    ConvWeights(m, "c1", 8, 16, 1, true);
+    ConvWeights(m, "c2", 24, 8, 1, true);
+    ConvWeights(m, "dw", 24, 1, 3, true);
+    ConvWeights(m, "c3", 16, 24, 1, true);
+    m.nodes = {{"Conv", {"x", "c0_w", "c0_b"}, {"a"}, "c0", {Attr::Ints("pads", {1, 1, 1, 1})}},
+               {"Relu", {"a"}, {"ar"}, "r0"},
+               {"Conv", {"ar", "c1_w", "c1_b"}, {"b"}, "c1"},
+               {"Conv", {"b", "c2_w", "c2_b"}, {"c"}, "c2"},
+               {"Relu", {"c"}, {"cr"}, "r2"},
+               {"Conv", {"cr", "dw_w", "dw_b"}, {"d"}, "dw",
+                {Attr::Int("group", 24), Attr::Ints("pads", {1, 1, 1, 1}), Attr::Ints("strides", {2, 2})}},
+               {"Relu", {"d"}, {"dr"}, "r3"},
+               {"Conv", {"dr", "c3_w", "c3_b"}, {"e"}, "c3"},
+               {"Relu", {"e"}, {"y"}, "r4"}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+    Compare(m, "narrow chain");
+    int reorders = 0;
+    std::vector<std::string> steps = Steps(m);
+    for (const auto &s : steps)
+        if (s.find(":reorder:") != std::string::npos && s.compare(0, 3, "c0:") != 0 && s.compare(0, 3, "r4:") != 0 &&
+            s.compare(0, 3, "c3:") != 0)
+            reorders++;
+    EXPECT_EQ(reorders, 0) << "reorders between the narrow convolutions";
+    for (const auto &s : steps)
+        EXPECT_EQ(s.find(":ref"), std::string::npos) << s;
+}

@@ -66,9 +66,16 @@ struct Loaded {
     aclmdlDataset *in = nullptr, *out = nullptr;
     std::vector<void *> mem;
     std::vector<aclDataBuffer *> bufs;
-    explicit Loaded(const std::string &bytes)
+    // from_file: through a temporary file and aclmdlLoadFromFile
+    explicit Loaded(const std::string &bytes, bool from_file = false)
     {
-        rc = aclmdlLoadFromMem(bytes.data(), bytes.size(), &id);
+        if (from_file) {
+            std::string path = MakeTempFile(bytes, ".onnx");
+            rc = aclmdlLoadFromFile(path.c_str(), &id);
+            unlink(path.c_str());
+        } else {
+            rc = aclmdlLoadFromMem(bytes.data(), bytes.size(), &id);
+        }
         if (rc != ACL_SUCCESS)
             return;
         desc = aclmdlCreateDesc();

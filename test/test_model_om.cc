@@ -356,6 +356,38 @@ TEST_F(StreamTest, GearsRunAsynchronouslyPerDataset)
         aclrtFreeHost(p);
 }
 
+// The same with a weight large enough to be read in place from the file:
+// every set of values decodes the model again from the bytes kept for it.
+TEST_F(DeviceTest, ShapesDecidedByInputValuesKeepTheirWeightsBytes)
+{
+    onnxb::Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {2, 256}}, {"shape", onnxb::INT64, {2}}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+    std::vector<float> w(512);
+    for (size_t i = 0; i < w.size(); i++)
+        w[i] = (float)i * 0.5f;
+    m.inits = {{"w", onnxb::FLOAT, {2, 256}, onnxb::Floats(w)}};
+    m.nodes = {{"Add", {"x", "w"}, {"s"}, "add"}, {"Reshape", {"s", "shape"}, {"y"}, "reshape"}};
+    for (bool from_file : {true, false}) {
+        SCOPED_TRACE(from_file ? "from a file" : "from memory");
+        Loaded l(onnxb::Serialize(m), from_file);
+        ASSERT_EQ(l.rc, ACL_SUCCESS) << TakeErrMsg();
+        float *x = (float *)l.Add(false, 2048);
+        int64_t *shape = (int64_t *)l.Add(false, 16);
+        float *y = (float *)l.Add(true, 2048);
+        for (int i = 0; i < 512; i++)
+            x[i] = (float)(i % 7);
+        int64_t shapes[3][2] = {{4, 128}, {512, 1}, {2, -1}};
+        for (int round = 0; round < 2; round++)
+            for (auto &sh : shapes) {
+                memcpy(shape, sh, 16);
+                ASSERT_EQ(aclmdlExecute(l.id, l.in, l.out), ACL_SUCCESS) << TakeErrMsg();
+                for (int i = 0; i < 512; i++)
+                    ASSERT_EQ(y[i], (float)(i % 7) + w[i]) << i;
+            }
+    }
+}
+
 TEST_F(DeviceTest, ShapesDecidedByInputValuesCompileOncePerValue)
 {
     // y = Reshape(x, shape) + 1 with the shape a model input, as the ONNX

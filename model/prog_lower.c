@@ -34,6 +34,41 @@ static int wino_alpha(const_dnnl_primitive_desc_t pd)
     return w && w->format_kind == dnnl_format_kind_wino ? w->format_desc.wino_desc.alpha : 0;
 }
 
+/* Whether pd's implementation name contains what. */
+static int impl_says(const_dnnl_primitive_desc_t pd, const char *what)
+{
+    const char *impl = NULL;
+    return dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl &&
+           strstr(impl, what);
+}
+
+/* Re-makes convolution cd0 in float32 (layouts left to oneDNN but a fixed
+ * float32 output's), replacing *pd when a kernel other than the reference
+ * one exists. */
+static void conv_in_f32(dnnl_primitive_desc_t *pd, const dnnl_convolution_desc_t *cd0, const_dnnl_primitive_attr_t a,
+                        int out_fixed)
+{
+    dnnl_convolution_desc_t cd = *cd0;
+    const dnnl_memory_desc_t *s = &cd0->src_desc, *w = &cd0->weights_desc, *d = &cd0->dst_desc;
+    if (dnnl_memory_desc_init_by_tag(&cd.src_desc, s->ndims, s->dims, dnnl_f32, dnnl_format_tag_any) != dnnl_success ||
+        dnnl_memory_desc_init_by_tag(&cd.weights_desc, w->ndims, w->dims, dnnl_f32, dnnl_format_tag_any) !=
+            dnnl_success ||
+        (!out_fixed &&
+         dnnl_memory_desc_init_by_tag(&cd.dst_desc, d->ndims, d->dims, dnnl_f32, dnnl_format_tag_any) != dnnl_success))
+        return;
+    dnnl_primitive_desc_t alt = NULL;
+    if (dnnl_primitive_desc_create(&alt, &cd, a, hacl_pg_get_engine(), NULL) != dnnl_success)
+        return;
+    if (hacl_pg_is_reference(alt)) {
+        dnnl_primitive_desc_destroy(alt);
+        return;
+    }
+    if (!(alt = hacl_pg_creatable(alt, &cd, a)))
+        return;
+    dnnl_primitive_desc_destroy(*pd);
+    *pd = alt;
+}
+
 /* The 16-channel blocked layout's tag for md's dims when md has that
  * layout, else 0. */
 static dnnl_format_tag_t blocked16(const dnnl_memory_desc_t *md)
@@ -254,6 +289,13 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
             result = 0;
         if (result && src_tag == dnnl_format_tag_any)
             follow_input_layout(p, n->inputs[0], &pd, &cd, a, p->is_out[out]);
+        /* bfloat16 without a bfloat16 kernel for this convolution (oneDNN
+         * could not generate one: audio_net's 1-D convolution with GELU
+         * fell to a GEMM over bfloat16 data, 0.12 ms + conversions against
+         * 0.06 for float32's own kernel): float32 for this one. (oneDNN
+         * names its bfloat16 kernels "..._bf16", or "..._amx" on AMX.) */
+        if (result && dt == dnnl_bf16 && !impl_says(pd, "bf16") && !impl_says(pd, "amx"))
+            conv_in_f32(&pd, &cd, a, p->is_out[out]);
     }
     if (po)
         dnnl_post_ops_destroy(po);

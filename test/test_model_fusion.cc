@@ -74,6 +74,40 @@ protected:
         return RunModel(m, inputs, o);
     }
 
+    // Loads bytes with a precision mode ("allow_bf16", "force_fp32").
+    uint32_t LoadWithPrecision(const std::string &bytes, const char *mode)
+    {
+        aclmdlConfigHandle *cfg = aclmdlCreateConfigHandle();
+        size_t type = ACL_MDL_LOAD_FROM_MEM, size = bytes.size();
+        const void *addr = bytes.data();
+        EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_LOAD_TYPE_SIZET, &type, sizeof type), ACL_SUCCESS);
+        EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_MEM_ADDR_PTR, &addr, sizeof addr), ACL_SUCCESS);
+        EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_MEM_SIZET, &size, sizeof size), ACL_SUCCESS);
+        EXPECT_EQ(aclmdlSetConfigOpt(cfg, HACL_MDL_PRECISION_MODE_PTR, &mode, sizeof mode), ACL_SUCCESS);
+        uint32_t id = 0;
+        EXPECT_EQ(aclmdlLoadWithConfig(cfg, &id), ACL_SUCCESS) << TakeErrMsg();
+        aclmdlDestroyConfigHandle(cfg);
+        return id;
+    }
+
+    // Runs a one-input model once on x (float32 bytes), unloads it and
+    // returns its first output.
+    std::vector<float> ExecuteAndUnload(uint32_t id, const std::string &x)
+    {
+        std::vector<float> y;
+        aclmdlDesc *d = aclmdlCreateDesc();
+        EXPECT_EQ(aclmdlGetDesc(d, id), ACL_SUCCESS);
+        {
+            Io io(d);
+            io.SetInput(0, x.data(), x.size());
+            EXPECT_EQ(aclmdlExecute(id, io.in, io.out), ACL_SUCCESS) << TakeErrMsg();
+            y = io.Output(0);
+        }
+        aclmdlDestroyDesc(d);
+        EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
+        return y;
+    }
+
     // The compiled program's steps: "node:kind" per step, in order.
     std::vector<std::string> Steps(const Model &m)
     {
@@ -849,20 +883,7 @@ TEST_F(Fusion, ConvolutionsWithoutABfloat16KernelStayFloat32)
                {"Relu", {"h"}, {"y"}, "relu"}};
     m.outputs = {{"y", onnxb::FLOAT, {}, true}};
     std::string bytes = onnxb::Serialize(m);
-    auto load = [&](const char *mode) {
-        aclmdlConfigHandle *cfg = aclmdlCreateConfigHandle();
-        size_t type = ACL_MDL_LOAD_FROM_MEM, size = bytes.size();
-        const void *addr = bytes.data();
-        EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_LOAD_TYPE_SIZET, &type, sizeof type), ACL_SUCCESS);
-        EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_MEM_ADDR_PTR, &addr, sizeof addr), ACL_SUCCESS);
-        EXPECT_EQ(aclmdlSetConfigOpt(cfg, ACL_MDL_MEM_SIZET, &size, sizeof size), ACL_SUCCESS);
-        EXPECT_EQ(aclmdlSetConfigOpt(cfg, HACL_MDL_PRECISION_MODE_PTR, &mode, sizeof mode), ACL_SUCCESS);
-        uint32_t id = 0;
-        EXPECT_EQ(aclmdlLoadWithConfig(cfg, &id), ACL_SUCCESS) << TakeErrMsg();
-        aclmdlDestroyConfigHandle(cfg);
-        return id;
-    };
-    uint32_t b16 = load("allow_bf16"), f32 = load("force_fp32");
+    uint32_t b16 = LoadWithPrecision(bytes, "allow_bf16"), f32 = LoadWithPrecision(bytes, "force_fp32");
     std::vector<hacl_prog_step> st(64);
     long n = hacl_model_steps(b16, st.data(), st.size());
     int convs = 0;
@@ -874,20 +895,59 @@ TEST_F(Fusion, ConvolutionsWithoutABfloat16KernelStayFloat32)
         }
     EXPECT_EQ(convs, 1);
     std::string x = Rand(64 * 500, rng);
-    std::vector<std::vector<float>> out;
-    for (uint32_t id : {b16, f32}) {
-        aclmdlDesc *d = aclmdlCreateDesc();
-        ASSERT_EQ(aclmdlGetDesc(d, id), ACL_SUCCESS);
-        {
-            Io io(d);
-            io.SetInput(0, x.data(), x.size());
-            ASSERT_EQ(aclmdlExecute(id, io.in, io.out), ACL_SUCCESS) << TakeErrMsg();
-            out.push_back(io.Output(0));
-        }
-        aclmdlDestroyDesc(d);
-        EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
-    }
+    std::vector<std::vector<float>> out = {ExecuteAndUnload(b16, x), ExecuteAndUnload(f32, x)};
     ASSERT_EQ(out[0].size(), out[1].size());
     for (size_t i = 0; i < out[0].size(); i++)
         ASSERT_NEAR(out[0][i], out[1][i], 1e-4 + 1e-4 * fabs(out[1][i])) << i;
+}
+
+// A transformer's MLP under allow_bf16: the first linear layer (bias and
+// GELU fused) writes bfloat16 straight for the second, whose input it is
+// alone: no conversion step between them, and the result stays within
+// bfloat16's error of float32.
+TEST_F(Fusion, Bfloat16LinearLayersHandOverInBfloat16)
+{
+    std::ifstream cpu("/proc/cpuinfo");
+    std::string text((std::istreambuf_iterator<char>(cpu)), std::istreambuf_iterator<char>());
+    if (text.find("avx512_bf16") == std::string::npos)
+        GTEST_SKIP() << "no bfloat16 on this CPU";
+    const int64_t T = 20, D = 64, F = 256;
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, T, D}}};
+    m.inits = {{"w1", onnxb::FLOAT, {D, F}, Rand((size_t)(D * F), rng, -0.2f, 0.2f)},
+               {"b1", onnxb::FLOAT, {F}, Rand((size_t)F, rng)},
+               {"w2", onnxb::FLOAT, {F, D}, Rand((size_t)(F * D), rng, -0.1f, 0.1f)},
+               {"b2", onnxb::FLOAT, {D}, Rand((size_t)D, rng)},
+               {"sqrt2", onnxb::FLOAT, {}, onnxb::Floats({1.41421356f})},
+               {"one", onnxb::FLOAT, {}, onnxb::Floats({1.0f})},
+               {"half", onnxb::FLOAT, {}, onnxb::Floats({0.5f})}};
+    m.nodes = {{"MatMul", {"x", "w1"}, {"h"}, "fc1"},          {"Add", {"h", "b1"}, {"hb"}, "bias1"},
+               {"Div", {"hb", "sqrt2"}, {"d"}, "gelu_div"},    {"Erf", {"d"}, {"e"}, "gelu_erf"},
+               {"Add", {"e", "one"}, {"f"}, "gelu_add"},       {"Mul", {"hb", "f"}, {"g"}, "gelu_mul"},
+               {"Mul", {"g", "half"}, {"a"}, "gelu_half"},     {"MatMul", {"a", "w2"}, {"o"}, "fc2"},
+               {"Add", {"o", "b2"}, {"y"}, "bias2"}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+    std::string bytes = onnxb::Serialize(m);
+    uint32_t b16 = LoadWithPrecision(bytes, "allow_bf16"), f32 = LoadWithPrecision(bytes, "force_fp32");
+    std::vector<hacl_prog_step> st(64);
+    long n = hacl_model_steps(b16, st.data(), st.size());
+    int fc1 = -1, fc2 = -1;
+    for (long i = 0; i < n; i++) {
+        if (!strcmp(st[i].node, "fc1") && strcmp(st[i].kind, "reorder") != 0)
+            fc1 = (int)i;
+        if (!strcmp(st[i].node, "fc2") && strcmp(st[i].kind, "reorder") != 0)
+            fc2 = (int)i;
+    }
+    ASSERT_GE(fc1, 0);
+    ASSERT_EQ(fc2, fc1 + 1) << "a step between the two linear layers";
+    EXPECT_NE(strstr(st[fc2].impl, "bf16"), nullptr) << st[fc2].impl;
+    std::string x = Rand((size_t)(T * D), rng);
+    std::vector<float> yb = ExecuteAndUnload(b16, x), yf = ExecuteAndUnload(f32, x);
+    ASSERT_EQ(yb.size(), yf.size());
+    double num = 0, den = 0;
+    for (size_t i = 0; i < yf.size(); i++) {
+        num += (yb[i] - yf[i]) * (double)(yb[i] - yf[i]);
+        den += (double)yf[i] * yf[i];
+    }
+    EXPECT_LT(sqrt(num / den), 0.02) << "relative L2 distance from float32";
 }

@@ -581,6 +581,8 @@ static int node_step(struct hacl_prog *p, int node, aclError *rc)
             r = hacl_pg_bn_step(p, node, rc);
         else if (strcmp(op, "ReduceMean") == 0 || strcmp(op, "LayerNormalization") == 0)
             r = hacl_pg_layernorm_step(p, node, rc);
+        if (r == 0 && strcmp(op, "ReduceMean") == 0)
+            r = hacl_pg_pool_step(p, node, rc);
         else if (strcmp(op, "Softmax") == 0 || strcmp(op, "LogSoftmax") == 0)
             r = hacl_pg_softmax_step(p, node, rc);
         else if (strcmp(op, "Resize") == 0)

@@ -449,8 +449,38 @@ int hacl_pg_deconv_step(struct hacl_prog *p, int node, aclError *rc)
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }
 
+/* Whether md has the layout of tag (for md's own dims and type). */
+static int layout_is(const dnnl_memory_desc_t *md, dnnl_format_tag_t tag)
+{
+    dnnl_memory_desc_t t;
+    return dnnl_memory_desc_init_by_tag(&t, md->ndims, md->dims, md->data_type, tag) == dnnl_success &&
+           dnnl_memory_desc_equal(&t, md);
+}
+
+/* Whether ReduceMean node n averages exactly the spatial dims (2 .. rank
+ * - 1) of its rank-r input: a global average pool; *keep: keepdims. */
+static int mean_over_space(const struct hacl_graph *g, const struct hacl_node *n, int r, int *keep)
+{
+    int64_t axes[HACL_MAX_RANK];
+    int k = n->ninputs > 1 && n->inputs[1] >= 0 ? hacl_const_ints(&g->tensors[n->inputs[1]], axes, HACL_MAX_RANK)
+                                                : hacl_attr_ints(n, "axes", axes, HACL_MAX_RANK);
+    if (k != r - 2)
+        return 0;
+    int seen = 0;
+    for (int i = 0; i < k; i++) {
+        int64_t a = axes[i] < 0 ? axes[i] + r : axes[i];
+        if (a < 2 || a >= r || (seen & (1 << a)))
+            return 0;
+        seen |= 1 << a;
+    }
+    *keep = hacl_attr_int(n, "keepdims", 1) != 0;
+    return 1;
+}
+
 /* MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool over 1 to 3
- * spatial dims. */
+ * spatial dims, and ReduceMean over all of them (MnasNet's and
+ * ShuffleNet's global pooling: in C it needed its input row-major, a
+ * reorder of the whole feature map first). */
 int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
 {
     const struct hacl_graph *g = p->g;
@@ -459,8 +489,13 @@ int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
     if (x->onnx_type != F32 || x->rank < 3 || x->rank > 5 || (p->native[n->inputs[0]] < 0 && !x->is_const) ||
         (n->noutputs > 1 && n->outputs[1] >= 0))
         return 0;
-    int global = strncmp(n->op, "Global", 6) == 0;
-    int is_max = strcmp(n->op + (global ? 6 : 0), "MaxPool") == 0;
+    int reduce = !strcmp(n->op, "ReduceMean"), keep = 1;
+    /* keepdims 0: written through a view of its row-major output with the
+     * pooled dims (the same bytes), which a model output cannot be */
+    if (reduce && (!mean_over_space(g, n, x->rank, &keep) || (!keep && p->is_out[n->outputs[0]])))
+        return 0;
+    int global = reduce || strncmp(n->op, "Global", 6) == 0;
+    int is_max = !reduce && strcmp(n->op + (global ? 6 : 0), "MaxPool") == 0;
     struct hacl_conv_geom cg;
     char why[8];
     if (global) {
@@ -491,7 +526,7 @@ int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
         if (pe < 0 || (include && pe != cg.pe[i]) || ek > cg.in[i] || cg.pb[i] >= ek)
             return 0;
         st[i] = cg.s[i], k[i] = cg.k[i], dl[i] = cg.d[i] - 1, pl[i] = cg.pb[i], pr[i] = pe;
-        dd[2 + i] = y->dims[2 + i];
+        dd[2 + i] = keep ? y->dims[2 + i] : 1;
     }
     int xb0 = x->is_const ? hacl_pg_get_plain(p, n->inputs[0], rc) : p->native[n->inputs[0]];
     if (xb0 < 0)
@@ -515,8 +550,15 @@ int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
         if (t >= 0 && dnnl_memory_desc_init_by_tag(&in_md, x->rank, src_md.dims, src_md.data_type, tries[t]) !=
                           dnnl_success)
             continue;
-        dnnl_memory_desc_init_by_tag(&dst_md, x->rank, dd, to_out ? dnnl_f32 : src_md.data_type,
-                                     to_out ? hacl_pg_plain_tag(x->rank) : dnnl_format_tag_any);
+        /* without keepdims the pooled [N, C, 1, ...] is written through a
+         * view of the row-major [N, C]: in the input's own layout where
+         * that lays it out the same (blocks of 16 over whole blocks;
+         * channels-last always), else row-major */
+        dnnl_format_tag_t flat = blocked16(&in_md) && x->dims[1] % 16 == 0 ? blocked
+                                 : layout_is(&in_md, last)                  ? last
+                                                                            : hacl_pg_plain_tag(x->rank);
+        dnnl_memory_desc_init_by_tag(&dst_md, x->rank, dd, to_out || !keep ? dnnl_f32 : src_md.data_type,
+                                     to_out ? hacl_pg_plain_tag(x->rank) : !keep ? flat : dnnl_format_tag_any);
         dnnl_pooling_v2_desc_t pdsc;
         if (dnnl_pooling_v2_forward_desc_init(&pdsc, dnnl_forward_inference, alg, &in_md, &dst_md, st, k, dl, pl,
                                               pr) != dnnl_success)
@@ -538,7 +580,9 @@ int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
         return 0;
     dst_md = hacl_pg_pd_md(pd, dnnl_query_dst_md);
     int s = hacl_pg_add_step(p, -1, rc);
-    int db = s >= 0 ? hacl_pg_out_buf(p, n->outputs[0], &dst_md, rc) : -1;
+    int db = s >= 0 ? hacl_pg_out_buf(p, n->outputs[0], keep ? &dst_md : NULL, rc) : -1;
+    if (db >= 0 && !keep)
+        db = hacl_pg_view(p, n->outputs[0], db, &dst_md, rc);
     if (db < 0) {
         dnnl_primitive_desc_destroy(pd);
         return -1;

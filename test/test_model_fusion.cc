@@ -951,3 +951,43 @@ TEST_F(Fusion, Bfloat16LinearLayersHandOverInBfloat16)
     }
     EXPECT_LT(sqrt(num / den), 0.02) << "relative L2 distance from float32";
 }
+
+// Global pooling written as ReduceMean over the spatial axes (MnasNet,
+// ShuffleNet): a oneDNN pooling in its input's layout, no reorder of the
+// feature map; with keepdims 0 the pooled values are the [N, C] output's
+// bytes (24 channels: blocks padded to 32, the input converted). Axes
+// given as an attribute (opset 13) or an input (opset 18), negative or not;
+// other axes stay a C kernel.
+TEST_F(Fusion, SpatialMeansPoolInTheirInputsLayout)
+{
+    auto i64 = [](std::vector<int64_t> v) { return std::string(reinterpret_cast<const char *>(v.data()), v.size() * 8); };
+    for (int variant = 0; variant < 4; variant++) {
+        SCOPED_TRACE(variant);
+        Model m;
+        int64_t C = variant == 2 ? 24 : 32;
+        m.inputs = {{"x", onnxb::FLOAT, {2, 16, 9, 9}}};
+        ConvWeights(m, "c", C, 16, 3, true);
+        m.nodes = {{"Conv", {"x", "c_w", "c_b"}, {"a"}, "conv", {Attr::Ints("pads", {1, 1, 1, 1})}},
+                   {"Relu", {"a"}, {"ar"}, "relu"}};
+        std::vector<Attr> attrs = {Attr::Int("keepdims", variant == 1 ? 1 : 0)};
+        if (variant == 3) { /* the axes an input, as from opset 18 */
+            m.inits.push_back({"axes", onnxb::INT64, {2}, i64({-1, 2})});
+            m.nodes.push_back({"ReduceMean", {"ar", "axes"}, {"y"}, "mean", attrs});
+        } else {
+            attrs.push_back(Attr::Ints("axes", {2, 3}));
+            m.nodes.push_back({"ReduceMean", {"ar"}, {"y"}, "mean", attrs});
+        }
+        m.nodes.push_back({"Relu", {"y"}, {"z"}, "after"}); /* the mean read, not a model output */
+        m.outputs = {{"z", onnxb::FLOAT, {}, true}};
+        Compare(m, "spatial mean");
+        ExpectOnDnnl(m, {"mean"});
+        for (const auto &s : Steps(m)) /* 24 channels: padded blocks, converted */
+            EXPECT_TRUE(C % 16 != 0 || s.find("mean:reorder") == std::string::npos) << s;
+    }
+    Model m; /* the mean over channels: not a pooling */
+    m.inputs = {{"x", onnxb::FLOAT, {1, 4, 5, 5}}};
+    m.nodes = {{"ReduceMean", {"x"}, {"y"}, "mean", {Attr::Ints("axes", {1}), Attr::Int("keepdims", 0)}}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+    Compare(m, "channel mean");
+    ExpectOnDnnl(m, {"mean"}, false);
+}

@@ -1033,6 +1033,7 @@ TEST_F(ModelTest, LoadingHoldsTheFileOnceNotTwice)
     double grew_mb = (double)(StatusKb("VmHWM") - base) / 1024;
 #if defined(__SANITIZE_THREAD__)
     (void)grew_mb; // ThreadSanitizer's shadow memory grows with every byte touched
+    (void)file_mb;
 #else
     EXPECT_LT(grew_mb, 1.5 * file_mb) << "peak growth while loading a " << file_mb << " MiB file";
 #endif

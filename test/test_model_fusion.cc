@@ -991,3 +991,32 @@ TEST_F(Fusion, SpatialMeansPoolInTheirInputsLayout)
     Compare(m, "channel mean");
     ExpectOnDnnl(m, {"mean"}, false);
 }
+
+// EfficientNetV2's fused blocks: a 3x3 convolution followed by SiLU.
+// Winograd takes no SiLU post-op; the convolution runs Winograd and the
+// SiLU a step of its own, where a ReLU still fuses. Same values either way.
+TEST_F(Fusion, WinogradConvolutionsLeaveOtherActivationsOut)
+{
+    for (int relu = 0; relu < 2; relu++) {
+        SCOPED_TRACE(relu ? "relu" : "silu");
+        Model m;
+        m.inputs = {{"x", onnxb::FLOAT, {1, 32, 28, 28}}};
+        ConvWeights(m, "c", 64, 32, 3, true);
+        BnParams(m, "bn", 64);
+        m.nodes = {{"Conv", {"x", "c_w", "c_b"}, {"a"}, "conv", {Attr::Ints("pads", {1, 1, 1, 1})}}, Bn("bn", "a", "b")};
+        if (relu)
+            m.nodes.push_back({"Relu", {"b"}, {"y"}, "act"});
+        else
+            m.nodes.insert(m.nodes.end(), {{"Sigmoid", {"b"}, {"s"}, "act"}, {"Mul", {"b", "s"}, {"y"}, "act_mul"}});
+        m.nodes.push_back({"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("strides", {2, 2})}});
+        m.outputs = {{"z", onnxb::FLOAT, {}, true}}; /* the activation read inside the network */
+        Compare(m, "conv + activation");
+        int winograd = 0, act_steps = 0;
+        for (const auto &s : Steps(m)) {
+            winograd += s.compare(0, 5, "conv:") == 0 && s.find("wino") != std::string::npos;
+            act_steps += s.compare(0, 4, "act:") == 0 && s.find(":reorder:") == std::string::npos;
+        }
+        EXPECT_EQ(winograd, 1);
+        EXPECT_EQ(act_steps, relu ? 0 : 1);
+    }
+}

@@ -292,4 +292,26 @@ int hacl_pg_softmax_step(struct hacl_prog *p, int node, aclError *rc);
 /* The per-step profile table, slowest first, on stderr. */
 void hacl_pg_print_profile(const struct hacl_prog *p);
 
+/* ---- how a convolution's implementation and layouts are chosen
+ * (prog_conv_choice.c) ---- */
+/* The tile size of a Winograd primitive's transformed weights (4: F(2x2,
+ * 3x3), 6: F(4x4, 3x3)), or 0 when its weights are not Winograd's. */
+int hacl_pg_wino_alpha(const_dnnl_primitive_desc_t pd);
+/* The Winograd convolution of descriptor cd with no post-op but sum (when
+ * sum), except F(4x4, 3x3) on maps under 196 pixels: *pd and 1, or 0. */
+int hacl_pg_wino_without_act(dnnl_primitive_desc_t *pd, const dnnl_convolution_desc_t *cd, int sum, int64_t pixels);
+/* Whether pd's implementation name contains what. */
+int hacl_pg_impl_says(const_dnnl_primitive_desc_t pd, const char *what);
+/* Re-makes convolution cd0 in float32, replacing *pd when a kernel other
+ * than the reference one serves it (out_fixed: keep cd0's output). */
+void hacl_pg_conv_in_f32(dnnl_primitive_desc_t *pd, const dnnl_convolution_desc_t *cd0, const_dnnl_primitive_attr_t a,
+                         int out_fixed);
+/* The 16-channel blocked layout's tag for md's dims when md has that
+ * layout, else 0. */
+dnnl_format_tag_t hacl_pg_blocked16(const dnnl_memory_desc_t *md);
+/* A convolution whose input t comes blocked takes that layout (and its
+ * output the same) where a non-reference kernel serves it. */
+void hacl_pg_follow_input_layout(struct hacl_prog *p, int t, dnnl_primitive_desc_t *pd,
+                                 const dnnl_convolution_desc_t *cd0, const_dnnl_primitive_attr_t a, int out_fixed);
+
 #endif

@@ -504,6 +504,9 @@ int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc)
         if (n->inputs[i] < 0 || x->onnx_type != 1 || hacl_tensor_elements(x) <= 0)
             return 0;
     }
+    int shuffled = hacl_pg_shuffle_step(p, node, rc);
+    if (shuffled)
+        return shuffled;
     int chained = concat_chain(p, node, rc);
     if (chained || n->ninputs < 2) /* a lone one-input Concat is a copy on its C kernel */
         return chained;

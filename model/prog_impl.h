@@ -292,6 +292,12 @@ int hacl_pg_softmax_step(struct hacl_prog *p, int node, aclError *rc);
 /* The per-step profile table, slowest first, on stderr. */
 void hacl_pg_print_profile(const struct hacl_prog *p);
 
+/* ---- prog_shuffle.c ---- */
+/* Concat node `node` when it starts a channel shuffle (Concat, Reshape,
+ * Transpose, Reshape): the two halves interleaved into the shuffle's
+ * output; 1, 0 (not one), or -1 with *rc. */
+int hacl_pg_shuffle_step(struct hacl_prog *p, int node, aclError *rc);
+
 /* ---- how a convolution's implementation and layouts are chosen
  * (prog_conv_choice.c) ---- */
 /* The tile size of a Winograd primitive's transformed weights (4: F(2x2,

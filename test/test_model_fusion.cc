@@ -547,11 +547,13 @@ TEST_F(Fusion, ConcatInPlaceAndCopied)
 // concatenated into slices of a row-major buffer, then the channel shuffle
 // (Reshape, Transpose, Reshape) and a trailing ReduceMean; with Split and
 // with Slice, a Slice that is not contiguous (copied), and batch 2 (halves
-// not contiguous: copied).
+// not contiguous: copied). When the shuffled map is read only inside the
+// network, the concatenation and the shuffle are one step per half: each
+// half converted into every other channel of the output.
 TEST_F(Fusion, ShuffleBlocksSplitIntoViews)
 {
     auto i64 = [](std::vector<int64_t> v) { return std::string(reinterpret_cast<const char *>(v.data()), v.size() * 8); };
-    for (int variant = 0; variant < 4; variant++) {
+    for (int variant = 0; variant < 5; variant++) {
         int64_t N = variant == 3 ? 2 : 1, C = 16, H = 6, h = C / 2;
         Model m;
         m.inputs = {{"x", onnxb::FLOAT, {N, C, H, H}}};
@@ -592,7 +594,13 @@ TEST_F(Fusion, ShuffleBlocksSplitIntoViews)
         m.outputs = {{"pool", onnxb::FLOAT, {}, true}, {"y4", onnxb::FLOAT, {}, true}};
         if (variant == 2)
             m.outputs.push_back({"q", onnxb::FLOAT, {}, true});
-        Compare(m, variant == 0 ? "split" : variant == 1 ? "slices" : variant == 2 ? "narrow slice" : "batch 2");
+        if (variant == 4) /* the shuffled map read only inside the network */
+            m.outputs = {{"pool", onnxb::FLOAT, {}, true}};
+        Compare(m, variant == 0   ? "split"
+                   : variant == 1 ? "slices"
+                   : variant == 2 ? "narrow slice"
+                   : variant == 3 ? "batch 2"
+                                  : "shuffle inside");
         if (variant == 0)
             ExpectFused(m, {"halves", "r5"}, {"pw1", "cat", "shuffle", "pool"});
         if (variant == 1)
@@ -601,6 +609,13 @@ TEST_F(Fusion, ShuffleBlocksSplitIntoViews)
             ExpectFused(m, {"halves"}, {"narrow"});
         if (variant == 3)
             ExpectFused(m, {}, {"halves"});
+        if (variant == 4) { /* Concat, Reshape, Transpose, Reshape: two interleaving conversions */
+            ExpectFused(m, {"halves", "r5", "shuffle", "r4"}, {"cat", "pool"});
+            int shuffles = 0;
+            for (const auto &s : Steps(m))
+                shuffles += s.compare(0, 12, "cat:shuffle:") == 0;
+            EXPECT_EQ(shuffles, 2);
+        }
     }
 }
 

@@ -109,17 +109,23 @@ static int span_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int bytes_cmp(const void *a, const void *b)
+/* A decoded constant to release once weight buffer `after` is placed. */
+struct release {
+    size_t after;
+    int tensor;
+};
+
+static int release_cmp(const void *a, const void *b)
 {
-    size_t x = ((const struct src_span *)a)->bytes, y = ((const struct src_span *)b)->bytes;
+    size_t x = ((const struct release *)a)->after, y = ((const struct release *)b)->after;
     return x < y ? -1 : x > y;
 }
 
 /* Per tensor: the last weight buffer (in placement order) whose source
  * lies in the tensor's decoded bytes, or -1; *order: the tensors that have
- * one, by that buffer (its index in bytes), *norder of them. NULL when
- * memory is short (nothing is then released early). */
-static int *last_placements(const struct hacl_prog *p, struct src_span **order, size_t *norder)
+ * one, by that buffer, *norder of them. NULL when memory is short (nothing
+ * is then released early). */
+static int *last_placements(const struct hacl_prog *p, struct release **order, size_t *norder)
 {
     const struct hacl_graph *g = p->g;
     int *last = hacl_malloc((g->ntensors ? g->ntensors : 1) * sizeof *last);
@@ -155,13 +161,22 @@ static int *last_placements(const struct hacl_prog *p, struct src_span **order, 
             if (src < sp[k].lo + sp[k].bytes)
                 last[sp[k].tensor] = (int)b;
     }
-    /* reused: the tensors with a last buffer, in the order of that buffer */
+    hacl_free(sp);
+    /* the tensors with a last buffer, in the order of that buffer */
     size_t m = 0;
     for (size_t t = 0; t < g->ntensors; t++)
+        m += last[t] >= 0;
+    struct release *rel = hacl_malloc((m ? m : 1) * sizeof *rel);
+    if (!rel) {
+        hacl_free(last);
+        return NULL;
+    }
+    m = 0;
+    for (size_t t = 0; t < g->ntensors; t++)
         if (last[t] >= 0)
-            sp[m++] = (struct src_span){NULL, (size_t)last[t], (int)t};
-    qsort(sp, m, sizeof *sp, bytes_cmp);
-    *order = sp;
+            rel[m++] = (struct release){(size_t)last[t], (int)t};
+    qsort(rel, m, sizeof *rel, release_cmp);
+    *order = rel;
     *norder = m;
     return last;
 }
@@ -184,7 +199,7 @@ aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
     /* A decoded constant goes as soon as the last buffer placed from it is
      * (nothing reads decoded weights after placement), so the decoded
      * model and the placed weights are never both held whole. */
-    struct src_span *order = NULL;
+    struct release *order = NULL;
     size_t norder = 0, next = 0;
     int *last = last_placements(p, &order, &norder);
     for (size_t b = 0; b < p->nbufs && rc == ACL_SUCCESS; b++) {
@@ -208,7 +223,7 @@ aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
         hacl_free(pb->owned);
         pb->owned = NULL;
         pb->init = NULL;
-        for (; last && rc == ACL_SUCCESS && next < norder && order[next].bytes == b; next++)
+        for (; last && rc == ACL_SUCCESS && next < norder && order[next].after == b; next++)
             hacl_graph_release_tensor((struct hacl_graph *)p->g, order[next].tensor);
     }
     hacl_free(last);

@@ -575,33 +575,29 @@ static int patch_raw(const struct hacl_onnx_src *src, Onnx__ModelProto *m)
     return 0;
 }
 
-/* Undoes patch_raw (wholly or in part) before the message is freed. */
-static void forget_raw(const struct hacl_onnx_src *src, Onnx__ModelProto *m)
+/* Whether p lies in [lo, hi): in a file buffer read in place. */
+static int in_buffer(const void *p, const uint8_t *lo, const uint8_t *hi)
 {
-    for (size_t i = 0; m->graph && i < m->graph->n_initializer && i < src->nraw; i++)
-        if (src->raw[i] && m->graph->initializer[i]->raw_data.data == src->raw[i]) {
-            m->graph->initializer[i]->raw_data.data = NULL;
-            m->graph->initializer[i]->raw_data.len = 0;
+    return p && (const uint8_t *)p >= lo && (const uint8_t *)p < hi;
+}
+
+/* Forgets the initializers' pointers into the file buffer [lo, hi) (after
+ * patch_raw, wholly or in part), so that freeing the decoded message frees
+ * only what the decoder allocated. */
+static void unborrow(Onnx__ModelProto *m, const uint8_t *lo, const uint8_t *hi)
+{
+    Onnx__GraphProto *gp = m ? m->graph : NULL;
+    for (size_t i = 0; gp && i < gp->n_initializer; i++)
+        if (in_buffer(gp->initializer[i]->raw_data.data, lo, hi)) {
+            gp->initializer[i]->raw_data.data = NULL;
+            gp->initializer[i]->raw_data.len = 0;
         }
 }
 
 /* Whether p lies in the file buffer g reads in place. */
 static int borrowed(const struct hacl_graph *g, const void *p)
 {
-    return p && (const uint8_t *)p >= g->borrow_lo && (const uint8_t *)p < g->borrow_hi;
-}
-
-/* Forgets the initializers' pointers into the file buffer, so that freeing
- * the decoded message frees only what the decoder allocated. */
-static void unborrow(struct hacl_graph *g)
-{
-    Onnx__ModelProto *m = g->proto;
-    Onnx__GraphProto *gp = m ? m->graph : NULL;
-    for (size_t i = 0; gp && i < gp->n_initializer; i++)
-        if (borrowed(g, gp->initializer[i]->raw_data.data)) {
-            gp->initializer[i]->raw_data.data = NULL;
-            gp->initializer[i]->raw_data.len = 0;
-        }
+    return in_buffer(p, g->borrow_lo, g->borrow_hi);
 }
 
 aclError hacl_onnx_parse(const struct hacl_onnx_src *src, const char *base_dir, struct hacl_graph **out, char *why,
@@ -615,7 +611,7 @@ aclError hacl_onnx_parse(const struct hacl_onnx_src *src, const char *base_dir, 
     Onnx__ModelProto *m = onnx__model_proto__unpack(&pb_allocator, src->len, src->bytes);
     if (m && patch_raw(src, m) != 0) {
         /* cannot happen for a split the scanner accepted; kept an error */
-        forget_raw(src, m);
+        unborrow(m, src->buf, src->buf + src->buf_len);
         onnx__model_proto__free_unpacked(m, &pb_allocator);
         snprintf(why, whylen, "internal: the model's initializers changed while it was read");
         return ACL_ERROR_DESERIALIZE_MODEL;
@@ -628,7 +624,7 @@ aclError hacl_onnx_parse(const struct hacl_onnx_src *src, const char *base_dir, 
     }
     struct hacl_graph *g = hacl_calloc(1, sizeof *g);
     if (!g) {
-        forget_raw(src, m);
+        unborrow(m, src->buf, src->buf + src->buf_len);
         onnx__model_proto__free_unpacked(m, &pb_allocator);
         snprintf(why, whylen, "out of memory");
         return ACL_ERROR_BAD_ALLOC;
@@ -723,7 +719,7 @@ void hacl_graph_free(struct hacl_graph *g)
     hacl_free(g->inputs);
     hacl_free(g->outputs);
     if (g->proto) {
-        unborrow(g);
+        unborrow(g->proto, g->borrow_lo, g->borrow_hi);
         onnx__model_proto__free_unpacked(g->proto, &pb_allocator);
     }
     hacl_graph_free_edits(g);

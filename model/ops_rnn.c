@@ -443,7 +443,8 @@ static int run_fast(const struct rnn *r, const struct hacl_node *n, const float 
                     const float *RT, const float *B, const float *H0, const float *C0, float *Y, float *YH, float *YC)
 {
     int64_t G = r->gates, H = r->hid, T = r->seq, NB = r->batch, GH = G * H;
-    size_t per = (size_t)(T * NB * GH) + 6 * (size_t)(NB * H) + (size_t)(NB * GH) + (size_t)GH + (size_t)(H * GH);
+    /* the last block holds R transposed, unless prepared */
+    size_t per = (size_t)(T * NB * GH) + 6 * (size_t)(NB * H) + (size_t)(NB * GH) + (size_t)GH + (RT ? 0 : (size_t)(H * GH));
     struct fast fc = {r, n, X, W, R, B, H0, C0, RT, Y, YH, YC, hacl_malloc((size_t)r->dirs * per * sizeof(float)), per, 0};
     if (!fc.scratch)
         return -1;

@@ -579,11 +579,11 @@ static int node_step(struct hacl_prog *p, int node, aclError *rc)
             r = hacl_pg_concat_step(p, node, rc);
         else if (strcmp(op, "BatchNormalization") == 0)
             r = hacl_pg_bn_step(p, node, rc);
-        else if (strcmp(op, "ReduceMean") == 0 || strcmp(op, "LayerNormalization") == 0)
+        else if (strcmp(op, "ReduceMean") == 0 || strcmp(op, "LayerNormalization") == 0) {
             r = hacl_pg_layernorm_step(p, node, rc);
-        if (r == 0 && strcmp(op, "ReduceMean") == 0)
-            r = hacl_pg_pool_step(p, node, rc);
-        else if (strcmp(op, "Softmax") == 0 || strcmp(op, "LogSoftmax") == 0)
+            if (r == 0 && strcmp(op, "ReduceMean") == 0) /* not a LayerNorm: perhaps a global pooling */
+                r = hacl_pg_pool_step(p, node, rc);
+        } else if (strcmp(op, "Softmax") == 0 || strcmp(op, "LogSoftmax") == 0)
             r = hacl_pg_softmax_step(p, node, rc);
         else if (strcmp(op, "Resize") == 0)
             r = hacl_pg_resize_step(p, node, rc);

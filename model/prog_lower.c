@@ -586,15 +586,21 @@ int hacl_pg_gemm_step(struct hacl_prog *p, int node, aclError *rc)
  * layer's weights) is converted once to the layout the primitive prefers,
  * and a following Add of a constant vector along the last dim becomes the
  * bias. Rank-1 operands stay on the C kernel. */
-/* Tensor t row-major in bfloat16, its own shape: a buffer, or -1. */
+/* Tensor t's row-major layout in bfloat16, its own shape. */
+static dnnl_memory_desc_t plain_bf16(const struct hacl_tensor *t)
+{
+    dnnl_dims_t d;
+    for (int i = 0; i < t->rank; i++)
+        d[i] = t->dims[i];
+    dnnl_memory_desc_t md;
+    dnnl_memory_desc_init_by_tag(&md, t->rank, d, dnnl_bf16, hacl_pg_plain_tag(t->rank));
+    return md;
+}
+
+/* Tensor t row-major in bfloat16: a buffer, or -1. */
 static int input_bf16(struct hacl_prog *p, int t, aclError *rc)
 {
-    const struct hacl_tensor *x = &p->g->tensors[t];
-    dnnl_dims_t xd;
-    for (int i = 0; i < x->rank; i++)
-        xd[i] = x->dims[i];
-    dnnl_memory_desc_t x16;
-    dnnl_memory_desc_init_by_tag(&x16, x->rank, xd, dnnl_bf16, hacl_pg_plain_tag(x->rank));
+    dnnl_memory_desc_t x16 = plain_bf16(&p->g->tensors[t]);
     return hacl_pg_get_layout(p, t, &x16, rc);
 }
 
@@ -729,13 +735,7 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
                                                        : hacl_pg_get_plain(p, n->inputs[0], rc))
                                  : -1;
     int s = xb >= 0 ? hacl_pg_add_step(p, -1, rc) : -1;
-    dnnl_memory_desc_t y16;
-    if (out16) {
-        dnnl_dims_t od;
-        for (int i = 0; i < Y->rank; i++)
-            od[i] = Y->dims[i];
-        dnnl_memory_desc_init_by_tag(&y16, Y->rank, od, dnnl_bf16, hacl_pg_plain_tag(Y->rank));
-    }
+    dnnl_memory_desc_t y16 = plain_bf16(Y);
     int db = s >= 0 ? hacl_pg_out_buf(p, out, out16 ? &y16 : NULL, rc) : -1;
     if (db >= 0 && flat) { /* the primitive sees both as 2-D */
         xb = hacl_pg_view(p, n->inputs[0], xb, &a_md, rc);

@@ -121,11 +121,11 @@ static int release_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Per tensor: the last weight buffer (in placement order) whose source
- * lies in the tensor's decoded bytes, or -1; *order: the tensors that have
- * one, by that buffer, *norder of them. NULL when memory is short (nothing
- * is then released early). */
-static int *last_placements(const struct hacl_prog *p, struct release **order, size_t *norder)
+/* The decoded constants weight buffers are placed from, each with the
+ * last buffer (in placement order) whose source lies in its bytes, in the
+ * order of that buffer: *n of them. NULL when memory is short (nothing is
+ * then released early). */
+static struct release *release_order(const struct hacl_prog *p, size_t *n_out)
 {
     const struct hacl_graph *g = p->g;
     int *last = hacl_malloc((g->ntensors ? g->ntensors : 1) * sizeof *last);
@@ -175,10 +175,10 @@ static int *last_placements(const struct hacl_prog *p, struct release **order, s
     for (size_t t = 0; t < g->ntensors; t++)
         if (last[t] >= 0)
             rel[m++] = (struct release){(size_t)last[t], (int)t};
+    hacl_free(last);
     qsort(rel, m, sizeof *rel, release_cmp);
-    *order = rel;
-    *norder = m;
-    return last;
+    *n_out = m;
+    return rel;
 }
 
 aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
@@ -199,9 +199,8 @@ aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
     /* A decoded constant goes as soon as the last buffer placed from it is
      * (nothing reads decoded weights after placement), so the decoded
      * model and the placed weights are never both held whole. */
-    struct release *order = NULL;
     size_t norder = 0, next = 0;
-    int *last = last_placements(p, &order, &norder);
+    struct release *order = release_order(p, &norder);
     for (size_t b = 0; b < p->nbufs && rc == ACL_SUCCESS; b++) {
         struct pbuf *pb = &p->bufs[b];
         if (pb->kind != B_WEIGHT)
@@ -223,10 +222,9 @@ aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
         hacl_free(pb->owned);
         pb->owned = NULL;
         pb->init = NULL;
-        for (; last && rc == ACL_SUCCESS && next < norder && order[next].after == b; next++)
+        for (; order && rc == ACL_SUCCESS && next < norder && order[next].after == b; next++)
             hacl_graph_release_tensor((struct hacl_graph *)p->g, order[next].tensor);
     }
-    hacl_free(last);
     hacl_free(order);
     hacl_free(scratch);
     if (stream)

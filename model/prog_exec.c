@@ -285,6 +285,12 @@ static aclError run_steps(struct hacl_prog *p, struct hacl_exec_ctx *c, int widt
         uint64_t ns0 = log ? hacl_trace_clock_ns() : 0;
         if (st->node >= 0 && st->empty) {
             /* every output is empty: nothing to compute */
+        } else if (st->pass) {
+            if (pending)
+                dnnl_stream_wait(c->stream);
+            pending = 0;
+            const struct pbuf *pb = &p->bufs[st->pass_buf];
+            hacl_pg_run_pass(st, pb->kind == B_WORK ? buf_ptr(p, c, pb) : c->tptr[pb->tensor]);
         } else if (st->node >= 0) {
             if (pending)
                 dnnl_stream_wait(c->stream);

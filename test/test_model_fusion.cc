@@ -1030,8 +1030,72 @@ TEST_F(Fusion, WinogradConvolutionsLeaveOtherActivationsOut)
         for (const auto &s : Steps(m)) {
             winograd += s.compare(0, 5, "conv:") == 0 && s.find("wino") != std::string::npos;
             act_steps += s.compare(0, 4, "act:") == 0 && s.find(":reorder:") == std::string::npos;
+            act_steps += s == "conv:SiLU:pass:avx512"; /* SiLU as our pass (AVX-512 machines) */
         }
         EXPECT_EQ(winograd, 1);
         EXPECT_EQ(act_steps, relu ? 0 : 1);
+    }
+}
+
+// SiLU after a convolution runs as our own pass over the convolution's
+// output (model/prog_pass.c) on AVX-512 machines, to within 1e-6 of
+// x * sigmoid(x) in double precision. The convolution is an identity (1x1,
+// depthwise, weights 1, no bias), so the pass alone decides the values:
+// the whole float range the exponential clamps (+-80), infinities, zeros,
+// NaN; 24 channels (blocks padded to 32), element counts that leave a tail
+// of a vector, and a map large enough to be split over the team; as the
+// model's output (row-major) and inside the network (blocked, read by a
+// MaxPool of one pixel).
+TEST_F(Fusion, SiluAfterAConvolutionIsOurPass)
+{
+    struct Case {
+        int64_t C, H, W;
+        bool inner;
+    };
+    const Case cases[] = {{24, 5, 7, false}, {24, 5, 7, true}, {16, 64, 64, false}, {48, 33, 31, true}};
+    __builtin_cpu_init();
+    const bool avx512 = __builtin_cpu_supports("avx512f");
+    for (const Case &c : cases) {
+        SCOPED_TRACE(std::to_string(c.C) + "x" + std::to_string(c.H) + "x" + std::to_string(c.W) +
+                     (c.inner ? " inside" : " output"));
+        Model m;
+        m.inputs = {{"x", onnxb::FLOAT, {1, c.C, c.H, c.W}}};
+        m.inits.push_back({"w", onnxb::FLOAT, {c.C, 1, 1, 1}, onnxb::Floats(std::vector<float>((size_t)c.C, 1.0f))});
+        m.nodes = {{"Conv", {"x", "w"}, {"a"}, "conv", {Attr::Int("group", c.C)}},
+                   {"Sigmoid", {"a"}, {"s"}, "sig"},
+                   {"Mul", {"a", "s"}, {"y"}, "mul"}};
+        if (c.inner)
+            m.nodes.push_back({"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {1, 1})}});
+        m.outputs = {{c.inner ? "z" : "y", onnxb::FLOAT, {}, true}};
+        size_t n = (size_t)(c.C * c.H * c.W);
+        std::vector<float> x(n);
+        std::uniform_real_distribution<float> wide(-100, 100), near(-12, 12);
+        for (size_t i = 0; i < n; i++)
+            x[i] = i % 3 ? near(rng) : wide(rng);
+        const float special[] = {0.0f, -0.0f, 1e-30f, -1e-30f, 79.9f, -79.9f, 80.5f, -80.5f, 88.7f, -88.7f, 1e30f, -1e30f,
+                                 INFINITY, -INFINITY, NAN, 0.5f, -0.5f, 15.9f, -15.9f};
+        for (size_t i = 0; i < sizeof special / sizeof *special; i++)
+            if (!(std::isnan(special[i]) && c.inner)) /* a max pool's NaN is its own matter */
+                x[(i * 37) % n] = special[i];
+        auto y = Run(m, {onnxb::Floats(x)});
+        ASSERT_EQ(y.size(), 1u);
+        ASSERT_EQ(y[0].size(), n);
+        for (size_t i = 0; i < n; i++) {
+            double v = x[i], want = v / (1.0 + exp(-v));
+            if (std::isnan(v)) {
+                EXPECT_TRUE(std::isnan(y[0][i])) << "element " << i;
+                continue;
+            }
+            if (v < -80)
+                want = 0; /* below the clamp: a negligible negative number (also for -inf) */
+            if (std::isinf(want))
+                ASSERT_EQ(y[0][i], want) << "element " << i;
+            else
+                ASSERT_NEAR(y[0][i], want, 1e-6 * fabs(want) + 1e-30) << "element " << i << " x " << x[i];
+        }
+        int passes = 0;
+        for (const auto &s : Steps(m))
+            passes += s == "conv:SiLU:pass:avx512";
+        EXPECT_EQ(passes, avx512 ? 1 : 0);
     }
 }

@@ -85,10 +85,10 @@ struct pstep {
     dnnl_primitive_desc_t alt_pd;
     int alt_wb1;
     /* Our own in-place pass (prog_pass.c) over buffer pass_buf's pass_n
-     * floats, instead of a primitive; NULL: none. */
-    void (*pass)(float *x, size_t n);
+     * elements of pass_esize bytes, instead of a primitive; NULL: none. */
+    void (*pass)(void *x, size_t n);
     int pass_buf;
-    size_t pass_n;
+    size_t pass_n, pass_esize;
 };
 
 struct hacl_prog {
@@ -298,9 +298,9 @@ int hacl_pg_softmax_step(struct hacl_prog *p, int node, aclError *rc);
 void hacl_pg_print_profile(const struct hacl_prog *p);
 
 /* ---- prog_pass.c: our own in-place passes over a primitive's output ---- */
-/* Whether activation a, on a float32 output, runs as our own pass after
- * the primitive (which then leaves it out) on this CPU. */
-int hacl_pg_pass_for(const struct hacl_prog *p, const struct act *a);
+/* Whether activation a runs as our own pass after the primitive (which
+ * then leaves it out) on this CPU. */
+int hacl_pg_pass_for(const struct act *a);
 /* Appends the pass of activation a over buffer b; the step, or -1. */
 int hacl_pg_pass_step(struct hacl_prog *p, int b, const struct act *a, aclError *rc);
 /* Runs step st's pass over ptr (its buffer's bytes), on the team. */

@@ -72,7 +72,7 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         act.node = act.node2 = -1;
     /* SiLU runs as our pass after the convolution where we have one
      * (prog_pass.c: 1.7x cheaper than oneDNN's post-op) */
-    int act_pass = hacl_pg_pass_for(p, &act);
+    int act_pass = hacl_pg_pass_for(&act);
 
     /* Weights and bias in plain layout, BatchNormalization folded in. */
     int64_t M = cg.m, per = (cg.c / cg.group) * cg.k[0] * cg.k[1] * cg.k[2];

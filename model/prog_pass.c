@@ -15,6 +15,7 @@
  * layout (blocked layouts' padding holds zeros, and SiLU(0) is 0).
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,63 +27,94 @@
 #include <immintrin.h>
 #define HAVE_PASSES 1
 
-__attribute__((target("avx512f"))) static void silu_avx512(float *x, size_t n)
+#define AVX512 __attribute__((target("avx512f")))
+
+/* x * sigmoid(x) for 16 floats */
+AVX512 static inline __m512 silu16(__m512 x)
 {
     /* 2^(j/16), j = 0..15 */
     static const float two_j16[16] = {
         1.0f,          1.0442737824f, 1.0905077327f, 1.1387886348f, 1.1892071150f, 1.2418578121f,
         1.2968395547f, 1.3542555469f, 1.4142135624f, 1.4768261459f, 1.5422108254f, 1.6104903319f,
         1.6817928305f, 1.7562521604f, 1.8340080864f, 1.9152065614f};
-    const __m512 table = _mm512_loadu_ps(two_j16);
-    const __m512 lo = _mm512_set1_ps(-80.0f), hi = _mm512_set1_ps(80.0f);
-    const __m512 to_n = _mm512_set1_ps(-23.083120654223414f); /* -16 / ln 2 */
-    /* 1.5 * 2^23: adding it rounds to an integer kept in the low mantissa
+    const __m512 one = _mm512_set1_ps(1.0f);
+    /* below -80 the result is x * exp(x), nothing: -80 * exp(-80) stands
+     * for it (-inf included); max keeps a NaN in its second operand, so m
+     * does, while c (80 for it) stays finite */
+    __m512 m = _mm512_max_ps(_mm512_set1_ps(-80.0f), x);
+    __m512 c = _mm512_min_ps(m, _mm512_set1_ps(80.0f));
+    /* exp(-c) = 2^(k/16) * exp(r), k = round(-16 c / ln 2), r = -c - k ln2/16;
+     * adding 1.5 * 2^23 rounds to an integer kept in the low mantissa
      * bits, whose low 4 bits are then the table index */
     const __m512 shifter = _mm512_set1_ps(12582912.0f);
+    __m512 s = _mm512_fmadd_ps(c, _mm512_set1_ps(-23.083120654223414f), shifter);
+    __m512 k = _mm512_sub_ps(s, shifter);
     /* ln 2 / 16 in two parts, the first with 12 significant bits so k times
      * it is exact for every k the clamp allows */
-    const __m512 step_hi = _mm512_set1_ps(0.0433197021484375f);
-    const __m512 step_lo = _mm512_set1_ps(1.9966364561696537e-06f);
-    const __m512 c3 = _mm512_set1_ps(1.0f / 6), c2 = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f);
-    const __m512 sixteenth = _mm512_set1_ps(1.0f / 16), two = _mm512_set1_ps(2.0f);
+    __m512 r = _mm512_fnmsub_ps(k, _mm512_set1_ps(0.0433197021484375f), c); /* -(k * hi) - c */
+    r = _mm512_fnmadd_ps(k, _mm512_set1_ps(1.9966364561696537e-06f), r);
+    __m512 q = _mm512_fmadd_ps(_mm512_set1_ps(1.0f / 6), r, _mm512_set1_ps(0.5f));
+    q = _mm512_fmadd_ps(_mm512_fmadd_ps(q, r, one), r, one);
+    __m512 t = _mm512_permutexvar_ps(_mm512_castps_si512(s), _mm512_loadu_ps(two_j16));
+    /* scalef multiplies by 2^floor(k / 16) */
+    __m512 e = _mm512_scalef_ps(_mm512_mul_ps(q, t), _mm512_mul_ps(k, _mm512_set1_ps(1.0f / 16)));
+    __m512 d = _mm512_add_ps(e, one);
+    __m512 inv = _mm512_rcp14_ps(d);
+    inv = _mm512_mul_ps(inv, _mm512_fnmadd_ps(d, inv, _mm512_set1_ps(2.0f)));
+    return _mm512_mul_ps(m, inv);
+}
+
+AVX512 static void silu_f32(void *data, size_t n)
+{
+    float *x = data;
     size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        /* below -80 the result is x * exp(x), nothing: -80 * exp(-80)
-         * stands for it (-inf included); max keeps a NaN in its second
-         * operand, so m does, while c (80 for it) stays finite */
-        __m512 m = _mm512_max_ps(lo, _mm512_loadu_ps(x + i));
-        __m512 c = _mm512_min_ps(m, hi);
-        /* exp(-c) = 2^(k/16) * exp(r), k = round(-16 c / ln 2), r = -c - k ln2/16 */
-        __m512 s = _mm512_fmadd_ps(c, to_n, shifter);
-        __m512 k = _mm512_sub_ps(s, shifter);
-        __m512 r = _mm512_fnmsub_ps(k, step_hi, c); /* -(k * hi) - c */
-        r = _mm512_fnmadd_ps(k, step_lo, r);
-        __m512 q = _mm512_fmadd_ps(_mm512_fmadd_ps(_mm512_fmadd_ps(c3, r, c2), r, one), r, one);
-        __m512 t = _mm512_permutexvar_ps(_mm512_castps_si512(s), table);
-        /* scalef multiplies by 2^floor(k / 16) */
-        __m512 e = _mm512_scalef_ps(_mm512_mul_ps(q, t), _mm512_mul_ps(k, sixteenth));
-        __m512 d = _mm512_add_ps(e, one);
-        __m512 inv = _mm512_rcp14_ps(d);
-        inv = _mm512_mul_ps(inv, _mm512_fnmadd_ps(d, inv, two));
-        _mm512_storeu_ps(x + i, _mm512_mul_ps(m, inv));
-    }
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(x + i, silu16(_mm512_loadu_ps(x + i)));
     if (i < n) { /* the tail through a mask */
         __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
-        float tmp[16] = {0};
-        _mm512_mask_storeu_ps(tmp, m, _mm512_maskz_loadu_ps(m, x + i));
-        silu_avx512(tmp, 16);
-        _mm512_mask_storeu_ps(x + i, m, _mm512_loadu_ps(tmp));
+        _mm512_mask_storeu_ps(x + i, m, silu16(_mm512_maskz_loadu_ps(m, x + i)));
+    }
+}
+
+/* bfloat16 <-> float32: the high half of a float's bits; back with
+ * rounding to nearest even (a NaN stays a quiet NaN) */
+AVX512 static inline __m512 bf16_load(__m256i h)
+{
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+
+AVX512 static inline __m256i bf16_round(__m512 v)
+{
+    __m512i b = _mm512_castps_si512(v);
+    __m512i odd = _mm512_and_si512(_mm512_srli_epi32(b, 16), _mm512_set1_epi32(1));
+    __m512i r = _mm512_add_epi32(b, _mm512_add_epi32(odd, _mm512_set1_epi32(0x7fff)));
+    __mmask16 nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+    r = _mm512_mask_mov_epi32(r, nan, _mm512_or_si512(b, _mm512_set1_epi32(0x400000)));
+    return _mm512_cvtepi32_epi16(_mm512_srli_epi32(r, 16));
+}
+
+AVX512 static void silu_bf16(void *data, size_t n)
+{
+    uint16_t *x = data;
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm256_storeu_si256((__m256i *)(x + i), bf16_round(silu16(bf16_load(_mm256_loadu_si256((const __m256i *)(x + i))))));
+    if (i < n) { /* the tail through a vector's worth on the stack */
+        uint16_t tail[16] = {0};
+        memcpy(tail, x + i, (n - i) * sizeof *x);
+        _mm256_storeu_si256((__m256i *)tail, bf16_round(silu16(bf16_load(_mm256_loadu_si256((const __m256i *)tail)))));
+        memcpy(x + i, tail, (n - i) * sizeof *x);
     }
 }
 #else
 #define HAVE_PASSES 0
 #endif
 
-/* Activation a of a primitive's float32 output, as our pass: whether we
- * have one for it on this CPU. */
-int hacl_pg_pass_for(const struct hacl_prog *p, const struct act *a)
+/* Activation a of a primitive's output, as our pass: whether we have one
+ * for it on this CPU. */
+int hacl_pg_pass_for(const struct act *a)
 {
-    if (!HAVE_PASSES || p->bf16 || a->node < 0 || a->alg != dnnl_eltwise_swish || a->alpha != 1.0f || a->clip01 ||
+    if (!HAVE_PASSES || a->node < 0 || a->alg != dnnl_eltwise_swish || a->alpha != 1.0f || a->clip01 ||
         getenv("HACL_EXP_NOPASS"))
         return 0;
 #if HAVE_PASSES
@@ -99,10 +131,10 @@ int hacl_pg_pass_step(struct hacl_prog *p, int b, const struct act *a, aclError 
     /* the pass runs over the buffer's bytes: they must be the tensor's
      * alone (no strided view) */
     const dnnl_memory_desc_t *md = &p->bufs[b].md;
-    size_t dense = sizeof(float);
+    size_t esize = md->data_type == dnnl_f32 ? 4 : md->data_type == dnnl_bf16 ? 2 : 0, dense = esize;
     for (int i = 0; i < md->ndims; i++)
         dense *= (size_t)md->padded_dims[i];
-    if (md->data_type != dnnl_f32 || md->offset0 != 0 || dense != p->bufs[b].bytes)
+    if (!esize || md->offset0 != 0 || dense != p->bufs[b].bytes)
         return hacl_pg_fail(p, rc, ACL_ERROR_FAILURE, "internal: an in-place pass over a strided buffer");
     int s = hacl_pg_add_step(p, -1, rc);
     if (s < 0)
@@ -111,10 +143,11 @@ int hacl_pg_pass_step(struct hacl_prog *p, int b, const struct act *a, aclError 
     st->kind = "SiLU";
     snprintf(st->impl, sizeof st->impl, "pass:avx512");
 #if HAVE_PASSES
-    st->pass = silu_avx512;
+    st->pass = esize == 4 ? silu_f32 : silu_bf16;
 #endif
+    st->pass_esize = esize;
     st->pass_buf = b;
-    st->pass_n = p->bufs[b].bytes / sizeof(float);
+    st->pass_n = p->bufs[b].bytes / esize;
     hacl_pg_touch(p, b, s);
     return s;
 }
@@ -124,9 +157,9 @@ int hacl_pg_pass_step(struct hacl_prog *p, int b, const struct act *a, aclError 
 #define PASS_SPLIT 16384
 
 struct pass_job {
-    void (*fn)(float *x, size_t n);
-    float *x;
-    size_t n, part;
+    void (*fn)(void *x, size_t n);
+    char *x;
+    size_t n, part, esize;
 };
 
 static void pass_part(void *arg, int i)
@@ -134,7 +167,7 @@ static void pass_part(void *arg, int i)
     const struct pass_job *j = arg;
     size_t from = (size_t)i * j->part;
     if (from < j->n)
-        j->fn(j->x + from, j->n - from < j->part ? j->n - from : j->part);
+        j->fn(j->x + from * j->esize, j->n - from < j->part ? j->n - from : j->part);
 }
 
 void hacl_pg_run_pass(const struct pstep *st, void *ptr)
@@ -147,6 +180,6 @@ void hacl_pg_run_pass(const struct pstep *st, void *ptr)
     /* parts of whole vectors, one per thread */
     size_t part = (st->pass_n + (size_t)team - 1) / (size_t)team;
     part = (part + 15) & ~(size_t)15;
-    struct pass_job j = {st->pass, ptr, st->pass_n, part};
+    struct pass_job j = {st->pass, ptr, st->pass_n, part, st->pass_esize};
     hacl_compute_parallel(pass_part, &j, team);
 }

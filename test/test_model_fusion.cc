@@ -1099,3 +1099,67 @@ TEST_F(Fusion, SiluAfterAConvolutionIsOurPass)
         EXPECT_EQ(passes, avx512 ? 1 : 0);
     }
 }
+
+// The same pass on a bfloat16 map (allow_bf16 on a CPU with bfloat16):
+// the convolution writes bfloat16 and the pass reads and writes it in
+// place, rounding to nearest even. Each value must be SiLU of the input
+// rounded to bfloat16, rounded to bfloat16 (all but a few within 1%
+// exactly, the rest a unit in the last place away: our SiLU is not exact
+// to the last bit of float32 at a rounding tie).
+TEST_F(Fusion, SiluPassInBfloat16RoundsToNearestEven)
+{
+    std::ifstream cpu("/proc/cpuinfo");
+    std::string text((std::istreambuf_iterator<char>(cpu)), std::istreambuf_iterator<char>());
+    if (text.find("avx512_bf16") == std::string::npos)
+        GTEST_SKIP() << "no bfloat16 on this CPU: allow_bf16 computes in float32 anyway";
+    const int64_t C = 48, H = 33, W = 31;
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, C, H, W}}};
+    m.inits.push_back({"w", onnxb::FLOAT, {C, 1, 1, 1}, onnxb::Floats(std::vector<float>((size_t)C, 1.0f))});
+    m.nodes = {{"Conv", {"x", "w"}, {"a"}, "conv", {Attr::Int("group", C)}},
+               {"Sigmoid", {"a"}, {"s"}, "sig"},
+               {"Mul", {"a", "s"}, {"y"}, "mul"},
+               {"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {1, 1})}}};
+    m.outputs = {{"z", onnxb::FLOAT, {}, true}};
+    size_t n = (size_t)(C * H * W);
+    std::vector<float> x(n);
+    std::uniform_real_distribution<float> wide(-100, 100), near(-12, 12);
+    for (size_t i = 0; i < n; i++)
+        x[i] = i % 3 ? near(rng) : wide(rng);
+    const float special[] = {0.0f, -0.0f, 1e30f, -1e30f, INFINITY, -INFINITY, 79.9f, -79.9f, 88.7f, -88.7f};
+    for (size_t i = 0; i < sizeof special / sizeof *special; i++)
+        x[(i * 37) % n] = special[i];
+    auto bf16 = [](double v) { /* to bfloat16, nearest even */
+        float f = (float)v;
+        uint32_t b;
+        memcpy(&b, &f, 4);
+        b = (b + 0x7fff + ((b >> 16) & 1)) & 0xffff0000u;
+        memcpy(&f, &b, 4);
+        return f;
+    };
+    uint32_t id = LoadWithPrecision(onnxb::Serialize(m), "allow_bf16");
+    std::vector<hacl_prog_step> st(64);
+    long ns = hacl_model_steps(id, st.data(), st.size());
+    int passes = 0;
+    for (long i = 0; i < ns; i++)
+        passes += !strcmp(st[i].node, "conv") && !strcmp(st[i].kind, "SiLU") && !strcmp(st[i].impl, "pass:avx512");
+    EXPECT_EQ(passes, 1);
+    std::vector<float> y = ExecuteAndUnload(id, onnxb::Floats(x));
+    ASSERT_EQ(y.size(), n);
+    size_t inexact = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = bf16(x[i]);
+        double want = v < -80 ? 0.0 : std::isinf(v) ? v : bf16(v / (1.0 + exp(-v)));
+        if (std::isinf(want)) {
+            ASSERT_EQ(y[i], want) << "element " << i;
+            continue;
+        }
+        if (v < -80) {
+            ASSERT_NEAR(y[i], 0.0, 1e-30) << "element " << i;
+            continue;
+        }
+        inexact += y[i] != (float)want;
+        ASSERT_NEAR(y[i], want, fabs(want) / 128 + 1e-30) << "element " << i << " x " << x[i];
+    }
+    EXPECT_LT(inexact, n / 100);
+}

@@ -31,16 +31,20 @@ enum hacl_width_mode hacl_width_mode_from_env(void)
         return HACL_WIDTH_FIXED;
     if (!strcmp(v, "one"))
         return HACL_WIDTH_FORCED_ONE;
+    if (!strcmp(v, "trial"))
+        return HACL_WIDTH_TRIAL_FIRST;
     return HACL_WIDTH_MEASURED;
 }
 
 void hacl_width_init(struct hacl_width_policy *w, enum hacl_width_mode mode)
 {
     memset(w, 0, sizeof *w);
-    w->mode = mode;
+    w->mode = mode == HACL_WIDTH_TRIAL_FIRST ? HACL_WIDTH_MEASURED : mode;
     w->current = mode == HACL_WIDTH_FORCED_ONE ? HACL_WIDTH_ONE : HACL_WIDTH_FULL;
     w->interval = FIRST_INTERVAL;
     w->wait = FIRST_WAIT;
+    if (mode == HACL_WIDTH_TRIAL_FIRST)
+        w->trial = TRIAL_RUNS;
 }
 
 int hacl_width_next(const struct hacl_width_policy *w)

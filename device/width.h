@@ -46,8 +46,9 @@ extern "C" {
 enum { HACL_WIDTH_FULL = 0, HACL_WIDTH_ONE = 1 };
 
 /* HOSTACL_ADAPTIVE_THREADS: "0" always the full team, "1" (default)
- * measured, "one" always a single thread (for tests and diagnosis). */
-enum hacl_width_mode { HACL_WIDTH_FIXED, HACL_WIDTH_MEASURED, HACL_WIDTH_FORCED_ONE };
+ * measured, "one" always a single thread, "trial" measured with a trial
+ * of one thread asked for at once (the last two for tests and diagnosis). */
+enum hacl_width_mode { HACL_WIDTH_FIXED, HACL_WIDTH_MEASURED, HACL_WIDTH_FORCED_ONE, HACL_WIDTH_TRIAL_FIRST };
 enum hacl_width_mode hacl_width_mode_from_env(void);
 
 struct hacl_width_policy {

@@ -116,11 +116,15 @@ struct hacl_prog {
     int channel_concats; /* the graph concatenates 4-D tensors along channels */
     int cur_node; /* the node being compiled */
     /* Runs on the full team or on one thread (prog_width.c): the policy,
-     * under width_lock; twins: whether the twins have been made. */
+     * under width_lock; twins: TWINS_NONE, _MAKING (on twin_thread, which
+     * stops early when twin_stop is set) or _MADE. */
     int width_on;
     pthread_mutex_t width_lock;
     struct hacl_width_policy width;
-    int twins;
+    _Atomic int twins;
+    _Atomic int twin_stop;
+    int twin_thread_on;
+    pthread_t twin_thread;
     unsigned waits; /* the last four runs: whether the thread waited for a CPU */
     unsigned long long twin_ns; /* making them took */
     char *why;

@@ -15,7 +15,8 @@
  * it is those convolutions).
  *
  * Twins are made the first time a run wants one thread (on a quiet
- * machine, never); until then each step keeps its primitive descriptor.
+ * machine, never), on a thread of their own (twins_ready); until then
+ * each step keeps its primitive descriptor.
  * A step without a twin runs its original: concatenations (they size their
  * regions by the executing thread's team), and any step oneDNN will not
  * remake on one thread with the same layouts, except Winograd
@@ -24,6 +25,9 @@
  * weights in its layout, is the twin (hacl_pg_width_alt).
  */
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "device/alloc.h"
 #include "device/clock.h"
@@ -206,11 +210,15 @@ static void make_twin(struct hacl_prog *p, struct pstep *st)
     }
 }
 
-/* Caller holds width_lock, on a team of one. */
+enum { TWINS_NONE, TWINS_MAKING, TWINS_MADE };
+#define TWIN_NICE 10
+
+/* On a team of one, by one thread: the caller under width_lock, or the
+ * twin thread (runs touch no twin until they are made). */
 static void make_twins(struct hacl_prog *p)
 {
     uint64_t t0 = hacl_now_ns();
-    for (size_t s = 0; s < p->nsteps; s++) {
+    for (size_t s = 0; s < p->nsteps && !atomic_load_explicit(&p->twin_stop, memory_order_relaxed); s++) {
         struct pstep *st = &p->steps[s];
         if (st->keep_pd) {
             make_twin(p, st);
@@ -218,8 +226,47 @@ static void make_twins(struct hacl_prog *p)
             st->keep_pd = NULL;
         }
     }
-    p->twins = 1;
     p->twin_ns = hacl_now_ns() - t0;
+    atomic_store_explicit(&p->twins, TWINS_MADE, memory_order_release);
+}
+
+static void *twin_main(void *arg)
+{
+    /* below the runs' threads: on a quiet machine it takes the time they
+     * leave (a busy team's barriers suffer when a third thread takes one
+     * of its cores); on a busy one, about a tenth of a core */
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), TWIN_NICE);
+    hacl_compute_single(1);
+    make_twins(arg);
+    return NULL;
+}
+
+/* Whether the twins are there for a one-thread run, caller under
+ * width_lock. The policy's first one-thread trial asks for them; making
+ * them costs a few ms per step in bfloat16 (oneDNN generates every
+ * kernel again: 430 ms for efficientnet_b1, 19 ms in float32), so a
+ * thread of their own makes them while runs go on on the full team, and
+ * the trial waits: a run is never held up by them. Where no thread can
+ * start, and when one thread is forced (HOSTACL_ADAPTIVE_THREADS=one: the
+ * first run), the caller makes them. */
+static int twins_ready(struct hacl_prog *p)
+{
+    int state = atomic_load_explicit(&p->twins, memory_order_acquire);
+    if (state == TWINS_MADE)
+        return 1;
+    if (state == TWINS_NONE && p->width.mode == HACL_WIDTH_MEASURED) {
+        atomic_store_explicit(&p->twins, TWINS_MAKING, memory_order_relaxed);
+        if (pthread_create(&p->twin_thread, NULL, twin_main, p) == 0) {
+            p->twin_thread_on = 1;
+            return 0;
+        }
+    }
+    if (state == TWINS_MAKING && p->twin_thread_on)
+        return 0;
+    hacl_compute_single(1);
+    make_twins(p);
+    hacl_compute_single(0);
+    return 1;
 }
 
 int hacl_pg_width_alt(struct hacl_prog *p, int s, const_dnnl_primitive_desc_t pd, const dnnl_memory_desc_t *w_plain,
@@ -345,10 +392,10 @@ int hacl_pg_width_begin(struct hacl_prog *p, struct hacl_exec_ctx *c)
         return HACL_WIDTH_FULL;
     pthread_mutex_lock(&p->width_lock);
     int w = hacl_width_next(&p->width);
+    if (w == HACL_WIDTH_ONE && !twins_ready(p))
+        w = HACL_WIDTH_FULL; /* the trial comes when they are */
     if (w == HACL_WIDTH_ONE) {
         hacl_compute_single(1);
-        if (!p->twins)
-            make_twins(p);
         if (ctx_twin_args(p, c) != 0) {
             hacl_compute_single(0);
             w = HACL_WIDTH_FULL;
@@ -389,6 +436,11 @@ size_t hacl_pg_width_twins(const struct hacl_prog *p, unsigned long long *one_ru
 
 void hacl_pg_width_free(struct hacl_prog *p)
 {
+    if (p->twin_thread_on) {
+        atomic_store_explicit(&p->twin_stop, 1, memory_order_relaxed);
+        pthread_join(p->twin_thread, NULL);
+        p->twin_thread_on = 0;
+    }
     for (size_t s = 0; s < p->nsteps; s++) {
         if (p->steps[s].keep_pd)
             dnnl_primitive_desc_destroy(p->steps[s].keep_pd);

@@ -926,6 +926,38 @@ TEST(ComputeThreads, OneThreadRunsKeepTheOtherThreadAsleep)
     RecordProperty("team_cpu_per_wall", std::to_string(team));
 }
 
+// Twins are made on a thread of their own while runs go on on the full
+// team (in bfloat16 they took 430 ms, which stalled a run): with a trial of
+// one thread asked for at once (HOSTACL_ADAPTIVE_THREADS=trial), the trial
+// runs once they are made, and every run computes what the team computes;
+// a model unloaded while its twins are being made stops their thread.
+TEST(ComputeThreads, TwinsAreMadeAsideWhileTheTeamRuns)
+{
+    std::vector<float> x(kExciteIn[0] + kExciteIn[1]);
+    for (size_t i = 0; i < x.size(); i++)
+        x[i] = (float)((i * 7919) % 1000) / 500.0f - 1.0f;
+    std::vector<float> team = RunWithWidth("0", x, 2, nullptr);
+    std::vector<float> tried;
+    std::string profile;
+    {
+        ScopedEnv prof("HOSTACL_PROFILE", "1");
+        testing::internal::CaptureStderr();
+        tried = RunWithWidth("trial", x, 150, nullptr);
+        profile = testing::internal::GetCapturedStderr();
+        RunWithWidth("trial", x, 1, nullptr); /* unloaded at once */
+    }
+    ASSERT_EQ(team.size(), tried.size());
+    for (size_t i = 0; i < team.size(); i++)
+        ASSERT_NEAR(tried[i], team[i], 1e-5 * (1.0 + std::fabs(team[i]))) << i;
+    unsigned long long one = 0, all = 0;
+    size_t at = profile.find("runs on one thread");
+    ASSERT_NE(at, std::string::npos) << profile;
+    size_t line = profile.rfind("hostacl profile: ", at);
+    ASSERT_EQ(sscanf(profile.c_str() + line, "hostacl profile: %llu of %llu", &one, &all), 2) << profile;
+    EXPECT_GE(one, 2u); /* the trial */
+    EXPECT_EQ(all, 150u);
+}
+
 // HOSTACL_COMPUTE_THREADS=1 runs a model on one thread: oneDNN fixes some
 // primitives' thread counts when they are made, and they are made on the
 // loading thread, so that thread must use the compute team too (it used

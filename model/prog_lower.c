@@ -74,18 +74,24 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
      * (prog_pass.c: 1.7x cheaper than oneDNN's post-op) */
     int act_pass = hacl_pg_pass_for(&act);
 
-    /* Weights and bias in plain layout, BatchNormalization folded in. */
+    /* Weights and bias in plain layout, BatchNormalization folded in: a
+     * copy of the weights then (own_w), else the decoded ones themselves,
+     * placed straight from the model's bytes (a copy of s3d's 33 MB took
+     * 17 ms at load, most of it the kernel faulting fresh pages in). */
     int64_t M = cg.m, per = (cg.c / cg.group) * cg.k[0] * cg.k[1] * cg.k[2];
     const float *w0 = g->tensors[n->inputs[1]].data;
     const float *b0 = n->ninputs > 2 && n->inputs[2] >= 0 ? g->tensors[n->inputs[2]].data : NULL;
-    float *w = hacl_malloc_aligned(ALIGN, (size_t)(M * per) * sizeof *w);
+    int own_w = bn >= 0;
+    float *w = own_w ? hacl_malloc_aligned(ALIGN, (size_t)(M * per) * sizeof *w) : (float *)w0;
     float *bias = hacl_malloc_aligned(ALIGN, (size_t)M * sizeof *bias);
     if (!w || !bias) {
-        hacl_free(w);
+        if (own_w)
+            hacl_free(w);
         hacl_free(bias);
         return hacl_pg_fail(p, rc, ACL_ERROR_BAD_ALLOC, "out of memory preparing convolution weights");
     }
-    memcpy(w, w0, (size_t)(M * per) * sizeof *w);
+    if (own_w)
+        memcpy(w, w0, (size_t)(M * per) * sizeof *w);
     for (int64_t m = 0; m < M; m++)
         bias[m] = b0 ? b0[m] : 0.0f;
     if (bn >= 0) {
@@ -218,18 +224,21 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         dnnl_post_ops_destroy(po);
     dnnl_primitive_attr_destroy(a);
     if (!result) {
-        hacl_free(w);
+        if (own_w)
+            hacl_free(w);
         hacl_free(bias);
         return 0;
     }
     dnnl_memory_desc_t src_md = hacl_pg_pd_md(pd, dnnl_query_src_md), wmd = hacl_pg_pd_md(pd, dnnl_query_weights_md);
     dst_md = hacl_pg_pd_md(pd, dnnl_query_dst_md);
-    /* w is a folded copy: the decoded initializer can go now */
-    hacl_pg_drop_source(p, n->inputs[1]);
+    /* w is a folded copy: the decoded initializer can go now (else it
+     * goes once placed, prog_weights.c) */
+    if (own_w)
+        hacl_pg_drop_source(p, n->inputs[1]);
     int xb = -1, ob = -1, s = -1;
     /* a direct twin for one-thread runs, from w before it is placed */
     const float *w_orig = w;
-    int wb = hacl_pg_prepared_weight(p, &w_plain, w, w, &wmd, rc);
+    int wb = hacl_pg_prepared_weight(p, &w_plain, w, own_w ? w : NULL, &wmd, rc);
     int bb = wb < 0 ? (hacl_free(bias), -1) : hacl_pg_owned_weight(p, &b_md, bias, rc);
     if (bb >= 0)
         xb = hacl_pg_get_layout(p, n->inputs[0], &src_md, rc);

@@ -1,7 +1,14 @@
 #!/usr/bin/python3
 """Turns bench/zoo's JSON lines into a Markdown table (medians per model,
 runtime and variant; hostacl/ORT images/s ratios and their geometric mean)
-and one JSON summary line."""
+and one JSON summary line.
+
+A ratio is the median over rounds of each round's own ratio: within a round
+the runtimes are measured seconds apart, while the shared machine's slow
+phases last minutes (a phase that slowed hostacl's first two rounds of
+squeezenet1_1 by 35% made the ratio of the medians 0.86x where every
+round's own ratio was 1.2-1.3x). Records of one model, runtime and variant
+are in round order."""
 import json
 import math
 import statistics
@@ -21,6 +28,11 @@ def med(rs, f):
     return statistics.median(f(r) for r in rs)
 
 
+def paired(a, b):
+    """The median over rounds of a's images/s over b's, round by round."""
+    return statistics.median(x["images_per_s"] / y["images_per_s"] for x, y in zip(a, b) if y["images_per_s"])
+
+
 names = list(dict.fromkeys(k[0] for k in rows))
 variants = list(dict.fromkeys(k[2] for k in rows if k[1] == "hostacl"))
 has_base = any(k[1] == "base" for k in rows)
@@ -36,13 +48,14 @@ for v in variants:
         if not h or not o:
             continue
         hi, oi = med(h, lambda r: r["images_per_s"]), med(o, lambda r: r["images_per_s"])
-        ratio = hi / oi if oi else float("nan")
+        ratio = paired(h, o)
         ratios.append(ratio)
         b = rows.get((n, "base", "")) if has_base and not v else None
         bi = med(b, lambda r: r["images_per_s"]) if b else None
-        base_cols = (f" {bi:.1f} | {hi / bi:.2f}x |" if bi else " | |") if has_base else ""
+        bratio = paired(h, b) if b else None
+        base_cols = (f" {bi:.1f} | {bratio:.2f}x |" if bi else " | |") if has_base else ""
         if bi:
-            base_ratios.append(hi / bi)
+            base_ratios.append(bratio)
         print(f"| {n} | {v or 'fp32'} | {hi:.1f} | {oi:.1f} | {ratio:.2f}x |{base_cols} "
               f"{med(h, lambda r: r['latency_ms']['p50']):.1f} / {med(h, lambda r: r['latency_ms']['p99']):.1f} | "
               f"{med(o, lambda r: r['latency_ms']['p50']):.1f} / {med(o, lambda r: r['latency_ms']['p99']):.1f} | "

@@ -72,7 +72,7 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         act.node = act.node2 = -1;
     /* SiLU runs as our pass after the convolution where we have one
      * (prog_pass.c: 1.7x cheaper than oneDNN's post-op) */
-    int act_pass = hacl_pg_pass_for(&act);
+    int act_pass = hacl_pg_pass_for(&act, hacl_tensor_elements(&g->tensors[out]));
 
     /* Weights and bias in plain layout, BatchNormalization folded in: a
      * copy of the weights then (own_w), else the decoded ones themselves,

@@ -695,6 +695,8 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
         out = act.out;
     else
         act.node = -1;
+    /* GELU as our pass after the product where we have one (prog_pass.c) */
+    int act_pass = hacl_pg_pass_for(&act, hacl_tensor_elements(Y));
     int wconst = B->is_const;
     /* A linear layer on a sequence ([..., M, K] x constant [K, N]) runs as
      * one 2-D product over all rows, oneDNN's best-tuned shape (vit_b_16's
@@ -736,7 +738,7 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
         return 0;
     dnnl_primitive_attr_t a = hacl_pg_new_attr();
     dnnl_post_ops_t po = NULL;
-    if (a && act.node >= 0 && dnnl_post_ops_create(&po) == dnnl_success) {
+    if (a && act.node >= 0 && !act_pass && dnnl_post_ops_create(&po) == dnnl_success) {
         hacl_pg_append_act(po, &act);
         dnnl_primitive_attr_set_post_ops(a, po);
         dnnl_post_ops_destroy(po);
@@ -769,6 +771,7 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
     int s = xb >= 0 ? hacl_pg_add_step(p, -1, rc) : -1;
     dnnl_memory_desc_t y16 = plain_bf16(Y);
     int db = s >= 0 ? hacl_pg_out_buf(p, out, out16 ? &y16 : NULL, rc) : -1;
+    int pass_b = db; /* the pass sees the output's own layout */
     if (db >= 0 && flat) { /* the primitive sees both as 2-D */
         xb = hacl_pg_view(p, n->inputs[0], xb, &a_md, rc);
         db = xb >= 0 ? hacl_pg_view(p, out, db, &y_md, rc) : -1;
@@ -788,5 +791,7 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
         hacl_pg_consumed(p, add);
     }
     hacl_pg_arg(p, s, DNNL_ARG_DST, db);
-    return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
+    if (hacl_pg_finish_primitive(p, s, pd, rc) < 0)
+        return -1;
+    return act.node >= 0 && act_pass && hacl_pg_pass_step(p, pass_b, &act, rc) < 0 ? -1 : 1;
 }

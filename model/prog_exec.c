@@ -36,16 +36,17 @@ void hacl_pg_print_profile(const struct hacl_prog *p)
     for (size_t s = 0; s < p->nsteps; s++)
         order[s] = &p->steps[s];
     qsort(order, p->nsteps, sizeof *order, by_time_desc);
-    size_t refs = 0, kernels = 0;
+    size_t refs = 0, kernels = 0, passes = 0;
     for (size_t s = 0; s < p->nsteps; s++) {
         refs += p->steps[s].node < 0 && strncmp(p->steps[s].impl, "ref", 3) == 0;
         kernels += p->steps[s].node >= 0;
+        passes += p->steps[s].pass != NULL;
     }
     /* the one-line summary, then a line per step */
     fprintf(stderr,
-            "hostacl profile: %zu steps (%zu oneDNN, %zu reorders, %zu C kernels, %zu oneDNN reference), %llu runs, "
-            "%.3f ms per run\n",
-            p->nsteps, p->ndnnl, p->nreorders, kernels, refs, runs, (double)total / 1e6 / (double)runs);
+            "hostacl profile: %zu steps (%zu oneDNN, %zu reorders, %zu C kernels, %zu own passes, %zu oneDNN "
+            "reference), %llu runs, %.3f ms per run\n",
+            p->nsteps, p->ndnnl, p->nreorders, kernels, passes, refs, runs, (double)total / 1e6 / (double)runs);
     unsigned long long one_runs, all_runs;
     size_t twins = hacl_pg_width_twins(p, &one_runs, &all_runs);
     if (one_runs) /* device/width.h */

@@ -302,9 +302,10 @@ int hacl_pg_softmax_step(struct hacl_prog *p, int node, aclError *rc);
 void hacl_pg_print_profile(const struct hacl_prog *p);
 
 /* ---- prog_pass.c: our own in-place passes over a primitive's output ---- */
-/* Whether activation a of an output of `elements` elements runs as our
- * own pass after the primitive (which then leaves it out) on this CPU. */
-int hacl_pg_pass_for(const struct act *a, int64_t elements);
+/* Whether activation a of an output of `elements` elements (bfloat16 when
+ * bf16) runs as our own pass after the primitive (which then leaves it
+ * out) on this CPU. */
+int hacl_pg_pass_for(const struct act *a, int64_t elements, int bf16);
 /* Appends the pass of activation a over buffer b; the step, or -1. */
 int hacl_pg_pass_step(struct hacl_prog *p, int b, const struct act *a, aclError *rc);
 /* Runs step st's pass over ptr (its buffer's bytes), on the team. */

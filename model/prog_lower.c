@@ -72,7 +72,7 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         act.node = act.node2 = -1;
     /* SiLU runs as our pass after the convolution where we have one
      * (prog_pass.c: 1.7x cheaper than oneDNN's post-op) */
-    int act_pass = hacl_pg_pass_for(&act, hacl_tensor_elements(&g->tensors[out]));
+    int act_pass = hacl_pg_pass_for(&act, hacl_tensor_elements(&g->tensors[out]), p->bf16);
 
     /* Weights and bias in plain layout, BatchNormalization folded in: a
      * copy of the weights then (own_w), else the decoded ones themselves,
@@ -696,7 +696,7 @@ int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
     else
         act.node = -1;
     /* GELU as our pass after the product where we have one (prog_pass.c) */
-    int act_pass = hacl_pg_pass_for(&act, hacl_tensor_elements(Y));
+    int act_pass = hacl_pg_pass_for(&act, hacl_tensor_elements(Y), p->bf16);
     int wconst = B->is_const;
     /* A linear layer on a sequence ([..., M, K] x constant [K, N]) runs as
      * one 2-D product over all rows, oneDNN's best-tuned shape (vit_b_16's

@@ -13,6 +13,8 @@
  * reciprocal from the CPU's 14-bit estimate and one Newton step (relative
  * error under 3e-7 against a double-precision reference).
  *
+ * AVX2 versions (float32 only) serve CPUs without AVX-512.
+ *
  * The pass is elementwise: it runs over the buffer's bytes whatever the
  * layout (blocked layouts' padding holds zeros, and SiLU(0) = GELU(0) = 0).
  */
@@ -146,6 +148,84 @@ AVX512 static void silu_f32(void *data, size_t n) { loop_f32(data, n, silu16); }
 AVX512 static void silu_bf16(void *data, size_t n) { loop_bf16(data, n, silu16); }
 AVX512 static void gelu_f32(void *data, size_t n) { loop_f32(data, n, gelu16); }
 AVX512 static void gelu_bf16(void *data, size_t n) { loop_bf16(data, n, gelu16); }
+
+/* The same two passes in AVX2 with FMA, for CPUs without AVX-512 (float32
+ * only: bfloat16 maps need AVX-512). 8 floats a vector: exp(-x) from a
+ * table of 2^(j/8) and a quartic (|r| <= ln 2 / 16), 2^n built in the
+ * exponent bits, the reciprocal from the 12-bit estimate and a Newton
+ * step. */
+#define AVX2 __attribute__((target("avx2,fma")))
+
+AVX2 static inline __m256 recip8(__m256 d)
+{
+    __m256 inv = _mm256_rcp_ps(d);
+    return _mm256_mul_ps(inv, _mm256_fnmadd_ps(d, inv, _mm256_set1_ps(2.0f)));
+}
+
+AVX2 static inline __m256 silu8(__m256 x)
+{
+    static const float two_j8[8] = {1.0000000000f, 1.0905077327f, 1.1892071150f, 1.2968395547f,
+                                    1.4142135624f, 1.5422108254f, 1.6817928305f, 1.8340080864f};
+    const __m256 one = _mm256_set1_ps(1.0f);
+    __m256 tiny = _mm256_cmp_ps(x, _mm256_set1_ps(-80.0f), _CMP_LT_OQ);
+    __m256 m = _mm256_max_ps(_mm256_set1_ps(-80.0f), x); /* keeps a NaN, as above */
+    __m256 c = _mm256_min_ps(m, _mm256_set1_ps(80.0f));
+    /* exp(-c) = 2^(k/8) exp(r), k = round(-8 c / ln 2) */
+    const __m256 shifter = _mm256_set1_ps(12582912.0f);
+    __m256 s = _mm256_fmadd_ps(c, _mm256_set1_ps(-11.541560327111707f), shifter);
+    __m256 k = _mm256_sub_ps(s, shifter);
+    __m256 r = _mm256_fnmsub_ps(k, _mm256_set1_ps(0.086639404296875f), c);
+    r = _mm256_fnmadd_ps(k, _mm256_set1_ps(3.993272912339307e-06f), r);
+    __m256 q = _mm256_fmadd_ps(_mm256_set1_ps(1.0f / 24), r, _mm256_set1_ps(1.0f / 6));
+    q = _mm256_fmadd_ps(q, r, _mm256_set1_ps(0.5f));
+    q = _mm256_fmadd_ps(_mm256_fmadd_ps(q, r, one), r, one);
+    __m256 t = _mm256_permutevar8x32_ps(_mm256_loadu_ps(two_j8), _mm256_castps_si256(s));
+    /* 2^floor(k / 8) in the exponent bits (|k / 8| <= 116: a normal float) */
+    __m256i n = _mm256_srai_epi32(_mm256_cvtps_epi32(k), 3);
+    __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n, _mm256_set1_epi32(127)), 23));
+    __m256 e = _mm256_mul_ps(_mm256_mul_ps(q, t), scale);
+    __m256 y = _mm256_mul_ps(m, recip8(_mm256_add_ps(e, one)));
+    return _mm256_blendv_ps(y, _mm256_mul_ps(x, _mm256_setzero_ps()), tiny);
+}
+
+AVX2 static inline __m256 gelu8(__m256 x)
+{
+    static const float p[7] = {1.128379181e+00f, 1.846776809e-01f, 5.435332858e-02f, 3.841563322e-03f,
+                               3.837681436e-04f, 4.809385081e-06f, -1.381112652e-08f};
+    static const float q[6] = {1.0f, 4.969998760e-01f, 1.138350206e-01f, 1.546115953e-02f, 1.311461139e-03f,
+                               6.428525375e-05f};
+    __m256 z = _mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f));
+    z = _mm256_min_ps(_mm256_max_ps(z, _mm256_set1_ps(-4.0f)), _mm256_set1_ps(4.0f));
+    __m256 z2 = _mm256_mul_ps(z, z);
+    __m256 num = _mm256_set1_ps(p[6]), den = _mm256_set1_ps(q[5]);
+    for (int k = 5; k >= 0; k--)
+        num = _mm256_fmadd_ps(num, z2, _mm256_set1_ps(p[k]));
+    for (int k = 4; k >= 0; k--)
+        den = _mm256_fmadd_ps(den, z2, _mm256_set1_ps(q[k]));
+    __m256 erf = _mm256_mul_ps(_mm256_mul_ps(z, num), recip8(den));
+    erf = _mm256_min_ps(_mm256_max_ps(erf, _mm256_set1_ps(-1.0f)), _mm256_set1_ps(1.0f));
+    __m256 h = _mm256_mul_ps(x, _mm256_set1_ps(0.5f));
+    return _mm256_fmadd_ps(h, erf, h);
+}
+
+typedef __m256 (*vec8_fn)(__m256);
+
+AVX2 static inline __attribute__((always_inline)) void loop8_f32(void *data, size_t n, vec8_fn f)
+{
+    float *x = data;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(x + i, f(_mm256_loadu_ps(x + i)));
+    if (i < n) {
+        float tail[8] = {0};
+        memcpy(tail, x + i, (n - i) * sizeof *x);
+        _mm256_storeu_ps(tail, f(_mm256_loadu_ps(tail)));
+        memcpy(x + i, tail, (n - i) * sizeof *x);
+    }
+}
+
+AVX2 static void silu_avx2(void *data, size_t n) { loop8_f32(data, n, silu8); }
+AVX2 static void gelu_avx2(void *data, size_t n) { loop8_f32(data, n, gelu8); }
 #else
 #define HAVE_PASSES 0
 #endif
@@ -163,20 +243,34 @@ static int passes_off(void)
  * element): SiLU on squeeze-and-excitation's 1x1 maps stays fused. */
 #define PASS_MIN 8192
 
-/* Activation a of a primitive's output of `elements` elements, as our
- * pass: whether we have one for it on this CPU and it pays. */
-int hacl_pg_pass_for(const struct act *a, int64_t elements)
+/* The passes this CPU runs: 2 AVX-512 (float32 and bfloat16), 1 AVX2
+ * with FMA (float32), 0 none; HOSTACL_OWN_PASSES=avx2 takes the AVX2 ones
+ * where AVX-512 is there too (for tests). */
+static int pass_isa(void)
+{
+#if HAVE_PASSES
+    __builtin_cpu_init();
+    const char *v = getenv("HOSTACL_OWN_PASSES");
+    int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (v && !strcmp(v, "avx2"))
+        return avx2;
+    return __builtin_cpu_supports("avx512f") ? 2 : avx2;
+#else
+    return 0;
+#endif
+}
+
+/* Activation a of a primitive's output of `elements` elements (bfloat16
+ * when bf16), as our pass: whether we have one for it on this CPU and it
+ * pays. */
+int hacl_pg_pass_for(const struct act *a, int64_t elements, int bf16)
 {
     int silu = a->alg == dnnl_eltwise_swish && a->alpha == 1.0f, gelu = a->alg == dnnl_eltwise_gelu_erf;
     if (!HAVE_PASSES || a->node < 0 || !(silu || gelu) || a->clip01 || elements < PASS_MIN ||
         passes_off())
         return 0;
-#if HAVE_PASSES
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") != 0;
-#else
-    return 0;
-#endif
+    int isa = pass_isa();
+    return isa == 2 || (isa == 1 && !bf16);
 }
 
 int hacl_pg_pass_step(struct hacl_prog *p, int b, const struct act *a, aclError *rc)
@@ -189,15 +283,20 @@ int hacl_pg_pass_step(struct hacl_prog *p, int b, const struct act *a, aclError 
         dense *= (size_t)md->padded_dims[i];
     if (!esize || md->offset0 != 0 || dense != p->bufs[b].bytes)
         return hacl_pg_fail(p, rc, ACL_ERROR_FAILURE, "internal: an in-place pass over a strided buffer");
+    int gelu = a->alg == dnnl_eltwise_gelu_erf, isa = pass_isa();
+    if (isa < 2 && esize != 4)
+        return hacl_pg_fail(p, rc, ACL_ERROR_FAILURE, "internal: a bfloat16 pass without AVX-512");
     int s = hacl_pg_add_step(p, -1, rc);
     if (s < 0)
         return -1;
     struct pstep *st = &p->steps[s];
-    int gelu = a->alg == dnnl_eltwise_gelu_erf;
     st->kind = gelu ? "GELU" : "SiLU";
-    snprintf(st->impl, sizeof st->impl, "pass:avx512");
+    snprintf(st->impl, sizeof st->impl, isa == 2 ? "pass:avx512" : "pass:avx2");
 #if HAVE_PASSES
-    st->pass = gelu ? (esize == 4 ? gelu_f32 : gelu_bf16) : (esize == 4 ? silu_f32 : silu_bf16);
+    if (isa == 2)
+        st->pass = gelu ? (esize == 4 ? gelu_f32 : gelu_bf16) : (esize == 4 ? silu_f32 : silu_bf16);
+    else
+        st->pass = gelu ? gelu_avx2 : silu_avx2;
 #endif
     st->pass_esize = esize;
     st->pass_buf = b;

@@ -1098,9 +1098,15 @@ TEST_F(Fusion, SiluAfterAConvolutionIsOurPass)
                           {24, 5, 7, false}};
     __builtin_cpu_init();
     const bool avx512 = __builtin_cpu_supports("avx512f");
+    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    for (int isa = 2; isa >= 1; isa--)
     for (const Case &c : cases) {
+        /* the AVX-512 pass, then the AVX2 one (HOSTACL_OWN_PASSES=avx2) */
+        ScopedEnv which("HOSTACL_OWN_PASSES", isa == 1 ? "avx2" : "");
+        const bool has = isa == 2 ? avx512 : avx2;
+        const std::string impl = isa == 2 ? "conv:SiLU:pass:avx512" : "conv:SiLU:pass:avx2";
         SCOPED_TRACE(std::to_string(c.C) + "x" + std::to_string(c.H) + "x" + std::to_string(c.W) +
-                     (c.inner ? " inside" : " output"));
+                     (c.inner ? " inside" : " output") + (isa == 2 ? " avx512" : " avx2"));
         Model m;
         m.inputs = {{"x", onnxb::FLOAT, {1, c.C, c.H, c.W}}};
         m.inits.push_back({"w", onnxb::FLOAT, {c.C, 1, 1, 1}, onnxb::Floats(std::vector<float>((size_t)c.C, 1.0f))});
@@ -1138,8 +1144,8 @@ TEST_F(Fusion, SiluAfterAConvolutionIsOurPass)
         }
         int passes = 0;
         for (const auto &s : Steps(m))
-            passes += s == "conv:SiLU:pass:avx512";
-        EXPECT_EQ(passes, avx512 && n >= 8192 ? 1 : 0);
+            passes += s == impl;
+        EXPECT_EQ(passes, has && n >= 8192 ? 1 : 0);
     }
 }
 
@@ -1229,9 +1235,14 @@ TEST_F(Fusion, GeluAfterAMatMulIsOurPass)
         memcpy(&f, &b, 4);
         return f;
     };
+    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    for (int isa = 2; isa >= 1; isa--)
     for (int variant = 0; variant < 3; variant++) {
+        /* the AVX-512 pass, then the AVX2 one (float32 maps only) */
+        ScopedEnv which("HOSTACL_OWN_PASSES", isa == 1 ? "avx2" : "");
         const bool rank3 = variant == 1, b16 = variant == 2;
-        SCOPED_TRACE(rank3 ? "rank 3" : b16 ? "allow_bf16" : "rank 2");
+        const bool has = isa == 2 ? avx512 : avx2 && !b16;
+        SCOPED_TRACE(std::string(rank3 ? "rank 3" : b16 ? "allow_bf16" : "rank 2") + (isa == 2 ? " avx512" : " avx2"));
         Model m;
         std::vector<int64_t> dims = rank3 ? std::vector<int64_t>{2, 48, K} : std::vector<int64_t>{96, K};
         m.inputs = {{"x", onnxb::FLOAT, dims}};
@@ -1260,8 +1271,9 @@ TEST_F(Fusion, GeluAfterAMatMulIsOurPass)
         long ns = hacl_model_steps(id, st.data(), st.size());
         int passes = 0;
         for (long i = 0; i < ns; i++)
-            passes += !strcmp(st[i].node, "fc") && !strcmp(st[i].kind, "GELU") && !strcmp(st[i].impl, "pass:avx512");
-        EXPECT_EQ(passes, avx512 ? 1 : 0);
+            passes += !strcmp(st[i].node, "fc") && !strcmp(st[i].kind, "GELU") &&
+                      !strcmp(st[i].impl, isa == 2 ? "pass:avx512" : "pass:avx2");
+        EXPECT_EQ(passes, has ? 1 : 0);
         std::vector<float> y = ExecuteAndUnload(id, onnxb::Floats(x));
         ASSERT_EQ(y.size(), n);
         for (size_t i = 0; i < n; i++) {

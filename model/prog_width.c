@@ -257,6 +257,7 @@ static int twins_ready(struct hacl_prog *p)
     if (state == TWINS_NONE && p->width.mode == HACL_WIDTH_MEASURED) {
         atomic_store_explicit(&p->twins, TWINS_MAKING, memory_order_relaxed);
         if (pthread_create(&p->twin_thread, NULL, twin_main, p) == 0) {
+            pthread_setname_np(p->twin_thread, "hacl-twins");
             p->twin_thread_on = 1;
             return 0;
         }

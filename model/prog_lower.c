@@ -70,8 +70,8 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         out = act.out;
     else
         act.node = act.node2 = -1;
-    /* SiLU runs as our pass after the convolution where we have one
-     * (prog_pass.c: 1.7x cheaper than oneDNN's post-op) */
+    /* SiLU and GELU run as our pass after the convolution where we have
+     * one (prog_pass.c: SiLU 1.7x cheaper than oneDNN's post-op) */
     int act_pass = hacl_pg_pass_for(&act, hacl_tensor_elements(&g->tensors[out]), p->bf16);
 
     /* Weights and bias in plain layout, BatchNormalization folded in: a
@@ -612,12 +612,6 @@ int hacl_pg_gemm_step(struct hacl_prog *p, int node, aclError *rc)
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }
 
-
-/* MatMul of float32 operands of rank 2 or more on oneDNN's matmul (batch
- * dims broadcast as numpy does). A constant right operand (a linear
- * layer's weights) is converted once to the layout the primitive prefers,
- * and a following Add of a constant vector along the last dim becomes the
- * bias. Rank-1 operands stay on the C kernel. */
 /* Tensor t's row-major layout in bfloat16, its own shape. */
 static dnnl_memory_desc_t plain_bf16(const struct hacl_tensor *t)
 {
@@ -649,6 +643,11 @@ static int bf16_linear_reader(const struct hacl_prog *p, int t, int r)
            B->onnx_type == F32 && B->rank >= 2 && B->rank <= r;
 }
 
+/* MatMul of float32 operands of rank 2 or more on oneDNN's matmul (batch
+ * dims broadcast as numpy does). A constant right operand (a linear
+ * layer's weights) is converted once to the layout the primitive prefers,
+ * and a following Add of a constant vector along the last dim becomes the
+ * bias. Rank-1 operands stay on the C kernel. */
 int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc)
 {
     const struct hacl_graph *g = p->g;

@@ -69,25 +69,27 @@ AVX512 static inline __m512 silu16(__m512 x)
     return _mm512_mask_mul_ps(_mm512_mul_ps(m, inv), tiny, x, _mm512_setzero_ps());
 }
 
-/* GELU, x * (1 + erf(x / sqrt 2)) / 2, for 16 floats. erf(z) is z P(z^2) /
- * Q(z^2) on |z| <= 4 (our own least-squares fit: 4.4e-7 from erf in
- * float), +-1 beyond; NaN stays NaN, +inf stays +inf, -inf gives NaN (as
- * -inf * 0). */
+/* erf(z) = z P(z^2) / Q(z^2) on |z| <= 4 (our own least-squares fit:
+ * 4.4e-7 from erf in float), +-1 beyond: P's and Q's coefficients, the
+ * constant term first (both GELU passes below) */
+static const float erf_p[7] = {1.128379181e+00f, 1.846776809e-01f, 5.435332858e-02f, 3.841563322e-03f,
+                               3.837681436e-04f, 4.809385081e-06f, -1.381112652e-08f};
+static const float erf_q[6] = {1.0f, 4.969998760e-01f, 1.138350206e-01f, 1.546115953e-02f, 1.311461139e-03f,
+                               6.428525375e-05f};
+
+/* GELU, x * (1 + erf(x / sqrt 2)) / 2, for 16 floats; NaN stays NaN, +inf
+ * stays +inf, -inf gives NaN (as -inf * 0). */
 AVX512 static inline __m512 gelu16(__m512 x)
 {
-    static const float p[7] = {1.128379181e+00f, 1.846776809e-01f, 5.435332858e-02f, 3.841563322e-03f,
-                               3.837681436e-04f, 4.809385081e-06f, -1.381112652e-08f};
-    static const float q[6] = {1.0f, 4.969998760e-01f, 1.138350206e-01f, 1.546115953e-02f, 1.311461139e-03f,
-                               6.428525375e-05f};
     const __m512 one = _mm512_set1_ps(1.0f);
     __m512 z = _mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f));
     z = _mm512_min_ps(_mm512_max_ps(z, _mm512_set1_ps(-4.0f)), _mm512_set1_ps(4.0f));
     __m512 z2 = _mm512_mul_ps(z, z);
-    __m512 num = _mm512_set1_ps(p[6]), den = _mm512_set1_ps(q[5]);
+    __m512 num = _mm512_set1_ps(erf_p[6]), den = _mm512_set1_ps(erf_q[5]);
     for (int k = 5; k >= 0; k--)
-        num = _mm512_fmadd_ps(num, z2, _mm512_set1_ps(p[k]));
+        num = _mm512_fmadd_ps(num, z2, _mm512_set1_ps(erf_p[k]));
     for (int k = 4; k >= 0; k--)
-        den = _mm512_fmadd_ps(den, z2, _mm512_set1_ps(q[k]));
+        den = _mm512_fmadd_ps(den, z2, _mm512_set1_ps(erf_q[k]));
     __m512 inv = _mm512_rcp14_ps(den);
     inv = _mm512_mul_ps(inv, _mm512_fnmadd_ps(den, inv, _mm512_set1_ps(2.0f)));
     __m512 erf = _mm512_mul_ps(_mm512_mul_ps(z, num), inv);
@@ -190,18 +192,14 @@ AVX2 static inline __m256 silu8(__m256 x)
 
 AVX2 static inline __m256 gelu8(__m256 x)
 {
-    static const float p[7] = {1.128379181e+00f, 1.846776809e-01f, 5.435332858e-02f, 3.841563322e-03f,
-                               3.837681436e-04f, 4.809385081e-06f, -1.381112652e-08f};
-    static const float q[6] = {1.0f, 4.969998760e-01f, 1.138350206e-01f, 1.546115953e-02f, 1.311461139e-03f,
-                               6.428525375e-05f};
     __m256 z = _mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f));
     z = _mm256_min_ps(_mm256_max_ps(z, _mm256_set1_ps(-4.0f)), _mm256_set1_ps(4.0f));
     __m256 z2 = _mm256_mul_ps(z, z);
-    __m256 num = _mm256_set1_ps(p[6]), den = _mm256_set1_ps(q[5]);
+    __m256 num = _mm256_set1_ps(erf_p[6]), den = _mm256_set1_ps(erf_q[5]);
     for (int k = 5; k >= 0; k--)
-        num = _mm256_fmadd_ps(num, z2, _mm256_set1_ps(p[k]));
+        num = _mm256_fmadd_ps(num, z2, _mm256_set1_ps(erf_p[k]));
     for (int k = 4; k >= 0; k--)
-        den = _mm256_fmadd_ps(den, z2, _mm256_set1_ps(q[k]));
+        den = _mm256_fmadd_ps(den, z2, _mm256_set1_ps(erf_q[k]));
     __m256 erf = _mm256_mul_ps(_mm256_mul_ps(z, num), recip8(den));
     erf = _mm256_min_ps(_mm256_max_ps(erf, _mm256_set1_ps(-1.0f)), _mm256_set1_ps(1.0f));
     __m256 h = _mm256_mul_ps(x, _mm256_set1_ps(0.5f));
@@ -230,28 +228,23 @@ AVX2 static void gelu_avx2(void *data, size_t n) { loop8_f32(data, n, gelu8); }
 #define HAVE_PASSES 0
 #endif
 
-/* HOSTACL_OWN_PASSES=0 in the environment at load: oneDNN's post-ops
- * everywhere (for comparison and diagnosis). */
-static int passes_off(void)
-{
-    const char *v = getenv("HOSTACL_OWN_PASSES");
-    return v && !strcmp(v, "0");
-}
-
 /* Below this many elements a fused post-op costs less than a step of its
  * own (each step costs a microsecond or two; the pass saves 0.17 ns per
  * element): SiLU on squeeze-and-excitation's 1x1 maps stays fused. */
 #define PASS_MIN 8192
 
 /* The passes this CPU runs: 2 AVX-512 (float32 and bfloat16), 1 AVX2
- * with FMA (float32), 0 none; HOSTACL_OWN_PASSES=avx2 takes the AVX2 ones
- * where AVX-512 is there too (for tests). */
+ * with FMA (float32), 0 none. HOSTACL_OWN_PASSES in the environment at
+ * load: "0" none (oneDNN's post-ops everywhere, for comparison and
+ * diagnosis), "avx2" the AVX2 ones where AVX-512 is there too (tests). */
 static int pass_isa(void)
 {
 #if HAVE_PASSES
     __builtin_cpu_init();
     const char *v = getenv("HOSTACL_OWN_PASSES");
     int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (v && !strcmp(v, "0"))
+        return 0;
     if (v && !strcmp(v, "avx2"))
         return avx2;
     return __builtin_cpu_supports("avx512f") ? 2 : avx2;
@@ -266,8 +259,7 @@ static int pass_isa(void)
 int hacl_pg_pass_for(const struct act *a, int64_t elements, int bf16)
 {
     int silu = a->alg == dnnl_eltwise_swish && a->alpha == 1.0f, gelu = a->alg == dnnl_eltwise_gelu_erf;
-    if (!HAVE_PASSES || a->node < 0 || !(silu || gelu) || a->clip01 || elements < PASS_MIN ||
-        passes_off())
+    if (!HAVE_PASSES || a->node < 0 || !(silu || gelu) || a->clip01 || elements < PASS_MIN)
         return 0;
     int isa = pass_isa();
     return isa == 2 || (isa == 1 && !bf16);

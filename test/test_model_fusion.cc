@@ -32,6 +32,16 @@ std::string Rand(size_t n, std::mt19937 &rng, float lo = -1, float hi = 1)
     return onnxb::Floats(v);
 }
 
+// f rounded to bfloat16 (to nearest even), as a float.
+float Bf16(float f)
+{
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    b = (b + 0x7fff + ((b >> 16) & 1)) & 0xffff0000u;
+    memcpy(&f, &b, 4);
+    return f;
+}
+
 size_t Count(const std::vector<int64_t> &d)
 {
     size_t n = 1;
@@ -1178,14 +1188,6 @@ TEST_F(Fusion, SiluPassInBfloat16RoundsToNearestEven)
     const float special[] = {0.0f, -0.0f, 1e30f, -1e30f, INFINITY, 79.9f, -79.9f, 88.7f, -88.7f};
     for (size_t i = 0; i < sizeof special / sizeof *special; i++)
         x[(i * 37) % n] = special[i];
-    auto bf16 = [](double v) { /* to bfloat16, nearest even */
-        float f = (float)v;
-        uint32_t b;
-        memcpy(&b, &f, 4);
-        b = (b + 0x7fff + ((b >> 16) & 1)) & 0xffff0000u;
-        memcpy(&f, &b, 4);
-        return f;
-    };
     uint32_t id = LoadWithPrecision(onnxb::Serialize(m), "allow_bf16");
     std::vector<hacl_prog_step> st(64);
     long ns = hacl_model_steps(id, st.data(), st.size());
@@ -1197,8 +1199,8 @@ TEST_F(Fusion, SiluPassInBfloat16RoundsToNearestEven)
     ASSERT_EQ(y.size(), n);
     size_t inexact = 0;
     for (size_t i = 0; i < n; i++) {
-        double v = bf16(x[i]);
-        double want = v < -80 ? 0.0 : std::isinf(v) ? v : bf16(v / (1.0 + exp(-v)));
+        double v = Bf16(x[i]);
+        double want = v < -80 ? 0.0 : std::isinf(v) ? v : Bf16((float)(v / (1.0 + exp(-v))));
         if (std::isinf(want)) {
             ASSERT_EQ(y[i], want) << "element " << i;
             continue;
@@ -1228,13 +1230,6 @@ TEST_F(Fusion, GeluAfterAMatMulIsOurPass)
     std::vector<float> eye((size_t)(K * K), 0.0f);
     for (int64_t i = 0; i < K; i++)
         eye[(size_t)(i * K + i)] = 1.0f;
-    auto bf16 = [](float f) { /* to bfloat16, nearest even */
-        uint32_t b;
-        memcpy(&b, &f, 4);
-        b = (b + 0x7fff + ((b >> 16) & 1)) & 0xffff0000u;
-        memcpy(&f, &b, 4);
-        return f;
-    };
     const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     for (int isa = 2; isa >= 1; isa--)
     for (int variant = 0; variant < 3; variant++) {
@@ -1277,7 +1272,7 @@ TEST_F(Fusion, GeluAfterAMatMulIsOurPass)
         std::vector<float> y = ExecuteAndUnload(id, onnxb::Floats(x));
         ASSERT_EQ(y.size(), n);
         for (size_t i = 0; i < n; i++) {
-            double v = b16 ? bf16(x[i]) : x[i], want = 0.5 * v * (1.0 + erf(v / sqrt(2.0)));
+            double v = b16 ? Bf16(x[i]) : x[i], want = 0.5 * v * (1.0 + erf(v / sqrt(2.0)));
             ASSERT_NEAR(y[i], want, 1e-6 * std::max(1.0, fabs(v))) << "element " << i << " x " << x[i];
         }
     }

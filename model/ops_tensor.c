@@ -475,6 +475,28 @@ int hacl_slice_is_view(struct hacl_graph *g, const struct hacl_node *n, size_t o
         len[axis] = sizes[out];
         return box_is_run(x, start, len, byte_offset);
     }
+    /* Gather of one constant index: swin_t takes q, k and v out of its
+     * stacked projection so, along an axis with nothing before it. */
+    if (!strcmp(n->op, "Gather")) {
+        const struct hacl_tensor *ix = n->ninputs > 1 && n->inputs[1] >= 0 ? IN(n, 1) : NULL;
+        if (out != 0 || !ix || !ix->is_const || !ix->data || numel(ix) != 1 || ix->rank > 1 ||
+            (ix->onnx_type != I64 && ix->onnx_type != I32) || x->rank < 1)
+            return 0;
+        int64_t axis = hacl_attr_int(n, "axis", 0), i = load_i(ix->onnx_type, ix->data, 0);
+        if (axis < 0)
+            axis += x->rank;
+        if (axis < 0 || axis >= x->rank)
+            return 0;
+        if (i < 0)
+            i += x->dims[axis];
+        if (i < 0 || i >= x->dims[axis]) /* the kernel reports it */
+            return 0;
+        int64_t start[HACL_MAX_RANK] = {0}, len[HACL_MAX_RANK];
+        for (int k = 0; k < x->rank; k++)
+            len[k] = x->dims[k];
+        start[axis] = i, len[axis] = 1;
+        return box_is_run(x, start, len, byte_offset);
+    }
     return 0;
 }
 

@@ -503,8 +503,11 @@ static int alias_step(struct hacl_prog *p, int node, aclError *rc)
     size_t k = 0;
     while (k < sizeof ops / sizeof ops[0] && strcmp(n->op, ops[k]) != 0)
         k++;
+    /* Dropout's second output, its mask, may be named and read by nothing
+     * (torch exports it so): it is then never computed. */
+    int mask = n->noutputs > 1 ? n->outputs[1] : -1;
     if (k == sizeof ops / sizeof ops[0] || n->ninputs < 1 || n->inputs[0] < 0 || n->noutputs < 1 ||
-        n->outputs[0] < 0 || (n->noutputs > 1 && n->outputs[1] >= 0))
+        n->outputs[0] < 0 || (mask >= 0 && (p->ncons[mask] > 0 || p->is_out[mask])) || n->noutputs > 2)
         return 0;
     int x = n->inputs[0], y = n->outputs[0];
     const struct hacl_tensor *X = &g->tensors[x], *Y = &g->tensors[y];
@@ -519,7 +522,7 @@ static int alias_step(struct hacl_prog *p, int node, aclError *rc)
     return add_view(p, y, xb, 0, rc) < 0 ? -1 : 1;
 }
 
-/* Slice and Split outputs that are one contiguous run of their row-major
+/* Slice, Split and one-index Gather outputs that are one contiguous run of their row-major
  * input (a channel half of a batch-1 NCHW tensor: ShuffleNet's blocks
  * split 26 times per image) are views at an offset, not copies. Not for
  * model outputs or inputs that are not work memory. 1: done, 0: not. */
@@ -527,7 +530,8 @@ static int slice_view_step(struct hacl_prog *p, int node, aclError *rc)
 {
     const struct hacl_graph *g = p->g;
     const struct hacl_node *n = &g->nodes[node];
-    if ((strcmp(n->op, "Slice") && strcmp(n->op, "Split")) || n->ninputs < 1 || n->inputs[0] < 0)
+    if ((strcmp(n->op, "Slice") && strcmp(n->op, "Split") && strcmp(n->op, "Gather")) || n->ninputs < 1 ||
+        n->inputs[0] < 0)
         return 0;
     int x = n->inputs[0];
     const struct hacl_tensor *X = &g->tensors[x];

@@ -1277,3 +1277,68 @@ TEST_F(Fusion, GeluAfterAMatMulIsOurPass)
         }
     }
 }
+
+// Windows larger than the input they slide over, as in s3d's 3x3x3 max
+// pools over two frames padded by one on each side: legal, every window
+// overlaps the input, and they run on oneDNN (they took 7.5 ms each in C).
+// Max and average (padding not counted) in 3-D and 2-D; same values as the
+// reference kernels.
+TEST_F(Fusion, PoolWindowsWiderThanTheirInputRunOnDnnl)
+{
+    for (int variant = 0; variant < 3; variant++) {
+        SCOPED_TRACE(variant);
+        Model m;
+        std::vector<Attr> attrs;
+        if (variant == 0) {
+            m.inputs = {{"x", onnxb::FLOAT, {1, 32, 2, 7, 7}}};
+            attrs = {Attr::Ints("kernel_shape", {3, 3, 3}), Attr::Ints("pads", {1, 1, 1, 1, 1, 1})};
+        } else {
+            m.inputs = {{"x", onnxb::FLOAT, {1, 16, 3, 2}}};
+            attrs = {Attr::Ints("kernel_shape", {5, 3}), Attr::Ints("pads", {2, 1, 2, 1})};
+        }
+        m.nodes = {{"Elu", {"x"}, {"xe"}, "pre"}, /* the pool reads work memory, as in a network */
+                   {variant == 2 ? "AveragePool" : "MaxPool", {"xe"}, {"y"}, "pool", attrs},
+                   {"Relu", {"y"}, {"z"}, "after"}};
+        m.outputs = {{"z", onnxb::FLOAT, {}, true}};
+        Compare(m, "wide window");
+        ExpectOnDnnl(m, {"pool"});
+    }
+}
+
+// torch exports q, k and v taken out of a stacked projection as Gathers of
+// one constant index, and Dropout with a named mask nothing reads: both
+// are views of their input (no step, no copy) when the bytes they keep are
+// one run of it; a Gather along an axis with something before it is not
+// one run and still copies; a mask that is read is still computed.
+TEST_F(Fusion, OneIndexGathersAndUnreadDropoutMasksAreViews)
+{
+    auto i64 = [](std::vector<int64_t> v) { return std::string(reinterpret_cast<const char *>(v.data()), v.size() * 8); };
+    const int BOOL = 9;
+    for (int variant = 0; variant < 2; variant++) {
+        SCOPED_TRACE(variant);
+        Model m;
+        m.inputs = {{"x", onnxb::FLOAT, {3, 4, 5}}};
+        m.inits = {{"i1", onnxb::INT64, {}, i64({1})},
+                   {"in1", onnxb::INT64, {1}, i64({-1})},
+                   {"ratio", onnxb::FLOAT, {}, onnxb::Floats({0.5f})},
+                   {"train", BOOL, {}, std::string(1, '\0')}};
+        m.nodes = {{"Elu", {"x"}, {"xe"}, "pre"},
+                   {"Gather", {"xe", "i1"}, {"g0"}, "q", {Attr::Int("axis", 0)}},
+                   {"Gather", {"xe", "in1"}, {"g1"}, "k", {Attr::Int("axis", 0)}},
+                   {"Gather", {"xe", "i1"}, {"g2"}, "across", {Attr::Int("axis", 1)}},
+                   {"Dropout", {"g0", "ratio", "train"}, {"d", "mask"}, "drop"},
+                   {"Relu", {"d"}, {"y0"}, "r0"},
+                   {"Relu", {"g1"}, {"y1"}, "r1"},
+                   {"Relu", {"g2"}, {"y2"}, "r2"}};
+        m.outputs = {{"y0", onnxb::FLOAT, {}, true}, {"y1", onnxb::FLOAT, {}, true}, {"y2", onnxb::FLOAT, {}, true}};
+        if (variant == 1) { /* the mask read: Dropout computes it */
+            m.nodes.push_back({"Cast", {"mask"}, {"mf"}, "mask_read", {Attr::Int("to", 1)}});
+            m.outputs.push_back({"mf", onnxb::FLOAT, {}, true});
+        }
+        Compare(m, variant ? "mask read" : "views");
+        if (variant == 0)
+            ExpectFused(m, {"q", "k", "drop"}, {"across", "r0", "r1"});
+        else
+            ExpectFused(m, {"q", "k"}, {"across", "drop"});
+    }
+}

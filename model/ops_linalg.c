@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "device/alloc.h"
+#include "device/compute.h"
 #include "kernel_impl.h"
 
 float hacl_dot_f32(const float *a, const float *b, int64_t n)
@@ -380,6 +381,31 @@ static int same_order(const int *lab, int rank, const int *ord, int n)
     return 1;
 }
 
+/* Batched products [B, M, K] x [B, K, N] (each operand maybe transposed
+ * per batch), part `part` of `parts` runs of batches. */
+struct ein_mm {
+    char ta, tb;
+    int64_t M, N, K, B;
+    const float *A, *Bm;
+    float *C;
+    int parts;
+    _Atomic int failed;
+};
+
+static void ein_mm_part(void *arg, int part)
+{
+    struct ein_mm *j = arg;
+    int64_t M = j->M, N = j->N, K = j->K, b0 = j->B * part / j->parts, b1 = j->B * (part + 1) / j->parts;
+    for (int64_t b = b0; b < b1; b++)
+        if (dnnl_sgemm(j->ta, j->tb, M, N, K, 1.0f, j->A + b * M * K, j->ta == 'T' ? M : K, j->Bm + b * K * N,
+                       j->tb == 'T' ? K : N, 0.0f, j->C + b * M * N, N) != dnnl_success) {
+            if (j->ta == 'T' || j->tb == 'T') /* the loop reads untransposed operands only */
+                j->failed = 1;
+            else
+                batched_product(j->A + b * M * K, j->Bm + b * K * N, j->C + b * M * N, 1, M, K, N);
+        }
+}
+
 /* float32 Einsum of two operands that is a batched matrix product (every
  * label in both operands and the output, in both operands only, or in one
  * operand and the output; none repeated): operands gathered into [batch,
@@ -472,18 +498,20 @@ static int einsum_as_matmul(const struct hacl_kernel_args *a, const struct einsu
         gather_by_labels(a->bufs[n->inputs[1]], sb, ordb, nbb, e->size, pb);
     if (direct_out)
         pc = a->bufs[n->outputs[0]];
-    /* one oneDNN sgemm per batch: 1.7x the vectorised loops on maxvit's
-     * 49 x 32 x 49 products */
-    for (int64_t b = 0; b < B; b++)
-        if (dnnl_sgemm(ta ? ta : 'N', tb ? tb : 'N', M, N, K, 1.0f, A + b * M * K, ta == 'T' ? M : K,
-                       Bm + b * K * N, tb == 'T' ? K : N, 0.0f, pc + b * M * N, N) != dnnl_success) {
-            if (ta == 'T' || tb == 'T') { /* the loop reads untransposed operands only */
-                hacl_free(pa);
-                *a->error = "oneDNN's sgemm failed in Einsum";
-                return 1;
-            }
-            batched_product(A + b * M * K, Bm + b * K * N, pc + b * M * N, 1, M, K, N);
-        }
+    /* one oneDNN sgemm per batch (1.7x the vectorised loops on maxvit's
+     * 49 x 32 x 49 products), the batches shared out over the team in
+     * runs, each sgemm on its own thread: split one by one, maxvit's
+     * 128-batch products spent most of their time waking the team */
+    struct ein_mm job = {ta ? ta : 'N', tb ? tb : 'N', M, N, K, B, A, Bm, pc, 0, 0};
+    int parts = hacl_compute_team_size();
+    parts = B * M * N * K < 65536 ? 1 : parts < 1 ? 1 : parts > B ? (int)B : parts;
+    job.parts = parts;
+    hacl_compute_parallel(ein_mm_part, &job, parts);
+    if (job.failed) {
+        hacl_free(pa);
+        *a->error = "oneDNN's sgemm failed in Einsum";
+        return 1;
+    }
     if (direct_out) {
         hacl_free(pa);
         return 1;

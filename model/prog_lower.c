@@ -409,6 +409,8 @@ static int mean_over_space(const struct hacl_graph *g, const struct hacl_node *n
  * spatial dims, and ReduceMean over all of them (MnasNet's and
  * ShuffleNet's global pooling: in C it needed its input row-major, a
  * reorder of the whole feature map first). */
+static dnnl_memory_desc_t plain_bf16(const struct hacl_tensor *t);
+
 int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
 {
     const struct hacl_graph *g = p->g;
@@ -466,6 +468,11 @@ int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
         return 0;
     dnnl_memory_desc_t src_md = p->bufs[xb0].md, dst_md;
     int to_out = p->is_out[n->outputs[0]];
+    /* a bfloat16 input pools into bfloat16 (oneDNN pools no bfloat16 into
+     * float32): without keepdims into a row-major bfloat16 buffer, which
+     * a bfloat16 classifier reads as it is (mnasnet0_5's final mean went
+     * through a float32 reorder and C: 10% of its time) */
+    int half = !keep && !to_out && src_md.data_type == dnnl_bf16;
     dnnl_alg_kind_t alg = is_max ? dnnl_pooling_max
                                  : include ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding;
     /* In the input's layout; where oneDNN has only its reference kernel
@@ -488,7 +495,7 @@ int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
         dnnl_format_tag_t flat = hacl_pg_blocked16(&in_md) && x->dims[1] % 16 == 0 ? blocked
                                  : layout_is(&in_md, last)                  ? last
                                                                             : hacl_pg_plain_tag(x->rank);
-        dnnl_memory_desc_init_by_tag(&dst_md, x->rank, dd, to_out || !keep ? dnnl_f32 : src_md.data_type,
+        dnnl_memory_desc_init_by_tag(&dst_md, x->rank, dd, to_out || (!keep && !half) ? dnnl_f32 : src_md.data_type,
                                      to_out ? hacl_pg_plain_tag(x->rank) : !keep ? flat : dnnl_format_tag_any);
         dnnl_pooling_v2_desc_t pdsc;
         if (dnnl_pooling_v2_forward_desc_init(&pdsc, dnnl_forward_inference, alg, &in_md, &dst_md, st, k, dl, pl,
@@ -511,7 +518,8 @@ int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc)
         return 0;
     dst_md = hacl_pg_pd_md(pd, dnnl_query_dst_md);
     int s = hacl_pg_add_step(p, -1, rc);
-    int db = s >= 0 ? hacl_pg_out_buf(p, n->outputs[0], keep ? &dst_md : NULL, rc) : -1;
+    dnnl_memory_desc_t y16 = plain_bf16(y);
+    int db = s >= 0 ? hacl_pg_out_buf(p, n->outputs[0], keep ? &dst_md : half ? &y16 : NULL, rc) : -1;
     if (db >= 0 && !keep)
         db = hacl_pg_view(p, n->outputs[0], db, &dst_md, rc);
     if (db < 0) {

@@ -1348,3 +1348,47 @@ TEST_F(Fusion, OneIndexGathersAndUnreadDropoutMasksAreViews)
             ExpectFused(m, {"q", "k"}, {"across", "drop"});
     }
 }
+
+// A classifier's head under allow_bf16: the spatial mean (keepdims 0) of a
+// bfloat16 map pools on oneDNN into a row-major bfloat16 buffer that the
+// bfloat16 linear layer reads as it is: no conversion step for the mean
+// and no C kernel (mnasnet0_5 converted the map to float32 and averaged
+// in C); the scores stay within bfloat16's error of float32.
+TEST_F(Fusion, Bfloat16SpatialMeansPoolInBfloat16)
+{
+    std::ifstream cpu("/proc/cpuinfo");
+    std::string text((std::istreambuf_iterator<char>(cpu)), std::istreambuf_iterator<char>());
+    if (text.find("avx512_bf16") == std::string::npos)
+        GTEST_SKIP() << "no bfloat16 on this CPU: allow_bf16 computes in float32 anyway";
+    auto i64 = [](std::vector<int64_t> v) { return std::string(reinterpret_cast<const char *>(v.data()), v.size() * 8); };
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 32, 7, 7}}};
+    ConvWeights(m, "c", 64, 32, 1, true);
+    m.inits.push_back({"axes", onnxb::INT64, {2}, i64({2, 3})});
+    m.inits.push_back({"fc_w", onnxb::FLOAT, {10, 64}, Rand(640, rng)});
+    m.inits.push_back({"fc_b", onnxb::FLOAT, {10}, Rand(10, rng)});
+    m.nodes = {{"Conv", {"x", "c_w", "c_b"}, {"a"}, "conv"},
+               {"Relu", {"a"}, {"ar"}, "relu"},
+               {"ReduceMean", {"ar", "axes"}, {"pooled"}, "mean", {Attr::Int("keepdims", 0)}},
+               {"Gemm", {"pooled", "fc_w", "fc_b"}, {"y"}, "fc", {Attr::Int("transB", 1)}}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+    std::string bytes = onnxb::Serialize(m);
+    uint32_t b16 = LoadWithPrecision(bytes, "allow_bf16"), f32 = LoadWithPrecision(bytes, "force_fp32");
+    std::vector<hacl_prog_step> st(64);
+    long n = hacl_model_steps(b16, st.data(), st.size());
+    int means = 0;
+    for (long i = 0; i < n; i++) {
+        if (strcmp(st[i].node, "mean") && strcmp(st[i].node, "fc"))
+            continue;
+        EXPECT_STRNE(st[i].kind, "reorder") << st[i].node;
+        EXPECT_EQ(strstr(st[i].impl, "C kernel"), nullptr) << st[i].node;
+        means += !strcmp(st[i].node, "mean");
+    }
+    EXPECT_EQ(means, 1);
+    std::string x = Rand(32 * 49, rng);
+    std::vector<std::vector<float>> out = {ExecuteAndUnload(b16, x), ExecuteAndUnload(f32, x)};
+    ASSERT_EQ(out[0].size(), out[1].size());
+    ASSERT_EQ(out[0].size(), 10u);
+    for (size_t i = 0; i < out[0].size(); i++)
+        ASSERT_NEAR(out[0][i], out[1][i], 0.05 + 0.02 * fabs(out[1][i])) << i;
+}

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "device/alloc.h"
+#include "device/compute.h"
 #include "kernel_impl.h"
 
 enum { CT_HALF_PIXEL, CT_ASYMMETRIC, CT_ALIGN_CORNERS, CT_PYTORCH_HALF_PIXEL, CT_TF_HALF_PIXEL_NN, CT_TF_CROP,
@@ -398,15 +399,10 @@ static const char *interpolate(const struct resize *rp, const struct hacl_tensor
  * 0.93 ms on oneDNN's two threads. Taps of at most two points, none
  * outside. */
 HACL_ROW_CLONES static void resize_planes(const float *x, float *y, int64_t planes, int64_t H, int64_t W, int64_t OH,
-                                          int64_t OW, const struct taps *ty, const struct taps *tx, float *rows,
-                                          int32_t *xi, float *xw)
+                                          int64_t OW, const struct taps *ty, float *rows, const int32_t *xi,
+                                          const float *xw)
 {
-    for (int64_t o = 0; o < OW; o++) {
-        xi[2 * o] = (int32_t)tx[o].idx[0];
-        xi[2 * o + 1] = (int32_t)(tx[o].count > 1 ? tx[o].idx[1] : tx[o].idx[0]);
-        xw[2 * o] = (float)tx[o].w[0];
-        xw[2 * o + 1] = tx[o].count > 1 ? (float)tx[o].w[1] : 0.0f;
-    }
+    (void)W;
     for (int64_t pl = 0; pl < planes; pl++) {
         const float *src = x + pl * H * W;
         float *dst = y + pl * OH * OW;
@@ -426,6 +422,27 @@ HACL_ROW_CLONES static void resize_planes(const float *x, float *y, int64_t plan
                 d[o] = w0 * a[o] + w1 * b[o];
         }
     }
+}
+
+/* The planes shared out over the compute team (0.43 of DeepLabV3's 8.6 ms
+ * on one thread): part i of `parts` runs of planes, with its own rows. */
+struct planes_job {
+    const float *x;
+    float *y;
+    int64_t planes, H, W, OH, OW;
+    const struct taps *ty;
+    float *rows;
+    const int32_t *xi;
+    const float *xw;
+    int parts;
+};
+
+static void planes_part(void *arg, int i)
+{
+    const struct planes_job *j = arg;
+    int64_t p0 = j->planes * i / j->parts, p1 = j->planes * (i + 1) / j->parts;
+    resize_planes(j->x + p0 * j->H * j->W, j->y + p0 * j->OH * j->OW, p1 - p0, j->H, j->W, j->OH, j->OW, j->ty,
+                  j->rows + (int64_t)i * j->H * j->OW, j->xi, j->xw);
 }
 
 /* The planes fast path applies: float32, 4-D, linear, batch and channels
@@ -475,13 +492,24 @@ static void run_resize(const struct hacl_kernel_args *a)
     const void *src = a->bufs[n->inputs[0]];
     void *y = a->bufs[n->outputs[0]];
     float *rows = NULL;
+    int64_t planes = x->dims[0] * x->dims[1], OW = rp.out[3];
+    int parts = hacl_compute_team_size();
+    parts = planes * rp.out[2] * OW < 65536 || parts < 1 ? 1 : parts > planes ? (int)planes : parts;
     if (ok && planes_ok(&rp, x, tp) &&
-        (rows = hacl_malloc((size_t)(x->dims[2] * rp.out[3] + 4 * rp.out[3] + 1) * sizeof *rows)) != NULL) {
-        /* rows: H x OW interpolated input rows, then 2 x OW weights, then 2 x OW indices */
-        float *xw = rows + x->dims[2] * rp.out[3];
-        int32_t *xi = (int32_t *)(xw + 2 * rp.out[3]);
-        resize_planes(src, y, x->dims[0] * x->dims[1], x->dims[2], x->dims[3], rp.out[2], rp.out[3], tp[2], tp[3],
-                      rows, xi, xw);
+        (rows = hacl_malloc((size_t)(parts * x->dims[2] * OW + 4 * OW + 1) * sizeof *rows)) != NULL) {
+        /* rows: per part H x OW interpolated input rows, then 2 x OW
+         * weights, then 2 x OW indices */
+        float *xw = rows + parts * x->dims[2] * OW;
+        int32_t *xi = (int32_t *)(xw + 2 * OW);
+        const struct taps *tx = tp[3];
+        for (int64_t o = 0; o < OW; o++) {
+            xi[2 * o] = (int32_t)tx[o].idx[0];
+            xi[2 * o + 1] = (int32_t)(tx[o].count > 1 ? tx[o].idx[1] : tx[o].idx[0]);
+            xw[2 * o] = (float)tx[o].w[0];
+            xw[2 * o + 1] = tx[o].count > 1 ? (float)tx[o].w[1] : 0.0f;
+        }
+        struct planes_job job = {src, y, planes, x->dims[2], x->dims[3], rp.out[2], OW, tp[2], rows, xi, xw, parts};
+        hacl_compute_parallel(planes_part, &job, parts);
         hacl_free(rows);
     } else if (!ok) {
         *a->error = "out of memory resizing";

@@ -442,3 +442,44 @@ TEST_F(Ops, LargeConstantConvolutionsAreNotFoldedAtLoad)
     /* c: 3 x 3 x 200001 x 1 x 1 floats, computed at run time */
     EXPECT_GE(work, (size_t)3 * 3 * 200001 * 4);
 }
+
+// The final upsampling of a segmentation network (21 x 14 x 14 to
+// 224 x 224, linear, half-pixel) into the model's output: the planes are
+// shared out over the compute team in runs (21 planes: uneven), each
+// interpolated in two passes. Every value within 1e-5 of the same
+// interpolation in double precision.
+TEST_F(Ops, SegmentationUpsamplingAgreesWithDoublePrecision)
+{
+    const int64_t C = 21, H = 14, OH = 224;
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, C, H, H}}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+    m.inits = {{"sizes", onnxb::INT64, {4}, I64({1, C, OH, OH})}};
+    m.nodes = {{"Resize", {"x", "", "", "sizes"}, {"y"}, "up", {Attr::Str("mode", "linear")}}};
+    std::vector<float> x((size_t)(C * H * H));
+    for (size_t i = 0; i < x.size(); i++)
+        x[i] = (float)((i * 37) % 101) / 10.0f - 5.0f;
+    std::vector<float> y = Run(m, {F(x)});
+    ASSERT_EQ(y.size(), (size_t)(C * OH * OH));
+    auto tap = [&](int64_t o, int64_t *i0, int64_t *i1, double *w) {
+        double s = ((double)o + 0.5) * (double)H / (double)OH - 0.5;
+        if (s < 0)
+            s = 0;
+        *i0 = (int64_t)std::floor(s);
+        *i1 = std::min(*i0 + 1, H - 1);
+        *w = s - (double)*i0;
+    };
+    for (int64_t c = 0; c < C; c++)
+        for (int64_t oy = 0; oy < OH; oy++)
+            for (int64_t ox = 0; ox < OH; ox++) {
+                int64_t y0, y1, x0, x1;
+                double wy, wx;
+                tap(oy, &y0, &y1, &wy);
+                tap(ox, &x0, &x1, &wx);
+                const float *p = &x[(size_t)(c * H * H)];
+                double top = p[y0 * H + x0] * (1 - wx) + p[y0 * H + x1] * wx;
+                double bottom = p[y1 * H + x0] * (1 - wx) + p[y1 * H + x1] * wx;
+                double want = top * (1 - wy) + bottom * wy;
+                ASSERT_NEAR(y[(size_t)((c * OH + oy) * OH + ox)], want, 1e-5) << c << " " << oy << " " << ox;
+            }
+}

@@ -522,16 +522,17 @@ static int alias_step(struct hacl_prog *p, int node, aclError *rc)
     return add_view(p, y, xb, 0, rc) < 0 ? -1 : 1;
 }
 
-/* Slice, Split and one-index Gather outputs that are one contiguous run of their row-major
- * input (a channel half of a batch-1 NCHW tensor: ShuffleNet's blocks
- * split 26 times per image) are views at an offset, not copies. Not for
- * model outputs or inputs that are not work memory. 1: done, 0: not. */
+/* Slice, Split, one-index Gather and zero Pad outputs that are one
+ * contiguous run of their row-major input (a channel half of a batch-1
+ * NCHW tensor: ShuffleNet's blocks split 26 times per image) are views at
+ * an offset, not copies. Not for model outputs or inputs that are not
+ * work memory. 1: done, 0: not. */
 static int slice_view_step(struct hacl_prog *p, int node, aclError *rc)
 {
     const struct hacl_graph *g = p->g;
     const struct hacl_node *n = &g->nodes[node];
-    if ((strcmp(n->op, "Slice") && strcmp(n->op, "Split") && strcmp(n->op, "Gather")) || n->ninputs < 1 ||
-        n->inputs[0] < 0)
+    if ((strcmp(n->op, "Slice") && strcmp(n->op, "Split") && strcmp(n->op, "Gather") && strcmp(n->op, "Pad")) ||
+        n->ninputs < 1 || n->inputs[0] < 0)
         return 0;
     int x = n->inputs[0];
     const struct hacl_tensor *X = &g->tensors[x];

@@ -102,6 +102,13 @@ int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc)
     dnnl_primitive_desc_t pd = NULL;
     dnnl_format_tag_t tag = dnnl_format_tag_undef;
     for (int k = 0; k < 3 && !pd; k++) {
+        /* no fast kernel in the map's own layout: a product by computed
+         * per-channel factors is one scaling reorder (prog_scale.c) */
+        if (k == 1 && !full && alg == dnnl_binary_mul) {
+            int r = hacl_pg_scale_step(p, node, a, b, rc);
+            if (r != 0)
+                return r;
+        }
         if (k > 0 && (full || tries[k] == dnnl_format_tag_undef || tries[k] == native_tag))
             continue;
         tag = full ? dnnl_format_tag_undef : tries[k];

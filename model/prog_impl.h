@@ -287,6 +287,9 @@ int hacl_pg_gemm_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc);
 /* prog_eltwise.c */
 int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc);
+/* prog_scale.c: Mul(map a, computed factors b of shape [1, C, 1, 1]) as
+ * one reorder with runtime per-channel scales: 1 done, 0 not, -1 error */
+int hacl_pg_scale_step(struct hacl_prog *p, int node, int a, int b, aclError *rc);
 int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_bn_step(struct hacl_prog *p, int node, aclError *rc);

@@ -1312,11 +1312,12 @@ TEST_F(Fusion, PoolWindowsWiderThanTheirInputRunOnDnnl)
 }
 
 // torch exports q, k and v taken out of a stacked projection as Gathers of
-// one constant index, and Dropout with a named mask nothing reads: both
-// are views of their input (no step, no copy) when the bytes they keep are
-// one run of it; a Gather along an axis with something before it is not
-// one run and still copies; a mask that is read is still computed.
-TEST_F(Fusion, OneIndexGathersAndUnreadDropoutMasksAreViews)
+// one constant index, and Dropout with a named mask nothing reads; swin_t
+// pads its maps to whole windows by nothing: all are views of their input
+// (no step, no copy) when the bytes they keep are one run of it; a Gather
+// along an axis with something before it is not one run and still copies,
+// a Pad by something still pads, a mask that is read is still computed.
+TEST_F(Fusion, OneIndexGathersUnreadDropoutMasksAndZeroPadsAreViews)
 {
     auto i64 = [](std::vector<int64_t> v) { return std::string(reinterpret_cast<const char *>(v.data()), v.size() * 8); };
     const int BOOL = 9;
@@ -1327,7 +1328,9 @@ TEST_F(Fusion, OneIndexGathersAndUnreadDropoutMasksAreViews)
         m.inits = {{"i1", onnxb::INT64, {}, i64({1})},
                    {"in1", onnxb::INT64, {1}, i64({-1})},
                    {"ratio", onnxb::FLOAT, {}, onnxb::Floats({0.5f})},
-                   {"train", BOOL, {}, std::string(1, '\0')}};
+                   {"train", BOOL, {}, std::string(1, '\0')},
+                   {"zero_pads", onnxb::INT64, {6}, i64({0, 0, 0, 0, 0, 0})},
+                   {"pads", onnxb::INT64, {6}, i64({0, 0, 1, 0, 0, 0})}};
         m.nodes = {{"Elu", {"x"}, {"xe"}, "pre"},
                    {"Gather", {"xe", "i1"}, {"g0"}, "q", {Attr::Int("axis", 0)}},
                    {"Gather", {"xe", "in1"}, {"g1"}, "k", {Attr::Int("axis", 0)}},
@@ -1335,17 +1338,22 @@ TEST_F(Fusion, OneIndexGathersAndUnreadDropoutMasksAreViews)
                    {"Dropout", {"g0", "ratio", "train"}, {"d", "mask"}, "drop"},
                    {"Relu", {"d"}, {"y0"}, "r0"},
                    {"Relu", {"g1"}, {"y1"}, "r1"},
-                   {"Relu", {"g2"}, {"y2"}, "r2"}};
-        m.outputs = {{"y0", onnxb::FLOAT, {}, true}, {"y1", onnxb::FLOAT, {}, true}, {"y2", onnxb::FLOAT, {}, true}};
+                   {"Relu", {"g2"}, {"y2"}, "r2"},
+                   {"Pad", {"xe", "zero_pads"}, {"p0"}, "no_pad"},
+                   {"Pad", {"xe", "pads"}, {"p1"}, "pad"},
+                   {"Add", {"p0", "p0"}, {"y3"}, "r3"},
+                   {"Relu", {"p1"}, {"y4"}, "r4"}};
+        m.outputs = {{"y0", onnxb::FLOAT, {}, true}, {"y1", onnxb::FLOAT, {}, true}, {"y2", onnxb::FLOAT, {}, true},
+                     {"y3", onnxb::FLOAT, {}, true}, {"y4", onnxb::FLOAT, {}, true}};
         if (variant == 1) { /* the mask read: Dropout computes it */
             m.nodes.push_back({"Cast", {"mask"}, {"mf"}, "mask_read", {Attr::Int("to", 1)}});
             m.outputs.push_back({"mf", onnxb::FLOAT, {}, true});
         }
         Compare(m, variant ? "mask read" : "views");
         if (variant == 0)
-            ExpectFused(m, {"q", "k", "drop"}, {"across", "r0", "r1"});
+            ExpectFused(m, {"q", "k", "drop", "no_pad"}, {"across", "r0", "r1", "pad", "r3"});
         else
-            ExpectFused(m, {"q", "k"}, {"across", "drop"});
+            ExpectFused(m, {"q", "k", "no_pad"}, {"across", "drop", "pad"});
     }
 }
 
@@ -1391,4 +1399,50 @@ TEST_F(Fusion, Bfloat16SpatialMeansPoolInBfloat16)
     ASSERT_EQ(out[0].size(), 10u);
     for (size_t i = 0; i < out[0].size(); i++)
         ASSERT_NEAR(out[0][i], out[1][i], 0.05 + 0.02 * fabs(out[1][i])) << i;
+}
+
+// RegNetY's squeeze-and-excitation after a grouped convolution of 8
+// channels per group (whose output comes in 8-channel blocks, for which
+// oneDNN has no fast binary kernel): the product by the computed factors
+// is one reorder into the next convolution's layout with the factors as
+// run-time per-channel scales, no binary and no conversion around it.
+// 48 channels (16-channel blocks) and 104 (channels-last); same values as
+// the reference kernels, on the team and on one thread.
+TEST_F(Fusion, ExcitationAfterGroupedConvolutionsIsOneScalingReorder)
+{
+    for (int64_t C : {48, 104}) {
+        SCOPED_TRACE(C);
+        Model m;
+        m.inputs = {{"x", onnxb::FLOAT, {1, C, 14, 14}}};
+        ConvWeights(m, "g", C, 8, 3, true);
+        ConvWeights(m, "se1", 12, C, 1, true);
+        ConvWeights(m, "se2", C, 12, 1, true);
+        ConvWeights(m, "c", C, C, 1, true);
+        m.nodes = {{"Conv", {"x", "g_w", "g_b"}, {"a"}, "grouped", {Attr::Int("group", C / 8), Attr::Ints("pads", {1, 1, 1, 1})}},
+                   {"Relu", {"a"}, {"ar"}, "relu"},
+                   {"GlobalAveragePool", {"ar"}, {"sq"}, "squeeze"},
+                   {"Conv", {"sq", "se1_w", "se1_b"}, {"e1"}, "se1"},
+                   {"Relu", {"e1"}, {"e1r"}, "se1_relu"},
+                   {"Conv", {"e1r", "se2_w", "se2_b"}, {"e2"}, "se2"},
+                   {"Sigmoid", {"e2"}, {"s"}, "gate"},
+                   {"Mul", {"ar", "s"}, {"scaled"}, "excite"},
+                   {"Conv", {"scaled", "c_w", "c_b"}, {"y"}, "project"},
+                   {"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("strides", {2, 2})}}};
+        m.outputs = {{"z", onnxb::FLOAT, {}, true}}; /* the projection read inside the network */
+        Compare(m, "excitation");
+        {
+            ScopedEnv one("HOSTACL_ADAPTIVE_THREADS", "one");
+            Compare(m, "excitation on one thread");
+        }
+        int excite = 0, converted = 0;
+        for (const auto &s : Steps(m)) {
+            excite += s.compare(0, 7, "excite:") == 0 && s.find(":reorder:") == std::string::npos;
+            converted += s.compare(0, 15, "excite:reorder:") == 0 || s.compare(0, 16, "project:reorder:") == 0;
+            if (s.compare(0, 7, "excite:") == 0) {
+                EXPECT_NE(s.find(":Mul:"), std::string::npos) << s;
+            }
+        }
+        EXPECT_EQ(excite, 1);
+        EXPECT_EQ(converted, 0);
+    }
 }

@@ -26,6 +26,23 @@ static int spatial_ok(const struct hacl_conv_geom *cg)
     return 1;
 }
 
+/* Whether tensor t (rank r) is read by one Transpose alone, moving the
+ * channels (axis 1) last and keeping the other axes in order. */
+static int reads_channels_last(const struct hacl_prog *p, int t, int r)
+{
+    if (t < 0 || p->ncons[t] != 1 || p->is_out[t] || r < 3 || r > 5)
+        return 0;
+    const struct hacl_node *n = &p->g->nodes[p->reader[t]];
+    int64_t perm[HACL_MAX_RANK];
+    if (strcmp(n->op, "Transpose") || n->inputs[0] != t || hacl_attr_ints(n, "perm", perm, HACL_MAX_RANK) != r ||
+        perm[0] != 0 || perm[r - 1] != 1)
+        return 0;
+    for (int i = 1; i < r - 1; i++)
+        if (perm[i] != i + 1)
+            return 0;
+    return 1;
+}
+
 /* Conv, with a following BatchNormalization folded into its weights, a
  * residual Add and an activation as post-ops. 1: done, 0: not for oneDNN,
  * -1: error. */
@@ -140,6 +157,11 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
     if (first_layer)
         src_tag = hacl_pg_plain_tag(nd);
     dnnl_format_tag_t dst_tag = blocked && cg.m % 16 == 0 ? dnnl_aBcd16b : dnnl_format_tag_any;
+    /* read only by a Transpose to channels-last (ConvNeXt's depthwise
+     * convolutions before their LayerNorm): written channels-last, whose
+     * bytes that Transpose then takes as they are (transpose_step) */
+    if (!p->is_out[out] && reads_channels_last(p, out, nd))
+        dst_tag = nd == 3 ? dnnl_acb : nd == 4 ? dnnl_acdb : dnnl_acdeb;
     dnnl_memory_desc_init_by_tag(&src_any, nd, sd, dt, src_tag);
     dnnl_memory_desc_init_by_tag(&w_any, wnd, wd, dt, dnnl_format_tag_any);
     dnnl_memory_desc_init_by_tag(&w_plain, wnd, wd, dnnl_f32, hacl_pg_plain_tag(wnd));

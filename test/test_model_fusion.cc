@@ -611,8 +611,8 @@ TEST_F(Fusion, ShuffleBlocksSplitIntoViews)
                    : variant == 2 ? "narrow slice"
                    : variant == 3 ? "batch 2"
                                   : "shuffle inside");
-        if (variant == 0)
-            ExpectFused(m, {"halves", "r5"}, {"pw1", "cat", "shuffle", "pool"});
+        if (variant == 0) /* the shuffle a view of the concatenation, converted where it is read */
+            ExpectFused(m, {"halves", "r5", "shuffle"}, {"pw1", "cat", "pool"});
         if (variant == 1)
             ExpectFused(m, {"half1", "half2"}, {"pw1", "cat"});
         if (variant == 2)
@@ -1445,4 +1445,32 @@ TEST_F(Fusion, ExcitationAfterGroupedConvolutionsIsOneScalingReorder)
         EXPECT_EQ(excite, 1);
         EXPECT_EQ(converted, 0);
     }
+}
+
+// ConvNeXt's blocks: a depthwise convolution, a Transpose to
+// channels-last, linear layers over the channels, a Transpose back and the
+// residual Add. The convolution writes channels-last, so the first
+// Transpose is its bytes as they are, and the second is a view of the
+// linear layer's row-major output: neither is a step. Same values as the
+// reference kernels.
+TEST_F(Fusion, ChannelsLastRoundTripsAreViews)
+{
+    const int64_t C = 32, H = 14;
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, C, H, H}}};
+    ConvWeights(m, "dw", C, 1, 7, true);
+    m.inits.push_back({"w1", onnxb::FLOAT, {C, 2 * C}, Rand((size_t)(2 * C * C), rng)});
+    m.inits.push_back({"w2", onnxb::FLOAT, {2 * C, C}, Rand((size_t)(2 * C * C), rng)});
+    m.nodes = {{"Elu", {"x"}, {"xe"}, "pre"},
+               {"Conv", {"xe", "dw_w", "dw_b"}, {"a"}, "dw", {Attr::Int("group", C), Attr::Ints("pads", {3, 3, 3, 3})}},
+               {"Transpose", {"a"}, {"t"}, "to_last", {Attr::Ints("perm", {0, 2, 3, 1})}},
+               {"MatMul", {"t", "w1"}, {"h"}, "fc1"},
+               {"Relu", {"h"}, {"hr"}, "act"},
+               {"MatMul", {"hr", "w2"}, {"o"}, "fc2"},
+               {"Transpose", {"o"}, {"ob"}, "to_first", {Attr::Ints("perm", {0, 3, 1, 2})}},
+               {"Add", {"ob", "xe"}, {"r"}, "residual"},
+               {"Relu", {"r"}, {"y"}, "post"}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+    Compare(m, "round trip");
+    ExpectFused(m, {"to_last", "to_first"}, {"dw", "fc1", "fc2", "residual"});
 }

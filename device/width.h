@@ -63,6 +63,7 @@ struct hacl_width_policy {
     unsigned wait;      /* runs before the next trial */
     unsigned interval;  /* runs between trials, doubling */
     unsigned since;     /* runs since the last trial */
+    int held;           /* on one thread, trials held back by a busy machine */
     uint64_t runs[2];   /* runs per width, for profiles */
 };
 

@@ -307,6 +307,36 @@ TEST(WidthPolicy, RareSlowRunsCountAndTheTeamComesBackWhenQuiet)
     EXPECT_LE(back, 130);
 }
 
+TEST(WidthPolicy, NoTeamTrialsWhileAnotherProcessHoldsACore)
+{
+    hacl_width_policy w;
+    hacl_width_init(&w, HACL_WIDTH_MEASURED);
+    // a small model with a core taken: a team run waits at its barriers
+    // (90 ms) where one thread takes 6; after the first trial moved it to
+    // one thread, no run goes back to the team while the machine is busy
+    auto busy = [](int width, int) { return width == HACL_WIDTH_ONE ? 6 * kMs : 90 * kMs; };
+    int one = Drive(&w, 1500, 1, busy);
+    EXPECT_EQ(w.current, HACL_WIDTH_ONE);
+    EXPECT_GE(one, 1500 - 4) << "the team only in the first run(s) and the first trial";
+    // the machine quiet again: the team is tried at once and wins
+    int back = -1;
+    for (int i = 0; i < 20 && back < 0; i++) {
+        int width = hacl_width_next(&w);
+        hacl_width_record(&w, width, width == HACL_WIDTH_ONE ? 6 * kMs : 4 * kMs, 0);
+        if (w.current == HACL_WIDTH_FULL)
+            back = i;
+    }
+    EXPECT_GE(back, 0);
+    EXPECT_LE(back, 4);
+    // a busy signal that never clears still lets the team be tried now and
+    // then (about every 2000 runs), and it wins when it is faster
+    hacl_width_init(&w, HACL_WIDTH_MEASURED);
+    Drive(&w, 50, 1, busy);
+    EXPECT_EQ(w.current, HACL_WIDTH_ONE);
+    Drive(&w, 2500, 1, [](int width, int) { return width == HACL_WIDTH_ONE ? 6 * kMs : 4 * kMs; });
+    EXPECT_EQ(w.current, HACL_WIDTH_FULL);
+}
+
 TEST(WidthPolicy, BusyMachineKeepsTheTeamWhenItIsStillFaster)
 {
     hacl_width_policy w;

@@ -69,6 +69,14 @@ static void par_body(void *data)
         p->fn(p->arg, i);
 }
 
+int hacl_compute_parts(int64_t items, int64_t work)
+{
+    int team = hacl_compute_team_size();
+    if (work < 65536 || team < 2 || items < 2)
+        return 1;
+    return items < team ? (int)items : team;
+}
+
 void hacl_compute_parallel(void (*fn)(void *arg, int index), void *arg, int n)
 {
     pthread_once(&lookup_once, lookup);

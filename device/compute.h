@@ -23,6 +23,7 @@
 #define HOSTACL_DEVICE_COMPUTE_H
 
 #include <pthread.h>
+#include <stdint.h>
 
 /* Threads one operator may use (the compute_threads setting). */
 void hacl_compute_configure(unsigned threads);
@@ -65,6 +66,12 @@ int hacl_compute_team_size(void);
  * hacl_compute_team_end (0: nothing to restore). */
 int hacl_compute_team_begin(void);
 void hacl_compute_team_end(int saved);
+
+/* How many parts to share `items` independent pieces of `work` in all
+ * (multiply-adds or elements) out in over the team: 1 below 65536, where
+ * waking the team costs more than it saves; else the team, at most one
+ * part per item. */
+int hacl_compute_parts(int64_t items, int64_t work);
 
 /* fn(arg, i) for every i in [0, n), spread over the compute thread's
  * OpenMP team (the one oneDNN uses; serially when there is none or it has

@@ -75,6 +75,7 @@ static void judge(struct hacl_width_policy *w)
     if (t < bar) {
         w->current = other;
         w->interval = FIRST_INTERVAL;
+        w->held = 0; /* a switch of width ends any hold */
     } else {
         unsigned cap = other == HACL_WIDTH_ONE ? MAX_FULL_INTERVAL : MAX_ONE_INTERVAL;
         w->interval = w->interval * 2 < cap ? w->interval * 2 : cap;

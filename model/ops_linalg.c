@@ -503,10 +503,8 @@ static int einsum_as_matmul(const struct hacl_kernel_args *a, const struct einsu
      * runs, each sgemm on its own thread: split one by one, maxvit's
      * 128-batch products spent most of their time waking the team */
     struct ein_mm job = {ta ? ta : 'N', tb ? tb : 'N', M, N, K, B, A, Bm, pc, 0, 0};
-    int parts = hacl_compute_team_size();
-    parts = B * M * N * K < 65536 ? 1 : parts < 1 ? 1 : parts > B ? (int)B : parts;
-    job.parts = parts;
-    hacl_compute_parallel(ein_mm_part, &job, parts);
+    job.parts = hacl_compute_parts(B, B * M * N * K);
+    hacl_compute_parallel(ein_mm_part, &job, job.parts);
     if (job.failed) {
         hacl_free(pa);
         *a->error = "oneDNN's sgemm failed in Einsum";

@@ -402,7 +402,6 @@ HACL_ROW_CLONES static void resize_planes(const float *x, float *y, int64_t plan
                                           int64_t OW, const struct taps *ty, float *rows, const int32_t *xi,
                                           const float *xw)
 {
-    (void)W;
     for (int64_t pl = 0; pl < planes; pl++) {
         const float *src = x + pl * H * W;
         float *dst = y + pl * OH * OW;
@@ -493,8 +492,7 @@ static void run_resize(const struct hacl_kernel_args *a)
     void *y = a->bufs[n->outputs[0]];
     float *rows = NULL;
     int64_t planes = x->dims[0] * x->dims[1], OW = rp.out[3];
-    int parts = hacl_compute_team_size();
-    parts = planes * rp.out[2] * OW < 65536 || parts < 1 ? 1 : parts > planes ? (int)planes : parts;
+    int parts = hacl_compute_parts(planes, planes * rp.out[2] * OW);
     if (ok && planes_ok(&rp, x, tp) &&
         (rows = hacl_malloc((size_t)(parts * x->dims[2] * OW + 4 * OW + 1) * sizeof *rows)) != NULL) {
         /* rows: per part H x OW interpolated input rows, then 2 x OW

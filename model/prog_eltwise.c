@@ -31,9 +31,7 @@ static dnnl_format_tag_t tag_of(const dnnl_memory_desc_t *md)
     return dnnl_format_tag_undef;
 }
 
-/* The buffer holding tensor t as oneDNN produced it (blocked or plain),
- * or its row-major buffer; -1 when it has neither yet (an error). */
-static int native_buf(struct hacl_prog *p, int t, aclError *rc)
+int hacl_pg_native_buf(struct hacl_prog *p, int t, aclError *rc)
 {
     int b = p->native[t];
     if (b >= 0 && p->bufs[b].has_md)
@@ -81,7 +79,7 @@ int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc)
         A->is_const || !hacl_pg_dnnl_size_ok(Y))
         return 0;
     int full = hacl_pg_same_shape(B, Y);
-    int ab = native_buf(p, a, rc);
+    int ab = hacl_pg_native_buf(p, a, rc);
     if (ab < 0)
         return -1;
     dnnl_memory_desc_t a_md = p->bufs[ab].md, b_md, y_md;
@@ -180,7 +178,7 @@ int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc)
         return 0;
     if (!hacl_pg_same_shape(&g->tensors[act.out], X))
         return 0;
-    int xb = native_buf(p, x, rc);
+    int xb = hacl_pg_native_buf(p, x, rc);
     if (xb < 0)
         return -1;
     dnnl_memory_desc_t x_md = p->bufs[xb].md, y_md;
@@ -445,7 +443,7 @@ static int concat_by_parts(struct hacl_prog *p, int node, dnnl_format_tag_t comm
     for (size_t i = 0; i < n->ninputs; i++) {
         if (g->tensors[n->inputs[i]].dims[1] % block)
             return 0;
-        srcs[i] = native_buf(p, n->inputs[i], rc);
+        srcs[i] = hacl_pg_native_buf(p, n->inputs[i], rc);
         if (srcs[i] < 0)
             return -1;
         for (size_t j = 0; j < i; j++)
@@ -622,7 +620,7 @@ int hacl_pg_bn_step(struct hacl_prog *p, int node, aclError *rc)
                !act.clip01;
     if (relu)
         out = act.out;
-    int xb = native_buf(p, x, rc);
+    int xb = hacl_pg_native_buf(p, x, rc);
     if (xb < 0)
         return -1;
     dnnl_memory_desc_t x_md = p->bufs[xb].md, y_md = x_md;
@@ -689,7 +687,7 @@ int hacl_pg_resize_step(struct hacl_prog *p, int node, aclError *rc)
     for (int i = 2; i < Y->rank; i++) /* per-coordinate tables */
         if (X->dims[i] > 65536 || Y->dims[i] > 65536)
             return 0;
-    int xb = native_buf(p, x, rc);
+    int xb = hacl_pg_native_buf(p, x, rc);
     if (xb < 0)
         return -1;
     dnnl_memory_desc_t x_md = p->bufs[xb].md, y_md;
@@ -722,85 +720,4 @@ int hacl_pg_resize_step(struct hacl_prog *p, int node, aclError *rc)
     hacl_pg_arg(p, s, DNNL_ARG_SRC, xb);
     hacl_pg_arg(p, s, DNNL_ARG_DST, db);
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
-}
-
-/* Transpose on oneDNN as one reorder: from the input's layout (blocked
- * after a convolution) straight into the output's row-major bytes, seen
- * as the input's dims with permuted strides (ConvNeXt's channels-last
- * blocks, ShuffleNet's channel shuffle: a reorder to row-major and a C
- * kernel before). The output buffer gets a view with that description. */
-int hacl_pg_transpose_step(struct hacl_prog *p, int node, aclError *rc)
-{
-    const struct hacl_graph *g = p->g;
-    const struct hacl_node *n = &g->nodes[node];
-    int x = n->inputs[0], out = n->outputs[0];
-    const struct hacl_tensor *X = &g->tensors[x], *Y = &g->tensors[out];
-    int r = X->rank;
-    if (X->onnx_type != 1 || r < 2 || r > 6 || hacl_tensor_elements(X) <= 0 || X->is_const || p->is_out[out] ||
-        !hacl_pg_dnnl_size_ok(X))
-        return 0;
-    int64_t perm[HACL_MAX_RANK];
-    if (hacl_attr_ints(n, "perm", perm, HACL_MAX_RANK) != r)
-        for (int i = 0; i < r; i++)
-            perm[i] = r - 1 - i;
-    dnnl_dims_t xd, st;
-    int64_t s = 1;
-    for (int i = r - 1; i >= 0; i--) { /* output dim i is input dim perm[i] */
-        st[perm[i]] = s;
-        s *= Y->dims[i];
-    }
-    for (int i = 0; i < r; i++)
-        xd[i] = X->dims[i];
-    int xb = native_buf(p, x, rc);
-    if (xb < 0)
-        return -1;
-    dnnl_memory_desc_t x_md = p->bufs[xb].md, pmd;
-    /* An input laid out by strides alone (row-major, channels-last, a
-     * permutation): the output is the same bytes seen through permuted
-     * strides, a view, no step (ConvNeXt's channels-last round trips
-     * around every block cost 4% of its time as copies). Readers that
-     * need it row-major convert it then. */
-    int root = p->bufs[xb].alias_of >= 0 ? p->bufs[xb].alias_of : xb;
-    if (x_md.ndims == r && x_md.format_kind == dnnl_blocked && x_md.format_desc.blocking.inner_nblks == 0 &&
-        x_md.offset0 == 0 && p->bufs[root].kind == B_WORK) {
-        dnnl_dims_t yd, ys;
-        for (int i = 0; i < r; i++)
-            yd[i] = Y->dims[i], ys[i] = x_md.format_desc.blocking.strides[perm[i]];
-        dnnl_memory_desc_t ymd, plain;
-        if (dnnl_memory_desc_init_by_strides(&ymd, r, yd, x_md.data_type, ys) == dnnl_success) {
-            int v = hacl_pg_view(p, out, xb, &ymd, rc);
-            if (v < 0)
-                return -1;
-            p->native[out] = v;
-            if (hacl_pg_plain_md(Y, &plain) == 0 && dnnl_memory_desc_equal(&plain, &ymd)) {
-                p->bufs[v].plain = 1;
-                p->plainb[out] = v;
-            }
-            return 1;
-        }
-    }
-    if (dnnl_memory_desc_init_by_strides(&pmd, r, xd, dnnl_f32, st) != dnnl_success)
-        return 0;
-    dnnl_primitive_desc_t pd = NULL;
-    if (hacl_pg_reorder_pd(&pd, &x_md, &pmd) != dnnl_success)
-        return 0;
-    int yb = hacl_pg_out_buf(p, out, NULL, rc);
-    int view = yb >= 0 ? hacl_pg_add_buf(p, out, B_WORK, -1, rc) : -1;
-    int s_ = view >= 0 ? hacl_pg_add_step(p, -1, rc) : -1;
-    if (s_ < 0) {
-        dnnl_primitive_desc_destroy(pd);
-        return -1;
-    }
-    struct pbuf *v = &p->bufs[view];
-    v->md = pmd;
-    v->has_md = 1;
-    v->plain = 0;
-    v->alias_of = yb;
-    v->alias_off = 0;
-    v->aliased = p->bufs[yb].aliased = 1;
-    p->steps[s_].kind = "Transpose";
-    hacl_pg_arg(p, s_, DNNL_ARG_FROM, xb);
-    hacl_pg_arg(p, s_, DNNL_ARG_TO, view);
-    p->nreorders++;
-    return hacl_pg_finish_primitive(p, s_, pd, rc) < 0 ? -1 : 1;
 }

@@ -276,7 +276,8 @@ void hacl_pg_width_ctx_free(struct hacl_exec_ctx *c);
 /* Steps with a twin; runs on one thread and in all, for profiles. */
 size_t hacl_pg_width_twins(const struct hacl_prog *p, unsigned long long *one_runs, unsigned long long *runs);
 
-/* ---- prog_lower.c: one node (and what fuses into it) as a primitive.
+/* ---- prog_lower.c (products: prog_matmul.c): one node (and what fuses
+ * into it) as a primitive.
  * Each returns 1 when done, 0 when the node is not for oneDNN (it then
  * runs its C kernel), -1 on error. ---- */
 
@@ -285,16 +286,20 @@ int hacl_pg_deconv_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_pool_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_gemm_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_matmul_step(struct hacl_prog *p, int node, aclError *rc);
+/* Tensor t's row-major layout in bfloat16, its own shape (prog_matmul.c). */
+dnnl_memory_desc_t hacl_pg_plain_bf16(const struct hacl_tensor *t);
 /* prog_eltwise.c */
 int hacl_pg_binary_step(struct hacl_prog *p, int node, aclError *rc);
-/* prog_scale.c: Mul(map a, computed factors b of shape [1, C, 1, 1]) as
- * one reorder with runtime per-channel scales: 1 done, 0 not, -1 error */
-int hacl_pg_scale_step(struct hacl_prog *p, int node, int a, int b, aclError *rc);
 int hacl_pg_eltwise_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_concat_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_bn_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_resize_step(struct hacl_prog *p, int node, aclError *rc);
-int hacl_pg_transpose_step(struct hacl_prog *p, int node, aclError *rc);
+/* The buffer holding tensor t as oneDNN produced it (blocked or plain),
+ * or its row-major buffer; -1 when it has neither yet (an error). */
+int hacl_pg_native_buf(struct hacl_prog *p, int t, aclError *rc);
+/* prog_scale.c: Mul(map a, computed factors b of shape [1, C, 1, 1]) as
+ * one reorder with runtime per-channel scales: 1 done, 0 not, -1 error */
+int hacl_pg_scale_step(struct hacl_prog *p, int node, int a, int b, aclError *rc);
 /* prog_norm.c */
 int hacl_pg_layernorm_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_softmax_step(struct hacl_prog *p, int node, aclError *rc);
@@ -319,6 +324,7 @@ void hacl_pg_run_pass(const struct pstep *st, void *ptr);
  * Transpose, Reshape): the two halves interleaved into the shuffle's
  * output; 1, 0 (not one), or -1 with *rc. */
 int hacl_pg_shuffle_step(struct hacl_prog *p, int node, aclError *rc);
+int hacl_pg_transpose_step(struct hacl_prog *p, int node, aclError *rc);
 
 /* ---- how a convolution's implementation and layouts are chosen
  * (prog_conv_choice.c) ---- */

@@ -263,10 +263,13 @@ AVX2 static void gelu_avx2(void *data, size_t n) { loop8_f32(data, n, gelu8); }
  * element): SiLU on squeeze-and-excitation's 1x1 maps stays fused. */
 #define PASS_MIN 8192
 
-/* The passes this CPU runs: 2 AVX-512 (float32 and bfloat16), 1 AVX2
- * with FMA (float32), 0 none. HOSTACL_OWN_PASSES in the environment at
- * load: "0" none (oneDNN's post-ops everywhere, for comparison and
- * diagnosis), "avx2" the AVX2 ones where AVX-512 is there too (tests). */
+/* The passes this CPU runs: 3 AVX-512 with AVX512_BF16's conversion for
+ * bfloat16 maps, 2 AVX-512 (float32 and bfloat16, our integer rounding),
+ * 1 AVX2 with FMA (float32), 0 none. HOSTACL_OWN_PASSES in the
+ * environment at load: "0" none (oneDNN's post-ops everywhere, for
+ * comparison and diagnosis), "avx2" the AVX2 ones where AVX-512 is there
+ * too, "avx512" our integer rounding where the conversion is there too
+ * (tests). */
 static int pass_isa(void)
 {
 #if HAVE_PASSES
@@ -277,7 +280,10 @@ static int pass_isa(void)
         return 0;
     if (v && !strcmp(v, "avx2"))
         return avx2;
-    return __builtin_cpu_supports("avx512f") ? 2 : avx2;
+    if (!__builtin_cpu_supports("avx512f"))
+        return avx2;
+    int cvt = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512bf16");
+    return cvt && !(v && !strcmp(v, "avx512")) ? 3 : 2;
 #else
     return 0;
 #endif
@@ -292,7 +298,7 @@ int hacl_pg_pass_for(const struct act *a, int64_t elements, int bf16)
     if (!HAVE_PASSES || a->node < 0 || !(silu || gelu) || a->clip01 || elements < PASS_MIN)
         return 0;
     int isa = pass_isa();
-    return isa == 2 || (isa == 1 && !bf16);
+    return isa >= 2 || (isa == 1 && !bf16);
 }
 
 int hacl_pg_pass_step(struct hacl_prog *p, int b, const struct act *a, aclError *rc)
@@ -313,15 +319,11 @@ int hacl_pg_pass_step(struct hacl_prog *p, int b, const struct act *a, aclError 
         return -1;
     struct pstep *st = &p->steps[s];
     st->kind = gelu ? "GELU" : "SiLU";
-    snprintf(st->impl, sizeof st->impl, isa == 2 ? "pass:avx512" : "pass:avx2");
+    snprintf(st->impl, sizeof st->impl, isa >= 2 ? "pass:avx512" : "pass:avx2");
 #if HAVE_PASSES
-    /* HOSTACL_OWN_PASSES=avx512 keeps the integer rounding (tests) */
-    const char *v = getenv("HOSTACL_OWN_PASSES");
-    int cvt = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512bf16") &&
-              !(v && !strcmp(v, "avx512"));
-    if (isa == 2)
-        st->pass = gelu ? (esize == 4 ? gelu_f32 : cvt ? gelu_bf16x : gelu_bf16)
-                        : (esize == 4 ? silu_f32 : cvt ? silu_bf16x : silu_bf16);
+    if (isa >= 2)
+        st->pass = gelu ? (esize == 4 ? gelu_f32 : isa == 3 ? gelu_bf16x : gelu_bf16)
+                        : (esize == 4 ? silu_f32 : isa == 3 ? silu_bf16x : silu_bf16);
     else
         st->pass = gelu ? gelu_avx2 : silu_avx2;
 #endif

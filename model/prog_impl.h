@@ -114,6 +114,7 @@ struct hacl_prog {
     int bf16;     /* heavy operators in bfloat16 */
     int winograd; /* float32 3x3 convolutions may use Winograd */
     int channel_concats; /* the graph concatenates 4-D tensors along channels */
+    int amx;             /* the CPU multiplies bfloat16 matrices in tiles (AMX) */
     int cur_node; /* the node being compiled */
     /* Runs on the full team or on one thread (prog_width.c): the policy,
      * under width_lock; twins: TWINS_NONE, _MAKING (on twin_thread, which

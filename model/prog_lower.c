@@ -147,8 +147,9 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
      * slice is no contiguous block, and every concatenation and the
      * normalisations after it (DenseNet) ran on reorders and oneDNN's
      * plain-layout kernels (densenet121 5x, squeezenet 1.5-1.9x,
-     * googlenet and inception_v3 1.2x faster blocked). */
-    int blocked = (p->winograd && !p->bf16 && cg.sp == 2) || (p->bf16 && p->channel_concats && cg.sp == 2);
+     * googlenet and inception_v3 1.2x faster blocked), except with AMX,
+     * whose tiles oneDNN uses only channels-last (prog.c, prog_build). */
+    int blocked = (p->winograd && !p->bf16 && cg.sp == 2) || (p->bf16 && p->channel_concats && cg.sp == 2 && !p->amx);
     dnnl_format_tag_t src_tag = blocked && cg.c % 16 == 0 ? dnnl_aBcd16b : dnnl_format_tag_any;
     /* A first layer (a few channels: an image) reads its input row-major:
      * left to choose, oneDNN pads 3 channels to a block of 16 and the

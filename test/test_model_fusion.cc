@@ -1474,3 +1474,60 @@ TEST_F(Fusion, ChannelsLastRoundTripsAreViews)
     Compare(m, "round trip");
     ExpectFused(m, {"to_last", "to_first"}, {"dw", "fc1", "fc2", "residual"});
 }
+
+// Under allow_bf16 on a CPU with AMX, oneDNN multiplies bfloat16 on tiles
+// only in the channels-last layout: an Inception-style block (branches
+// concatenated along channels) keeps its convolutions on the AMX kernels
+// instead of the 16-channel blocked layout other bfloat16 CPUs use for such
+// graphs; a DenseNet-style block (a BatchNormalization reading the
+// concatenation) computes in float32, faster there than either bfloat16
+// layout (docs/semantics.md, Models).
+TEST_F(Fusion, Bfloat16ConcatenationsUseTheTilesOfAnAmxCpu)
+{
+    std::ifstream cpu("/proc/cpuinfo");
+    std::string text((std::istreambuf_iterator<char>(cpu)), std::istreambuf_iterator<char>());
+    if (text.find("amx_bf16") == std::string::npos)
+        GTEST_SKIP() << "no AMX on this CPU";
+    for (int dense = 0; dense < 2; dense++) {
+        SCOPED_TRACE(dense ? "BatchNormalization after the Concat" : "Conv after the Concat");
+        Model m;
+        m.inputs = {{"x", onnxb::FLOAT, {1, 32, 28, 28}}};
+        ConvWeights(m, "a", 64, 32, 1, true);
+        ConvWeights(m, "b", 64, 32, 3, true);
+        ConvWeights(m, "c", 64, 128, 1, true);
+        m.nodes = {{"Conv", {"x", "a_w", "a_b"}, {"ya"}, "a"},
+                   {"Conv", {"x", "b_w", "b_b"}, {"yb"}, "b", {Attr::Ints("pads", {1, 1, 1, 1})}},
+                   {"Concat", {"ya", "yb"}, {"cat"}, "cat", {Attr::Int("axis", 1)}}};
+        std::string cin = "cat";
+        if (dense) {
+            BnParams(m, "bn", 128);
+            m.nodes.push_back(Bn("bn", "cat", "n"));
+            m.nodes.push_back({"Relu", {"n"}, {"r"}, "relu"});
+            cin = "r";
+        }
+        m.nodes.push_back({"Conv", {cin, "c_w", "c_b"}, {"yc"}, "c"});
+        m.nodes.push_back({"MaxPool", {"yc"}, {"y"}, "pool", {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("strides", {2, 2})}});
+        m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+        std::string bytes = onnxb::Serialize(m);
+        uint32_t b16 = LoadWithPrecision(bytes, "allow_bf16"), f32 = LoadWithPrecision(bytes, "force_fp32");
+        std::vector<hacl_prog_step> st(64);
+        long n = hacl_model_steps(b16, st.data(), st.size());
+        int convs = 0;
+        for (long i = 0; i < n; i++)
+            if (!strncmp(st[i].kind, "Conv", 4)) {
+                convs++;
+                if (dense)
+                    EXPECT_EQ(strstr(st[i].impl, "bf16"), nullptr) << st[i].node << " " << st[i].impl;
+                else
+                    EXPECT_NE(strstr(st[i].impl, "amx"), nullptr) << st[i].node << " " << st[i].impl;
+            }
+        EXPECT_EQ(convs, 3);
+        std::string x = Rand(32 * 28 * 28, rng);
+        std::vector<std::vector<float>> out = {ExecuteAndUnload(b16, x), ExecuteAndUnload(f32, x)};
+        ASSERT_EQ(out[0].size(), out[1].size());
+        double d = 0, r = 0;
+        for (size_t i = 0; i < out[0].size(); i++)
+            d += (out[0][i] - out[1][i]) * (out[0][i] - out[1][i]), r += out[1][i] * out[1][i];
+        EXPECT_LT(sqrt(d / r), dense ? 1e-5 : 2e-2);
+    }
+}

@@ -43,6 +43,64 @@ static int reads_channels_last(const struct hacl_prog *p, int t, int r)
     return 1;
 }
 
+/* A dilated convolution on a map smaller than its dilation (DeepLab's
+ * atrous pyramid: dilations 12 to 36 on 14x14 maps) has taps that read
+ * nothing but padding at every output position: they add zeros. Such taps
+ * at the edges of the window are dropped, the padding shrunk to match
+ * (the kernel often becomes 1x1, on oneDNN's 1x1 kernels instead of a
+ * dilated one). *w becomes an owned copy of the live taps. 0, or -1 when
+ * out of memory. */
+static int drop_dead_taps(struct hacl_conv_geom *cg, float **w, int *own_w)
+{
+    int64_t lo[3] = {0, 0, 0}, hi[3] = {0, 0, 0}, pb[3], pe[3];
+    int shrink = 0;
+    for (int i = 0; i < 3; i++) {
+        hi[i] = cg->k[i] - 1, pb[i] = cg->pb[i], pe[i] = cg->pe[i];
+        if (i >= cg->sp || cg->k[i] == 1)
+            continue;
+        /* tap t reads input indices t*d - pb + o*s for o in [0, out) */
+        int64_t first = -1, last = -1;
+        for (int64_t t = 0; t < cg->k[i]; t++) {
+            int64_t a = t * cg->d[i] - cg->pb[i], b = a + (cg->out[i] - 1) * cg->s[i];
+            if (b >= 0 && a < cg->in[i]) {
+                first = first < 0 ? t : first;
+                last = t;
+            }
+        }
+        if (first < 0)
+            return 0; /* nothing but padding: left as it is */
+        pb[i] = cg->pb[i] - first * cg->d[i];
+        pe[i] = cg->pe[i] - (cg->k[i] - 1 - last) * cg->d[i];
+        if ((first > 0 || last < cg->k[i] - 1) && pb[i] >= 0 && pe[i] >= 0)
+            lo[i] = first, hi[i] = last, shrink = 1;
+        else
+            pb[i] = cg->pb[i], pe[i] = cg->pe[i];
+    }
+    if (!shrink)
+        return 0;
+    int64_t k0 = hi[0] - lo[0] + 1, k1 = hi[1] - lo[1] + 1, k2 = hi[2] - lo[2] + 1;
+    int64_t rows = cg->m * (cg->c / cg->group);
+    float *nw = hacl_malloc_aligned(ALIGN, (size_t)(rows * k0 * k1 * k2) * sizeof *nw);
+    if (!nw)
+        return -1;
+    const float *ow = *w;
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t a = 0; a < k0; a++)
+            for (int64_t b = 0; b < k1; b++)
+                for (int64_t c = 0; c < k2; c++)
+                    nw[((r * k0 + a) * k1 + b) * k2 + c] =
+                        ow[((r * cg->k[0] + lo[0] + a) * cg->k[1] + lo[1] + b) * cg->k[2] + lo[2] + c];
+    if (*own_w)
+        hacl_free(*w);
+    *w = nw, *own_w = 1;
+    for (int i = 0; i < 3; i++) {
+        cg->k[i] = hi[i] - lo[i] + 1, cg->pb[i] = pb[i], cg->pe[i] = pe[i];
+        if (cg->k[i] == 1)
+            cg->d[i] = 1;
+    }
+    return 0;
+}
+
 /* Conv, with a following BatchNormalization folded into its weights, a
  * residual Add and an activation as post-ops. 1: done, 0: not for oneDNN,
  * -1: error. */
@@ -123,6 +181,13 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
                 w[m * per + i] = (float)((double)w[m * per + i] * k);
             bias[m] = (float)(((double)bias[m] - (double)mean[m]) * k + (double)sh[m]);
         }
+    }
+
+    if (drop_dead_taps(&cg, &w, &own_w) < 0) {
+        if (own_w)
+            hacl_free(w);
+        hacl_free(bias);
+        return hacl_pg_fail(p, rc, ACL_ERROR_BAD_ALLOC, "out of memory preparing convolution weights");
     }
 
     /* The primitive: layouts chosen by oneDNN, except for model outputs. */

@@ -223,6 +223,17 @@ TEST_F(Fusion, ConvVariantsWithFoldedBatchNormAndActivations)
         {"SAME_LOWER", 8, 8, 6, 2, 1, {Attr::Str("auto_pad", "SAME_LOWER")}, "Relu", false},
         {"odd channels", 5, 7, 6, 3, 1, {}, "Relu", true},
         {"no activation", 16, 16, 5, 3, 1, {Attr::Ints("pads", {1, 1, 1, 1})}, nullptr, true},
+        /* dilations past the map: taps reading only padding are dropped */
+        {"dilation wider than the map", 16, 16, 6, 3, 1, {Attr::Ints("dilations", {8, 8}), Attr::Ints("pads", {8, 8, 8, 8})},
+         "Relu", true},
+        {"dilation reaching both edges", 8, 8, 6, 3, 1, {Attr::Ints("dilations", {4, 4}), Attr::Ints("pads", {4, 4, 4, 4})},
+         "Relu", true},
+        {"dead taps at one end", 8, 16, 6, 3, 1, {Attr::Ints("dilations", {4, 4}), Attr::Ints("pads", {0, 0, 8, 8})},
+         nullptr, true},
+        {"dead taps, stride 2", 8, 16, 7, 3, 1,
+         {Attr::Ints("dilations", {8, 8}), Attr::Ints("pads", {8, 8, 8, 8}), Attr::Ints("strides", {2, 2})}, "Relu", false},
+        {"dead taps in one dim", 8, 8, 6, 3, 1, {Attr::Ints("dilations", {8, 1}), Attr::Ints("pads", {8, 1, 8, 1})},
+         nullptr, true},
     };
     for (const Case &c : cases) {
         Model m;
@@ -1529,5 +1540,34 @@ TEST_F(Fusion, Bfloat16ConcatenationsUseTheTilesOfAnAmxCpu)
         for (size_t i = 0; i < out[0].size(); i++)
             d += (out[0][i] - out[1][i]) * (out[0][i] - out[1][i]), r += out[1][i] * out[1][i];
         EXPECT_LT(sqrt(d / r), dense ? 1e-5 : 2e-2);
+    }
+}
+
+// DeepLab's atrous pyramid: a 3x3 convolution dilated by 24 on a 14x14 map
+// reads nothing but padding with its eight outer taps. They are dropped:
+// the step runs as a 1x1 convolution, with the same result.
+TEST_F(Fusion, TapsThatReadOnlyPaddingAreDropped)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 32, 14, 14}}};
+    ConvWeights(m, "c", 32, 32, 3, true);
+    m.nodes = {{"Conv", {"x", "c_w", "c_b"}, {"a"}, "conv", {Attr::Ints("dilations", {24, 24}), Attr::Ints("pads", {24, 24, 24, 24})}},
+               {"Relu", {"a"}, {"r"}, "act"},
+               {"MaxPool", {"r"}, {"y"}, "pool", {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("strides", {2, 2})}}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+    Compare(m, "dilation 24 on 14x14");
+    std::string bytes = onnxb::Serialize(m);
+    for (const char *mode : {"force_fp32", "allow_bf16"}) {
+        uint32_t id = LoadWithPrecision(bytes, mode);
+        std::vector<hacl_prog_step> st(16);
+        long n = hacl_model_steps(id, st.data(), st.size());
+        int convs = 0;
+        for (long i = 0; i < n; i++)
+            if (!strcmp(st[i].node, "conv") && strcmp(st[i].kind, "reorder") != 0) {
+                convs++;
+                EXPECT_NE(strstr(st[i].impl, "1x1"), nullptr) << mode << " " << st[i].impl;
+            }
+        EXPECT_EQ(convs, 1);
+        EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
     }
 }

@@ -56,7 +56,7 @@ static int drop_dead_taps(struct hacl_conv_geom *cg, float **w, int *own_w)
     int shrink = 0;
     for (int i = 0; i < 3; i++) {
         hi[i] = cg->k[i] - 1, pb[i] = cg->pb[i], pe[i] = cg->pe[i];
-        if (i >= cg->sp || cg->k[i] == 1)
+        if (i >= cg->sp || cg->k[i] == 1 || cg->d[i] > DNNL_MAX_SPATIAL || cg->pb[i] > DNNL_MAX_SPATIAL)
             continue;
         /* tap t reads input indices t*d - pb + o*s for o in [0, out) */
         int64_t first = -1, last = -1;

@@ -566,8 +566,20 @@ static int node_step(struct hacl_prog *p, int node, aclError *rc)
     p->cur_node = node;
     int r = 0;
     if (!p->reference) {
-        if (strcmp(op, "Conv") == 0)
+        if (strcmp(op, "Conv") == 0) {
             r = hacl_pg_conv_step(p, node, rc);
+            /* a deferred product the convolution could not take: made
+             * now, and the convolution compiled again reading it */
+            int x = p->g->nodes[node].inputs[0], m = x >= 0 ? p->g->tensors[x].producer : -1;
+            if (r == 0 && m >= 0 && p->absorbed[m] == 2) {
+                p->absorbed[m] = 0;
+                if (node_step(p, m, rc) < 0)
+                    return -1;
+                hacl_pg_consumed(p, m);
+                p->cur_node = node;
+                r = hacl_pg_conv_step(p, node, rc);
+            }
+        }
         else if (strcmp(op, "ConvTranspose") == 0)
             r = hacl_pg_deconv_step(p, node, rc);
         else if (strcmp(op, "MaxPool") == 0 || strcmp(op, "AveragePool") == 0 || strcmp(op, "GlobalAveragePool") == 0 ||
@@ -780,6 +792,8 @@ static aclError prog_build(const struct hacl_graph *g, int reference, int precis
             }
     for (size_t t = 0; t < g->ntensors; t++)
         p->reads_left[t] = p->ncons[t];
+    if (!p->reference)
+        hacl_pg_defer_se_products(p);
     for (size_t i = 0; i < g->ninputs; i++) {
         int b = hacl_pg_add_buf(p, g->inputs[i], B_INPUT, (int)i, &rc);
         if (b < 0)

@@ -301,6 +301,12 @@ int hacl_pg_native_buf(struct hacl_prog *p, int t, aclError *rc);
 /* prog_scale.c: Mul(map a, computed factors b of shape [1, C, 1, 1]) as
  * one reorder with runtime per-channel scales: 1 done, 0 not, -1 error */
 int hacl_pg_scale_step(struct hacl_prog *p, int node, int a, int b, aclError *rc);
+/* Squeeze-and-excitation products folded into the next convolution's
+ * weights at run time (prog_scale.c). */
+void hacl_pg_defer_se_products(struct hacl_prog *p);
+int hacl_pg_se_source(const struct hacl_prog *p, int conv);
+int hacl_pg_se_weights(struct hacl_prog *p, int conv, const dnnl_memory_desc_t *w_plain, const float *w, void *owned,
+                       const dnnl_memory_desc_t *wmd, aclError *rc);
 /* prog_norm.c */
 int hacl_pg_layernorm_step(struct hacl_prog *p, int node, aclError *rc);
 int hacl_pg_softmax_step(struct hacl_prog *p, int node, aclError *rc);

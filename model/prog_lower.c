@@ -116,7 +116,10 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
     char why[8];
     if (hacl_conv_geometry((struct hacl_graph *)g, n, &cg, why, sizeof why) != ACL_SUCCESS || !spatial_ok(&cg))
         return 0;
-    /* What fuses. */
+    /* What fuses: a deferred squeeze-and-excitation product before (the
+     * convolution reads its map, xin), BatchNormalization, a residual Add
+     * and an activation after. */
+    int se_src = hacl_pg_se_source(p, node), xin = se_src >= 0 ? se_src : n->inputs[0];
     int out = n->outputs[0];
     int bn = hacl_pg_sole_reader(p, out, "BatchNormalization");
     if (bn >= 0) {
@@ -319,6 +322,19 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
     }
     dnnl_memory_desc_t src_md = hacl_pg_pd_md(pd, dnnl_query_src_md), wmd = hacl_pg_pd_md(pd, dnnl_query_weights_md);
     dst_md = hacl_pg_pd_md(pd, dnnl_query_dst_md);
+    /* weights scaled by the product every execution, where the map needs
+     * no conversion (else the product is that conversion: prog_scale.c);
+     * 0: the product is made first (node_step), this compiled again */
+    int se_wb = 0, xn = p->native[xin];
+    if (se_src >= 0 && xn >= 0 && p->bufs[xn].has_md && dnnl_memory_desc_equal(&p->bufs[xn].md, &src_md))
+        se_wb = hacl_pg_se_weights(p, node, &w_plain, w, own_w ? w : NULL, &wmd, rc);
+    if (se_src >= 0 && se_wb <= 0) {
+        dnnl_primitive_desc_destroy(pd);
+        if (se_wb == 0 && own_w)
+            hacl_free(w);
+        hacl_free(bias);
+        return se_wb;
+    }
     /* w is a folded copy: the decoded initializer can go now (else it
      * goes once placed, prog_weights.c) */
     if (own_w)
@@ -326,10 +342,10 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
     int xb = -1, ob = -1, s = -1;
     /* a direct twin for one-thread runs, from w before it is placed */
     const float *w_orig = w;
-    int wb = hacl_pg_prepared_weight(p, &w_plain, w, own_w ? w : NULL, &wmd, rc);
+    int wb = se_wb > 0 ? se_wb : hacl_pg_prepared_weight(p, &w_plain, w, own_w ? w : NULL, &wmd, rc);
     int bb = wb < 0 ? (hacl_free(bias), -1) : hacl_pg_owned_weight(p, &b_md, bias, rc);
     if (bb >= 0)
-        xb = hacl_pg_get_layout(p, n->inputs[0], &src_md, rc);
+        xb = hacl_pg_get_layout(p, xin, &src_md, rc);
     if (xb >= 0 && add >= 0)
         ob = hacl_pg_get_layout(p, other, &dst_md, rc);
     int db = -1;
@@ -365,8 +381,8 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
     hacl_pg_arg(p, s, DNNL_ARG_DST, db);
     if (act.node >= 0)
         hacl_pg_absorb_act(p, &act);
-    int fused[2] = {bn, add};
-    for (int k = 0; k < 2; k++)
+    int fused[3] = {bn, add, se_src >= 0 ? g->tensors[n->inputs[0]].producer : -1};
+    for (int k = 0; k < 3; k++)
         if (fused[k] >= 0) {
             p->absorbed[fused[k]] = 1;
             hacl_pg_consumed(p, fused[k]);

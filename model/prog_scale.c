@@ -82,3 +82,112 @@ int hacl_pg_scale_step(struct hacl_prog *p, int node, int a, int b, aclError *rc
     hacl_pg_arg(p, s, DNNL_ARG_DST, db);
     return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : 1;
 }
+
+/* ---- the product folded into the next convolution's weights ---- */
+
+/* The map and the factors of Mul node m, when it is such a product of
+ * float32 [1, C, H, W] by computed [1, C, 1, 1] factors: 1, else 0. */
+static int se_operands(const struct hacl_graph *g, const struct hacl_node *m, int *a, int *b)
+{
+    if (strcmp(m->op, "Mul") || m->ninputs != 2 || m->noutputs != 1 || m->inputs[0] < 0 || m->inputs[1] < 0)
+        return 0;
+    const struct hacl_tensor *Y = &g->tensors[m->outputs[0]];
+    for (int k = 0; k < 2; k++) {
+        const struct hacl_tensor *A = &g->tensors[m->inputs[k]], *B = &g->tensors[m->inputs[1 - k]];
+        if (A->rank == 4 && B->rank == 4 && Y->rank == 4 && !B->is_const && A->onnx_type == 1 && B->onnx_type == 1 &&
+            A->dims[0] == 1 && B->dims[0] == 1 && B->dims[1] == A->dims[1] && B->dims[2] == 1 && B->dims[3] == 1 &&
+            hacl_pg_same_shape(A, Y)) {
+            *a = m->inputs[k], *b = m->inputs[1 - k];
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A squeeze-and-excitation product read by one ungrouped 1x1 convolution
+ * alone, conv(x * s), is conv(x) with weights W * s (each input channel's
+ * weights scaled). Where the M x C weights are well under the C x H x W
+ * map (M * 2 <= H * W), the product is deferred (absorbed 2) and the
+ * convolution scales its weights as it converts them to its own layout,
+ * every execution (hacl_pg_se_weights): EfficientNet's and MobileNetV3's
+ * projections after their excitations on the larger maps. */
+void hacl_pg_defer_se_products(struct hacl_prog *p)
+{
+    const struct hacl_graph *g = p->g;
+    for (size_t i = 0; i < g->nnodes; i++) {
+        const struct hacl_node *c = &g->nodes[i];
+        if (c->folded || strcmp(c->op, "Conv") || c->ninputs < 2 || c->inputs[0] < 0 || !hacl_pg_is_const_f32(g, c, 1) ||
+            hacl_attr_int(c, "group", 1) != 1)
+            continue;
+        int x = c->inputs[0], m = g->tensors[x].producer, a, b;
+        const struct hacl_tensor *W = &g->tensors[c->inputs[1]];
+        if (m < 0 || g->nodes[m].folded || p->absorbed[m] || p->ncons[x] != 1 || p->is_out[x] ||
+            !se_operands(g, &g->nodes[m], &a, &b) || W->rank != 4 || W->dims[1] != g->tensors[x].dims[1] ||
+            W->dims[2] != 1 || W->dims[3] != 1)
+            continue;
+        const struct hacl_tensor *A = &g->tensors[a];
+        if (2 * W->dims[0] > A->dims[2] * A->dims[3])
+            continue;
+        p->absorbed[m] = 2;
+    }
+}
+
+/* For convolution node `conv` reading a deferred product: the product's
+ * map (the tensor the convolution reads instead), or -1. */
+int hacl_pg_se_source(const struct hacl_prog *p, int conv)
+{
+    const struct hacl_graph *g = p->g;
+    int x = g->nodes[conv].inputs[0], m = x >= 0 ? g->tensors[x].producer : -1, a, b;
+    return m >= 0 && p->absorbed[m] == 2 && se_operands(g, &g->nodes[m], &a, &b) ? a : -1;
+}
+
+/* The convolution's weights for one execution: a work buffer in layout
+ * wmd, made by a step converting the plain weights w (layout w_plain,
+ * owned or NULL as for hacl_pg_weight_buf) with the product's factors as
+ * per-input-channel scales. The buffer, 0 when oneDNN has no fast reorder
+ * for it (nothing added), -1 on an error. */
+int hacl_pg_se_weights(struct hacl_prog *p, int conv, const dnnl_memory_desc_t *w_plain, const float *w, void *owned,
+                       const dnnl_memory_desc_t *wmd, aclError *rc)
+{
+    const struct hacl_graph *g = p->g;
+    int m = g->tensors[g->nodes[conv].inputs[0]].producer, a, b;
+    if (!se_operands(g, &g->nodes[m], &a, &b))
+        return 0;
+    int64_t C = g->tensors[b].dims[1];
+    int bb = p->native[b];
+    if (bb < 0 || !p->bufs[bb].has_md || !channels_first_floats(&p->bufs[bb].md, C))
+        return 0;
+    dnnl_primitive_attr_t at = hacl_pg_new_attr();
+    const float runtime = DNNL_RUNTIME_F32_VAL;
+    dnnl_primitive_desc_t pd = NULL;
+    if (at && dnnl_primitive_attr_set_output_scales(at, 1, 1 << 1, &runtime) == dnnl_success &&
+        dnnl_reorder_primitive_desc_create(&pd, w_plain, hacl_pg_get_engine(), wmd, hacl_pg_get_engine(), at) !=
+            dnnl_success)
+        pd = NULL;
+    dnnl_primitive_attr_destroy(at);
+    if (pd && hacl_pg_is_reference(pd)) {
+        dnnl_primitive_desc_destroy(pd);
+        pd = NULL;
+    }
+    if (!pd)
+        return 0;
+    dnnl_memory_desc_t s_md;
+    dnnl_dims_t sd = {C};
+    dnnl_memory_desc_init_by_tag(&s_md, 1, sd, dnnl_f32, dnnl_a);
+    int pw = hacl_pg_weight_buf(p, w_plain, w, owned, rc);
+    int sb = pw >= 0 ? hacl_pg_view(p, b, bb, &s_md, rc) : -1;
+    int wb = sb >= 0 ? hacl_pg_add_buf(p, -1, B_WORK, -1, rc) : -1;
+    int s = wb >= 0 ? hacl_pg_add_step(p, -1, rc) : -1;
+    if (s < 0) {
+        dnnl_primitive_desc_destroy(pd);
+        return -1;
+    }
+    p->bufs[wb].md = *wmd;
+    p->bufs[wb].has_md = 1;
+    p->bufs[wb].bytes = dnnl_memory_desc_get_size(wmd);
+    p->steps[s].kind = "Mul>weights";
+    hacl_pg_arg(p, s, DNNL_ARG_SRC, pw);
+    hacl_pg_arg(p, s, DNNL_ARG_ATTR_OUTPUT_SCALES, sb);
+    hacl_pg_arg(p, s, DNNL_ARG_DST, wb);
+    return hacl_pg_finish_primitive(p, s, pd, rc) < 0 ? -1 : wb;
+}

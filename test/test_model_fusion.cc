@@ -1571,3 +1571,51 @@ TEST_F(Fusion, TapsThatReadOnlyPaddingAreDropped)
         EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
     }
 }
+
+// EfficientNet's and MobileNetV3's excitation: the map times per-channel
+// factors computed from it, read by a 1x1 projection alone. Where the
+// projection's weights are well under the map, the product is no step:
+// the factors scale the weights (each input channel's) as they are
+// converted for the convolution, every execution. Where they are not (7x7
+// maps), the product stays a step. Same values as the reference kernels.
+TEST_F(Fusion, ExcitationScalesTheNextConvolutionsWeights)
+{
+    for (int64_t H : {28, 7}) {
+        SCOPED_TRACE(H);
+        const int64_t C = 32, M = 32; /* 2 M > 49: the product stays at 7x7 */
+        Model m;
+        m.inputs = {{"x", onnxb::FLOAT, {1, C, H, H}}};
+        ConvWeights(m, "dw", C, 1, 3, true);
+        ConvWeights(m, "se1", 8, C, 1, true);
+        ConvWeights(m, "se2", C, 8, 1, true);
+        ConvWeights(m, "c", M, C, 1, true);
+        m.nodes = {{"Conv", {"x", "dw_w", "dw_b"}, {"a"}, "dw", {Attr::Int("group", C), Attr::Ints("pads", {1, 1, 1, 1})}},
+                   {"Relu", {"a"}, {"ar"}, "relu"},
+                   {"GlobalAveragePool", {"ar"}, {"sq"}, "squeeze"},
+                   {"Conv", {"sq", "se1_w", "se1_b"}, {"e1"}, "se1"},
+                   {"Relu", {"e1"}, {"e1r"}, "se1_relu"},
+                   {"Conv", {"e1r", "se2_w", "se2_b"}, {"e2"}, "se2"},
+                   {"Sigmoid", {"e2"}, {"s"}, "gate"},
+                   {"Mul", {"ar", "s"}, {"scaled"}, "excite"},
+                   {"Conv", {"scaled", "c_w", "c_b"}, {"y"}, "project"},
+                   {"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {1, 1})}}};
+        m.outputs = {{"z", onnxb::FLOAT, {}, true}};
+        Compare(m, "excitation");
+        int excite = 0, scaled = 0;
+        for (const auto &s : Steps(m)) {
+            excite += s.compare(0, 7, "excite:") == 0;
+            scaled += s.find(":Mul>weights:") != std::string::npos;
+        }
+        EXPECT_EQ(excite, H == 28 ? 0 : 1);
+        EXPECT_EQ(scaled, H == 28 ? 1 : 0);
+        /* in bfloat16 too, within its error of float32 */
+        std::string bytes = onnxb::Serialize(m), x = Rand((size_t)(C * H * H), rng);
+        std::vector<std::vector<float>> out = {ExecuteAndUnload(LoadWithPrecision(bytes, "allow_bf16"), x),
+                                               ExecuteAndUnload(LoadWithPrecision(bytes, "force_fp32"), x)};
+        ASSERT_EQ(out[0].size(), out[1].size());
+        double d = 0, r = 0;
+        for (size_t i = 0; i < out[0].size(); i++)
+            d += (out[0][i] - out[1][i]) * (out[0][i] - out[1][i]), r += out[1][i] * out[1][i];
+        EXPECT_LT(sqrt(d / r), 2e-2);
+    }
+}

@@ -659,29 +659,6 @@ static aclError plan(struct hacl_prog *p)
     return rc;
 }
 
-/* 1 when the CPU computes bfloat16 natively (AVX512-BF16 or AMX). */
-static int cpu_has_bf16(void)
-{
-    dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
-    return isa == dnnl_cpu_isa_avx512_core_bf16 || isa == dnnl_cpu_isa_avx512_core_amx;
-}
-
-/* 1 when a BatchNormalization reads a concatenation along channels
- * (DenseNet: every layer normalises the concatenation of all before it). */
-static int norm_reads_concat(const struct hacl_graph *g)
-{
-    for (size_t i = 0; i < g->nnodes; i++) {
-        const struct hacl_node *n = &g->nodes[i];
-        if (n->folded || strcmp(n->op, "BatchNormalization") || n->ninputs < 1 || n->inputs[0] < 0)
-            continue;
-        int pr = g->tensors[n->inputs[0]].producer;
-        if (pr >= 0 && !strcmp(g->nodes[pr].op, "Concat") && g->tensors[n->inputs[0]].rank == 4 &&
-            hacl_pg_concat_axis(&g->nodes[pr], 4) == 1)
-            return 1;
-    }
-    return 0;
-}
-
 static aclError prog_build(const struct hacl_graph *g, int reference, int precision, struct hacl_prog **out,
                            char *why, size_t whylen);
 
@@ -711,37 +688,12 @@ static aclError prog_build(const struct hacl_graph *g, int reference, int precis
     p->why = why;
     p->whylen = whylen;
     p->reference = reference || !hacl_pg_get_engine();
-    if (precision == HACL_PREC_ALLOW_BF16 && !p->reference) {
-        p->bf16 = cpu_has_bf16();
-        if (!p->bf16)
-            hacl_log(ACL_WARNING, "precision_mode allow_bf16: this CPU has no bfloat16 instructions; the model "
-                                  "runs in float32");
-    }
+    hacl_pg_precision_setup(p, precision);
     const char *wg = getenv("HOSTACL_WINOGRAD");
     p->winograd = !(wg && strcmp(wg, "0") == 0);
     const char *prof = getenv("HOSTACL_PROFILE");
     p->profile = prof && strcmp(prof, "1") == 0;
     hacl_pg_width_setup(p);
-    for (size_t i = 0; i < g->nnodes && !p->channel_concats; i++) {
-        const struct hacl_node *n = &g->nodes[i];
-        if (!strcmp(n->op, "Concat") && n->noutputs == 1 && n->outputs[0] >= 0 &&
-            g->tensors[n->outputs[0]].rank == 4)
-            p->channel_concats = hacl_pg_concat_axis(n, 4) == 1;
-    }
-    /* With AMX, oneDNN's bfloat16 convolutions run on tiles only in the
-     * channels-last layout; in the 16-channel blocked one they take the
-     * AVX512-BF16 kernels, slower than float32 on such a CPU (measured on a
-     * Xeon with AMX: googlenet 39 -> 112, inception_v3 11 -> 34 images/s
-     * channels-last; float32 79 and 16). DenseNet is slower in bfloat16
-     * either way (densenet121: 18 images/s blocked, 11 channels-last, where
-     * each normalisation reads a strided slice of the concatenation on
-     * oneDNN's plain kernel; float32 35): such a graph stays float32. */
-    p->amx = p->bf16 && dnnl_get_effective_cpu_isa() == dnnl_cpu_isa_avx512_core_amx;
-    if (p->amx && p->channel_concats && norm_reads_concat(g)) {
-        p->bf16 = 0;
-        hacl_log(ACL_INFO, "precision_mode allow_bf16: normalisations of channel concatenations run faster in "
-                           "float32 on this CPU (AMX); the model runs in float32");
-    }
     size_t nt = g->ntensors ? g->ntensors : 1;
     p->native = hacl_malloc(nt * sizeof *p->native);
     p->plainb = hacl_malloc(nt * sizeof *p->plainb);

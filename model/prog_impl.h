@@ -301,6 +301,9 @@ int hacl_pg_native_buf(struct hacl_prog *p, int t, aclError *rc);
 /* prog_scale.c: Mul(map a, computed factors b of shape [1, C, 1, 1]) as
  * one reorder with runtime per-channel scales: 1 done, 0 not, -1 error */
 int hacl_pg_scale_step(struct hacl_prog *p, int node, int a, int b, aclError *rc);
+/* The model's precision: p->bf16, p->amx, p->channel_concats
+ * (prog_conv_choice.c). */
+void hacl_pg_precision_setup(struct hacl_prog *p, int precision);
 /* Squeeze-and-excitation products folded into the next convolution's
  * weights at run time (prog_scale.c). */
 void hacl_pg_defer_se_products(struct hacl_prog *p);

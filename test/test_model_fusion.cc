@@ -1619,3 +1619,51 @@ TEST_F(Fusion, ExcitationScalesTheNextConvolutionsWeights)
         EXPECT_LT(sqrt(d / r), 2e-2);
     }
 }
+
+// Model arithmetic flushes denormal floats to zero, results and operands
+// (an Intel core takes ~100 cycles per operation on one: docs/semantics.md,
+// Models); HOSTACL_DENORMALS=keep, set before the compute thread starts,
+// keeps IEEE gradual underflow.
+TEST_F(Fusion, DenormalsAreFlushedToZeroUnlessKept)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 16}}};
+    m.inits = {{"k", onnxb::FLOAT, {}, onnxb::Floats({1e-20f})}, {"big", onnxb::FLOAT, {}, onnxb::Floats({1e10f})}};
+    m.nodes = {{"Mul", {"x", "k"}, {"y"}, "tiny"}, {"Mul", {"x", "big"}, {"z"}, "large"}};
+    m.outputs = {{"y", onnxb::FLOAT, {}, true}, {"z", onnxb::FLOAT, {}, true}};
+    std::vector<float> x(16, 1.0f);
+    x[0] = 1e-20f, x[1] = -3e-19f, x[2] = 1e-40f; /* x[2] itself denormal */
+    std::string bytes((const char *)x.data(), x.size() * sizeof(float));
+    for (int keep = 0; keep < 2; keep++) {
+        SCOPED_TRACE(keep ? "kept" : "flushed");
+        std::unique_ptr<ScopedEnv> env;
+        if (keep) {
+            /* the compute thread starts again, after aclFinalize */
+            ASSERT_EQ(aclFinalize(), ACL_SUCCESS);
+            env.reset(new ScopedEnv("HOSTACL_DENORMALS", "keep"));
+            ASSERT_EQ(aclInit(nullptr), ACL_SUCCESS);
+            ASSERT_EQ(aclrtSetDevice(0), ACL_SUCCESS);
+        }
+        std::vector<std::vector<float>> out = RunModel(m, {bytes}, RunOptions());
+        ASSERT_EQ(out.size(), 2u);
+        float y0 = out[0][0], y1 = out[0][1], z2 = out[1][2];
+        if (keep) {
+            EXPECT_EQ(y0, 1e-20f * 1e-20f);
+            EXPECT_EQ(y1, -3e-19f * 1e-20f);
+            EXPECT_NE(z2, 0.0f);
+            EXPECT_NEAR(z2, 1e-30f, 1e-35f);
+        } else {
+            EXPECT_EQ(y0, 0.0f);
+            EXPECT_EQ(y1, 0.0f);
+            EXPECT_EQ(z2, 0.0f);
+        }
+        EXPECT_EQ(out[0][3], 1e-20f);
+        EXPECT_EQ(out[1][3], 1e10f);
+        if (keep) {
+            ASSERT_EQ(aclFinalize(), ACL_SUCCESS);
+            env.reset();
+            ASSERT_EQ(aclInit(nullptr), ACL_SUCCESS);
+            ASSERT_EQ(aclrtSetDevice(0), ACL_SUCCESS);
+        }
+    }
+}

@@ -125,6 +125,7 @@ struct hacl_prog {
     _Atomic int twins;
     _Atomic int twin_stop;
     int twin_thread_on;
+    int twin_urgent; /* the machine was busy when they were asked for */
     pthread_t twin_thread;
     unsigned waits; /* the last four runs: whether the thread waited for a CPU */
     unsigned long long twin_ns; /* making them took */

@@ -235,7 +235,9 @@ static void *twin_main(void *arg)
     /* below the runs' threads: on a quiet machine it takes the time they
      * leave (a busy team's barriers suffer when a third thread takes one
      * of its cores); on a busy one, about a tenth of a core */
-    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), TWIN_NICE);
+    struct hacl_prog *p = arg;
+    if (!p->twin_urgent)
+        setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), TWIN_NICE);
     hacl_compute_single(1);
     make_twins(arg);
     return NULL;
@@ -244,18 +246,27 @@ static void *twin_main(void *arg)
 /* Whether the twins are there for a one-thread run, caller under
  * width_lock. The policy's first one-thread trial asks for them; making
  * them costs a few ms per step in bfloat16 (oneDNN generates every
- * kernel again: 430 ms for efficientnet_b1, 19 ms in float32), so a
- * thread of their own makes them while runs go on on the full team, and
- * the trial waits: a run is never held up by them. Where no thread can
- * start, and when one thread is forced (HOSTACL_ADAPTIVE_THREADS=one: the
- * first run), the caller makes them. */
+ * kernel again: 430 ms for efficientnet_b1, 19 ms in float32), so in
+ * bfloat16 a thread of their own makes them while runs go on on the full
+ * team, and the trial waits: a run is never held up by them. In float32,
+ * where no thread can start, and when one thread is forced
+ * (HOSTACL_ADAPTIVE_THREADS=one: the first run), the caller makes them. */
 static int twins_ready(struct hacl_prog *p)
 {
     int state = atomic_load_explicit(&p->twins, memory_order_acquire);
     if (state == TWINS_MADE)
         return 1;
-    if (state == TWINS_NONE && p->width.mode == HACL_WIDTH_MEASURED) {
+    /* Asked for by a trial, that is because the machine is busy or the
+     * team got slower: the team's runs meanwhile wait at their barriers
+     * for the thread another process displaced (mobilenet_v3_large with a
+     * core taken: 100-170 ms against 7 on one thread; the first 20 runs of
+     * a process 30-55% slower than on one thread). Float32 twins (10-20
+     * ms) are made here at once; bfloat16 ones (hundreds of ms) on their
+     * thread, at the runs' own priority when another process holds a core
+     * (at nice 10 it got a tenth of one). */
+    if (state == TWINS_NONE && p->width.mode == HACL_WIDTH_MEASURED && p->bf16) {
         atomic_store_explicit(&p->twins, TWINS_MAKING, memory_order_relaxed);
+        p->twin_urgent = hacl_width_machine_busy();
         if (pthread_create(&p->twin_thread, NULL, twin_main, p) == 0) {
             pthread_setname_np(p->twin_thread, "hacl-twins");
             p->twin_thread_on = 1;

@@ -29,6 +29,26 @@ static int channels_first_floats(const dnnl_memory_desc_t *md, int64_t C)
     return bl->inner_nblks == 1 && bl->inner_idxs[0] == 1 && bl->inner_blks[0] >= 1;
 }
 
+/* A reorder from `from` to `to` scaling along dim 1 by factors given at
+ * run time (DNNL_ARG_ATTR_OUTPUT_SCALES), or NULL when oneDNN has only its
+ * reference kernel for it. */
+static dnnl_primitive_desc_t scaling_reorder(const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to)
+{
+    dnnl_primitive_attr_t at = hacl_pg_new_attr();
+    const float runtime = DNNL_RUNTIME_F32_VAL;
+    dnnl_primitive_desc_t pd = NULL;
+    if (at && dnnl_primitive_attr_set_output_scales(at, 1, 1 << 1, &runtime) == dnnl_success &&
+        dnnl_reorder_primitive_desc_create(&pd, from, hacl_pg_get_engine(), to, hacl_pg_get_engine(), at) !=
+            dnnl_success)
+        pd = NULL;
+    dnnl_primitive_attr_destroy(at);
+    if (pd && hacl_pg_is_reference(pd)) {
+        dnnl_primitive_desc_destroy(pd);
+        pd = NULL;
+    }
+    return pd;
+}
+
 /* Node `node`, Mul(map a, factors b) with the output of a's shape: 1 as
  * such a reorder, 0 when it is not one (or oneDNN has no fast kernel for
  * it), -1 on an error. */
@@ -55,18 +75,7 @@ int hacl_pg_scale_step(struct hacl_prog *p, int node, int a, int b, aclError *rc
     dnnl_format_tag_t tag = p->is_out[out] ? dnnl_abcd : C % 16 == 0 ? dnnl_aBcd16b : dnnl_acdb;
     dnnl_memory_desc_init_by_tag(&y_md, 4, yd, dnnl_f32, tag);
     dnnl_memory_desc_init_by_tag(&s_md, 1, sd, dnnl_f32, dnnl_a);
-    dnnl_primitive_attr_t at = hacl_pg_new_attr();
-    const float runtime = DNNL_RUNTIME_F32_VAL;
-    dnnl_primitive_desc_t pd = NULL;
-    if (at && dnnl_primitive_attr_set_output_scales(at, 1, 1 << 1, &runtime) == dnnl_success &&
-        dnnl_reorder_primitive_desc_create(&pd, &a_md, hacl_pg_get_engine(), &y_md, hacl_pg_get_engine(), at) !=
-            dnnl_success)
-        pd = NULL;
-    dnnl_primitive_attr_destroy(at);
-    if (pd && hacl_pg_is_reference(pd)) {
-        dnnl_primitive_desc_destroy(pd);
-        pd = NULL;
-    }
+    dnnl_primitive_desc_t pd = scaling_reorder(&a_md, &y_md);
     if (!pd)
         return 0;
     int sb = hacl_pg_view(p, b, bb, &s_md, rc); /* the factors as C floats */
@@ -157,18 +166,7 @@ int hacl_pg_se_weights(struct hacl_prog *p, int conv, const dnnl_memory_desc_t *
     int bb = p->native[b];
     if (bb < 0 || !p->bufs[bb].has_md || !channels_first_floats(&p->bufs[bb].md, C))
         return 0;
-    dnnl_primitive_attr_t at = hacl_pg_new_attr();
-    const float runtime = DNNL_RUNTIME_F32_VAL;
-    dnnl_primitive_desc_t pd = NULL;
-    if (at && dnnl_primitive_attr_set_output_scales(at, 1, 1 << 1, &runtime) == dnnl_success &&
-        dnnl_reorder_primitive_desc_create(&pd, w_plain, hacl_pg_get_engine(), wmd, hacl_pg_get_engine(), at) !=
-            dnnl_success)
-        pd = NULL;
-    dnnl_primitive_attr_destroy(at);
-    if (pd && hacl_pg_is_reference(pd)) {
-        dnnl_primitive_desc_destroy(pd);
-        pd = NULL;
-    }
+    dnnl_primitive_desc_t pd = scaling_reorder(w_plain, wmd);
     if (!pd)
         return 0;
     dnnl_memory_desc_t s_md;

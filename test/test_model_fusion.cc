@@ -73,6 +73,22 @@ protected:
         return {"BatchNormalization", {in, name + "_s", name + "_o", name + "_m", name + "_v"}, {out}, name};
     }
 
+    // Squeeze-and-excitation of map "ar" (C channels, through R): "scaled"
+    // = ar * sigmoid(se2(relu(se1(mean(ar))))), node names "squeeze", "se1",
+    // "se1_relu", "se2", "gate", "excite".
+    void Excitation(Model &m, int64_t C, int64_t R)
+    {
+        ConvWeights(m, "se1", R, C, 1, true);
+        ConvWeights(m, "se2", C, R, 1, true);
+        std::vector<Node> se = {{"GlobalAveragePool", {"ar"}, {"sq"}, "squeeze"},
+                                {"Conv", {"sq", "se1_w", "se1_b"}, {"e1"}, "se1"},
+                                {"Relu", {"e1"}, {"e1r"}, "se1_relu"},
+                                {"Conv", {"e1r", "se2_w", "se2_b"}, {"e2"}, "se2"},
+                                {"Sigmoid", {"e2"}, {"s"}, "gate"},
+                                {"Mul", {"ar", "s"}, {"scaled"}, "excite"}};
+        m.nodes.insert(m.nodes.end(), se.begin(), se.end());
+    }
+
     // Every output, after two executions (the second must not depend on
     // what the first left in the work memory), outputs poisoned with NaN
     // first so every element must be written.
@@ -116,6 +132,24 @@ protected:
         aclmdlDestroyDesc(d);
         EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
         return y;
+    }
+
+    // A loaded model's compiled steps.
+    std::vector<hacl_prog_step> ProgSteps(uint32_t id)
+    {
+        std::vector<hacl_prog_step> st(4096);
+        long n = hacl_model_steps(id, st.data(), st.size());
+        st.resize(n > 0 ? (size_t)n : 0);
+        return st;
+    }
+
+    // Relative L2 distance of a from b (b's norm).
+    static double RelL2(const std::vector<float> &a, const std::vector<float> &b)
+    {
+        double d = 0, r = 0;
+        for (size_t i = 0; i < a.size() && i < b.size(); i++)
+            d += (a[i] - b[i]) * (a[i] - b[i]), r += (double)b[i] * b[i];
+        return sqrt(d / (r > 0 ? r : 1));
     }
 
     // The compiled program's steps: "node:kind" per step, in order.
@@ -1426,19 +1460,12 @@ TEST_F(Fusion, ExcitationAfterGroupedConvolutionsIsOneScalingReorder)
         Model m;
         m.inputs = {{"x", onnxb::FLOAT, {1, C, 14, 14}}};
         ConvWeights(m, "g", C, 8, 3, true);
-        ConvWeights(m, "se1", 12, C, 1, true);
-        ConvWeights(m, "se2", C, 12, 1, true);
         ConvWeights(m, "c", C, C, 1, true);
         m.nodes = {{"Conv", {"x", "g_w", "g_b"}, {"a"}, "grouped", {Attr::Int("group", C / 8), Attr::Ints("pads", {1, 1, 1, 1})}},
-                   {"Relu", {"a"}, {"ar"}, "relu"},
-                   {"GlobalAveragePool", {"ar"}, {"sq"}, "squeeze"},
-                   {"Conv", {"sq", "se1_w", "se1_b"}, {"e1"}, "se1"},
-                   {"Relu", {"e1"}, {"e1r"}, "se1_relu"},
-                   {"Conv", {"e1r", "se2_w", "se2_b"}, {"e2"}, "se2"},
-                   {"Sigmoid", {"e2"}, {"s"}, "gate"},
-                   {"Mul", {"ar", "s"}, {"scaled"}, "excite"},
-                   {"Conv", {"scaled", "c_w", "c_b"}, {"y"}, "project"},
-                   {"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("strides", {2, 2})}}};
+                   {"Relu", {"a"}, {"ar"}, "relu"}};
+        Excitation(m, C, 12);
+        m.nodes.push_back({"Conv", {"scaled", "c_w", "c_b"}, {"y"}, "project"});
+        m.nodes.push_back({"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("strides", {2, 2})}});
         m.outputs = {{"z", onnxb::FLOAT, {}, true}}; /* the projection read inside the network */
         Compare(m, "excitation");
         {
@@ -1521,25 +1548,20 @@ TEST_F(Fusion, Bfloat16ConcatenationsUseTheTilesOfAnAmxCpu)
         m.outputs = {{"y", onnxb::FLOAT, {}, true}};
         std::string bytes = onnxb::Serialize(m);
         uint32_t b16 = LoadWithPrecision(bytes, "allow_bf16"), f32 = LoadWithPrecision(bytes, "force_fp32");
-        std::vector<hacl_prog_step> st(64);
-        long n = hacl_model_steps(b16, st.data(), st.size());
         int convs = 0;
-        for (long i = 0; i < n; i++)
-            if (!strncmp(st[i].kind, "Conv", 4)) {
+        for (const hacl_prog_step &st : ProgSteps(b16))
+            if (!strncmp(st.kind, "Conv", 4)) {
                 convs++;
                 if (dense)
-                    EXPECT_EQ(strstr(st[i].impl, "bf16"), nullptr) << st[i].node << " " << st[i].impl;
+                    EXPECT_EQ(strstr(st.impl, "bf16"), nullptr) << st.node << " " << st.impl;
                 else
-                    EXPECT_NE(strstr(st[i].impl, "amx"), nullptr) << st[i].node << " " << st[i].impl;
+                    EXPECT_NE(strstr(st.impl, "amx"), nullptr) << st.node << " " << st.impl;
             }
         EXPECT_EQ(convs, 3);
         std::string x = Rand(32 * 28 * 28, rng);
-        std::vector<std::vector<float>> out = {ExecuteAndUnload(b16, x), ExecuteAndUnload(f32, x)};
-        ASSERT_EQ(out[0].size(), out[1].size());
-        double d = 0, r = 0;
-        for (size_t i = 0; i < out[0].size(); i++)
-            d += (out[0][i] - out[1][i]) * (out[0][i] - out[1][i]), r += out[1][i] * out[1][i];
-        EXPECT_LT(sqrt(d / r), dense ? 1e-5 : 2e-2);
+        std::vector<float> yb = ExecuteAndUnload(b16, x), yf = ExecuteAndUnload(f32, x);
+        ASSERT_EQ(yb.size(), yf.size());
+        EXPECT_LT(RelL2(yb, yf), dense ? 1e-5 : 2e-2);
     }
 }
 
@@ -1559,13 +1581,11 @@ TEST_F(Fusion, TapsThatReadOnlyPaddingAreDropped)
     std::string bytes = onnxb::Serialize(m);
     for (const char *mode : {"force_fp32", "allow_bf16"}) {
         uint32_t id = LoadWithPrecision(bytes, mode);
-        std::vector<hacl_prog_step> st(16);
-        long n = hacl_model_steps(id, st.data(), st.size());
         int convs = 0;
-        for (long i = 0; i < n; i++)
-            if (!strcmp(st[i].node, "conv") && strcmp(st[i].kind, "reorder") != 0) {
+        for (const hacl_prog_step &st : ProgSteps(id))
+            if (!strcmp(st.node, "conv") && strcmp(st.kind, "reorder") != 0) {
                 convs++;
-                EXPECT_NE(strstr(st[i].impl, "1x1"), nullptr) << mode << " " << st[i].impl;
+                EXPECT_NE(strstr(st.impl, "1x1"), nullptr) << mode << " " << st.impl;
             }
         EXPECT_EQ(convs, 1);
         EXPECT_EQ(aclmdlUnload(id), ACL_SUCCESS);
@@ -1586,19 +1606,12 @@ TEST_F(Fusion, ExcitationScalesTheNextConvolutionsWeights)
         Model m;
         m.inputs = {{"x", onnxb::FLOAT, {1, C, H, H}}};
         ConvWeights(m, "dw", C, 1, 3, true);
-        ConvWeights(m, "se1", 8, C, 1, true);
-        ConvWeights(m, "se2", C, 8, 1, true);
         ConvWeights(m, "c", M, C, 1, true);
         m.nodes = {{"Conv", {"x", "dw_w", "dw_b"}, {"a"}, "dw", {Attr::Int("group", C), Attr::Ints("pads", {1, 1, 1, 1})}},
-                   {"Relu", {"a"}, {"ar"}, "relu"},
-                   {"GlobalAveragePool", {"ar"}, {"sq"}, "squeeze"},
-                   {"Conv", {"sq", "se1_w", "se1_b"}, {"e1"}, "se1"},
-                   {"Relu", {"e1"}, {"e1r"}, "se1_relu"},
-                   {"Conv", {"e1r", "se2_w", "se2_b"}, {"e2"}, "se2"},
-                   {"Sigmoid", {"e2"}, {"s"}, "gate"},
-                   {"Mul", {"ar", "s"}, {"scaled"}, "excite"},
-                   {"Conv", {"scaled", "c_w", "c_b"}, {"y"}, "project"},
-                   {"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {1, 1})}}};
+                   {"Relu", {"a"}, {"ar"}, "relu"}};
+        Excitation(m, C, 8);
+        m.nodes.push_back({"Conv", {"scaled", "c_w", "c_b"}, {"y"}, "project"});
+        m.nodes.push_back({"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {1, 1})}});
         m.outputs = {{"z", onnxb::FLOAT, {}, true}};
         Compare(m, "excitation");
         int excite = 0, scaled = 0;
@@ -1610,13 +1623,10 @@ TEST_F(Fusion, ExcitationScalesTheNextConvolutionsWeights)
         EXPECT_EQ(scaled, H == 28 ? 1 : 0);
         /* in bfloat16 too, within its error of float32 */
         std::string bytes = onnxb::Serialize(m), x = Rand((size_t)(C * H * H), rng);
-        std::vector<std::vector<float>> out = {ExecuteAndUnload(LoadWithPrecision(bytes, "allow_bf16"), x),
-                                               ExecuteAndUnload(LoadWithPrecision(bytes, "force_fp32"), x)};
-        ASSERT_EQ(out[0].size(), out[1].size());
-        double d = 0, r = 0;
-        for (size_t i = 0; i < out[0].size(); i++)
-            d += (out[0][i] - out[1][i]) * (out[0][i] - out[1][i]), r += out[1][i] * out[1][i];
-        EXPECT_LT(sqrt(d / r), 2e-2);
+        std::vector<float> yb = ExecuteAndUnload(LoadWithPrecision(bytes, "allow_bf16"), x);
+        std::vector<float> yf = ExecuteAndUnload(LoadWithPrecision(bytes, "force_fp32"), x);
+        ASSERT_EQ(yb.size(), yf.size());
+        EXPECT_LT(RelL2(yb, yf), 2e-2);
     }
 }
 

@@ -1614,6 +1614,10 @@ TEST_F(Fusion, ExcitationScalesTheNextConvolutionsWeights)
         m.nodes.push_back({"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {1, 1})}});
         m.outputs = {{"z", onnxb::FLOAT, {}, true}};
         Compare(m, "excitation");
+        {
+            ScopedEnv one("HOSTACL_ADAPTIVE_THREADS", "one");
+            Compare(m, "excitation on one thread");
+        }
         int excite = 0, scaled = 0;
         for (const auto &s : Steps(m)) {
             excite += s.compare(0, 7, "excite:") == 0;

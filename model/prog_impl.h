@@ -308,8 +308,8 @@ void hacl_pg_precision_setup(struct hacl_prog *p, int precision);
 /* Squeeze-and-excitation products folded into the next convolution's
  * weights at run time (prog_scale.c). */
 void hacl_pg_defer_se_products(struct hacl_prog *p);
-int hacl_pg_se_source(const struct hacl_prog *p, int conv);
-int hacl_pg_se_weights(struct hacl_prog *p, int conv, const dnnl_memory_desc_t *w_plain, const float *w, void *owned,
+int hacl_pg_se_source(const struct hacl_prog *p, int conv, int *factors);
+int hacl_pg_se_weights(struct hacl_prog *p, int b, const dnnl_memory_desc_t *w_plain, const float *w, void *owned,
                        const dnnl_memory_desc_t *wmd, aclError *rc);
 /* prog_norm.c */
 int hacl_pg_layernorm_step(struct hacl_prog *p, int node, aclError *rc);

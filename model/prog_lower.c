@@ -69,12 +69,9 @@ static int drop_dead_taps(struct hacl_conv_geom *cg, float **w, int *own_w)
         }
         if (first < 0)
             return 0; /* nothing but padding: left as it is */
-        pb[i] = cg->pb[i] - first * cg->d[i];
-        pe[i] = cg->pe[i] - (cg->k[i] - 1 - last) * cg->d[i];
-        if ((first > 0 || last < cg->k[i] - 1) && pb[i] >= 0 && pe[i] >= 0)
-            lo[i] = first, hi[i] = last, shrink = 1;
-        else
-            pb[i] = cg->pb[i], pe[i] = cg->pe[i];
+        int64_t npb = cg->pb[i] - first * cg->d[i], npe = cg->pe[i] - (cg->k[i] - 1 - last) * cg->d[i];
+        if ((first > 0 || last < cg->k[i] - 1) && npb >= 0 && npe >= 0)
+            lo[i] = first, hi[i] = last, pb[i] = npb, pe[i] = npe, shrink = 1;
     }
     if (!shrink)
         return 0;
@@ -119,7 +116,8 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
     /* What fuses: a deferred squeeze-and-excitation product before (the
      * convolution reads its map, xin), BatchNormalization, a residual Add
      * and an activation after. */
-    int se_src = hacl_pg_se_source(p, node), xin = se_src >= 0 ? se_src : n->inputs[0];
+    int se_factors = -1, se_src = hacl_pg_se_source(p, node, &se_factors);
+    int xin = se_src >= 0 ? se_src : n->inputs[0];
     int out = n->outputs[0];
     int bn = hacl_pg_sole_reader(p, out, "BatchNormalization");
     if (bn >= 0) {
@@ -216,7 +214,8 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
      * normalisations after it (DenseNet) ran on reorders and oneDNN's
      * plain-layout kernels (densenet121 5x, squeezenet 1.5-1.9x,
      * googlenet and inception_v3 1.2x faster blocked), except with AMX,
-     * whose tiles oneDNN uses only channels-last (prog.c, prog_build). */
+     * whose tiles oneDNN uses only channels-last (hacl_pg_precision_setup,
+     * prog_conv_choice.c). */
     int blocked = (p->winograd && !p->bf16 && cg.sp == 2) || (p->bf16 && p->channel_concats && cg.sp == 2 && !p->amx);
     dnnl_format_tag_t src_tag = blocked && cg.c % 16 == 0 ? dnnl_aBcd16b : dnnl_format_tag_any;
     /* A first layer (a few channels: an image) reads its input row-major:
@@ -327,7 +326,7 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
      * 0: the product is made first (node_step), this compiled again */
     int se_wb = 0, xn = p->native[xin];
     if (se_src >= 0 && xn >= 0 && p->bufs[xn].has_md && dnnl_memory_desc_equal(&p->bufs[xn].md, &src_md))
-        se_wb = hacl_pg_se_weights(p, node, &w_plain, w, own_w ? w : NULL, &wmd, rc);
+        se_wb = hacl_pg_se_weights(p, se_factors, &w_plain, w, own_w ? w : NULL, &wmd, rc);
     if (se_src >= 0 && se_wb <= 0) {
         dnnl_primitive_desc_destroy(pd);
         if (se_wb == 0 && own_w)

@@ -142,27 +142,24 @@ void hacl_pg_defer_se_products(struct hacl_prog *p)
 }
 
 /* For convolution node `conv` reading a deferred product: the product's
- * map (the tensor the convolution reads instead), or -1. */
-int hacl_pg_se_source(const struct hacl_prog *p, int conv)
+ * map (the tensor the convolution reads instead), its factors in
+ * *factors, or -1. */
+int hacl_pg_se_source(const struct hacl_prog *p, int conv, int *factors)
 {
     const struct hacl_graph *g = p->g;
-    int x = g->nodes[conv].inputs[0], m = x >= 0 ? g->tensors[x].producer : -1, a, b;
-    return m >= 0 && p->absorbed[m] == 2 && se_operands(g, &g->nodes[m], &a, &b) ? a : -1;
+    int x = g->nodes[conv].inputs[0], m = x >= 0 ? g->tensors[x].producer : -1, a;
+    return m >= 0 && p->absorbed[m] == 2 && se_operands(g, &g->nodes[m], &a, factors) ? a : -1;
 }
 
 /* The convolution's weights for one execution: a work buffer in layout
  * wmd, made by a step converting the plain weights w (layout w_plain,
- * owned or NULL as for hacl_pg_weight_buf) with the product's factors as
- * per-input-channel scales. The buffer, 0 when oneDNN has no fast reorder
- * for it (nothing added), -1 on an error. */
-int hacl_pg_se_weights(struct hacl_prog *p, int conv, const dnnl_memory_desc_t *w_plain, const float *w, void *owned,
+ * owned or NULL as for hacl_pg_weight_buf) with the product's factors
+ * (tensor b) as per-input-channel scales. The buffer, 0 when oneDNN has
+ * no fast reorder for it (nothing added), -1 on an error. */
+int hacl_pg_se_weights(struct hacl_prog *p, int b, const dnnl_memory_desc_t *w_plain, const float *w, void *owned,
                        const dnnl_memory_desc_t *wmd, aclError *rc)
 {
-    const struct hacl_graph *g = p->g;
-    int m = g->tensors[g->nodes[conv].inputs[0]].producer, a, b;
-    if (!se_operands(g, &g->nodes[m], &a, &b))
-        return 0;
-    int64_t C = g->tensors[b].dims[1];
+    int64_t C = p->g->tensors[b].dims[1];
     int bb = p->native[b];
     if (bb < 0 || !p->bufs[bb].has_md || !channels_first_floats(&p->bufs[bb].md, C))
         return 0;

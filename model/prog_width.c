@@ -234,7 +234,8 @@ static void *twin_main(void *arg)
 {
     /* below the runs' threads: on a quiet machine it takes the time they
      * leave (a busy team's barriers suffer when a third thread takes one
-     * of its cores); on a busy one, about a tenth of a core */
+     * of its cores); asked for on a busy machine, at their priority (at
+     * nice 10 it got about a tenth of a core there) */
     struct hacl_prog *p = arg;
     if (!p->twin_urgent)
         setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), TWIN_NICE);

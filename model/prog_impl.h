@@ -39,6 +39,7 @@ struct pbuf {
     /* B_WEIGHT: converts init into md at placement, straight into the
      * weight memory; NULL: init is copied as it is. */
     dnnl_primitive_desc_t reorder;
+    int wino; /* B_WEIGHT: init is oihw float32 for our Winograd transform */
     /* B_WORK: this buffer is a view of buffer alias_of (another tensor's
      * bytes read under this tensor's shape: Reshape, Flatten...), or -1;
      * aliased: some view shares this buffer's bytes (never written in

@@ -5,6 +5,7 @@
  * where conversions write straight into place.
  */
 #include "prog_impl.h"
+#include "prog_wino.h"
 
 #include <oneapi/dnnl/dnnl.h>
 #include <stdlib.h>
@@ -45,6 +46,14 @@ int hacl_pg_owned_weight(struct hacl_prog *p, const dnnl_memory_desc_t *md, void
 int hacl_pg_prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from, const void *data, void *owned,
                            const dnnl_memory_desc_t *to, aclError *rc)
 {
+    /* Winograd weights we transform ourselves need no oneDNN conversion
+     * (nor its scratchpad: 16 floats per weight pair of channels). */
+    if (hacl_pg_wino_ours(from, to)) {
+        int b = hacl_pg_weight_buf(p, to, data, owned, rc);
+        if (b >= 0)
+            p->bufs[b].wino = 1;
+        return b;
+    }
     dnnl_primitive_desc_t pd = NULL;
     dnnl_status_t ds = hacl_pg_reorder_pd(&pd, from, to);
     if (ds != dnnl_success) {
@@ -216,6 +225,11 @@ aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
                 rc = run_reorder(pb->reorder, pb->init, dst, scratch, stream);
             dnnl_primitive_desc_destroy(pb->reorder);
             pb->reorder = NULL;
+        } else if (pb->wino) {
+            dnnl_memory_desc_t from;
+            dnnl_memory_desc_init_by_tag(&from, 4, pb->md.dims, dnnl_f32, dnnl_oihw);
+            hacl_pg_wino_weights(&from, pb->init, &pb->md, dst);
+            pb->wino = 0;
         } else if (pb->bytes) {
             memcpy(dst, pb->init, pb->bytes);
         }
@@ -298,6 +312,10 @@ aclError hacl_pg_convert(const dnnl_memory_desc_t *from, const void *src, const 
     dnnl_primitive_desc_t pd = NULL;
     dnnl_stream_t stream = NULL;
     void *scratch = NULL;
+    if (hacl_pg_wino_ours(from, to)) {
+        hacl_pg_wino_weights(from, src, to, dst);
+        return ACL_SUCCESS;
+    }
     if (hacl_pg_reorder_pd(&pd, from, to) != dnnl_success)
         return ACL_ERROR_OP_NOT_FOUND;
     dnnl_memory_desc_t smd = hacl_pg_pd_md(pd, dnnl_query_scratchpad_md);

@@ -203,6 +203,13 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
         st[i] = cg.s[i], dl[i] = cg.d[i] - 1, pl[i] = cg.pb[i], pr[i] = cg.pe[i];
     }
     dnnl_data_type_t dt = p->bf16 ? dnnl_bf16 : dnnl_f32;
+    /* With AMX, a 3-D convolution of a few input channels (a video's first
+     * layer) computes float32: oneDNN's AMX kernels for it ran 2.5-3x
+     * slower than float32's (mc3_18's 3x7x7 stem 14.7 against 5.3 ms,
+     * s3d's 34.9 against 13.6) and took 12-50 ms to generate at load.
+     * 2-D ones have a fast AMX kernel (ResNet's stem 0.26 ms). */
+    if (p->bf16 && p->amx && cg.sp == 3 && cg.c / cg.group <= 4)
+        dt = dnnl_f32;
     /* With Winograd in play, every float32 2-D convolution keeps
      * activations in the 16-channel blocked layout Winograd uses: left to
      * choose, the other convolutions pick channels-last and a reorder lands
@@ -221,7 +228,7 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
     /* A first layer (a few channels: an image) reads its input row-major:
      * left to choose, oneDNN pads 3 channels to a block of 16 and the
      * reorder costs more than the convolution (shufflenet: 1.6 ms). */
-    int first_layer = cg.c <= 4 && cg.group == 1 && !p->bf16;
+    int first_layer = cg.c <= 4 && cg.group == 1 && dt == dnnl_f32;
     if (first_layer)
         src_tag = hacl_pg_plain_tag(nd);
     dnnl_format_tag_t dst_tag = blocked && cg.m % 16 == 0 ? dnnl_aBcd16b : dnnl_format_tag_any;

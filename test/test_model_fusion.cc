@@ -1650,6 +1650,57 @@ TEST_F(Fusion, Bfloat16ConcatenationsUseTheTilesOfAnAmxCpu)
     }
 }
 
+// Under allow_bf16 with AMX, a video model's first layer (a 3-D
+// convolution of 3 input channels) computes in float32: oneDNN's AMX
+// kernels for it are 2.5-3x slower than float32's and take 12-50 ms to
+// generate. The next 3-D convolution (64 input channels) and a 2-D first
+// layer stay on AMX (docs/semantics.md, Models).
+TEST_F(Fusion, VideoStemsComputeInFloat32OnAnAmxCpu)
+{
+    std::ifstream cpu("/proc/cpuinfo");
+    std::string text((std::istreambuf_iterator<char>(cpu)), std::istreambuf_iterator<char>());
+    if (text.find("amx_bf16") == std::string::npos)
+        GTEST_SKIP() << "no AMX on this CPU";
+    for (int video = 0; video < 2; video++) {
+        SCOPED_TRACE(video ? "3-D" : "2-D");
+        Model m;
+        std::vector<int64_t> in = {1, 3, 4, 32, 32}, k = {3, 7, 7}, pads = {1, 3, 3, 1, 3, 3}, st = {1, 2, 2};
+        std::vector<int64_t> k2 = {1, 3, 3}, pads2 = {0, 1, 1, 0, 1, 1}, pool = {1, 2, 2};
+        if (!video) {
+            in.erase(in.begin() + 2);
+            k = {7, 7}, pads = {3, 3, 3, 3}, st = {2, 2}, k2 = {3, 3}, pads2 = {1, 1, 1, 1}, pool = {2, 2};
+        }
+        m.inputs = {{"x", onnxb::FLOAT, in}};
+        std::vector<int64_t> w1 = {64, 3}, w2 = {64, 64};
+        w1.insert(w1.end(), k.begin(), k.end());
+        w2.insert(w2.end(), k2.begin(), k2.end());
+        m.inits = {{"w1", onnxb::FLOAT, w1, Rand(Count(w1), rng, -0.2f, 0.2f)},
+                   {"w2", onnxb::FLOAT, w2, Rand(Count(w2), rng, -0.05f, 0.05f)}};
+        m.nodes = {{"Conv", {"x", "w1"}, {"a"}, "stem", {Attr::Ints("pads", pads), Attr::Ints("strides", st)}},
+                   {"Relu", {"a"}, {"r"}, "relu"},
+                   {"Conv", {"r", "w2"}, {"c"}, "next", {Attr::Ints("pads", pads2)}},
+                   {"MaxPool", {"c"}, {"y"}, "pool", {Attr::Ints("kernel_shape", pool), Attr::Ints("strides", pool)}}};
+        m.outputs = {{"y", onnxb::FLOAT, {}, true}};
+        std::string bytes = onnxb::Serialize(m);
+        uint32_t b16 = LoadWithPrecision(bytes, "allow_bf16"), f32 = LoadWithPrecision(bytes, "force_fp32");
+        int convs = 0;
+        for (const hacl_prog_step &s : ProgSteps(b16))
+            if (!strncmp(s.kind, "Conv", 4)) {
+                convs++;
+                bool amx = strstr(s.impl, "amx") != nullptr, bf16 = strstr(s.impl, "bf16") != nullptr;
+                if (video && !strcmp(s.node, "stem"))
+                    EXPECT_FALSE(amx || bf16) << s.node << " " << s.impl;
+                else
+                    EXPECT_TRUE(amx) << s.node << " " << s.impl;
+            }
+        EXPECT_EQ(convs, 2);
+        std::string x = Rand(Count(in), rng);
+        std::vector<float> yb = ExecuteAndUnload(b16, x), yf = ExecuteAndUnload(f32, x);
+        ASSERT_EQ(yb.size(), yf.size());
+        EXPECT_LT(RelL2(yb, yf), 2e-2);
+    }
+}
+
 // DeepLab's atrous pyramid: a 3x3 convolution dilated by 24 on a 14x14 map
 // reads nothing but padding with its eight outer taps. They are dropped:
 // the step runs as a 1x1 convolution, with the same result.

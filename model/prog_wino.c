@@ -65,29 +65,30 @@ int hacl_pg_wino_ours(const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *
            dnnl_memory_desc_get_size(to) >= (size_t)w->alpha * w->alpha * w->ic * w->oc * sizeof(float);
 }
 
-/* Where output channel block ob's lane 0 of plane p (row u_h, column u_w
- * of the transformed tile), input channel ic goes, and how far apart the
- * block's lanes are. */
-static size_t lane0(const dnnl_wino_desc_t *w, int p, int ic, int ob, size_t *step)
+/* Where output channel block ob's lane 0 of plane 0, input channel ic
+ * goes; how far apart the block's lanes are (*step) and the planes (the
+ * rows and columns of the transformed tile: *plane). */
+static size_t lane0(const dnnl_wino_desc_t *w, int ic, int ob, size_t *step, size_t *plane)
 {
-    size_t IC = w->ic, OC = w->oc, icb = w->ic_block, ocb = w->oc_block, a = w->alpha;
+    size_t IC = w->ic, OC = w->oc, icb = w->ic_block, ocb = w->oc_block;
     size_t ib = ic / icb, i = ic % icb, nb_ic = IC / icb;
-    size_t plane = (size_t)p * IC * OC;
     *step = 1;
+    *plane = IC * OC;
     switch (w->wino_format) {
     case dnnl_wino_wei_aaOIoi: /* [p][OB][IB][o][i] */
         *step = icb;
-        return plane + ((ob * nb_ic + ib) * ocb) * icb + i;
+        return ((ob * nb_ic + ib) * ocb) * icb + i;
     case dnnl_wino_wei_aaOio: /* [p][OB][IC][o] */
-        return plane + (ob * IC + ic) * ocb;
+        return (ob * IC + ic) * ocb;
     case dnnl_wino_wei_aaOBiOo: { /* [p][OB / oc2][IB][i][oc2][o] */
         size_t oc2 = w->oc2_block, chunk = ob / oc2, ob2 = ob % oc2;
-        return plane + (((chunk * nb_ic + ib) * icb + i) * oc2 + ob2) * ocb;
+        return (((chunk * nb_ic + ib) * icb + i) * oc2 + ob2) * ocb;
     }
     default: { /* OBaaIBOIio: [OB / oc2][p][IB / ic2][oc2][ic2][i][o] */
-        size_t oc2 = w->oc2_block, ic2 = w->ic2_block;
+        size_t oc2 = w->oc2_block, ic2 = w->ic2_block, a = w->alpha;
         size_t ochunk = ob / oc2, ob2 = ob % oc2, ichunk = ib / ic2, ib2 = ib % ic2;
-        return ((((ochunk * a * a + p) * (nb_ic / ic2) + ichunk) * oc2 + ob2) * ic2 + ib2) * icb * ocb + i * ocb;
+        *plane = IC * oc2 * ocb;
+        return (((ochunk * a * a * (nb_ic / ic2) + ichunk) * oc2 + ob2) * ic2 + ib2) * icb * ocb + i * ocb;
     }
     }
 }
@@ -126,14 +127,20 @@ void hacl_pg_wino_weights(const dnnl_memory_desc_t *from, const float *src, cons
         for (int ic = 0; ic < w->ic; ic++) {
             for (int o = 0; o < ocb; o++) {
                 int64_t oc = (int64_t)ob * ocb + o;
-                const float *k = oc < oc_n && ic < ic_n ? src + (oc * ic_n + ic) * TAPS * TAPS : NULL;
-                for (int t = 0; t < TAPS * TAPS; t++)
-                    g[t / TAPS][t % TAPS][o] = k ? k[t] : 0.0f;
+                if (oc < oc_n && ic < ic_n) {
+                    const float *k = src + (oc * ic_n + ic) * TAPS * TAPS;
+                    g[0][0][o] = k[0], g[0][1][o] = k[1], g[0][2][o] = k[2];
+                    g[1][0][o] = k[3], g[1][1][o] = k[4], g[1][2][o] = k[5];
+                    g[2][0][o] = k[6], g[2][1][o] = k[7], g[2][2][o] = k[8];
+                } else {
+                    for (int t = 0; t < TAPS * TAPS; t++)
+                        g[t / TAPS][t % TAPS][o] = 0.0f;
+                }
             }
             transform(G, alpha, (const float(*)[TAPS][MAX_BLOCK])g, u, ocb);
+            size_t step, plane, at = lane0(w, ic, ob, &step, &plane);
             for (int p = 0; p < alpha * alpha; p++) {
-                size_t step;
-                float *d = dst + lane0(w, p, ic, ob, &step);
+                float *d = dst + at + (size_t)p * plane;
                 const float *s = u[p];
                 if (step == 1)
                     memcpy(d, s, (size_t)ocb * sizeof(float));

@@ -91,6 +91,14 @@ dnnl_primitive_desc_t hacl_pg_fast_pd(const_dnnl_op_desc_t desc, const_dnnl_post
 dnnl_primitive_desc_t hacl_pg_creatable(dnnl_primitive_desc_t pd, const_dnnl_op_desc_t desc,
                                         const_dnnl_primitive_attr_t attr)
 {
+    if (hacl_pg_creating_later())
+        return pd; /* tried when it is made (hacl_pg_create_pending) */
+    return hacl_pg_creatable_now(pd, desc, attr);
+}
+
+dnnl_primitive_desc_t hacl_pg_creatable_now(dnnl_primitive_desc_t pd, const_dnnl_op_desc_t desc,
+                                            const_dnnl_primitive_attr_t attr)
+{
     dnnl_primitive_t probe = NULL;
     if (dnnl_primitive_create(&probe, pd) == dnnl_success) {
         dnnl_primitive_destroy(probe); /* the real one comes from oneDNN's primitive cache */
@@ -273,6 +281,12 @@ int hacl_pg_finish_primitive(struct hacl_prog *p, int s, dnnl_primitive_desc_t p
     const char *impl = NULL;
     if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl)
         snprintf(st->impl, sizeof st->impl, "%s", impl);
+    if (p->create_later) {
+        st->pending = pd; /* kept too when hacl_pg_width_keep takes it */
+        hacl_pg_width_keep(p, s, pd);
+        p->ndnnl++;
+        return 0;
+    }
     dnnl_status_t ds = dnnl_primitive_create(&st->prim, pd);
     if (!hacl_pg_width_keep(p, s, pd))
         dnnl_primitive_desc_destroy(pd);
@@ -694,6 +708,7 @@ static aclError prog_build(const struct hacl_graph *g, int reference, int precis
     const char *prof = getenv("HOSTACL_PROFILE");
     p->profile = prof && strcmp(prof, "1") == 0;
     hacl_pg_width_setup(p);
+    hacl_pg_create_begin(p);
     size_t nt = g->ntensors ? g->ntensors : 1;
     p->native = hacl_malloc(nt * sizeof *p->native);
     p->plainb = hacl_malloc(nt * sizeof *p->plainb);
@@ -765,10 +780,13 @@ static aclError prog_build(const struct hacl_graph *g, int reference, int precis
     for (size_t i = 0; i < g->noutputs && rc == ACL_SUCCESS; i++)
         if (g->tensors[g->outputs[i]].is_const)
             hacl_pg_get_plain(p, g->outputs[i], &rc);
+    if (rc == ACL_SUCCESS)
+        rc = hacl_pg_create_pending(p);
     if (rc == ACL_SUCCESS && plan(p) != ACL_SUCCESS)
         hacl_pg_fail(p, &rc, ACL_ERROR_BAD_ALLOC, "out of memory planning the model's memory");
 out:
     p->why = NULL;
+    hacl_pg_create_end(p);
     if (rc != ACL_SUCCESS) {
         hacl_prog_free(p);
         return rc;

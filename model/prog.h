@@ -63,6 +63,11 @@ aclError hacl_prog_dedupe_weights(struct hacl_prog *p, struct hacl_prog *const *
 aclError hacl_exec_ctx_create(const struct hacl_prog *p, void *work, struct hacl_exec_ctx **out);
 void hacl_exec_ctx_free(struct hacl_exec_ctx *c);
 
+/* Tests: every primitive made after compile (prog_create.c) whose
+ * implementation is named impl ("*": every one) fails to be made, as when
+ * oneDNN cannot generate its code; NULL: none. */
+void hacl_prog_fail_making(const char *impl);
+
 /* One step of a program, as profiles and tests see it. */
 struct hacl_prog_step {
     const char *node; /* the node it computes ("" when unnamed or a reorder) */

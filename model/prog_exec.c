@@ -90,6 +90,9 @@ void hacl_prog_free(struct hacl_prog *p)
         return;
     if (p->profile)
         hacl_pg_print_profile(p);
+    for (size_t s = 0; s < p->nsteps; s++) /* a build that failed before making them */
+        if (p->steps[s].pending && p->steps[s].pending != p->steps[s].keep_pd)
+            dnnl_primitive_desc_destroy(p->steps[s].pending);
     hacl_pg_width_free(p);
     for (size_t s = 0; s < p->nsteps; s++) {
         if (p->steps[s].prim)

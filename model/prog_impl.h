@@ -72,6 +72,9 @@ struct pstep {
      * and the twin once made (NULL: the primitive itself serves, its
      * threads following the executing thread's team). */
     dnnl_primitive_desc_t keep_pd;
+    /* Made later (prog_create.c): the descriptor of prim, ours unless it
+     * is keep_pd too */
+    dnnl_primitive_desc_t pending;
     dnnl_primitive_t one;
     int one_has_scratch;
     dnnl_memory_desc_t one_scratch_md;
@@ -95,6 +98,7 @@ struct pstep {
 struct hacl_prog {
     const struct hacl_graph *g;
     int reference;
+    int create_later; /* primitives made after compile (prog_create.c) */
     struct pbuf *bufs;
     size_t nbufs, capbufs;
     struct pstep *steps;
@@ -204,6 +208,10 @@ dnnl_primitive_desc_t hacl_pg_fast_pd(const_dnnl_op_desc_t desc, const_dnnl_post
  * reference one, else NULL. pd is the caller's no longer. */
 dnnl_primitive_desc_t hacl_pg_creatable(dnnl_primitive_desc_t pd, const_dnnl_op_desc_t desc,
                                         const_dnnl_primitive_attr_t attr);
+/* The same, but tried at once even while primitives are made later
+ * (prog_create.c): for operations known to fail there. */
+dnnl_primitive_desc_t hacl_pg_creatable_now(dnnl_primitive_desc_t pd, const_dnnl_op_desc_t desc,
+                                            const_dnnl_primitive_attr_t attr);
 int hacl_pg_add_buf(struct hacl_prog *p, int tensor, int kind, int io, aclError *rc);
 int hacl_pg_add_step(struct hacl_prog *p, int node, aclError *rc);
 void hacl_pg_touch(struct hacl_prog *p, int b, int step);
@@ -253,6 +261,18 @@ int hacl_pg_owned_weight(struct hacl_prog *p, const dnnl_memory_desc_t *md, void
 aclError hacl_pg_convert(const dnnl_memory_desc_t *from, const void *src, const dnnl_memory_desc_t *to, void *dst);
 int hacl_pg_prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from, const void *data, void *owned,
                             const dnnl_memory_desc_t *to, aclError *rc);
+
+/* ---- prog_create.c: primitives made on two threads ---- */
+
+/* At compile time: primitives are made once every step is chosen
+ * (hacl_pg_create_pending), on the loading thread and a helper, and
+ * hacl_pg_creatable passes its pd through untried. Ends with the build. */
+void hacl_pg_create_begin(struct hacl_prog *p);
+void hacl_pg_create_end(struct hacl_prog *p);
+/* 1 while the current thread compiles with primitives made later. */
+int hacl_pg_creating_later(void);
+/* Makes every step's pending primitive (a failure fails the build). */
+aclError hacl_pg_create_pending(struct hacl_prog *p);
 
 /* ---- prog_width.c: one-thread twins and the width of each run ---- */
 

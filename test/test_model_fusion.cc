@@ -1104,6 +1104,49 @@ TEST_F(Fusion, SpatialMeansPoolInTheirInputsLayout)
     ExpectOnDnnl(m, {"mean"}, false);
 }
 
+// Primitives are made once every step is chosen, on the loading thread and
+// a helper (model/prog_create.c): the same steps and values as making each
+// on the loading thread as it is chosen (HOSTACL_LOAD_THREADS=1). One that
+// oneDNN cannot make (its code generation fails; simulated here) fails the
+// load with ACL_ERROR_BAD_ALLOC and says why, leaving nothing behind.
+TEST_F(Fusion, PrimitivesAreMadeAfterCompileOnTwoThreads)
+{
+    Model m;
+    m.inputs = {{"x", onnxb::FLOAT, {1, 16, 12, 12}}};
+    ConvWeights(m, "c", 32, 16, 3, true);
+    ConvWeights(m, "d", 32, 32, 1, true);
+    ConvWeights(m, "e", 48, 32, 3, true);
+    m.nodes = {{"Conv", {"x", "c_w", "c_b"}, {"a"}, "conv", {Attr::Ints("pads", {1, 1, 1, 1}), Attr::Ints("strides", {2, 2})}},
+               {"Relu", {"a"}, {"y"}, "act"},
+               {"Conv", {"y", "d_w", "d_b"}, {"b"}, "conv1x1"},
+               {"Conv", {"b", "e_w", "e_b"}, {"c"}, "conv3x3", {Attr::Ints("pads", {1, 1, 1, 1})}},
+               {"MaxPool", {"c"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("strides", {2, 2})}}};
+    m.outputs = {{"z", onnxb::FLOAT, {}, true}};
+    std::vector<std::string> later = Steps(m), at_once;
+    {
+        ScopedEnv one("HOSTACL_LOAD_THREADS", "1");
+        at_once = Steps(m);
+        Compare(m, "made as chosen");
+    }
+    EXPECT_EQ(later, at_once);
+    Compare(m, "made after compile");
+    std::string impl;
+    for (const auto &s : later)
+        if (s.compare(0, 10, "conv:Conv:") == 0)
+            impl = s.substr(10);
+    ASSERT_FALSE(impl.empty());
+    std::string bytes = onnxb::Serialize(m);
+    for (const char *fail : {impl.c_str(), "*"}) {
+        SCOPED_TRACE(fail);
+        hacl_prog_fail_making(fail);
+        uint32_t id = 0;
+        EXPECT_EQ(aclmdlLoadFromMem(bytes.data(), bytes.size(), &id), ACL_ERROR_BAD_ALLOC);
+        EXPECT_NE(TakeErrMsg().find("could not create a primitive"), std::string::npos);
+        hacl_prog_fail_making(nullptr);
+    }
+    Compare(m, "nothing failing");
+}
+
 // Winograd weights are transformed by us (model/prog_wino.c: oneDNN's
 // conversion takes 20-25 ns a weight, 0.24 s of ResNet-18's 0.30 s load)
 // into the layouts oneDNN's kernels read. Against oneDNN's own conversion,

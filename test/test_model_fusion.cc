@@ -34,6 +34,14 @@ std::string Rand(size_t n, std::mt19937 &rng, float lo = -1, float hi = 1)
     return onnxb::Floats(v);
 }
 
+// Whether this CPU has AMX's bfloat16 tiles.
+bool CpuHasAmx()
+{
+    std::ifstream cpu("/proc/cpuinfo");
+    std::string text((std::istreambuf_iterator<char>(cpu)), std::istreambuf_iterator<char>());
+    return text.find("amx_bf16") != std::string::npos;
+}
+
 // f rounded to bfloat16 (to nearest even), as a float.
 float Bf16(float f)
 {
@@ -1650,9 +1658,7 @@ TEST_F(Fusion, ChannelsLastRoundTripsAreViews)
 // layout (docs/semantics.md, Models).
 TEST_F(Fusion, Bfloat16ConcatenationsUseTheTilesOfAnAmxCpu)
 {
-    std::ifstream cpu("/proc/cpuinfo");
-    std::string text((std::istreambuf_iterator<char>(cpu)), std::istreambuf_iterator<char>());
-    if (text.find("amx_bf16") == std::string::npos)
+    if (!CpuHasAmx())
         GTEST_SKIP() << "no AMX on this CPU";
     for (int dense = 0; dense < 2; dense++) {
         SCOPED_TRACE(dense ? "BatchNormalization after the Concat" : "Conv after the Concat");
@@ -1700,9 +1706,7 @@ TEST_F(Fusion, Bfloat16ConcatenationsUseTheTilesOfAnAmxCpu)
 // layer stay on AMX (docs/semantics.md, Models).
 TEST_F(Fusion, VideoStemsComputeInFloat32OnAnAmxCpu)
 {
-    std::ifstream cpu("/proc/cpuinfo");
-    std::string text((std::istreambuf_iterator<char>(cpu)), std::istreambuf_iterator<char>());
-    if (text.find("amx_bf16") == std::string::npos)
+    if (!CpuHasAmx())
         GTEST_SKIP() << "no AMX on this CPU";
     for (int video = 0; video < 2; video++) {
         SCOPED_TRACE(video ? "3-D" : "2-D");

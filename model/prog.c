@@ -88,43 +88,6 @@ dnnl_primitive_desc_t hacl_pg_fast_pd(const_dnnl_op_desc_t desc, const_dnnl_post
     return pd;
 }
 
-dnnl_primitive_desc_t hacl_pg_creatable(dnnl_primitive_desc_t pd, const_dnnl_op_desc_t desc,
-                                        const_dnnl_primitive_attr_t attr)
-{
-    if (hacl_pg_creating_later())
-        return pd; /* tried when it is made (hacl_pg_create_pending) */
-    return hacl_pg_creatable_now(pd, desc, attr);
-}
-
-dnnl_primitive_desc_t hacl_pg_creatable_now(dnnl_primitive_desc_t pd, const_dnnl_op_desc_t desc,
-                                            const_dnnl_primitive_attr_t attr)
-{
-    dnnl_primitive_t probe = NULL;
-    if (dnnl_primitive_create(&probe, pd) == dnnl_success) {
-        dnnl_primitive_destroy(probe); /* the real one comes from oneDNN's primitive cache */
-        return pd;
-    }
-    dnnl_primitive_desc_destroy(pd);
-    dnnl_primitive_desc_iterator_t it = NULL;
-    if (dnnl_primitive_desc_iterator_create(&it, desc, attr, hacl_pg_get_engine(), NULL) != dnnl_success)
-        return NULL;
-    dnnl_primitive_desc_t found = NULL;
-    /* the first implementation was the one that failed */
-    while (!found && dnnl_primitive_desc_iterator_next(it) == dnnl_success) {
-        dnnl_primitive_desc_t cand = dnnl_primitive_desc_iterator_fetch(it);
-        if (!cand)
-            continue;
-        if (!hacl_pg_is_reference(cand) && dnnl_primitive_create(&probe, cand) == dnnl_success) {
-            dnnl_primitive_destroy(probe);
-            found = cand;
-        } else {
-            dnnl_primitive_desc_destroy(cand);
-        }
-    }
-    dnnl_primitive_desc_iterator_destroy(it);
-    return found;
-}
-
 int hacl_pg_plain_md(const struct hacl_tensor *t, dnnl_memory_desc_t *md)
 {
     if (t->onnx_type != F32 || t->rank < 0 || t->rank > 6)

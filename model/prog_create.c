@@ -66,6 +66,43 @@ void hacl_pg_create_end(struct hacl_prog *p)
     later = 0;
 }
 
+dnnl_primitive_desc_t hacl_pg_creatable(dnnl_primitive_desc_t pd, const_dnnl_op_desc_t desc,
+                                        const_dnnl_primitive_attr_t attr)
+{
+    if (hacl_pg_creating_later())
+        return pd; /* tried when it is made (hacl_pg_create_pending) */
+    return hacl_pg_creatable_now(pd, desc, attr);
+}
+
+dnnl_primitive_desc_t hacl_pg_creatable_now(dnnl_primitive_desc_t pd, const_dnnl_op_desc_t desc,
+                                            const_dnnl_primitive_attr_t attr)
+{
+    dnnl_primitive_t probe = NULL;
+    if (dnnl_primitive_create(&probe, pd) == dnnl_success) {
+        dnnl_primitive_destroy(probe); /* the real one comes from oneDNN's primitive cache */
+        return pd;
+    }
+    dnnl_primitive_desc_destroy(pd);
+    dnnl_primitive_desc_iterator_t it = NULL;
+    if (dnnl_primitive_desc_iterator_create(&it, desc, attr, hacl_pg_get_engine(), NULL) != dnnl_success)
+        return NULL;
+    dnnl_primitive_desc_t found = NULL;
+    /* the first implementation was the one that failed */
+    while (!found && dnnl_primitive_desc_iterator_next(it) == dnnl_success) {
+        dnnl_primitive_desc_t cand = dnnl_primitive_desc_iterator_fetch(it);
+        if (!cand)
+            continue;
+        if (!hacl_pg_is_reference(cand) && dnnl_primitive_create(&probe, cand) == dnnl_success) {
+            dnnl_primitive_destroy(probe);
+            found = cand;
+        } else {
+            dnnl_primitive_desc_destroy(cand);
+        }
+    }
+    dnnl_primitive_desc_iterator_destroy(it);
+    return found;
+}
+
 struct maker {
     struct hacl_prog *p;
     atomic_size_t next;

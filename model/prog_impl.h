@@ -202,16 +202,6 @@ int hacl_pg_is_reference(const_dnnl_primitive_desc_t pd);
  * user scratchpad), or NULL when oneDNN has none or only its reference
  * implementation (the caller then runs the node's C kernel). */
 dnnl_primitive_desc_t hacl_pg_fast_pd(const_dnnl_op_desc_t desc, const_dnnl_post_ops_t po);
-/* pd when oneDNN can make its primitive (it generates the code then; a
- * 1-D bfloat16 convolution with a fused GELU failed there), else the next
- * of desc's implementations that it can make and that is not the
- * reference one, else NULL. pd is the caller's no longer. */
-dnnl_primitive_desc_t hacl_pg_creatable(dnnl_primitive_desc_t pd, const_dnnl_op_desc_t desc,
-                                        const_dnnl_primitive_attr_t attr);
-/* The same, but tried at once even while primitives are made later
- * (prog_create.c): for operations known to fail there. */
-dnnl_primitive_desc_t hacl_pg_creatable_now(dnnl_primitive_desc_t pd, const_dnnl_op_desc_t desc,
-                                            const_dnnl_primitive_attr_t attr);
 int hacl_pg_add_buf(struct hacl_prog *p, int tensor, int kind, int io, aclError *rc);
 int hacl_pg_add_step(struct hacl_prog *p, int node, aclError *rc);
 void hacl_pg_touch(struct hacl_prog *p, int b, int step);
@@ -271,6 +261,17 @@ void hacl_pg_create_begin(struct hacl_prog *p);
 void hacl_pg_create_end(struct hacl_prog *p);
 /* 1 while the current thread compiles with primitives made later. */
 int hacl_pg_creating_later(void);
+/* pd when oneDNN can make its primitive (it generates the code then; a
+ * 1-D bfloat16 convolution with a fused GELU failed there), else the next
+ * of desc's implementations that it can make and that is not the
+ * reference one, else NULL; while primitives are made later, pd itself,
+ * untried. pd is the caller's no longer. */
+dnnl_primitive_desc_t hacl_pg_creatable(dnnl_primitive_desc_t pd, const_dnnl_op_desc_t desc,
+                                        const_dnnl_primitive_attr_t attr);
+/* The same, tried at once even while primitives are made later: for
+ * operations oneDNN is known to fail to make. */
+dnnl_primitive_desc_t hacl_pg_creatable_now(dnnl_primitive_desc_t pd, const_dnnl_op_desc_t desc,
+                                            const_dnnl_primitive_attr_t attr);
 /* Makes every step's pending primitive (a failure fails the build). */
 aclError hacl_pg_create_pending(struct hacl_prog *p);
 

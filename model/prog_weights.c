@@ -47,7 +47,7 @@ int hacl_pg_prepared_weight(struct hacl_prog *p, const dnnl_memory_desc_t *from,
                            const dnnl_memory_desc_t *to, aclError *rc)
 {
     /* Winograd weights we transform ourselves need no oneDNN conversion
-     * (nor its scratchpad: 16 floats per weight pair of channels). */
+     * (nor its scratchpad: a whole transformed copy of the weights). */
     if (hacl_pg_wino_ours(from, to)) {
         int b = hacl_pg_weight_buf(p, to, data, owned, rc);
         if (b >= 0)

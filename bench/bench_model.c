@@ -9,10 +9,20 @@
  * per execution), latency p50/p99 and the peak resident memory.
  *
  * Usage: bench_model MODEL [--iters N] [--warmup W] [--streams S]
- *                          [--input FILE] [--output FILE]
+ *                          [--input FILE] [--output FILE] [--serve]
  * --input: raw bytes for input 0 (default: the values bench/ort_bench.js
  * feeds ONNX Runtime); --output:
  * writes output 0 of the first execution. Only the public API is used.
+ *
+ * --serve (one stream): after loading and warming up, prints
+ * {"ready": ..., "load_s": ...} and then takes commands on stdin, one per
+ * line: a number N runs one untimed execution (the first after a pause
+ * pays for threads waking and cold caches, up to 2x) and then N timed ones,
+ * and prints {"n": N, "s": seconds, "lat_ms": [...]}; "q" or the end of
+ * input prints the peak memory and
+ * exits. bench/zoo uses it to take turns with ONNX Runtime (the same mode
+ * of bench/ort_bench.js) in short slices, so both see the same moments of
+ * a shared machine.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -132,10 +142,52 @@ static void *run(void *arg)
     return NULL;
 }
 
+/* --serve: executions in slices, on command (see the top of this file) */
+static void serve(double load_s, long batch)
+{
+    aclrtStream s;
+    CHECK(aclrtCreateStream(&s));
+    aclmdlDataset *in = dataset(0, NULL), *out = dataset(1, NULL);
+    for (int i = 0; i < warmup; i++) {
+        CHECK(aclmdlExecuteAsync(model, in, out, s));
+        CHECK(aclrtSynchronizeStream(s));
+    }
+    printf("{\"ready\": 1, \"batch\": %ld, \"load_s\": %.3f}\n", batch, load_s);
+    fflush(stdout);
+    char line[64];
+    while (fgets(line, sizeof line, stdin) && line[0] != 'q') {
+        long n = strtol(line, NULL, 10);
+        if (n < 1 || n > 100000)
+            n = 1;
+        double *lat = malloc((size_t)n * sizeof(double));
+        CHECK(aclmdlExecuteAsync(model, in, out, s));
+        CHECK(aclrtSynchronizeStream(s));
+        double t0 = now_s();
+        for (long i = 0; i < n; i++) {
+            double t = now_s();
+            CHECK(aclmdlExecuteAsync(model, in, out, s));
+            CHECK(aclrtSynchronizeStream(s));
+            lat[i] = now_s() - t;
+        }
+        double secs = now_s() - t0;
+        printf("{\"n\": %ld, \"s\": %.6f, \"lat_ms\": [", n, secs);
+        for (long i = 0; i < n; i++)
+            printf("%s%.3f", i ? ", " : "", lat[i] * 1e3);
+        printf("]}\n");
+        fflush(stdout);
+        free(lat);
+    }
+    printf("{\"peak_rss_mb\": %.1f}\n", (double)peak_rss_kb() / 1024.0);
+    fflush(stdout);
+    free_dataset(in);
+    free_dataset(out);
+    CHECK(aclrtDestroyStream(s));
+}
+
 int main(int argc, char **argv)
 {
     const char *path = NULL;
-    int streams = 1;
+    int streams = 1, serving = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--iters") == 0 && i + 1 < argc)
             iters = atoi(argv[++i]);
@@ -147,15 +199,17 @@ int main(int argc, char **argv)
             input_file = argv[++i];
         else if (strcmp(argv[i], "--output") == 0 && i + 1 < argc)
             output_file = argv[++i];
+        else if (strcmp(argv[i], "--serve") == 0)
+            serving = 1;
         else if (!path && argv[i][0] != '-')
             path = argv[i];
         else {
-            fprintf(stderr, "usage: bench_model MODEL [--iters N] [--warmup W] [--streams S] [--input F] [--output F]\n");
+            fprintf(stderr, "usage: bench_model MODEL [--iters N] [--warmup W] [--streams S] [--input F] [--output F] [--serve]\n");
             return 2;
         }
     }
-    if (!path || iters < 1 || streams < 1 || streams > 64 || warmup < 0) {
-        fprintf(stderr, "usage: bench_model MODEL [--iters N] [--warmup W] [--streams S] [--input F] [--output F]\n");
+    if (!path || iters < 1 || streams < 1 || streams > 64 || warmup < 0 || (serving && streams != 1)) {
+        fprintf(stderr, "usage: bench_model MODEL [--iters N] [--warmup W] [--streams S] [--input F] [--output F] [--serve]\n");
         return 2;
     }
     if (output_file && warmup < 1)
@@ -171,6 +225,15 @@ int main(int argc, char **argv)
     aclmdlIODims dims;
     CHECK(aclmdlGetInputDims(desc, 0, &dims));
     long batch = dims.dimCount > 0 && dims.dims[0] > 0 ? (long)dims.dims[0] : 1;
+    if (serving) {
+        serve(load_s, batch);
+        aclmdlDestroyDesc(desc);
+        CHECK(aclmdlUnload(model));
+        CHECK(aclrtDestroyContext(ctx));
+        CHECK(aclrtResetDevice(0));
+        CHECK(aclFinalize());
+        return 0;
+    }
     struct worker *w = calloc((size_t)streams, sizeof *w);
     pthread_barrier_init(&warmed, NULL, (unsigned)streams);
     for (int i = 0; i < streams; i++) {

@@ -1,10 +1,13 @@
 // ort_bench: the same measurement as bench_model, with ONNX Runtime (the
 // onnxruntime-node package), printed as one JSON line.
-//   node ort_bench.js MODEL [--iters N] [--warmup W] [--streams S] [--threads T] [--input FILE]
+//   node ort_bench.js MODEL [--iters N] [--warmup W] [--streams S] [--threads T] [--input FILE] [--serve]
 // --input: raw bytes for input 0, of the input's element type (default:
 // generated float32 values, the same bench_model feeds).
 // Streams are concurrent run() loops on one session; threads is ONNX
 // Runtime's intra-op thread count (default: the online cores).
+// --serve: the slices protocol of bench_model --serve (one stream): a ready
+// line after the warm-up, then per stdin line N one untimed run and N timed
+// ones, "q" or the end of input: the peak memory.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -38,6 +41,7 @@ async function main() {
     for (let i = 0; i < count; i++) data[i] = ((i * 7) % 60) / 60 - 0.5;
   }
   const feeds = {[sess.inputNames[0]]: new ort.Tensor(type, data, shape)};
+  if (process.argv.includes('--serve')) return serve(sess, feeds, warmup, shape[0], loadS);
   const lat = [];
   let start = 0, end = 0;
   // Timing starts once every stream has warmed up (as in bench_model.c):
@@ -68,4 +72,27 @@ async function main() {
     latency_ms: {p50: +lat[n >> 1].toFixed(2), p99: +lat[Math.round(0.99 * (n - 1))].toFixed(2)},
     peak_rss_mb: +(process.resourceUsage().maxRSS / 1024).toFixed(1)}));
 }
+async function serve(sess, feeds, warmup, batch, loadS) {
+  for (let i = 0; i < warmup; i++) await sess.run(feeds);
+  const out = (o) => new Promise((resolve) => process.stdout.write(JSON.stringify(o) + '\n', resolve));
+  await out({ready: 1, batch, load_s: +loadS.toFixed(3)});
+  const lines = require('readline').createInterface({input: process.stdin, terminal: false});
+  for await (const line of lines) {
+    if (line.startsWith('q')) break;
+    let n = parseInt(line, 10);
+    if (!(n >= 1 && n <= 100000)) n = 1;
+    await sess.run(feeds);
+    const lat = [];
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) {
+      const a = process.hrtime.bigint();
+      await sess.run(feeds);
+      lat.push(+(Number(process.hrtime.bigint() - a) / 1e6).toFixed(3));
+    }
+    await out({n, s: Number(process.hrtime.bigint() - t0) / 1e9, lat_ms: lat});
+  }
+  await out({peak_rss_mb: +(process.resourceUsage().maxRSS / 1024).toFixed(1)});
+  process.exit(0);
+}
+
 main().catch((e) => { console.error(e); process.exit(1); });

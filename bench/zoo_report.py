@@ -3,12 +3,13 @@
 runtime and variant; hostacl/ORT images/s ratios and their geometric mean)
 and one JSON summary line.
 
-A ratio is the median over rounds of each round's own ratio: within a round
-the runtimes are measured seconds apart, while the shared machine's slow
-phases last minutes (a phase that slowed hostacl's first two rounds of
-squeezenet1_1 by 35% made the ratio of the medians 0.86x where every
-round's own ratio was 1.2-1.3x). Records of one model, runtime and variant
-are in round order."""
+A ratio is the median over rounds of each round's own ratio, and a round's
+ratio the median over its turns (bench/zoo_slices.py: "slices", runtimes
+measured a fraction of a second apart) of each turn's ratio: a shared
+machine's slow phases come and go within seconds, so whole measurements
+taken one after the other disagreed by up to 2x (inception_v3 0.69-1.45x
+ORT in one run). Records of one model, runtime and variant are in round
+order; records without slices compare whole rounds."""
 import json
 import math
 import statistics
@@ -28,9 +29,16 @@ def med(rs, f):
     return statistics.median(f(r) for r in rs)
 
 
+def round_ratio(x, y):
+    xs, ys = x.get("slices"), y.get("slices")
+    if xs and ys and len(xs) == len(ys):
+        return statistics.median(p / q for p, q in zip(xs, ys) if q)
+    return x["images_per_s"] / y["images_per_s"]
+
+
 def paired(a, b):
     """The median over rounds of a's images/s over b's, round by round."""
-    return statistics.median(x["images_per_s"] / y["images_per_s"] for x, y in zip(a, b) if y["images_per_s"])
+    return statistics.median(round_ratio(x, y) for x, y in zip(a, b) if y["images_per_s"])
 
 
 names = list(dict.fromkeys(k[0] for k in rows))

@@ -26,7 +26,7 @@ import time
 
 SLICES = int(os.environ.get("SLICES", "8"))
 SLICE_S = float(os.environ.get("SLICE_S", "0.15"))
-GAP_S = 0.01  # a pause between turns: spinning threads of the last one go to sleep
+GAP_S = float(os.environ.get("GAP_S", "0.05"))  # a pause between turns: the last runner's spinning threads go to sleep
 
 
 def start(cmd):

@@ -94,6 +94,27 @@ void *hacl_malloc_aligned(size_t align, size_t size)
     return p;
 }
 
+/* A 4 KB page per TLB entry covers 8 MB with this generation's 2048
+ * second-level entries, less than one ResNet-50's weights (100 MB) or its
+ * Winograd scratch (16 MB); a 2 MB page covers 4 GB. Linux gives huge
+ * pages to regions that ask (transparent_hugepage "madvise", Debian's
+ * default) or to all ("always"); with "never" the advice does nothing. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *hacl_malloc_large(size_t size)
+{
+    const char *e = getenv("HOSTACL_HUGE_PAGES");
+    if ((e && strcmp(e, "0") == 0) || size < 2 * HUGE_PAGE)
+        return hacl_malloc_aligned(64, size);
+    size_t whole = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    void *p = hacl_malloc_aligned(HUGE_PAGE, whole);
+#ifdef MADV_HUGEPAGE
+    if (p)
+        (void)madvise(p, whole, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
 char *hacl_strdup(const char *s)
 {
     size_t n = strlen(s) + 1;

@@ -25,6 +25,11 @@ void hacl_free(void *ptr);
 char *hacl_strdup(const char *s);
 /* Aligned host memory, released with hacl_free. */
 void *hacl_malloc_aligned(size_t align, size_t size);
+/* Large host memory read over and over (a model's weights, its work
+ * buffer): from 4 MB up, 2 MB aligned and asked of the kernel in
+ * transparent huge pages (MADV_HUGEPAGE; HOSTACL_HUGE_PAGES=0: never);
+ * smaller, as hacl_malloc_aligned(64, size). Released with hacl_free. */
+void *hacl_malloc_large(size_t size);
 
 /* Gives back the whole pages inside [p, p + n) of memory from hacl_malloc
  * whose contents will never be read again (they read as zeros after). */

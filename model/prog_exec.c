@@ -185,7 +185,7 @@ aclError hacl_exec_ctx_create(const struct hacl_prog *p, void *work, struct hacl
     aclError rc = ACL_SUCCESS;
     c->work = work;
     if (!work && p->work_bytes) {
-        c->work = hacl_malloc_aligned(ALIGN, p->work_bytes);
+        c->work = hacl_malloc_large(p->work_bytes);
         c->own_work = 1;
         if (!c->work)
             rc = ACL_ERROR_BAD_ALLOC;

@@ -195,7 +195,7 @@ aclError hacl_prog_place_weights(struct hacl_prog *p, void *weights)
     if (p->placed)
         return ACL_SUCCESS;
     if (!weights && p->weight_bytes) {
-        weights = hacl_malloc_aligned(ALIGN, p->weight_bytes);
+        weights = hacl_malloc_large(p->weight_bytes);
         if (!weights)
             return ACL_ERROR_BAD_ALLOC;
         p->own_weights = 1;
@@ -285,7 +285,7 @@ aclError hacl_prog_dedupe_weights(struct hacl_prog *p, struct hacl_prog *const *
     if (keep >= p->weight_bytes)
         return ACL_SUCCESS;
     /* our own memory keeps only what no other gear has */
-    char *mem = keep ? hacl_malloc_aligned(ALIGN, keep) : NULL;
+    char *mem = keep ? hacl_malloc_large(keep) : NULL;
     if (keep && !mem) { /* keep the full copy: undo */
         for (size_t b = 0; b < p->nbufs; b++)
             p->bufs[b].shared = NULL;

@@ -1,10 +1,13 @@
 // Internal pieces through their own interfaces: the allocation fault
 // injector swept over constructors (every step fails cleanly, nothing leaks),
 // the JSON reader, the error table, the handle registry, the execution width
-// policy.
+// policy, large allocations in huge pages.
 #include <gtest/gtest.h>
 
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <atomic>
 #include <string>
@@ -121,6 +124,65 @@ TEST(FaultInjection, EveryAllocationFailureIsReportedCleanly)
     EXPECT_TRUE(succeeded) << "the sweep never reached an allocation count at which the session succeeds";
     // And the runtime is fine afterwards.
     EXPECT_EQ(Session(), ACL_SUCCESS);
+}
+
+// The "THPeligible" line of /proc/self/smaps for the mapping holding p:
+// 1 where the kernel may back it with huge pages, 0 where not, -1 unknown.
+static int HugePageEligible(const void *p)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f)
+        return -1;
+    char line[512];
+    int inside = 0, answer = -1;
+    unsigned long lo, hi, a = reinterpret_cast<unsigned long>(p);
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+            inside = a >= lo && a < hi;
+        else if (inside && sscanf(line, "THPeligible: %d", &answer) == 1)
+            break;
+    }
+    fclose(f);
+    return answer;
+}
+
+static bool HugePagesOnRequest()
+{
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    char buf[128] = "";
+    if (f) {
+        if (!fgets(buf, sizeof buf, f))
+            buf[0] = '\0';
+        fclose(f);
+    }
+    return strstr(buf, "[madvise]") != nullptr;
+}
+
+// A model's weights and work buffer come from hacl_malloc_large: from 4 MB
+// up in 2 MB-aligned memory the kernel is asked to back with huge pages.
+TEST(LargeAllocations, AskForHugePagesFromFourMegabytes)
+{
+    if (!HugePagesOnRequest())
+        GTEST_SKIP() << "transparent huge pages are not in \"madvise\" mode here";
+    unsetenv("HOSTACL_HUGE_PAGES");
+    const size_t mb = size_t(1) << 20;
+    char *big = static_cast<char *>(hacl_malloc_large(9 * mb + 5));
+    ASSERT_NE(big, nullptr);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(big) % (2 * mb), 0u);
+    memset(big, 1, 9 * mb + 5);
+    EXPECT_EQ(HugePageEligible(big), 1);
+    char *small = static_cast<char *>(hacl_malloc_large(mb));
+    ASSERT_NE(small, nullptr);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(small) % 64, 0u);
+    setenv("HOSTACL_HUGE_PAGES", "0", 1);
+    char *plain = static_cast<char *>(hacl_malloc_large(9 * mb));
+    unsetenv("HOSTACL_HUGE_PAGES");
+    ASSERT_NE(plain, nullptr);
+    memset(plain, 1, 9 * mb);
+    EXPECT_EQ(HugePageEligible(plain), 0);
+    hacl_free(big);
+    hacl_free(small);
+    hacl_free(plain);
 }
 
 static int Parse(const std::string &s, hacl_json **out)

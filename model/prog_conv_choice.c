@@ -46,6 +46,31 @@ int hacl_pg_wino_without_act(dnnl_primitive_desc_t *pd, const dnnl_convolution_d
     return w != NULL;
 }
 
+/* F(4x4, 3x3) instead of the F(2x2, 3x3) oneDNN lists first, where it
+ * was found faster (prog_lower.c): *pd replaced and 1, or 0 where no
+ * F(4x4) implementation serves cd with attributes a. */
+int hacl_pg_wino_prefer_f4(dnnl_primitive_desc_t *pd, const dnnl_convolution_desc_t *cd, const_dnnl_primitive_attr_t a)
+{
+    dnnl_primitive_desc_iterator_t it = NULL;
+    if (hacl_pg_wino_alpha(*pd) != 4 ||
+        dnnl_primitive_desc_iterator_create(&it, cd, a, hacl_pg_get_engine(), NULL) != dnnl_success)
+        return 0;
+    dnnl_primitive_desc_t f4 = NULL;
+    do {
+        dnnl_primitive_desc_t cur = dnnl_primitive_desc_iterator_fetch(it); /* ours to destroy */
+        if (cur && hacl_pg_wino_alpha(cur) == 6)
+            f4 = cur;
+        else if (cur)
+            dnnl_primitive_desc_destroy(cur);
+    } while (!f4 && dnnl_primitive_desc_iterator_next(it) == dnnl_success);
+    dnnl_primitive_desc_iterator_destroy(it);
+    if (!f4)
+        return 0;
+    dnnl_primitive_desc_destroy(*pd);
+    *pd = f4;
+    return 1;
+}
+
 /* Whether pd's implementation name contains what. */
 int hacl_pg_impl_says(const_dnnl_primitive_desc_t pd, const char *what)
 {

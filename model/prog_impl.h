@@ -367,6 +367,9 @@ int hacl_pg_wino_alpha(const_dnnl_primitive_desc_t pd);
 /* The Winograd convolution of descriptor cd with no post-op but sum (when
  * sum), except F(4x4, 3x3) on maps under 196 pixels: *pd and 1, or 0. */
 int hacl_pg_wino_without_act(dnnl_primitive_desc_t *pd, const dnnl_convolution_desc_t *cd, int sum, int64_t pixels);
+/* F(2x2, 3x3) pd replaced by an F(4x4, 3x3) implementation of cd (with
+ * attributes a): 1, or 0 where there is none or pd is no F(2x2). */
+int hacl_pg_wino_prefer_f4(dnnl_primitive_desc_t *pd, const dnnl_convolution_desc_t *cd, const_dnnl_primitive_attr_t a);
 /* Whether pd's implementation name contains what. */
 int hacl_pg_impl_says(const_dnnl_primitive_desc_t pd, const char *what);
 /* Re-makes convolution cd0 in float32, replacing *pd when a kernel other

@@ -273,6 +273,14 @@ int hacl_pg_conv_step(struct hacl_prog *p, int node, aclError *rc)
             pd = NULL;
             result = 0;
         }
+        /* And F(4x4, 3x3) where oneDNN lists F(2x2) first, on maps from
+         * 64x64 of 64 or more channels in and out: inception_v3's 80 -> 192
+         * on 71x71 3.2-3.5 ms instead of 6.2-6.9 (the model +6%, vgg11_bn
+         * +1%). On ResNet's 56x56 and 28x28 maps it is faster alone (0.58
+         * against 0.65 ms) but not in the model (-3 to -8%: its larger
+         * transformed tiles). */
+        if (result && cg.c >= 64 && cg.m >= 64 && cg.out[0] * cg.out[1] >= 64 * 64)
+            hacl_pg_wino_prefer_f4(&pd, &cd, a);
         /* Winograd takes ReLU and sum post-ops only: with another
          * activation (EfficientNetV2's fused blocks end in SiLU) it runs
          * without it, the activation a step of its own (3x3 convolutions

@@ -1238,6 +1238,32 @@ TEST_F(Fusion, WinogradWeightsAreTransformedByUs)
     EXPECT_EQ(winograd, 1);
 }
 
+// Float32 3x3 convolutions of 64 or more channels in and out on maps from
+// 64x64 run Winograd F(4x4, 3x3) (inception_v3's 80 -> 192 on 71x71 in
+// half the time of F(2x2)); smaller maps keep F(2x2). Same values as the
+// reference kernels either way.
+TEST_F(Fusion, LargeWinogradMapsTakeFourByFourTiles)
+{
+    for (int64_t h : {64, 32}) {
+        SCOPED_TRACE(std::to_string(h) + "x" + std::to_string(h));
+        Model m;
+        m.inputs = {{"x", onnxb::FLOAT, {1, 64, h, h}}};
+        ConvWeights(m, "c", 64, 64, 3, true);
+        m.nodes = {{"Conv", {"x", "c_w", "c_b"}, {"a"}, "conv", {Attr::Ints("pads", {1, 1, 1, 1})}},
+                   {"Relu", {"a"}, {"y"}, "act"},
+                   {"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("strides", {2, 2})}}};
+        m.outputs = {{"z", onnxb::FLOAT, {}, true}};
+        Compare(m, "winograd convolution");
+        std::string conv;
+        for (const auto &s : Steps(m))
+            if (s.compare(0, 5, "conv:") == 0)
+                conv = s;
+        if (conv.find("wino") == std::string::npos)
+            GTEST_SKIP() << "no Winograd convolution on this CPU: " << conv;
+        EXPECT_NE(conv.find(h == 64 ? "wino_4x3" : "wino_2x3"), std::string::npos) << conv;
+    }
+}
+
 // EfficientNetV2's fused blocks: a 3x3 convolution followed by SiLU.
 // Winograd takes no SiLU post-op; the convolution runs Winograd and the
 // SiLU a step of its own, where a ReLU still fuses. Same values either way.

@@ -184,6 +184,36 @@ static void serve(double load_s, long batch)
     CHECK(aclrtDestroyStream(s));
 }
 
+/* S streams, each on its own thread, timed together: one JSON line */
+static void measure(const char *path, int streams, double load_s, long batch)
+{
+    struct worker *w = calloc((size_t)streams, sizeof *w);
+    pthread_barrier_init(&warmed, NULL, (unsigned)streams);
+    for (int i = 0; i < streams; i++) {
+        w[i].lat = calloc((size_t)iters, sizeof(double));
+        pthread_create(&w[i].th, NULL, run, &w[i]);
+    }
+    double start = 1e300, end = 0;
+    double *all = calloc((size_t)(iters * streams), sizeof(double));
+    for (int i = 0; i < streams; i++) {
+        pthread_join(w[i].th, NULL);
+        start = w[i].start < start ? w[i].start : start;
+        end = w[i].end > end ? w[i].end : end;
+        memcpy(all + (size_t)i * (size_t)iters, w[i].lat, (size_t)iters * sizeof(double));
+        free(w[i].lat);
+    }
+    qsort(all, (size_t)(iters * streams), sizeof(double), cmp_double);
+    size_t n = (size_t)(iters * streams);
+    double images = (double)n * (double)batch;
+    printf("{\"model\": \"%s\", \"batch\": %ld, \"streams\": %d, \"executions\": %zu, \"load_s\": %.3f, "
+           "\"images_per_s\": %.2f, \"latency_ms\": {\"p50\": %.2f, \"p99\": %.2f}, \"peak_rss_mb\": %.1f}\n",
+           path, batch, streams, n, load_s, images / (end - start), all[n / 2] * 1e3,
+           all[(size_t)(0.99 * (double)(n - 1) + 0.5)] * 1e3, (double)peak_rss_kb() / 1024.0);
+    free(all);
+    free(w);
+    pthread_barrier_destroy(&warmed);
+}
+
 int main(int argc, char **argv)
 {
     const char *path = NULL;
@@ -225,40 +255,10 @@ int main(int argc, char **argv)
     aclmdlIODims dims;
     CHECK(aclmdlGetInputDims(desc, 0, &dims));
     long batch = dims.dimCount > 0 && dims.dims[0] > 0 ? (long)dims.dims[0] : 1;
-    if (serving) {
+    if (serving)
         serve(load_s, batch);
-        aclmdlDestroyDesc(desc);
-        CHECK(aclmdlUnload(model));
-        CHECK(aclrtDestroyContext(ctx));
-        CHECK(aclrtResetDevice(0));
-        CHECK(aclFinalize());
-        return 0;
-    }
-    struct worker *w = calloc((size_t)streams, sizeof *w);
-    pthread_barrier_init(&warmed, NULL, (unsigned)streams);
-    for (int i = 0; i < streams; i++) {
-        w[i].lat = calloc((size_t)iters, sizeof(double));
-        pthread_create(&w[i].th, NULL, run, &w[i]);
-    }
-    double start = 1e300, end = 0;
-    double *all = calloc((size_t)(iters * streams), sizeof(double));
-    for (int i = 0; i < streams; i++) {
-        pthread_join(w[i].th, NULL);
-        start = w[i].start < start ? w[i].start : start;
-        end = w[i].end > end ? w[i].end : end;
-        memcpy(all + (size_t)i * (size_t)iters, w[i].lat, (size_t)iters * sizeof(double));
-        free(w[i].lat);
-    }
-    qsort(all, (size_t)(iters * streams), sizeof(double), cmp_double);
-    size_t n = (size_t)(iters * streams);
-    double images = (double)n * (double)batch;
-    printf("{\"model\": \"%s\", \"batch\": %ld, \"streams\": %d, \"executions\": %zu, \"load_s\": %.3f, "
-           "\"images_per_s\": %.2f, \"latency_ms\": {\"p50\": %.2f, \"p99\": %.2f}, \"peak_rss_mb\": %.1f}\n",
-           path, batch, streams, n, load_s, images / (end - start), all[n / 2] * 1e3,
-           all[(size_t)(0.99 * (double)(n - 1) + 0.5)] * 1e3, (double)peak_rss_kb() / 1024.0);
-    free(all);
-    free(w);
-    pthread_barrier_destroy(&warmed);
+    else
+        measure(path, streams, load_s, batch);
     aclmdlDestroyDesc(desc);
     CHECK(aclmdlUnload(model));
     CHECK(aclrtDestroyContext(ctx));

@@ -25,7 +25,7 @@ import sys
 import time
 
 SLICES = int(os.environ.get("SLICES", "8"))
-SLICE_S = float(os.environ.get("SLICE_S", "0.15"))
+SLICE_S = float(os.environ.get("SLICE_S", "0.25"))
 GAP_S = float(os.environ.get("GAP_S", "0.05"))  # a pause between turns: the last runner's spinning threads go to sleep
 
 

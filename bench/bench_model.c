@@ -101,6 +101,13 @@ static aclmdlDataset *dataset(int outputs, void **first)
     return ds;
 }
 
+/* One execution, submitted and waited for. */
+static void execute(aclmdlDataset *in, aclmdlDataset *out, aclrtStream s)
+{
+    CHECK(aclmdlExecuteAsync(model, in, out, s));
+    CHECK(aclrtSynchronizeStream(s));
+}
+
 static void *run(void *arg)
 {
     struct worker *w = arg;
@@ -110,8 +117,7 @@ static void *run(void *arg)
     void *out0 = NULL;
     aclmdlDataset *in = dataset(0, NULL), *out = dataset(1, &out0);
     for (int i = 0; i < warmup; i++) {
-        CHECK(aclmdlExecuteAsync(model, in, out, s));
-        CHECK(aclrtSynchronizeStream(s));
+        execute(in, out, s);
         if (i == 0 && output_file && w->lat == ((struct worker *)arg)->lat) {
             size_t size = aclmdlGetOutputSizeByIndex(desc, 0);
             void *host = malloc(size);
@@ -131,8 +137,7 @@ static void *run(void *arg)
     w->start = now_s();
     for (int i = 0; i < iters; i++) {
         double t0 = now_s();
-        CHECK(aclmdlExecuteAsync(model, in, out, s));
-        CHECK(aclrtSynchronizeStream(s));
+        execute(in, out, s);
         w->lat[i] = now_s() - t0;
     }
     w->end = now_s();
@@ -149,8 +154,7 @@ static void serve(double load_s, long batch)
     CHECK(aclrtCreateStream(&s));
     aclmdlDataset *in = dataset(0, NULL), *out = dataset(1, NULL);
     for (int i = 0; i < warmup; i++) {
-        CHECK(aclmdlExecuteAsync(model, in, out, s));
-        CHECK(aclrtSynchronizeStream(s));
+        execute(in, out, s);
     }
     printf("{\"ready\": 1, \"batch\": %ld, \"load_s\": %.3f}\n", batch, load_s);
     fflush(stdout);
@@ -160,13 +164,11 @@ static void serve(double load_s, long batch)
         if (n < 1 || n > 100000)
             n = 1;
         double *lat = malloc((size_t)n * sizeof(double));
-        CHECK(aclmdlExecuteAsync(model, in, out, s));
-        CHECK(aclrtSynchronizeStream(s));
+        execute(in, out, s);
         double t0 = now_s();
         for (long i = 0; i < n; i++) {
             double t = now_s();
-            CHECK(aclmdlExecuteAsync(model, in, out, s));
-            CHECK(aclrtSynchronizeStream(s));
+            execute(in, out, s);
             lat[i] = now_s() - t;
         }
         double secs = now_s() - t0;

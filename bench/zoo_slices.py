@@ -12,7 +12,7 @@ phases come and go within seconds (measured: the same model 0.7-1.45x
 ONNX Runtime from one whole measurement to the next). bench/zoo_report.py
 takes the median of those per-cycle ratios.
 
-  zoo_slices.py NAME MODEL INPUT OUT.jsonl RUNNER...
+  zoo_slices.py NAME MODEL OUT.jsonl RUNNER...
   RUNNER: rt|variant|command line (split on spaces; the first word may be
   KEY=VALUE settings for its environment)
 
@@ -55,9 +55,9 @@ def ask(p, n):
 
 
 def main():
-    name, model, _input, out = sys.argv[1:5]
+    name, model, out = sys.argv[1:4]
     runners = []
-    for spec in sys.argv[5:]:
+    for spec in sys.argv[4:]:
         rt, variant, cmd = spec.split("|", 2)
         runners.append({"rt": rt, "variant": variant, "cmd": cmd})
     live = []

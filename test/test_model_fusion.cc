@@ -71,6 +71,19 @@ protected:
         if (bias)
             m.inits.push_back({name + "_b", onnxb::FLOAT, {M}, Rand((size_t)M, rng)});
     }
+    // A padded 3x3 convolution (Winograd's kind) of C -> M channels on an
+    // h x h map, ReLU, and a 2x2 max pool reading it inside the network.
+    Model Conv3x3ReluPool(int64_t n, int64_t C, int64_t M, int64_t h)
+    {
+        Model m;
+        m.inputs = {{"x", onnxb::FLOAT, {n, C, h, h}}};
+        ConvWeights(m, "c", M, C, 3, true);
+        m.nodes = {{"Conv", {"x", "c_w", "c_b"}, {"a"}, "conv", {Attr::Ints("pads", {1, 1, 1, 1})}},
+                   {"Relu", {"a"}, {"y"}, "act"},
+                   {"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("strides", {2, 2})}}};
+        m.outputs = {{"z", onnxb::FLOAT, {}, true}};
+        return m;
+    }
     void BnParams(Model &m, const std::string &name, int64_t C)
     {
         m.inits.push_back({name + "_s", onnxb::FLOAT, {C}, Rand((size_t)C, rng, 0.5f, 1.5f)});
@@ -1224,13 +1237,7 @@ TEST_F(Fusion, WinogradWeightsAreTransformedByUs)
         GTEST_SKIP() << "no Winograd convolution on this CPU";
     EXPECT_GE(layouts.size(), 3u) << "the cases should reach both F(2x2, 3x3) layouts and F(4x4, 3x3)";
 
-    Model m;
-    m.inputs = {{"x", onnxb::FLOAT, {2, 24, 30, 30}}};
-    ConvWeights(m, "c", 40, 24, 3, true);
-    m.nodes = {{"Conv", {"x", "c_w", "c_b"}, {"a"}, "conv", {Attr::Ints("pads", {1, 1, 1, 1})}},
-               {"Relu", {"a"}, {"y"}, "act"},
-               {"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("strides", {2, 2})}}};
-    m.outputs = {{"z", onnxb::FLOAT, {}, true}};
+    Model m = Conv3x3ReluPool(2, 24, 40, 30);
     Compare(m, "winograd convolution");
     int winograd = 0;
     for (const auto &s : Steps(m))
@@ -1246,13 +1253,7 @@ TEST_F(Fusion, LargeWinogradMapsTakeFourByFourTiles)
 {
     for (int64_t h : {64, 32}) {
         SCOPED_TRACE(std::to_string(h) + "x" + std::to_string(h));
-        Model m;
-        m.inputs = {{"x", onnxb::FLOAT, {1, 64, h, h}}};
-        ConvWeights(m, "c", 64, 64, 3, true);
-        m.nodes = {{"Conv", {"x", "c_w", "c_b"}, {"a"}, "conv", {Attr::Ints("pads", {1, 1, 1, 1})}},
-                   {"Relu", {"a"}, {"y"}, "act"},
-                   {"MaxPool", {"y"}, {"z"}, "pool", {Attr::Ints("kernel_shape", {2, 2}), Attr::Ints("strides", {2, 2})}}};
-        m.outputs = {{"z", onnxb::FLOAT, {}, true}};
+        Model m = Conv3x3ReluPool(1, 64, 64, h);
         Compare(m, "winograd convolution");
         std::string conv;
         for (const auto &s : Steps(m))
